@@ -1,0 +1,136 @@
+"""validate, lint, rules, schema: commands on rule and unit files."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import CONTEXT_SETTINGS, debug_option, guarded, print_problems
+
+
+def _load_all(files: tuple[str, ...]):
+    """Load every file, collecting problems across all of them."""
+    from ..problems import ProblemsError
+    from ..rules.load import bundled_paths, load_rules, load_units, sniff_kind
+
+    paths = list(files) or bundled_paths()
+    rules, units, problems, exit_code = [], [], [], 0
+    for path in paths:
+        try:
+            if sniff_kind(path) == "units":
+                units.append(load_units(path))
+            else:
+                rules.append(load_rules(path))
+        except ProblemsError as exc:
+            problems.extend(exc.problems)
+            exit_code = max(exit_code, exc.exit_code)
+    # Cross-file: every unit's class must be scored by one of the rule files.
+    if rules and units:
+        from ..problems import Problem
+        from ..yamlio import position_of
+
+        known = {c for r in rules for c in r.ruleset.classes}
+        for u in units:
+            for ui, unit in enumerate(u.units.units):
+                if unit.cls not in known:
+                    line, col = position_of(u.positions, ("units", ui, "class"))
+                    problems.append(
+                        Problem(file=u.path, code="unscored-class", line=line, col=col, message=f"unit {unit.name!r} has class {unit.cls!r}, which no given rule file scores")
+                    )
+                    exit_code = max(exit_code, 1)
+    return rules, units, problems, exit_code
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when valid.")
+@debug_option
+@guarded
+def validate(files, quiet, debug):
+    """Check rule and unit files (default: the bundled ones).
+
+    Schema and semantic checks: unique ids, group points equal to the sum of
+    their items, totals per class, bonus and penalty caps, units in known
+    classes, no duplicate YAML keys or aliases.  Every problem is printed as
+    path:line:col: message.  Exit 0 valid, 1 invalid, 2 unreadable.
+    """
+    rules, units, problems, code = _load_all(files)
+    print_problems(problems)
+    if not problems and not quiet:
+        for r in rules:
+            n = sum(1 for s in r.ruleset.sections for g in s.groups for _ in g.items)
+            click.echo(f"{r.path}: ok ({r.ruleset.id}, {n} items, classes {', '.join(r.ruleset.classes)})")
+        for u in units:
+            click.echo(f"{u.path}: ok ({u.units.id}, {len(u.units.units)} units)")
+    return code
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
+@debug_option
+@guarded
+def lint(files, strict, debug):
+    """Softer findings on rule files: recorded readings (notes), clause points
+    that do not add up to the item's 分值, unused fields.  Warnings only;
+    exit 0 unless --strict (or the files are invalid)."""
+    rules, units, problems, code = _load_all(files)
+    print_problems(problems)
+    warnings = [w for r in rules for w in r.warnings]
+    print_problems(warnings, sys.stdout)
+    if code:
+        return code
+    click.echo(f"{len(warnings)} warning(s)", err=True)
+    return 1 if (strict and warnings) else 0
+
+
+@click.command(name="rules", context_settings=CONTEXT_SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--class", "cls", multiple=True, help="Only these classes (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@debug_option
+@guarded
+def rules_cmd(file, cls, fmt, debug):
+    """Show the resolved indicator tree of FILE with the maximum per class.
+
+    The json form is a public contract, documented in docs/rule-language.md.
+    """
+    from ..jsonout import dumps
+    from ..problems import Problem, ProblemsError
+    from ..rules.load import load_rules
+    from ..rules.tree import rules_tree
+
+    loaded = load_rules(file)
+    classes = list(cls) or list(loaded.ruleset.classes)
+    unknown = [c for c in classes if c not in loaded.ruleset.classes]
+    if unknown:
+        raise ProblemsError([Problem(file=file, code="unknown-class", message=f"no class {', '.join(unknown)} in these rules (classes: {', '.join(loaded.ruleset.classes)})")], exit_code=2)
+    tree = rules_tree(loaded.ruleset, classes)
+    if fmt == "json":
+        sys.stdout.write(dumps(tree))
+        return 0
+    from ..render.terminal import print_rules_tree
+
+    print_rules_tree(tree)
+    return 0
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("which", type=click.Choice(["rules", "results"]), default="rules")
+@debug_option
+@guarded
+def schema(which, debug):
+    """Print the JSON Schema of the rule format (or of the results json)."""
+    if which == "rules":
+        from ..rules.schema import rules_schema_text
+
+        sys.stdout.write(rules_schema_text())
+    else:
+        from ..render.results_schema import results_schema_text
+
+        sys.stdout.write(results_schema_text())
+    return 0
+
+
+COMMANDS = [validate, lint, rules_cmd, schema]

@@ -1,0 +1,55 @@
+"""Safe output: temp file in the same folder, then an atomic rename.
+
+An interrupted run never leaves a half-written report, and an output path that
+is also an input is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from typing import Iterable, Iterator
+
+from .problems import Problem, ProblemsError
+
+
+def refuse_overwriting_inputs(output: str, inputs: Iterable[str]) -> None:
+    out = os.path.realpath(output)
+    for path in inputs:
+        if os.path.realpath(path) == out or (os.path.exists(output) and os.path.exists(path) and os.path.samefile(path, output)):
+            raise ProblemsError(
+                [Problem(file=output, code="output-is-input", message="the output path is one of the inputs; choose another file name")],
+                exit_code=2,
+            )
+
+
+@contextlib.contextmanager
+def atomic_path(path: str) -> Iterator[str]:
+    """Yield a temporary path beside ``path``; rename it into place on success."""
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if not os.path.isdir(folder):
+        raise ProblemsError([Problem(file=path, code="no-folder", message=f"folder {folder} does not exist")], exit_code=2)
+    base = os.path.basename(path)
+    suffix = os.path.splitext(base)[1]
+    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=f".tmp{suffix}", dir=folder)
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_bytes_atomic(path: str, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def write_text_atomic(path: str, text: str) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"))

@@ -1,0 +1,1 @@
+"""Observation sheets: templates, strict readers, merging."""

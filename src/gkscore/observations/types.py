@@ -1,0 +1,60 @@
+"""What a filled observation sheet becomes once read: typed values with provenance.
+
+This is the contract between the readers (csv, xlsx sheet-per-unit, xlsx long
+layout; calamine or openpyxl) and the scoring core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Union
+
+# bool for yes/no, int for count, Decimal for number and score, date, str for choice.
+Value = Union[bool, int, Decimal, dt.date, str]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value was read: file and sheet!cell, or file and csv line."""
+
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.sheet is not None and self.cell is not None:
+            return f"{self.file}:{self.sheet}!{self.cell}"
+        if self.line is not None:
+            return f"{self.file}:{self.line}"
+        return self.file
+
+
+@dataclass(frozen=True)
+class Observation:
+    unit: str  # canonical unit name from the units file
+    owner: str  # item id, group id (for group fields) or veto id
+    field: str  # field id
+    value: Value | None  # None only when reading with --partial (missing value)
+    source: Source
+    raw: str = ""  # the text as found, for messages and the audit trail
+    evidence: str = ""
+    scorer: str = ""
+
+
+@dataclass
+class ObservationSet:
+    """All observations for one rule file, keyed by (unit, owner, field)."""
+
+    rules_id: str
+    rules_sha256: str
+    values: dict[tuple[str, str, str], Observation] = field(default_factory=dict)
+    # units found in the observations, with their class, in first-seen order
+    units: dict[str, str] = field(default_factory=dict)
+    # (unit, owner, field) that were expected but missing (only with partial=True)
+    missing: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def get(self, unit: str, owner: str, field_id: str) -> Observation | None:
+        return self.values.get((unit, owner, field_id))

@@ -1,0 +1,105 @@
+"""One Problem type for every user-facing error or warning.
+
+Every message a user sees about their input is a Problem: a stable code, a
+position (YAML line:column, sheet!cell, or csv line) and a message.  Messages
+are built from a template keyed by the code so that a Chinese catalog can be
+added without touching the code that finds the problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    code: str
+    message: str
+    line: int | None = None  # 1-based
+    col: int | None = None  # 1-based
+    sheet: str | None = None
+    cell: str | None = None
+    severity: str = ERROR
+
+    def where(self) -> str:
+        if self.sheet is not None and self.cell is not None:
+            return f"{self.file}:{self.sheet}!{self.cell}"
+        if self.sheet is not None:
+            return f"{self.file}:{self.sheet}"
+        if self.line is not None and self.col is not None:
+            return f"{self.file}:{self.line}:{self.col}"
+        if self.line is not None:
+            return f"{self.file}:{self.line}"
+        return self.file
+
+    def format(self) -> str:
+        level = "" if self.severity == ERROR else f"[{self.severity}] "
+        return f"{self.where()}: {level}{self.message} ({self.code})"
+
+
+@dataclass
+class ProblemList:
+    """Collects problems so that one run reports all of them."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == WARNING]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class ProblemsError(Exception):
+    """Raised by the core when input is invalid; carries every problem found.
+
+    ``exit_code`` follows the documented convention: 1 for invalid rules or
+    observations, 2 for a usage error or a file that cannot be read at all.
+    """
+
+    def __init__(self, problems: Iterable[Problem], exit_code: int = 1):
+        self.problems = sorted(set(problems), key=_sort_key)
+        self.exit_code = exit_code
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+def _sort_key(p: Problem):
+    return (p.file, p.sheet or "", _cell_key(p.cell), p.line or 0, p.col or 0, p.code, p.message)
+
+
+def _cell_key(cell: str | None):
+    if not cell:
+        return (0, 0)
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + (ord(ch) - 64)
+    return (int(digits or 0), col)
+
+
+def unreadable(file: str, message: str, code: str = "unreadable") -> ProblemsError:
+    """A file that cannot be read at all: exit 2."""
+    return ProblemsError([Problem(file=file, code=code, message=message)], exit_code=2)

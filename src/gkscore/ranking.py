@@ -1,0 +1,56 @@
+"""Rank groups, standard competition ranking (1, 2, 2, 4), stable order."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .normalize import norm_name
+from .scoring import UnitResult
+
+
+def parse_rank_by(specs: Iterable[str]) -> dict[str, str]:
+    """``--rank-by A+B`` merges classes A and B into one rank group named "A+B".
+
+    Returns class -> group name; classes not mentioned keep their own group.
+    ``all`` puts every unit in one group.
+    """
+    mapping: dict[str, str] = {}
+    for spec in specs:
+        spec = spec.strip()
+        if spec == "all":
+            mapping["*"] = "all"
+            continue
+        classes = [c.strip() for c in spec.split("+") if c.strip()]
+        for c in classes:
+            mapping[c] = "+".join(classes)
+    return mapping
+
+
+def rank(results: list[UnitResult], rank_by: dict[str, str] | None = None) -> list[UnitResult]:
+    """Assign rank_group and rank in place; return results ordered by group then rank.
+
+    Rank groups are by default a unit's class within its rule file (counties,
+    A-class departments, B-class departments).  Ties share a rank and the next
+    rank skips (1, 2, 2, 4); ties are listed by name for a stable order.
+    """
+    rank_by = rank_by or {}
+    groups: dict[str, list[UnitResult]] = {}
+    for r in results:
+        if "*" in rank_by:
+            g = rank_by["*"]
+        else:
+            g = rank_by.get(r.cls, r.cls)
+        r.rank_group = g
+        groups.setdefault(g, []).append(r)
+    ordered: list[UnitResult] = []
+    for g in groups:
+        members = sorted(groups[g], key=lambda r: (-r.total, norm_name(r.unit), r.unit))
+        previous = None
+        for i, r in enumerate(members, start=1):
+            if previous is not None and r.total == previous.total:
+                r.rank = previous.rank
+            else:
+                r.rank = i
+            previous = r
+        ordered.extend(members)
+    return ordered

@@ -1,0 +1,1 @@
+"""Renderers: terminal (rich), json, csv, markdown, xlsx."""

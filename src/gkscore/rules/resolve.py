@@ -1,0 +1,76 @@
+"""Per-class resolution helpers shared by checks, scoring and rendering."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from .model import DEDUCTION_KINDS, CREDIT_KINDS, Group, Item, RuleSet, Section
+
+
+def per_class(value, cls: str) -> Decimal | None:
+    """The value of a PerClass/PerClassMax for one class (None: not given / not applicable)."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return value.get(cls)
+    return value
+
+
+def item_max(item: Item, cls: str) -> Decimal | None:
+    """分值 for this class; None means the item does not apply to the class."""
+    return per_class(item.max, cls)
+
+
+def item_start(item: Item) -> str:
+    if item.start is not None:
+        return item.start
+    kinds = {c.kind for c in item.clauses}
+    return "max" if kinds <= DEDUCTION_KINDS else "zero"
+
+
+def walk(ruleset: RuleSet) -> Iterator[tuple[int, Section, int, Group, int, Item]]:
+    for si, section in enumerate(ruleset.sections):
+        for gi, group in enumerate(section.groups):
+            for ii, item in enumerate(group.items):
+                yield si, section, gi, group, ii, item
+
+
+def item_path(section: Section, group: Group, item: Item) -> list[str]:
+    path = [section.name, group.name]
+    if item.description and item.description != group.name:
+        path.append(item.description)
+    return path
+
+
+def items_for_class(ruleset: RuleSet, cls: str):
+    for _, section, _, group, _, item in walk(ruleset):
+        if item_max(item, cls) is not None:
+            yield section, group, item
+
+
+def fields_index(ruleset: RuleSet) -> dict[str, dict[str, object]]:
+    """owner id (item, group or veto) -> field id -> field model."""
+    out: dict[str, dict[str, object]] = {}
+    for veto in ruleset.vetoes:
+        out[veto.id] = {f.id: f for f in veto.fields}
+    for section in ruleset.sections:
+        for group in section.groups:
+            if group.fields:
+                out[group.id] = {f.id: f for f in group.fields}
+            for item in group.items:
+                out[item.id] = {f.id: f for f in item.fields}
+    return out
+
+
+__all__ = [
+    "per_class",
+    "item_max",
+    "item_start",
+    "walk",
+    "item_path",
+    "items_for_class",
+    "fields_index",
+    "CREDIT_KINDS",
+    "DEDUCTION_KINDS",
+]

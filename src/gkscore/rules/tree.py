@@ -1,0 +1,46 @@
+"""The resolved indicator tree: the public JSON contract of ``gkscore rules``.
+
+    {"id", "title", "classes": [...], "max": {class: n}, "bonus_max": {class: n},
+     "penalty_max": {class: n},
+     "items": [{"id", "path": [一级指标, 二级指标, ...], "section": "base"|"bonus"|"penalty",
+                "max": {class: n or null}}]}
+
+Items are listed in the annex's order; numbers are JSON numbers; null where
+the item does not apply to the class.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..exact import to_json_number
+from .model import RuleSet
+from .resolve import item_max, item_path, per_class, walk
+
+
+def _cap(rs: RuleSet, kind: str, cls: str) -> Decimal:
+    total = Decimal(0)
+    for s in rs.sections:
+        if s.kind == kind:
+            total += per_class(s.cap, cls) or Decimal(0)
+    return total
+
+
+def rules_tree(rs: RuleSet, classes: list[str] | None = None) -> dict:
+    classes = classes or list(rs.classes)
+    num = lambda d: to_json_number(d, None)  # noqa: E731 - exact, no rounding
+    items = []
+    for _, section, _, group, _, item in walk(rs):
+        maxes = {c: num(item_max(item, c)) for c in classes}
+        if all(v is None for v in maxes.values()):
+            continue
+        items.append({"id": item.id, "path": item_path(section, group, item), "section": section.kind, "max": maxes})
+    return {
+        "id": rs.id,
+        "title": rs.title,
+        "classes": classes,
+        "max": {c: num(rs.classes[c].max) for c in classes},
+        "bonus_max": {c: num(_cap(rs, "bonus", c)) for c in classes},
+        "penalty_max": {c: num(_cap(rs, "penalty", c)) for c in classes},
+        "items": items,
+    }

@@ -1,0 +1,452 @@
+"""Scoring one unit against a rule set, exactly.
+
+Pure functions over the rule model and an ObservationSet; no I/O.  The
+rounding rule is in ``exact.py``: an item's score is computed exactly, clamped
+to [0, 分值] (扣完为止) and rounded once to the rule file's precision; every
+other figure is an exact sum of rounded figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from .conditions import Missing, describe, holds
+from .exact import ZERO, clamp, div, fmt, mul, q
+from .observations.types import Observation, ObservationSet
+from .rules.model import Item, RuleSet
+from .rules.resolve import item_max, item_path, item_start, per_class
+
+
+@dataclass
+class Step:
+    """One clause's effect on an item: what was observed and the arithmetic."""
+
+    clause: int
+    kind: str
+    text: str
+    delta: Decimal  # signed contribution before clamping
+    expr: str  # e.g. "0.5 × 3"
+    applied: bool  # did the clause take effect
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ItemResult:
+    id: str
+    section_id: str
+    section: str  # 一级指标 name
+    section_kind: str  # base | bonus | penalty
+    group: str
+    path: list[str]
+    text: str
+    max: Decimal
+    score: Decimal
+    lost: Decimal
+    start: Decimal
+    raw: Decimal  # start + Σ deltas, before clamping and rounding
+    steps: list[Step]
+    reasons: list[str]
+    observations: list[Observation]
+    complete: bool = True
+    voided: bool = False
+    not_applicable: bool = False  # unit-level applies_if false
+
+    @property
+    def evidence(self) -> list[str]:
+        return [o.evidence for o in self.observations if o.evidence]
+
+    @property
+    def scorers(self) -> list[str]:
+        return sorted({o.scorer for o in self.observations if o.scorer})
+
+    def arithmetic(self, places: int | None = None) -> str:
+        """e.g. ``2 - 0.5 × 3 = 0.5`` (with the clamp spelled out when it bites)."""
+        parts = [fmt(self.start, places)] if self.start != 0 or not self.steps else []
+        for s in self.steps:
+            if not s.applied or s.delta == 0:
+                continue
+            sign = "+" if s.delta > 0 else "-"
+            parts.append(f"{sign} {s.expr}")
+        if not parts:
+            parts = ["0"]
+        expr = " ".join(parts).lstrip("+ ").strip()
+        raw = self.raw
+        out = f"{expr} = {fmt(raw, None)}"
+        if raw < 0:
+            out += f" → 0 (扣完为止)"
+        elif raw > self.max:
+            out += f" → {fmt(self.max, None)} (不超过分值)"
+        elif q(raw, 10) != self.score:
+            out += f" → {fmt(self.score, None)}"
+        return out
+
+
+@dataclass
+class UnitResult:
+    unit: str
+    cls: str
+    rules_id: str
+    rules_title: str
+    items: list[ItemResult]
+    sections: dict[str, Decimal]  # 一级指标 name -> subtotal (base sections)
+    base: Decimal
+    bonus: Decimal
+    penalty: Decimal
+    total: Decimal
+    bonus_raw: Decimal
+    penalty_raw: Decimal
+    grade: str | None
+    complete: bool
+    notes: list[str]
+    veto: str | None = None
+    rank_group: str = ""
+    rank: int = 0
+
+    @property
+    def max(self) -> Decimal:
+        return sum((i.max for i in self.items if i.section_kind == "base"), ZERO)
+
+
+class _Obs:
+    """Field access for one owner (item, group or veto) of one unit."""
+
+    def __init__(self, obs: ObservationSet, unit: str, owner: str):
+        self.obs, self.unit, self.owner = obs, unit, owner
+        self.seen: list[Observation] = []
+        self.missing: list[str] = []
+
+    def __call__(self, field_id: str):
+        o = self.obs.get(self.unit, self.owner, field_id)
+        if o is None or o.value is None:
+            if field_id not in self.missing:
+                self.missing.append(field_id)
+            raise Missing(field_id)
+        if o not in self.seen:
+            self.seen.append(o)
+        return o.value
+
+
+def _clause_text(item: Item, clause) -> str:
+    return clause.text or item.text.split("\n")[0]
+
+
+def _show(value) -> str:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, Decimal):
+        return fmt(value, None)
+    return str(value)
+
+
+def score_item(rs: RuleSet, item: Item, cls: str, get: _Obs, voided_by: str | None, section, group) -> ItemResult:
+    m = item_max(item, cls)
+    assert m is not None
+    start = m if item_start(item) == "max" else ZERO
+    steps: list[Step] = []
+    reasons: list[str] = []
+    held: dict[str, bool] = {}
+    complete = True
+    for ci, clause in enumerate(item.clauses):
+        text = _clause_text(item, clause)
+        before = list(get.missing)
+        try:
+            step = _clause(clause, ci, text, item, cls, get, held)
+        except Missing:
+            new = [f for f in get.missing if f not in before]
+            steps.append(Step(ci, clause.kind, text, ZERO, "", False, new or list(get.missing)))
+            complete = False
+            reasons.append(f"未填写观测值 ({', '.join(new or get.missing)}): {text}")
+            continue
+        if clause.id:
+            held[clause.id] = step.applied
+        steps.append(step)
+    raw = start + sum((s.delta for s in steps), ZERO)
+    score = q(clamp(raw, ZERO, m), rs.precision)
+    if voided_by is not None:
+        # The whole group scores 0 whatever was observed, so unfilled fields
+        # of a voided item cannot change the result.
+        score = ZERO
+        reasons = [voided_by]
+        complete = True
+    else:
+        reasons = _reasons(item, steps, cls, raw, m) + reasons
+    return ItemResult(
+        id=item.id,
+        section_id=section.id,
+        section=section.name,
+        section_kind=section.kind,
+        group=group.name,
+        path=item_path(section, group, item),
+        text=item.text,
+        max=m,
+        score=score,
+        lost=m - score,
+        start=start,
+        raw=raw,
+        steps=steps,
+        reasons=reasons,
+        observations=list(get.seen),
+        complete=complete,
+        voided=voided_by is not None,
+    )
+
+
+def _points(value, cls: str) -> Decimal:
+    p = per_class(value, cls)
+    if p is None:  # checks guarantee a value for every class the item applies to
+        raise ValueError("no points for class")
+    return p
+
+
+def _clause(clause, ci: int, text: str, item: Item, cls: str, get: _Obs, held) -> Step:
+    kind = clause.kind
+    if clause.only_if is not None and not holds(clause.only_if, get, held):
+        return Step(ci, kind, text, ZERO, "", False)
+    if kind in ("award", "deduct"):
+        ok = holds(clause.when, get, held)
+        p = _points(clause.points, cls)
+        delta = (p if kind == "award" else -p) if ok else ZERO
+        return Step(ci, kind, text, delta, fmt(p, None), ok)
+    if kind == "deduct_each":
+        n = get(clause.field)
+        per = _points(clause.per, cls)
+        d = mul(per, Decimal(n))
+        expr = f"{fmt(per, None)} × {n}"
+        cap = per_class(clause.cap, cls) if clause.cap is not None else None
+        if cap is not None and d > cap:
+            d = cap
+            expr = f"min({expr}, {fmt(cap, None)})"
+        return Step(ci, kind, text, -d, expr, d > 0)
+    if kind == "sampled":
+        n = get(clause.field)
+        per = _points(clause.per, cls)
+        bad = clause.sample - n if clause.counts == "passed" else n
+        d = mul(per, Decimal(bad))
+        expr = f"{fmt(per, None)} × ({clause.sample} - {n})" if clause.counts == "passed" else f"{fmt(per, None)} × {n}"
+        return Step(ci, kind, text, -d, expr, d > 0)
+    if kind == "coverage":
+        values = []
+        missing = None
+        for f in clause.fields:
+            try:
+                values.append(get(f))
+            except Missing as exc:
+                missing = exc
+        if missing is not None:
+            raise missing
+        covered = sum(1 for v in values if v is True)
+        full = clause.full_at or len(clause.fields)
+        p = _points(clause.points, cls)
+        if clause.mode == "all":
+            delta = p if covered >= full else ZERO
+            expr = fmt(p, None) if covered >= full else "0"
+        else:
+            delta = div(mul(p, Decimal(min(covered, full))), Decimal(full))
+            expr = f"{fmt(p, None)} × {min(covered, full)}/{full}"
+        return Step(ci, kind, text, delta, expr, delta > 0)
+    if kind == "judged":
+        v = get(clause.field)
+        return Step(ci, kind, text, v, fmt(v, None), v > 0)
+    if kind == "graded":
+        v = get(clause.field)
+        p = clause.levels[v]
+        return Step(ci, kind, text, p, f"{fmt(p, None)}({v})", p > 0)
+    if kind == "percent":
+        v = get(clause.field)
+        p = _points(clause.points, cls)
+        delta = div(mul(p, v), Decimal(100))
+        return Step(ci, kind, text, delta, f"{fmt(p, None)} × {fmt(v, None)}%", delta > 0)
+    raise TypeError(kind)  # pragma: no cover - the model forbids other kinds
+
+
+def _reasons(item: Item, steps: list[Step], cls: str, raw: Decimal, m: Decimal) -> list[str]:
+    """Why points were lost, one line per clause that cost something."""
+    out = []
+    for s in steps:
+        clause = item.clauses[s.clause]
+        if s.missing:
+            continue
+        if s.kind == "award" and not s.applied and (clause.only_if is None or s.expr):
+            out.append(f"未得 {s.expr} 分: {s.text}")
+        elif s.kind in ("deduct", "deduct_each", "sampled") and s.delta < 0:
+            out.append(f"扣 {s.expr} = {fmt(-s.delta, None)} 分: {s.text}")
+        elif s.kind in ("coverage", "judged", "graded", "percent"):
+            full = _clause_full(clause, item, cls)
+            if full is not None and s.delta < full:
+                out.append(f"得 {s.expr} = {fmt(s.delta, None)} 分 (满分 {fmt(full, None)}): {s.text}")
+    if raw < 0:
+        out.append(f"扣分合计超过分值 {fmt(m, None)},扣完为止")
+    return out
+
+
+def _clause_full(clause, item: Item, cls: str) -> Decimal | None:
+    if clause.kind in ("coverage", "percent"):
+        return per_class(clause.points, cls)
+    if clause.kind == "graded":
+        return max(clause.levels.values())
+    if clause.kind == "judged":
+        for f in item.fields:
+            if f.id == clause.field:
+                return per_class(f.max, cls)
+    return None
+
+
+def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitResult:
+    notes: list[str] = []
+    complete = True
+    items: list[ItemResult] = []
+    sections: dict[str, Decimal] = {}
+    section_totals: dict[str, Decimal] = {}
+    na_max = ZERO
+    for section in rs.sections:
+        sec_sum = ZERO
+        for group in section.groups:
+            applicable = [it for it in group.items if item_max(it, cls) is not None]
+            if not applicable:
+                continue
+            voided_by = None
+            if group.void_if is not None:
+                g = _Obs(obs, unit, group.id)
+                try:
+                    if holds(group.void_if, g):
+                        voided_by = f"{group.void_text} ({describe(group.void_if)})"
+                except Missing:
+                    complete = False
+                    notes.append(f"{group.name}: 未填写 {', '.join(g.missing)},无法判断是否整组不得分")
+            group_sum = ZERO
+            group_max = ZERO
+            for it in applicable:
+                get = _Obs(obs, unit, it.id)
+                if it.applies_if is not None:
+                    try:
+                        applies = holds(it.applies_if, get)
+                    except Missing:
+                        applies = True
+                        complete = False
+                    if not applies:
+                        na_max += item_max(it, cls)
+                        notes.append(f"{it.id}: 不适用 ({describe(it.applies_if)} 不成立)")
+                        continue
+                r = score_item(rs, it, cls, get, voided_by, section, group)
+                complete = complete and r.complete
+                items.append(r)
+                group_sum += r.score
+                group_max += r.max
+            cap = per_class(group.max_lost, cls)
+            if cap is not None and group_max - group_sum > cap:
+                relief = group_max - cap - group_sum
+                notes.append(f"{group.name}: 失分 {fmt(group_max - group_sum, None)} 超过组内扣分上限 {fmt(cap, None)},返还 {fmt(relief, None)}")
+                group_sum += relief
+            sec_sum += group_sum
+        section_totals[section.id] = sec_sum
+        if section.kind == "base":
+            sections[section.name] = sec_sum
+
+    class_max = rs.classes[cls].max
+    if rs.na_policy != "none" and na_max > 0:
+        applicable_max = class_max - na_max
+        if applicable_max <= 0:
+            notes.append("全部指标不适用")
+            factor = ZERO
+        else:
+            factor = div(class_max, applicable_max)
+        if rs.na_policy == "redistribute":
+            # Every applicable base item carries its share of the N/A points.
+            for r in items:
+                if r.section_kind == "base":
+                    r.max = q(mul(r.max, factor), rs.precision)
+                    r.score = q(mul(r.score, factor), rs.precision)
+                    r.lost = r.max - r.score
+            for s in rs.sections:
+                if s.kind == "base":
+                    sections[s.name] = sum((r.score for r in items if r.section_id == s.id), ZERO)
+            notes.append(f"不适用指标 {fmt(na_max, None)} 分按比例分配到其余指标 (×{fmt(class_max, None)}/{fmt(applicable_max, None)})")
+        else:
+            for name in list(sections):
+                sections[name] = q(mul(sections[name], factor), rs.precision)
+            notes.append(f"不适用指标 {fmt(na_max, None)} 分,按 {fmt(class_max, None)}/{fmt(applicable_max, None)} 折算为百分制")
+
+    if rs.composition == "weighted":
+        for s in rs.sections:
+            if s.kind == "base":
+                sections[s.name] = q(mul(s.weight or ZERO, sections[s.name]), rs.precision)
+    base = sum(sections.values(), ZERO)
+
+    bonus_raw = sum((section_totals[s.id] for s in rs.sections if s.kind == "bonus"), ZERO)
+    penalty_raw = sum((section_totals[s.id] for s in rs.sections if s.kind == "penalty"), ZERO)
+    bonus = sum((min(section_totals[s.id], per_class(s.cap, cls) or ZERO) for s in rs.sections if s.kind == "bonus"), ZERO)
+    penalty = sum((min(section_totals[s.id], per_class(s.cap, cls) or ZERO) for s in rs.sections if s.kind == "penalty"), ZERO)
+    if bonus < bonus_raw:
+        notes.append(f"加分 {fmt(bonus_raw, None)} 超过上限,计 {fmt(bonus, None)}")
+    if penalty < penalty_raw:
+        notes.append(f"扣分 {fmt(penalty_raw, None)} 超过上限,计 {fmt(penalty, None)}")
+    forced_grade = None
+    for gate in rs.gates:
+        if gate.kind == "bonus_requires_base" and base < gate.min_base and bonus > 0:
+            notes.append(f"基础分 {fmt(base, None)} 低于 {fmt(gate.min_base, None)},加分 {fmt(bonus, None)} 不计")
+            bonus = ZERO
+        elif gate.kind == "fail_below" and base < gate.base_below:
+            forced_grade = gate.grade
+            notes.append(f"基础分 {fmt(base, None)} 低于 {fmt(gate.base_below, None)},等次为{gate.grade}")
+    total = base + bonus - penalty
+
+    veto_text = None
+    for veto in rs.vetoes:
+        g = _Obs(obs, unit, veto.id)
+        try:
+            vetoed = holds(veto.when, g)
+        except Missing:
+            complete = False
+            notes.append(f"{veto.id}: 未填写 {', '.join(g.missing)},无法判断是否否决")
+            continue
+        if vetoed:
+            veto_text = veto.text
+            if veto.total is not None:
+                total = veto.total
+            if veto.grade is not None:
+                forced_grade = veto.grade
+            notes.append(f"单项否决: {veto.text}")
+            break
+
+    grade = forced_grade if forced_grade is not None else grade_for(rs, total)
+    return UnitResult(
+        unit=unit,
+        cls=cls,
+        rules_id=rs.id,
+        rules_title=rs.title,
+        items=items,
+        sections=sections,
+        base=base,
+        bonus=bonus,
+        penalty=penalty,
+        total=total,
+        bonus_raw=bonus_raw,
+        penalty_raw=penalty_raw,
+        grade=grade,
+        complete=complete,
+        notes=notes,
+        veto=veto_text,
+    )
+
+
+def grade_for(rs: RuleSet, total: Decimal) -> str | None:
+    """Grade band by inclusive lower bounds, highest first."""
+    if rs.grades is None:
+        return None
+    for band in rs.grades.bands:
+        if band.min is None or total >= band.min:
+            return band.grade
+    return None
+
+
+def score_set(rs: RuleSet, obs: ObservationSet, progress: Callable[[int], None] | None = None) -> list[UnitResult]:
+    out = []
+    for i, (unit, cls) in enumerate(obs.units.items()):
+        out.append(score_unit(rs, cls, unit, obs))
+        if progress is not None:
+            progress(i)
+    return out
