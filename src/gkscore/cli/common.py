@@ -48,6 +48,11 @@ def guarded(fn: Callable) -> Callable:
             if n > 1:
                 click.echo(f"{n} problems found", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            # Output piped into `head` and closed: not an error of ours.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)

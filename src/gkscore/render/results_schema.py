@@ -1,0 +1,85 @@
+"""JSON Schema of the results JSON (committed as schema/results.schema.json)."""
+
+from __future__ import annotations
+
+import json
+
+_NUM = {"type": "number"}
+_STR_LIST = {"type": "array", "items": {"type": "string"}}
+
+
+def results_schema() -> dict:
+    item = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "path", "section", "max", "score", "lost", "complete", "reasons", "arithmetic", "evidence", "scorers", "adjustments"],
+        "properties": {
+            "id": {"type": "string", "description": "Item id from the rule file."},
+            "path": {**_STR_LIST, "description": "一级指标, 二级指标 (and 指标说明 where it differs)."},
+            "section": {"enum": ["base", "bonus", "penalty"]},
+            "max": {**_NUM, "minimum": 0, "description": "分值 for the unit's class."},
+            "score": {**_NUM, "minimum": 0, "description": "Within [0, max]; for penalty items, the points deducted."},
+            "lost": {**_NUM, "minimum": 0, "description": "max - score."},
+            "complete": {"type": "boolean", "description": "False when a value was missing (--partial)."},
+            "reasons": {**_STR_LIST, "description": "Why points were lost, one line per clause."},
+            "arithmetic": {"type": "string", "description": "e.g. '2 - 0.5 × 3 = 0.5'."},
+            "evidence": _STR_LIST,
+            "scorers": _STR_LIST,
+            "adjustments": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["field", "before", "after", "reason", "approved_by", "date"],
+                    "properties": {k: {"type": "string"} for k in ("field", "before", "after", "reason", "approved_by", "date")},
+                },
+            },
+        },
+    }
+    unit = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["unit", "class", "rules", "rank_group", "rank", "total", "base", "bonus", "penalty", "grade", "complete", "veto", "notes", "sections", "items"],
+        "properties": {
+            "unit": {"type": "string"},
+            "class": {"type": "string"},
+            "rules": {"type": "string", "description": "Id of the rule file that scored the unit."},
+            "rank_group": {"type": "string"},
+            "rank": {"type": "integer", "minimum": 1, "description": "Standard competition ranking within rank_group (1, 2, 2, 4)."},
+            "total": {**_NUM, "description": "base + bonus - penalty, unless a veto fixed it."},
+            "base": {**_NUM, "description": "Sum of sections."},
+            "bonus": {**_NUM, "minimum": 0, "description": "After its cap and gates."},
+            "penalty": {**_NUM, "minimum": 0, "description": "After its cap."},
+            "grade": {"type": ["string", "null"]},
+            "complete": {"type": "boolean"},
+            "veto": {"type": ["string", "null"]},
+            "notes": _STR_LIST,
+            "sections": {"type": "object", "additionalProperties": _NUM, "description": "一级指标 -> subtotal, in rule order."},
+            "items": {"type": "array", "items": item},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://gkscore.invalid/schema/results.schema.json",
+        "title": "gkscore results (format gkscore-results/1)",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["format", "rules", "units"],
+        "properties": {
+            "format": {"const": "gkscore-results/1"},
+            "rules": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["id", "title", "sha256"],
+                    "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
+                },
+            },
+            "units": {"type": "array", "items": unit},
+        },
+    }
+
+
+def results_schema_text() -> str:
+    return json.dumps(results_schema(), ensure_ascii=False, indent=2) + "\n"
