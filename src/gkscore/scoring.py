@@ -62,24 +62,29 @@ class ItemResult:
         return sorted({o.scorer for o in self.observations if o.scorer})
 
     def arithmetic(self, places: int | None = None) -> str:
-        """e.g. ``2 - 0.5 × 3 = 0.5`` (with the clamp spelled out when it bites)."""
-        parts = [fmt(self.start, places)] if self.start != 0 or not self.steps else []
+        """e.g. ``2 - 0.5 × 3 = 0.5`` or ``1 + 0 + 0.5 = 1.5`` (with the clamp
+        spelled out when it bites)."""
+        parts: list[str] = [fmt(self.start, places)] if self.start != 0 else []
         for s in self.steps:
-            if not s.applied or s.delta == 0:
-                continue
-            sign = "+" if s.delta > 0 else "-"
-            parts.append(f"{sign} {s.expr}")
-        if not parts:
-            parts = ["0"]
-        expr = " ".join(parts).lstrip("+ ").strip()
+            if s.missing:
+                parts.append("+ ?")
+            elif s.kind in ("award", "coverage", "judged", "graded", "percent"):
+                parts.append(f"+ {s.expr if s.applied and s.expr else '0'}")
+            elif s.applied and s.delta != 0:
+                parts.append(f"- {s.expr}")
+        expr = " ".join(parts) if parts else "0"
+        if expr.startswith("+ "):
+            expr = expr[2:]
         raw = self.raw
         out = f"{expr} = {fmt(raw, None)}"
-        if raw < 0:
-            out += f" → 0 (扣完为止)"
+        if self.voided:
+            out += " → 0 (整组不得分)"
+        elif raw < 0:
+            out += " → 0 (扣完为止)"
         elif raw > self.max:
             out += f" → {fmt(self.max, None)} (不超过分值)"
-        elif q(raw, 10) != self.score:
-            out += f" → {fmt(self.score, None)}"
+        elif raw != self.score:
+            out += f" → {fmt(self.score, None)} (四舍五入)"
         return out
 
 
@@ -277,7 +282,8 @@ def _reasons(item: Item, steps: list[Step], cls: str, raw: Decimal, m: Decimal) 
         elif s.kind in ("coverage", "judged", "graded", "percent"):
             full = _clause_full(clause, item, cls)
             if full is not None and s.delta < full:
-                out.append(f"得 {s.expr} = {fmt(s.delta, None)} 分 (满分 {fmt(full, None)}): {s.text}")
+                shown = s.expr if s.kind == "judged" else f"{s.expr} = {fmt(s.delta, None)}"
+                out.append(f"得 {shown} 分 (满分 {fmt(full, None)}): {s.text}")
     if raw < 0:
         out.append(f"扣分合计超过分值 {fmt(m, None)},扣完为止")
     return out
@@ -302,6 +308,11 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitRes
     sections: dict[str, Decimal] = {}
     section_totals: dict[str, Decimal] = {}
     na_max = ZERO
+    # FIX (rule-kinds tests): N/A points and max_lost relief are tracked per
+    # section, so that redistribute keeps the relief and a weighted
+    # composition rescales each section by its own N/A share.
+    na_by_section: dict[str, Decimal] = {}
+    relief_by_section: dict[str, Decimal] = {}
     for section in rs.sections:
         sec_sum = ZERO
         for group in section.groups:
@@ -328,7 +339,12 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitRes
                         applies = True
                         complete = False
                     if not applies:
-                        na_max += item_max(it, cls)
+                        # FIX: only base items count towards the N/A points; an
+                        # N/A bonus or penalty item is simply absent (it used to
+                        # shrink the base denominator and inflate the base).
+                        if section.kind == "base":
+                            na_max += item_max(it, cls)
+                            na_by_section[section.id] = na_by_section.get(section.id, ZERO) + item_max(it, cls)
                         notes.append(f"{it.id}: 不适用 ({describe(it.applies_if)} 不成立)")
                         continue
                 r = score_item(rs, it, cls, get, voided_by, section, group)
@@ -337,10 +353,13 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitRes
                 group_sum += r.score
                 group_max += r.max
             cap = per_class(group.max_lost, cls)
-            if cap is not None and group_max - group_sum > cap:
+            # FIX: a voided group scores 0 (void_if); max_lost must not hand
+            # points back to it.
+            if cap is not None and voided_by is None and group_max - group_sum > cap:
                 relief = group_max - cap - group_sum
                 notes.append(f"{group.name}: 失分 {fmt(group_max - group_sum, None)} 超过组内扣分上限 {fmt(cap, None)},返还 {fmt(relief, None)}")
                 group_sum += relief
+                relief_by_section[section.id] = relief_by_section.get(section.id, ZERO) + relief
             sec_sum += group_sum
         section_totals[section.id] = sec_sum
         if section.kind == "base":
@@ -348,27 +367,46 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitRes
 
     class_max = rs.classes[cls].max
     if rs.na_policy != "none" and na_max > 0:
-        applicable_max = class_max - na_max
-        if applicable_max <= 0:
-            notes.append("全部指标不适用")
-            factor = ZERO
+        # FIX: with composition: weighted every base section is a scale of its
+        # own (e.g. 100 each, weighted 0.3/0.7), so each is rescaled by its own
+        # N/A share; with composition: sum one factor for the class total applies.
+        if rs.composition == "weighted":
+            scales = {}
+            for s in rs.sections:
+                if s.kind == "base" and na_by_section.get(s.id, ZERO) > 0:
+                    s_max = sum((item_max(i, cls) or ZERO for g in s.groups for i in g.items), ZERO)
+                    scales[s.id] = (s_max, s_max - na_by_section[s.id])
         else:
-            factor = div(class_max, applicable_max)
+            scales = {s.id: (class_max, class_max - na_max) for s in rs.sections if s.kind == "base"}
+        factors: dict[str, Decimal] = {}
+        for sid, (full_max, applicable_max) in scales.items():
+            if applicable_max <= 0:
+                factors[sid] = ZERO
+            else:
+                factors[sid] = div(full_max, applicable_max)
+        if any(applicable_max <= 0 for _, applicable_max in scales.values()):
+            notes.append("全部指标不适用")
+        ratio = ", ".join(sorted({f"{fmt(a, None)}/{fmt(b, None)}" for a, b in scales.values()}))
         if rs.na_policy == "redistribute":
             # Every applicable base item carries its share of the N/A points.
             for r in items:
-                if r.section_kind == "base":
+                if r.section_kind == "base" and r.section_id in factors:
+                    factor = factors[r.section_id]
                     r.max = q(mul(r.max, factor), rs.precision)
                     r.score = q(mul(r.score, factor), rs.precision)
                     r.lost = r.max - r.score
             for s in rs.sections:
-                if s.kind == "base":
+                if s.kind == "base" and s.id in factors:
                     sections[s.name] = sum((r.score for r in items if r.section_id == s.id), ZERO)
-            notes.append(f"不适用指标 {fmt(na_max, None)} 分按比例分配到其余指标 (×{fmt(class_max, None)}/{fmt(applicable_max, None)})")
+                    # FIX: keep the group-level max_lost relief, scaled alike.
+                    if relief_by_section.get(s.id):
+                        sections[s.name] += q(mul(relief_by_section[s.id], factors[s.id]), rs.precision)
+            notes.append(f"不适用指标 {fmt(na_max, None)} 分按比例分配到其余指标 (×{ratio})")
         else:
-            for name in list(sections):
-                sections[name] = q(mul(sections[name], factor), rs.precision)
-            notes.append(f"不适用指标 {fmt(na_max, None)} 分,按 {fmt(class_max, None)}/{fmt(applicable_max, None)} 折算为百分制")
+            for s in rs.sections:
+                if s.kind == "base" and s.id in factors:
+                    sections[s.name] = q(mul(sections[s.name], factors[s.id]), rs.precision)
+            notes.append(f"不适用指标 {fmt(na_max, None)} 分,按 {ratio} 折算为百分制")
 
     if rs.composition == "weighted":
         for s in rs.sections:

@@ -1,0 +1,156 @@
+"""score and explain: the main job."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .common import CONTEXT_SETTINGS, debug_option, guarded
+
+FORMATS = ["table", "json", "csv", "xlsx", "md"]
+_SUFFIX = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "md", ".markdown": "md"}
+
+
+def _input_options(fn):
+    fn = click.option("--reader", type=click.Choice(["calamine", "openpyxl"]), default="calamine", show_default=True, help="Spreadsheet cell reader.")(fn)
+    fn = click.option("--adjust", "adjust", multiple=True, type=click.Path(dir_okay=False), help="Adjustments file (复核), YAML or csv; repeatable.")(fn)
+    fn = click.option("--partial", is_flag=True, help="Score what is filled; mark units and items incomplete; exit 1.")(fn)
+    fn = click.option("--units", type=click.Path(dir_okay=False), help="Units file (default: the bundled Huanggang units).")(fn)
+    fn = click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="Rule file; default: the rules recorded in the observations. Repeatable.")(fn)
+    return fn
+
+
+def _progress():
+    """A status line on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from .. import render  # noqa: F401 - keep rich import lazy
+    from rich.console import Console
+
+    con = Console(stderr=True)
+    status = con.status("reading…")
+    status.start()
+
+    def update(msg: str) -> None:
+        status.update(msg)
+
+    update.stop = status.stop  # type: ignore[attr-defined]
+    return update
+
+
+def _run(observations, rules, units, partial, reader, adjust, rank_by=()):
+    from ..pipeline import Options, run
+
+    progress = _progress()
+    try:
+        return run(
+            Options(observations=list(observations), rules=list(rules), units=units, partial=partial, reader=reader, adjust=list(adjust), rank_by=list(rank_by)),
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("observations", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_input_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's suffix, else table).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of stdout.")
+@click.option("--detail", is_flag=True, help="csv/md: one row per unit and item instead of the summary.")
+@click.option("--rank-by", "rank_by", multiple=True, metavar="SPEC", help="Merge rank groups, e.g. A+B, or 'all'. Default: one group per class.")
+@click.option("--decimals", type=click.IntRange(0, 6), help="Decimals shown (default: the rule file's precision, 2).")
+@click.option("--formulas", is_flag=True, help="xlsx: every score a live Excel formula over the observations.")
+@debug_option
+@guarded
+def score(observations, rules, units, partial, reader, adjust, fmt, output, detail, rank_by, decimals, formulas, debug):
+    """Score filled observation sheets (xlsx or csv) and rank units.
+
+    Several files merge (集中评分); several tables (county and city
+    departments) give one result with each unit under its own table.  Exit 0
+    when every unit is complete, 1 on invalid input or a --partial result.
+    """
+    from ..fsutil import refuse_overwriting_inputs, write_text_atomic
+
+    if fmt is None:
+        fmt = _SUFFIX.get(os.path.splitext(output)[1].lower(), "table") if output else "table"
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("xlsx needs -o FILE")
+    if formulas and fmt != "xlsx":
+        raise click.UsageError("--formulas needs --format xlsx")
+    if output:
+        refuse_overwriting_inputs(output, list(observations) + list(rules) + list(adjust) + ([units] if units else []))
+    result = _run(observations, rules, units, partial, reader, adjust, rank_by)
+    places = decimals if decimals is not None else result.precision
+    text = None
+    if fmt == "json":
+        from ..render.json_report import results_json
+
+        text = results_json(result.results, result.rules, precision=places, adjustments=result.adjustments)
+    elif fmt == "csv":
+        from ..render.csv_report import results_csv
+
+        text = results_csv(result.results, detail=detail, precision=places, bom=bool(output))
+    elif fmt == "md":
+        from ..render.md_report import results_md
+
+        text = results_md(result.results, precision=places, detail=detail)
+    elif fmt == "xlsx":
+        if formulas:
+            from ..render.xlsx_formulas import write_formula_workbook
+
+            write_formula_workbook(result, output)
+        else:
+            from ..render.xlsx_report import write_results_xlsx
+
+            write_results_xlsx(result.results, output, adjustments=result.adjustments, precision=places)
+    else:
+        from ..render.terminal import print_results
+
+        if output:
+            from io import StringIO
+
+            buf = StringIO()
+            print_results(result.results, places, file=buf)
+            text = buf.getvalue()
+        else:
+            print_results(result.results, places)
+    if text is not None:
+        if output:
+            write_text_atomic(output, text)
+        else:
+            sys.stdout.write(text)
+    if output:
+        click.echo(f"wrote {output} ({len(result.results)} units)", err=True)
+    if not result.complete:
+        n = sum(1 for r in result.results if not r.complete)
+        click.echo(f"partial result: {n} unit(s) incomplete; not final", err=True)
+        return 1
+    return 0
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("observations", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--unit", "unit_name", required=True, help="Unit name or alias.")
+@_input_options
+@debug_option
+@guarded
+def explain(observations, unit_name, rules, units, partial, reader, adjust, debug):
+    """Every point UNIT lost: the verbatim rule text, the observation, the
+    evidence and the arithmetic (e.g. 2 - 0.5 × 3 = 0.5)."""
+    from ..problems import Problem, ProblemsError
+    from ..render.explain import explain_text
+
+    result = _run(observations, rules, units, partial, reader, adjust)
+    unit = result.units_index.find(unit_name)
+    match = [r for r in result.results if unit is not None and r.unit == unit.name]
+    if not match:
+        known = "; ".join(r.unit for r in result.results[:8])
+        raise ProblemsError([Problem(file=observations[0], code="unknown-unit", message=f"no unit {unit_name!r} in these observations (e.g. {known})")], exit_code=2)
+    sys.stdout.write(explain_text(match[0], adjustments=[a for a in result.adjustments if a.unit == match[0].unit], precision=result.precision))
+    return 0 if match[0].complete else 1
+
+
+COMMANDS = [score, explain]

@@ -1,0 +1,109 @@
+"""The main job as one function: read observations, adjust, score, rank.
+
+The CLI fills the options and renders the result; tests call ``run`` directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .problems import Problem, ProblemsError
+
+
+@dataclass
+class Options:
+    observations: list[str]
+    rules: list[str] = field(default_factory=list)
+    units: str | None = None
+    partial: bool = False
+    reader: str = "calamine"
+    adjust: list[str] = field(default_factory=list)
+    rank_by: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    results: list  # UnitResult, ranked
+    rules: list  # LoadedRules actually used, in the order first met
+    adjustments: list
+    units_index: object
+    sets: list
+
+    @property
+    def complete(self) -> bool:
+        return all(r.complete for r in self.results)
+
+    @property
+    def precision(self) -> int:
+        return max((lr.ruleset.precision for lr in self.rules), default=2)
+
+
+def load_units_option(path: str | None):
+    from .rules.load import bundled_paths, load_units
+
+    return load_units(path or bundled_paths()[2])
+
+
+def run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
+    from .adjustments import load_adjustments
+    from .observations.api import load_observations
+    from .observations.units_index import UnitsIndex
+    from .ranking import parse_rank_by, rank
+    from .rules.load import load_rules
+    from .scoring import score_set
+
+    problems: list[Problem] = []
+    explicit = []
+    for path in opts.rules:
+        try:
+            explicit.append(load_rules(path))
+        except ProblemsError as exc:
+            problems.extend(exc.problems)
+    units = None
+    try:
+        units = load_units_option(opts.units)
+    except ProblemsError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ProblemsError(problems, exit_code=max(2 if p.code in ("not-found", "unreadable") else 1 for p in problems))
+    if progress:
+        progress("reading observations")
+    sets = load_observations(opts.observations, rules=explicit or None, units=units, partial=opts.partial, reader=opts.reader)
+    from .rules.load import bundled_paths
+
+    rules_by_id = {lr.ruleset.id: lr for lr in explicit}
+    for s in sets:
+        if s.rules_id not in rules_by_id:
+            for path in bundled_paths()[:2]:
+                lr = load_rules(path)
+                if lr.ruleset.id == s.rules_id:
+                    rules_by_id[lr.ruleset.id] = lr
+    index = UnitsIndex(units)
+    adjustments = []
+    adj_problems: list[Problem] = []
+    for path in opts.adjust:
+        try:
+            adjustments.extend(load_adjustments(path, sets, rules_by_id, index))
+        except ProblemsError as exc:
+            adj_problems.extend(exc.problems)
+    if adj_problems:
+        raise ProblemsError(adj_problems)
+    if progress:
+        progress("scoring")
+    results = []
+    used = []
+    for s in sets:
+        lr = rules_by_id[s.rules_id]
+        if lr not in used:
+            used.append(lr)
+        results.extend(score_set(lr.ruleset, s))
+    ranked = rank(results, parse_rank_by(opts.rank_by))
+    # Keep rule-file order first, then rank group, then rank.
+    order = {lr.ruleset.id: i for i, lr in enumerate(used)}
+    group_pos: dict[str, int] = {}
+    for r in ranked:
+        pos = list(rules_by_id[r.rules_id].ruleset.classes).index(r.cls)
+        group_pos[r.rank_group] = min(group_pos.get(r.rank_group, pos), pos)
+    ranked.sort(key=lambda r: (order[r.rules_id], group_pos[r.rank_group], r.rank_group, r.rank))
+    return Run(results=ranked, rules=used, adjustments=adjustments, units_index=index, sets=sets)
