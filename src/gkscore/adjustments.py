@@ -59,9 +59,9 @@ def _rows_yaml(path: str, data: bytes):
 
 
 def _rows_csv(path: str, data: bytes):
-    from .observations.read_csv import decode_csv_bytes
+    from .observations.read_csv import decode
 
-    text = decode_csv_bytes(data, path)
+    text, _encoding = decode(path, data)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = None
     for row in reader:

@@ -91,6 +91,10 @@ def run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
         raise ProblemsError(adj_problems)
     if progress:
         progress("scoring")
+    # Tables in a stable, meaningful order whatever the order of the files:
+    # the --rules order when given, else the bundled order (county first).
+    preferred = [lr.ruleset.id for lr in explicit] + ["huanggang-county-2020", "huanggang-citydept-2020"]
+    sets = sorted(sets, key=lambda s: (preferred.index(s.rules_id) if s.rules_id in preferred else len(preferred), s.rules_id))
     results = []
     used = []
     for s in sets:
