@@ -34,6 +34,10 @@ def atomic_path(path: str) -> Iterator[str]:
     suffix = os.path.splitext(base)[1]
     fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=f".tmp{suffix}", dir=folder)
     os.close(fd)
+    # mkstemp creates 0600; a report is an ordinary file, so honour the umask.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
         os.replace(tmp, path)

@@ -101,7 +101,8 @@ def decode_text(data: bytes, file: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1  # characters, not bytes
         raise ProblemsError(
             [Problem(file=file, code="encoding", line=line, col=col, message="not UTF-8 text; save the file as UTF-8")], exit_code=2
         )

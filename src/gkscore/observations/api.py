@@ -1,0 +1,158 @@
+"""Public API: write templates, load filled observation files.
+
+    write_template(loaded_rules, loaded_units, out_path, *, fmt="xlsx", layout="sheets",
+                   classes=None, unit_names=None) -> list[Unit]
+    load_observations(paths, *, rules=None, units, partial=False, reader="calamine")
+                   -> list[ObservationSet]
+
+``load_observations`` reads every file, finds the rule file each records
+(id and sha256) among ``rules`` or else among the bundled ones, checks every
+value and merges the files.  It raises ProblemsError with every problem found
+(exit code 2 when a file cannot be read at all, else 1).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable
+
+from ..problems import Problem, ProblemsError
+from .check_rows import RowChecker
+from .extract import RawRow, extract_grid, problem_at, read_meta, src_key
+from .layout import META_SHEET, parse_rules_tag
+from .merge import merge
+from .spec import owners
+from .types import ObservationSet
+from .units_index import UnitsIndex
+
+
+def write_template(loaded_rules, loaded_units, out_path: str, *, fmt: str = "xlsx", layout: str = "sheets", classes=None, unit_names=None):
+    """Write a template for the selected units; returns the units written."""
+    from ..fsutil import refuse_overwriting_inputs
+    from .template_rows import select_units
+
+    refuse_overwriting_inputs(out_path, [loaded_rules.path, loaded_units.path])
+    units = select_units(loaded_rules, loaded_units, classes, unit_names)
+    if fmt == "csv":
+        from .template_csv import write_csv_template
+
+        write_csv_template(loaded_rules, units, out_path)
+    elif fmt == "xlsx":
+        from .template_xlsx import write_xlsx_template
+
+        write_xlsx_template(loaded_rules, loaded_units, units, out_path, layout)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return units
+
+
+def read_rows(path: str, reader: str, problems: list[Problem]) -> list[RawRow]:
+    """Every raw row of one file (xlsx or csv); problems are appended."""
+    from .grid import sniff
+
+    kind = sniff(path)
+    if kind == "csv":
+        from .read_csv import read_csv_grid
+
+        return extract_grid(path, read_csv_grid(path), is_csv=True, problems=problems)
+    from .read_xlsx import read_grids
+
+    grids = read_grids(path, reader)
+    meta = (None, None)
+    for g in grids:
+        if g.title == META_SHEET:
+            meta = read_meta(g, path)
+    rows: list[RawRow] = []
+    for g in grids:
+        rows.extend(extract_grid(path, g, is_csv=False, meta_tag=meta, problems=problems))
+    return rows
+
+
+class _RulesFinder:
+    def __init__(self, given) -> None:
+        self.given = list(given or [])
+        self._bundled = None
+
+    def bundled(self):
+        if self._bundled is None:
+            from ..rules.load import bundled_paths, load_rules, sniff_kind
+
+            self._bundled = []
+            for p in bundled_paths():
+                if os.path.exists(p) and sniff_kind(p) == "rules":
+                    try:
+                        self._bundled.append(load_rules(p))
+                    except ProblemsError:
+                        pass
+        return self._bundled
+
+    def find(self, rid: str, sha: str):
+        """(loaded rules or None, problem text or None)."""
+        for pool in (self.given, None):
+            cands = [r for r in (pool if pool is not None else self.bundled()) if r.ruleset.id == rid]
+            if not cands:
+                continue
+            for r in cands:
+                if r.sha256 == sha:
+                    return r, None
+            return None, (
+                "rules-mismatch",
+                f"template made from different rules: recorded {sha[:12]}, rules file has {cands[0].sha256[:12]} ({cands[0].path}); "
+                "make a new template or give --rules with the file it was made from",
+            )
+        where = "the given rule files" if self.given else "the given or bundled rule files"
+        return None, ("unknown-rules", f"made from rules {rid!r}, which is not among {where}")
+
+
+def load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, reader: str = "calamine") -> list[ObservationSet]:
+    paths = list(paths)
+    problems: list[Problem] = []
+    exit_code = 1
+    rows: list[RawRow] = []
+    for path in paths:
+        try:
+            rows.extend(read_rows(path, reader, problems))
+        except ProblemsError as exc:
+            problems.extend(exc.problems)
+            exit_code = max(exit_code, exc.exit_code)
+    finder = _RulesFinder(rules)
+    index = UnitsIndex(units)
+    checkers: dict[str, RowChecker] = {}
+    tag_problems: dict[tuple, list] = {}
+    resolved: dict[str, object] = {}
+    for row in rows:
+        tag = row.tag
+        if tag not in resolved:
+            if tag is None:
+                if len(finder.given) == 1:
+                    resolved[tag] = (finder.given[0], None)
+                else:
+                    resolved[tag] = (None, ("no-rules", "this file does not record which rules it was made from; give exactly one --rules file"))
+            else:
+                parsed = parse_rules_tag(tag)
+                if parsed is None:
+                    resolved[tag] = (None, ("bad-value", f"expected <rules id>@<sha256>, got \"{tag}\""))
+                else:
+                    resolved[tag] = finder.find(*parsed)
+        lr, err = resolved[tag]
+        if err is not None:
+            src = row.tag_src or row.unit_src
+            tag_problems.setdefault((row.file, tag, err), []).append(src)
+            continue
+        key = lr.path + "\0" + lr.sha256
+        if key not in checkers:
+            checkers[key] = RowChecker(lr, owners(lr.ruleset), index)
+        checkers[key].add(row)
+    for (_file, _tag, (code, message)), srcs in tag_problems.items():
+        problems.append(problem_at(min(srcs, key=src_key), code, message))
+    sets: list[ObservationSet] = []
+    for checker in sorted(checkers.values(), key=lambda c: (c.rs.id, c.rules.sha256)):
+        problems.extend(checker.finish())
+        oset, more = merge(checker, partial=partial)
+        problems.extend(more)
+        sets.append(oset)
+    if not rows and not problems:
+        problems.append(Problem(file=paths[0] if paths else "-", code="no-observations", message="no observation rows found (is this a gkscore template?)"))
+    if problems:
+        raise ProblemsError(problems, exit_code=exit_code)
+    return sets

@@ -1,0 +1,98 @@
+"""Checking raw rows against one rule file and the units file.
+
+Each row becomes an ``Entry`` (a typed value, or a blank) or a Problem:
+unknown-unit, wrong-class, unknown-item, unknown-field, not-applicable,
+bad-value, out-of-range, off-step.  Unit-level problems are reported once per
+file and unit, at the first position in sheet/cell or line order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..normalize import norm_name
+from ..problems import Problem
+from .allowed import allowed_text, display, is_blank, parse_value
+from .extract import RawRow, problem_at, src_key
+from .spec import Owner
+from .types import Source
+from .units_index import UnitsIndex
+
+
+@dataclass
+class Entry:
+    unit: str
+    owner: str
+    field: str
+    value: object  # None: blank cell
+    raw: str
+    src: Source
+    evidence: str
+    scorer: str
+
+
+class RowChecker:
+    def __init__(self, loaded_rules, owners: dict[str, Owner], units: UnitsIndex) -> None:
+        self.rules = loaded_rules
+        self.rs = loaded_rules.ruleset
+        self.owners = owners
+        self.units = units
+        self.entries: list[Entry] = []
+        self.bad_keys: set[tuple[str, str, str]] = set()
+        self.unit_places: dict[str, list[Source]] = {}
+        # deduplicated unit-level problems: key -> list of (src, code, message)
+        self._unit_problems: dict[tuple, list[tuple[Source, str, str]]] = {}
+        self.problems: list[Problem] = []
+
+    def _unit_problem(self, key: tuple, src: Source, code: str, message: str) -> None:
+        self._unit_problems.setdefault(key, []).append((src, code, message))
+
+    def finish(self) -> list[Problem]:
+        out = list(self.problems)
+        for items in self._unit_problems.values():
+            src, code, message = min(items, key=lambda t: src_key(t[0]))
+            n = len(items)
+            if n > 1:
+                message += f" ({n} rows)"
+            out.append(problem_at(src, code, message))
+        return out
+
+    def add(self, row: RawRow) -> None:
+        unit = self.units.find(row.unit)
+        if unit is None:
+            raw = display(row.unit).strip()
+            self._unit_problem((row.file, row.unit_src.sheet, "unknown", norm_name(raw)), row.unit_src, "unknown-unit", f"unknown unit \"{raw}\"; not a name or alias in {self.units.loaded.path}")
+            return
+        if unit.cls not in self.rs.classes:
+            self._unit_problem((row.file, "wrong", unit.name), row.unit_src, "wrong-class", f"unit {unit.name} is class {unit.cls}, which rules {self.rs.id} do not score (classes: {', '.join(self.rs.classes)})")
+            return
+        if row.cls_src is not None and not is_blank(row.cls) and display(row.cls).strip() != unit.cls:
+            self._unit_problem((row.file, "recorded", unit.name), row.cls_src, "wrong-class", f"unit {unit.name} is class {unit.cls} in the units file, but this sheet says \"{display(row.cls).strip()}\"; make a new template")
+        self.unit_places.setdefault(unit.name, []).append(Source(row.file, sheet=row.unit_src.sheet))
+        owner = self.owners.get(row.item)
+        if owner is None:
+            self.problems.append(problem_at(row.item_src, "unknown-item", f"unknown item \"{row.item}\" in rules {self.rs.id}"))
+            return
+        spec = owner.specs.get(row.field)
+        if spec is None:
+            self.problems.append(problem_at(row.field_src, "unknown-field", f"unknown field \"{row.field}\" of {row.item} (fields: {', '.join(owner.specs) or 'none'})"))
+            return
+        blank = is_blank(row.value)
+        if unit.cls not in owner.classes:
+            if not blank:
+                self.problems.append(problem_at(row.value_src, "not-applicable", f"{row.item} does not apply to class {unit.cls} ({unit.name}); leave it empty, got \"{display(row.value)}\""))
+            return
+        key = (unit.name, row.item, row.field)
+        if blank:
+            self.entries.append(Entry(unit.name, row.item, row.field, None, "", row.value_src, row.evidence, row.scorer))
+            return
+        value, err = parse_value(spec.field, unit.cls, row.value)
+        if err is not None:
+            self.bad_keys.add(key)
+            code, message = err
+            self.problems.append(problem_at(row.value_src, code, message))
+            return
+        self.entries.append(Entry(unit.name, row.item, row.field, value, display(row.value), row.value_src, row.evidence, row.scorer))
+
+    def expected_text(self, owner: str, field: str, cls: str) -> str:
+        return allowed_text(self.owners[owner].specs[field].field, cls)
