@@ -134,7 +134,15 @@ class _Obs:
 
 
 def _clause_text(item: Item, clause) -> str:
-    return clause.text or item.text.split("\n")[0]
+    if clause.text:
+        return clause.text
+    text = item.text.split("\n")[0]
+    if len(item.clauses) > 1:
+        # Several clauses share the item's words: say which condition this one is.
+        cond = getattr(clause, "when", None)
+        field = getattr(clause, "field", None)
+        text += f" ({describe(cond) if cond is not None else field or clause.kind})"
+    return text
 
 
 def _show(value) -> str:
@@ -177,6 +185,9 @@ def score_item(rs: RuleSet, item: Item, cls: str, get: _Obs, voided_by: str | No
         score = ZERO
         reasons = [voided_by]
         complete = True
+    elif section.kind == "penalty":
+        # A 扣分项's score is the deduction itself: say what was deducted, or nothing.
+        reasons = ([f"扣 {fmt(score, None)} 分: {item.text.splitlines()[0]}"] if score > 0 else []) + reasons
     else:
         reasons = _reasons(item, steps, cls, raw, m) + reasons
     return ItemResult(

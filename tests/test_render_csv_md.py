@@ -1,0 +1,171 @@
+"""CSV (summary and --detail) and markdown results."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from decimal import Decimal
+
+from gkscore.render.csv_report import DETAIL_HEAD, results_csv
+from gkscore.render.md_report import results_md
+
+from test_render_common import (  # noqa: F401  (fixtures)
+    ADJUSTMENTS,
+    HYPERLINK,
+    county,
+    mixed,
+    partial,
+)
+
+D = Decimal
+SUMMARY = ["rules", "rank_group", "rank", "unit", "class", "日常管理", "平台建设", "base", "bonus", "penalty", "total", "grade", "complete"]
+
+
+def parse(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# ------------------------------------------------------------------- csv
+
+
+def test_summary_columns_and_rows(county):
+    text = results_csv(county)
+    assert text.splitlines()[0].split(",") == SUMMARY
+    rows = parse(text)
+    assert [(r["rank"], r["unit"], r["total"], r["grade"]) for r in rows] == [
+        ("1", "黄州区", "11", "优秀"),
+        ("2", "'" + HYPERLINK, "7.4", "良好"),
+        ("3", "团风县", "4.5", "不合格"),
+    ]
+    first = rows[0]
+    assert (first["日常管理"], first["平台建设"], first["base"], first["bonus"], first["penalty"]) == ("5", "5", "10", "1", "0")
+    assert {r["complete"] for r in rows} == {"yes"}
+    assert "\r" not in text and text.endswith("\n")
+
+
+def test_summary_numbers_are_exact_decimal_text(county):
+    county[0].total = D("0.1") + D("0.2")
+    county[1].total = D("12345678.125")
+    rows = parse(results_csv(county, precision=3))
+    assert rows[0]["total"] == "0.3"
+    assert rows[1]["total"] == "12345678.125"
+    assert parse(results_csv(county))[1]["total"] == "12345678.13"  # half away from zero
+
+
+def test_mixed_rule_files_union_of_sections(mixed):
+    text = results_csv(mixed)
+    head = text.splitlines()[0].split(",")
+    assert head[5:8] == ["日常管理", "平台建设", "网站建设"]
+    rows = parse(text)
+    by = {r["unit"]: r for r in rows}
+    assert by["黄州区"]["网站建设"] == ""
+    assert by["市发改委"]["平台建设"] == "" and by["市发改委"]["网站建设"] == "0.8"
+    assert by["市档案馆"]["网站建设"] == ""  # not applicable to class B
+    assert [(r["rules"], r["rank_group"], r["rank"]) for r in rows] == [
+        ("county-demo", "county", "1"), ("county-demo", "county", "2"), ("county-demo", "county", "3"),
+        ("dept-demo", "A", "1"), ("dept-demo", "A", "2"), ("dept-demo", "B", "1"),
+    ]
+
+
+def test_detail_rows_and_injection(county):
+    text = results_csv(county, detail=True)
+    rows = parse(text)
+    assert list(rows[0]) == DETAIL_HEAD
+    assert len(rows) == 15
+    evidence = {r["evidence"] for r in rows}
+    assert "'@SUM(A1)" in evidence and "'+1" in evidence
+    assert "@SUM(A1)" not in evidence and "+1" not in evidence
+    units = {r["unit"] for r in rows}
+    assert "'" + HYPERLINK in units and HYPERLINK not in units
+    r = next(r for r in rows if r["unit"] == "'" + HYPERLINK and r["item"] == "rcgl.zz.2")
+    assert (r["max"], r["score"], r["lost"]) == ("3", "2.4", "0.6")
+    assert r["arithmetic"] == "3 - 0.2 × 3 = 2.4"
+    assert r["path"] == "日常管理 / 组织推进"
+    assert r["evidence"] == "截图\ufffd见附件\ufffd二"  # control characters replaced, no crash
+    assert r["scorer"] == "张三" and r["complete"] == "yes"
+    pen = next(r for r in rows if r["unit"] == "'" + HYPERLINK and r["item"] == "kfx.mt.1")
+    assert (pen["score"], pen["lost"]) == ("", "0.5")
+    # no cell of any row starts with a formula trigger
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+            if cell.startswith("-"):
+                D(cell)  # only numbers may start with a minus
+
+
+def test_detail_adjusted_column_only_with_adjustments(county):
+    assert "adjusted" not in parse(results_csv(county, detail=True))[0]
+    rows = parse(results_csv(county, detail=True, adjustments=ADJUSTMENTS))
+    notes = {(r["unit"], r["item"]): r["adjusted"] for r in rows if r["adjusted"]}
+    assert notes == {
+        ("'" + HYPERLINK, "rcgl.zz.2"): "复核 n: 原值 5 → 新值 3 (复核时撤销2个问题; 李四, 2021-03-01)",
+        ("黄州区", "ptjs.wz.1"): "复核 score: 原值 4.5 → 新值 5 (=申诉成立; 王五, 2021-03-02)",
+    }
+
+
+def test_bom_and_partial(partial):
+    text = results_csv(partial, bom=True)
+    assert text.startswith("\ufeffrules,")
+    rows = parse(text.lstrip("\ufeff"))
+    assert {r["unit"]: r["complete"] for r in rows}["团风县"] == "no"
+    detail = parse(results_csv(partial, detail=True))
+    assert [(r["unit"], r["item"]) for r in detail if r["complete"] == "no"] == [("团风县", "ptjs.wz.1")]
+
+
+def test_csv_is_deterministic(mixed):
+    assert results_csv(mixed, detail=True, adjustments=ADJUSTMENTS) == results_csv(mixed, detail=True, adjustments=ADJUSTMENTS)
+
+
+# -------------------------------------------------------------- markdown
+
+
+def table_rows(md: str) -> list[list[str]]:
+    return [line.strip("|").split(" | ") for line in md.splitlines() if line.startswith("| ") and not line.startswith("| ---")]
+
+
+def test_markdown_one_table_per_rank_group(mixed):
+    md = results_md(mixed)
+    headings = [line for line in md.splitlines() if line.startswith("## ")]
+    assert headings == ["## 县区考评示例 — county", "## 市直部门考评示例 — A", "## 市直部门考评示例 — B"]
+    tables = md.split("## ")[1:]
+    head = [c.strip() for c in table_rows(tables[0])[0]]
+    assert head == ["序号", "单位", "类别", "日常管理", "平台建设", "加分", "扣分", "总分", "等次", "排名"]
+    rows = [[c.strip() for c in r] for r in table_rows(tables[0])[1:]]
+    assert [r[:3] + r[7:] for r in rows] == [
+        ["1", "黄州区", "county", "11", "优秀", "1"],
+        ["2", HYPERLINK, "county", "7.4", "良好", "2"],
+        ["3", "团风县", "county", "4.5", "不合格", "3"],
+    ]
+    assert [c.strip() for c in table_rows(tables[2])[0]] == ["序号", "单位", "类别", "日常管理", "加分", "扣分", "总分", "等次", "排名"]
+    # every table line has as many cells as the header, alignment row included
+    for t in tables:
+        lines = [line for line in t.splitlines() if line.startswith("|")]
+        assert len({line.count(" | ") for line in lines}) == 1, lines
+
+
+def test_markdown_escapes_pipes_and_newlines(county):
+    county[0] = dataclasses.replace(county[0], unit="黄|州\n区")
+    md = results_md(county)
+    assert "| 1 | 黄\\|州<br>区 | county |" in md
+    lines = [line for line in md.splitlines() if line.startswith("|")]
+    assert len({line.replace("\\|", "").count("|") for line in lines}) == 1
+
+
+def test_markdown_partial_and_detail(partial):
+    md = results_md(partial, detail=True, adjustments=ADJUSTMENTS)
+    head = [c.strip() for c in table_rows(md)[0]]
+    assert head[-1] == "完整性"
+    assert "| 3 | 团风县 | county | 0 | 0 | 0 | 0 | 0\\* | 不合格 | 3 | 未完成 |" in md
+    assert "评分未完成" in md
+    assert "### 失分明细" in md
+    assert "  - 未失分" in md  # 黄州区 lost nothing
+    assert "平台建设 / 网站建设 / ptjs.wz.1：扣 5 分（未完成）" in md
+    assert "复核 n: 原值 5 → 新值 3" in md
+    assert "## 复核调整" in md
+
+
+def test_markdown_without_detail_has_no_lists(county):
+    md = results_md(county)
+    assert "失分明细" not in md and "复核调整" not in md
+    assert md.endswith("|\n")
