@@ -389,12 +389,16 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitRes
                     scales[s.id] = (s_max, s_max - na_by_section[s.id])
         else:
             scales = {s.id: (class_max, class_max - na_max) for s in rs.sections if s.kind == "base"}
-        factors: dict[str, Decimal] = {}
-        for sid, (full_max, applicable_max) in scales.items():
+        factors: dict[str, tuple[Decimal, Decimal]] = dict(scales)
+
+        def scaled(value: Decimal, sid: str) -> Decimal:
+            # value × full / applicable, divided last so that the only inexact
+            # step is the one final rounding (110/60 is not a finite decimal).
+            full_max, applicable_max = factors[sid]
             if applicable_max <= 0:
-                factors[sid] = ZERO
-            else:
-                factors[sid] = div(full_max, applicable_max)
+                return ZERO
+            return q(div(mul(value, full_max), applicable_max), rs.precision)
+
         if any(applicable_max <= 0 for _, applicable_max in scales.values()):
             notes.append("全部指标不适用")
         ratio = ", ".join(sorted({f"{fmt(a, None)}/{fmt(b, None)}" for a, b in scales.values()}))
@@ -402,21 +406,20 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitRes
             # Every applicable base item carries its share of the N/A points.
             for r in items:
                 if r.section_kind == "base" and r.section_id in factors:
-                    factor = factors[r.section_id]
-                    r.max = q(mul(r.max, factor), rs.precision)
-                    r.score = q(mul(r.score, factor), rs.precision)
+                    r.max = scaled(r.max, r.section_id)
+                    r.score = scaled(r.score, r.section_id)
                     r.lost = r.max - r.score
             for s in rs.sections:
                 if s.kind == "base" and s.id in factors:
                     sections[s.name] = sum((r.score for r in items if r.section_id == s.id), ZERO)
                     # FIX: keep the group-level max_lost relief, scaled alike.
                     if relief_by_section.get(s.id):
-                        sections[s.name] += q(mul(relief_by_section[s.id], factors[s.id]), rs.precision)
+                        sections[s.name] += scaled(relief_by_section[s.id], s.id)
             notes.append(f"不适用指标 {fmt(na_max, None)} 分按比例分配到其余指标 (×{ratio})")
         else:
             for s in rs.sections:
                 if s.kind == "base" and s.id in factors:
-                    sections[s.name] = q(mul(sections[s.name], factors[s.id]), rs.precision)
+                    sections[s.name] = scaled(sections[s.name], s.id)
             notes.append(f"不适用指标 {fmt(na_max, None)} 分,按 {ratio} 折算为百分制")
 
     if rs.composition == "weighted":

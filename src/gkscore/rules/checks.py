@@ -226,6 +226,16 @@ def _check_item(item, ip, classes, section_kind) -> Iterator[Finding]:
     earlier: set[str] = set()
     for ci, clause in enumerate(item.clauses):
         cp = ip + ("clauses", ci)
+        # FIX (rule-checks tests): in a penalty section (扣分项) an item's score is
+        # the number of points taken off the total, so a deduction clause, which
+        # starts from the item's 分值, would charge the whole penalty to a unit
+        # where nothing happened.
+        if section_kind == "penalty" and clause.kind in DEDUCTION_KINDS:
+            yield Finding(
+                cp + ("kind",),
+                "penalty-deduction",
+                f"in a penalty section (扣分项) an item's score is the points taken off the total, so {clause.kind} would charge the full penalty when nothing happened; write 扣N分 as award (N points when it happened), or use judged",
+            )
         yield from _field_refs(clause.only_if, fields, cp + ("only_if",), earlier)
         when = getattr(clause, "when", None)
         yield from _field_refs(when, fields, cp + ("when",), earlier)
@@ -421,6 +431,15 @@ def _grades(rs: RuleSet) -> Iterator[Finding]:
 
 
 def _vetoes(rs: RuleSet) -> Iterator[Finding]:
+    # FIX (rule-checks tests): a veto or gate grade that is not one of the
+    # grade bands is most likely a typo (不及格 for 不合格) and would invent a
+    # grade of its own; lint says so.
+    bands = [b.grade for b in rs.grades.bands] if rs.grades is not None else None
+    forced = [(("vetoes", vi, "grade"), v.grade) for vi, v in enumerate(rs.vetoes)]
+    forced += [(("gates", gi, "grade"), g.grade) for gi, g in enumerate(rs.gates) if g.kind == "fail_below"]
+    for path, grade in forced:
+        if bands is not None and grade is not None and grade not in bands:
+            yield Finding(path, "unknown-grade", f"grade {grade!r} is not one of the grade bands ({', '.join(bands)})", WARNING)
     for vi, veto in enumerate(rs.vetoes):
         vp = ("vetoes", vi)
         if veto.grade is None and veto.total is None:
@@ -431,7 +450,16 @@ def _vetoes(rs: RuleSet) -> Iterator[Finding]:
 def _policy(rs: RuleSet) -> Iterator[Finding]:
     has_applies = any(i.applies_if is not None for s in rs.sections for g in s.groups for i in g.items)
     if has_applies and rs.na_policy == "none":
-        yield Finding(("na_policy",), "na-policy", "items with applies_if need an na_policy (rescale or redistribute)")
+        # FIX (rule-checks tests): na_policy is absent here, so its path had no
+        # position and the finding showed at 1:1; point at the first applies_if.
+        first = next(
+            ("sections", si, "groups", gi, "items", ii, "applies_if")
+            for si, s in enumerate(rs.sections)
+            for gi, g in enumerate(s.groups)
+            for ii, i in enumerate(g.items)
+            if i.applies_if is not None
+        )
+        yield Finding(first, "na-policy", "items with applies_if need an na_policy (rescale or redistribute)")
     if rs.na_policy != "none" and not has_applies:
         yield Finding(("na_policy",), "na-policy", "na_policy is declared but no item has applies_if", WARNING)
 

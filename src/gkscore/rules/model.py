@@ -68,8 +68,38 @@ Text = Annotated[str, Field(min_length=1, max_length=4000)]
 # Points that may differ by class: a number for every class, or a mapping
 # class -> number.  For item maxima, ``null`` in the mapping means "does not
 # apply to this class" (blank cell in the annex), which is different from 0.
-PerClass = Union[NonNeg, dict[ClassName, NonNeg]]
-PerClassMax = Union[NonNeg, dict[ClassName, Optional[NonNeg]]]
+#
+# FIX (rule-checks tests): these were plain unions, so one mistyped value
+# (points: "2", max: -1) was reported twice, once per union member, with
+# pydantic's internal validator names and a memory address in the location.
+# A discriminator on the value's shape tries only the matching member; the
+# JSON schema is pinned to what the plain unions exported.
+
+
+def _per_class_tag(value: Any) -> str:
+    return "map" if isinstance(value, dict) else "number"
+
+
+_NUMBER_SCHEMA = {"minimum": 0, "type": "number"}
+_CLASS_KEY = r"^[A-Za-z0-9_]{1,32}$"
+
+PerClass = Annotated[
+    Union[Annotated[NonNeg, Tag("number")], Annotated[dict[ClassName, NonNeg], Tag("map")]],
+    Discriminator(_per_class_tag),
+    WithJsonSchema({"anyOf": [_NUMBER_SCHEMA, {"patternProperties": {_CLASS_KEY: _NUMBER_SCHEMA}, "type": "object"}]}),
+]
+PerClassMax = Annotated[
+    Union[Annotated[NonNeg, Tag("number")], Annotated[dict[ClassName, Optional[NonNeg]], Tag("map")]],
+    Discriminator(_per_class_tag),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                _NUMBER_SCHEMA,
+                {"patternProperties": {_CLASS_KEY: {"anyOf": [_NUMBER_SCHEMA, {"type": "null"}]}}, "type": "object"},
+            ]
+        }
+    ),
+]
 
 
 class _Strict(BaseModel):
