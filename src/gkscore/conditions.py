@@ -26,10 +26,10 @@ Getter = Callable[[str], object]  # field id -> value, raises Missing
 def holds(cond, get: Getter, clauses_held: dict[str, bool] | None = None) -> bool:
     if isinstance(cond, FieldTest):
         value = get(cond.field)
-        comps = cond.comparisons()
-        if not comps:
+        first = _first_comparison(cond)
+        if first is None:
             return value is True
-        op, want = comps[0]
+        op, want = first
         return _compare(value, op, want)
     if isinstance(cond, AllOf):
         # Evaluate every part so a missing value anywhere is reported, rather
@@ -44,6 +44,21 @@ def holds(cond, get: Getter, clauses_held: dict[str, bool] | None = None) -> boo
     if isinstance(cond, ClauseHolds):
         return bool((clauses_held or {}).get(cond.clause, False))
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover - the model forbids it
+
+
+_FIRST: dict[int, tuple] = {}
+
+
+def _first_comparison(cond: FieldTest):
+    """cond.comparisons()[0] (or None), once per condition object: the rule
+    model is immutable and holds() runs for every unit."""
+    hit = _FIRST.get(id(cond))
+    if hit is not None and hit[0] is cond:
+        return hit[1]
+    comps = cond.comparisons()
+    first = comps[0] if comps else None
+    _FIRST[id(cond)] = (cond, first)
+    return first
 
 
 def _compare(value, op: str, want) -> bool:

@@ -17,6 +17,7 @@ Decimal, spreadsheet numbers are converted through their shortest repr.
 from __future__ import annotations
 
 import decimal
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 
 # A private context: enough digits for any realistic table, and traps so that a
@@ -50,8 +51,22 @@ def fmt(value: Decimal | None, places: int | None = 2) -> str:
     beyond what ``places`` asks for; ``places=None`` shows the exact value."""
     if value is None:
         return ""
+    if type(value) is Decimal:
+        # The text depends only on the numeric value (equal Decimals such as
+        # 1, 1.0 and -0, 0 give the same text), and a table repeats the same
+        # few figures for every unit: cache it.
+        return _fmt_decimal(value, places)
     if not isinstance(value, Decimal):
         value = Decimal(value)
+    return _fmt(value, places)
+
+
+@lru_cache(maxsize=1 << 14)
+def _fmt_decimal(value: Decimal, places: int | None) -> str:
+    return _fmt(value, places)
+
+
+def _fmt(value: Decimal, places: int | None) -> str:
     if places is not None:
         value = q(value, places)
     text = format(value.normalize(CONTEXT), "f")

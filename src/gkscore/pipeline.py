@@ -46,13 +46,22 @@ def load_units_option(path: str | None):
 
 
 def run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
+    from .timing import gc_paused
+
+    with gc_paused():
+        return _run(opts, progress)
+
+
+def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
     from .adjustments import load_adjustments
     from .observations.api import load_observations
     from .observations.units_index import UnitsIndex
     from .ranking import parse_rank_by, rank
     from .rules.load import load_rules
     from .scoring import score_set
+    from .timing import mark
 
+    mark("start-up")
     problems: list[Problem] = []
     explicit = []
     for path in opts.rules:
@@ -67,9 +76,11 @@ def run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
         problems.extend(exc.problems)
     if problems:
         raise ProblemsError(problems, exit_code=max(2 if p.code in ("not-found", "unreadable") else 1 for p in problems))
+    mark("load rules and units")
     if progress:
         progress("reading observations")
     sets = load_observations(opts.observations, rules=explicit or None, units=units, partial=opts.partial, reader=opts.reader)
+    mark("check and merge")
     from .rules.load import bundled_paths
 
     rules_by_id = {lr.ruleset.id: lr for lr in explicit}
@@ -89,6 +100,7 @@ def run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
             adj_problems.extend(exc.problems)
     if adj_problems:
         raise ProblemsError(adj_problems)
+    mark("load rules and units")
     if progress:
         progress("scoring")
     # Tables in a stable, meaningful order whatever the order of the files:
@@ -102,6 +114,7 @@ def run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
         if lr not in used:
             used.append(lr)
         results.extend(score_set(lr.ruleset, s))
+    mark("score")
     ranked = rank(results, parse_rank_by(opts.rank_by))
     # Keep rule-file order first, then rank group, then rank.
     order = {lr.ruleset.id: i for i, lr in enumerate(used)}
@@ -110,4 +123,5 @@ def run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
         pos = list(rules_by_id[r.rules_id].ruleset.classes).index(r.cls)
         group_pos[r.rank_group] = min(group_pos.get(r.rank_group, pos), pos)
     ranked.sort(key=lambda r: (order[r.rules_id], group_pos[r.rank_group], r.rank_group, r.rank))
+    mark("rank")
     return Run(results=ranked, rules=used, adjustments=adjustments, units_index=index, sets=sets)

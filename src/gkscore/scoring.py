@@ -117,23 +117,59 @@ class UnitResult:
 class _Obs:
     """Field access for one owner (item, group or veto) of one unit."""
 
+    __slots__ = ("obs", "unit", "owner", "seen", "missing", "_get")
+
     def __init__(self, obs: ObservationSet, unit: str, owner: str):
         self.obs, self.unit, self.owner = obs, unit, owner
         self.seen: list[Observation] = []
         self.missing: list[str] = []
+        self._get = obs.get
 
     def __call__(self, field_id: str):
-        o = self.obs.get(self.unit, self.owner, field_id)
+        o = self._get(self.unit, self.owner, field_id)
         if o is None or o.value is None:
             if field_id not in self.missing:
                 self.missing.append(field_id)
             raise Missing(field_id)
-        if o not in self.seen:
+        # Observations of one owner are distinct objects with distinct fields,
+        # so identity is membership (and much cheaper than dataclass __eq__).
+        for x in self.seen:
+            if x is o:
+                break
+        else:
             self.seen.append(o)
         return o.value
 
 
+# Per-clause and per-item figures that depend only on the (immutable) rule
+# model, computed once per process instead of once per unit.  Keyed by id()
+# and checked by identity, so a recycled id can never return a stale entry.
+_CLAUSE_TEXT: dict[int, tuple] = {}
+_ITEM_INFO: dict[tuple[int, str], tuple] = {}
+
+
 def _clause_text(item: Item, clause) -> str:
+    hit = _CLAUSE_TEXT.get(id(clause))
+    if hit is not None and hit[0] is clause and hit[1] is item:
+        return hit[2]
+    text = _clause_text_uncached(item, clause)
+    _CLAUSE_TEXT[id(clause)] = (clause, item, text)
+    return text
+
+
+def _item_info(item: Item, cls: str, section, group) -> tuple:
+    """(max, start, path) of an item for a class."""
+    key = (id(item), cls)
+    hit = _ITEM_INFO.get(key)
+    if hit is not None and hit[0] is item and hit[1] is section and hit[2] is group:
+        return hit[3]
+    m = item_max(item, cls)
+    info = (m, m if item_start(item) == "max" else ZERO, tuple(item_path(section, group, item)) if m is not None else ())
+    _ITEM_INFO[key] = (item, section, group, info)
+    return info
+
+
+def _clause_text_uncached(item: Item, clause) -> str:
     if clause.text:
         return clause.text
     text = item.text.split("\n")[0]
@@ -156,20 +192,19 @@ def _show(value) -> str:
 
 
 def score_item(rs: RuleSet, item: Item, cls: str, get: _Obs, voided_by: str | None, section, group) -> ItemResult:
-    m = item_max(item, cls)
+    m, start, path = _item_info(item, cls, section, group)
     assert m is not None
-    start = m if item_start(item) == "max" else ZERO
     steps: list[Step] = []
     reasons: list[str] = []
     held: dict[str, bool] = {}
     complete = True
     for ci, clause in enumerate(item.clauses):
         text = _clause_text(item, clause)
-        before = list(get.missing)
+        n_before = len(get.missing)  # missing only ever grows, without repeats
         try:
             step = _clause(clause, ci, text, item, cls, get, held)
         except Missing:
-            new = [f for f in get.missing if f not in before]
+            new = get.missing[n_before:]
             steps.append(Step(ci, clause.kind, text, ZERO, "", False, new or list(get.missing)))
             complete = False
             reasons.append(f"未填写观测值 ({', '.join(new or get.missing)}): {text}")
@@ -179,24 +214,38 @@ def score_item(rs: RuleSet, item: Item, cls: str, get: _Obs, voided_by: str | No
         steps.append(step)
     raw = start + sum((s.delta for s in steps), ZERO)
     score = q(clamp(raw, ZERO, m), rs.precision)
+    # With --partial, an item with any unfilled field scores 0 until it is
+    # filled: never the full credit a deduction-only item would otherwise
+    # keep, and never a figure that depends on which clause happened to be
+    # evaluated first.
+    unfilled = [] if (complete and not get.obs.missing) else [
+        f.id for f in item.fields if (o := get._get(get.unit, get.owner, f.id)) is None or o.value is None
+    ]
+    if unfilled:
+        complete = False
+    if voided_by is None and not complete:
+        score = ZERO
+        reasons = [f"未填写观测值 ({', '.join(unfilled)}),暂计0分"]
     if voided_by is not None:
         # The whole group scores 0 whatever was observed, so unfilled fields
         # of a voided item cannot change the result.
         score = ZERO
         reasons = [voided_by]
         complete = True
+    elif not complete:
+        pass
     elif section.kind == "penalty":
         # A 扣分项's score is the deduction itself: say what was deducted, or nothing.
         reasons = ([f"扣 {fmt(score, None)} 分: {item.text.splitlines()[0]}"] if score > 0 else []) + reasons
     else:
-        reasons = _reasons(item, steps, cls, raw, m) + reasons
+        reasons = _reasons(item, steps, cls, raw, m)
     return ItemResult(
         id=item.id,
         section_id=section.id,
         section=section.name,
         section_kind=section.kind,
         group=group.name,
-        path=item_path(section, group, item),
+        path=list(path),
         text=item.text,
         max=m,
         score=score,

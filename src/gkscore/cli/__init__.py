@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .. import timing  # noqa: F401 - starts the benchmark clock (off unless GKSCORE_TIMINGS)
 from .common import CONTEXT_SETTINGS
 
 

@@ -82,6 +82,17 @@ def score(observations, rules, units, partial, reader, adjust, fmt, output, deta
         raise click.UsageError("--formulas needs --format xlsx")
     if output:
         refuse_overwriting_inputs(output, list(observations) + list(rules) + list(adjust) + ([units] if units else []))
+    from ..timing import gc_paused
+
+    # The whole command: rendering allocates on top of millions of live
+    # observations, and every full collection would walk them all again.
+    with gc_paused():
+        return _score(observations, rules, units, partial, reader, adjust, fmt, output, detail, rank_by, decimals, formulas)
+
+
+def _score(observations, rules, units, partial, reader, adjust, fmt, output, detail, rank_by, decimals, formulas):
+    from ..fsutil import write_text_atomic
+
     result = _run(observations, rules, units, partial, reader, adjust, rank_by)
     places = decimals if decimals is not None else result.precision
     text = None
@@ -122,6 +133,10 @@ def score(observations, rules, units, partial, reader, adjust, fmt, output, deta
             write_text_atomic(output, text)
         else:
             sys.stdout.write(text)
+    from ..timing import mark, report
+
+    mark(f"output {fmt}")
+    report()
     if output:
         click.echo(f"wrote {output} ({len(result.results)} units)", err=True)
     if not result.complete:

@@ -105,6 +105,13 @@ class _RulesFinder:
 
 
 def load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, reader: str = "calamine") -> list[ObservationSet]:
+    from ..timing import gc_paused
+
+    with gc_paused():
+        return _load_observations(paths, rules=rules, units=units, partial=partial, reader=reader)
+
+
+def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, reader: str = "calamine") -> list[ObservationSet]:
     paths = list(paths)
     problems: list[Problem] = []
     exit_code = 1
@@ -115,6 +122,9 @@ def load_observations(paths: Iterable[str], *, rules=None, units, partial: bool 
         except ProblemsError as exc:
             problems.extend(exc.problems)
             exit_code = max(exit_code, exc.exit_code)
+    from ..timing import mark
+
+    mark("read")
     finder = _RulesFinder(rules)
     index = UnitsIndex(units)
     checkers: dict[str, RowChecker] = {}

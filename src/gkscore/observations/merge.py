@@ -46,6 +46,17 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
     blanks: dict[tuple, list[Entry]] = {}
     bad = set(checker.bad_keys)
     for key, entries in by_key.items():
+        if len(entries) == 1:
+            # The usual case (one row per field): nothing to order or compare.
+            e = entries[0]
+            if e.value is None:
+                blanks[key] = entries
+            elif key not in bad:
+                chosen[key] = Observation(
+                    unit=e.unit, owner=e.owner, field=e.field, value=e.value, source=e.src, raw=e.raw,
+                    evidence=e.evidence or "", scorer=e.scorer or "",
+                )
+            continue
         entries.sort(key=lambda e: src_key(e.src))
         filled = [e for e in entries if e.value is not None]
         if not filled:

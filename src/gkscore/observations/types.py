@@ -15,7 +15,7 @@ from typing import Union
 Value = Union[bool, int, Decimal, dt.date, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a value was read: file and sheet!cell, or file and csv line."""
 
@@ -32,7 +32,7 @@ class Source:
         return self.file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     unit: str  # canonical unit name from the units file
     owner: str  # item id, group id (for group fields) or veto id

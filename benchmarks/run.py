@@ -1,0 +1,472 @@
+"""gkscore benchmark: the installed command on synthetic inputs, beside the floors.
+
+    python benchmarks/run.py --sizes 1000,10000,100000 --runs 3 --write-docs
+
+For every size N (units per table) and both bundled tables it generates (once,
+under benchmarks/data/N/) a units file and filled observations in csv and in
+the long xlsx layout (and sheet-per-unit xlsx up to --sheets-max units), then
+runs, each --runs times, as a user would:
+
+* ``gkscore template`` (csv; xlsx long up to --template-xlsx-max units);
+* ``gkscore check`` (read + check + merge);
+* ``gkscore score --format csv -o out.csv`` (the summary output): end to end,
+  with the phases (read, check and merge, score, rank, output) that gkscore
+  reports when GKSCORE_TIMINGS is set;
+* every other export (json, md, table, csv --detail, xlsx);
+* the floors on the same files: a csv-module pass, a python-calamine pass and
+  an openpyxl read-only pass over every cell (openpyxl up to --openpyxl-max);
+* start-up (``--version``, ``--help`` and what they import) and ``gkscore
+  validate`` on the bundled rules beside ``yamllint`` on the same files.
+
+Wall time from a monotonic clock around the child; peak memory is the child's
+maximum resident set (GNU time's %M; os.wait4 when /usr/bin/time is missing).  Figures are medians over the runs and
+ratios of medians.  Results go to benchmarks/data/results.json; --write-docs
+regenerates docs/performance.md.  A size whose predicted peak memory exceeds
+--max-mem-gb (from the largest smaller size, linearly) is not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import gen  # noqa: E402
+
+TABLE_RULES = {"county": "county_2020", "citydept": "citydept_2020"}
+EXPORTS = [("json", ["--format", "json"], ".json"), ("md", ["--format", "md"], ".md"), ("table", ["--format", "table"], ".txt"),
+           ("csv-detail", ["--format", "csv", "--detail"], ".csv"), ("xlsx", ["--format", "xlsx"], ".xlsx")]
+
+
+def exe(name: str) -> str:
+    """The installed command next to this interpreter (a venv), else on PATH."""
+    cand = Path(sys.executable).parent / name
+    return str(cand) if cand.exists() else (shutil.which(name) or name)
+
+
+TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
+def measure(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> dict:
+    """Run once: wall seconds, peak RSS (MB), exit code, timings gkscore reported.
+
+    Peak memory comes from GNU time when installed: a child forked from this
+    (larger) Python process would otherwise inherit our own high-water mark
+    in its ru_maxrss.  Without it, os.wait4's figure is used."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        full = [TIME, "-f", "gkscore-maxrss-kb %M", *cmd] if TIME else cmd
+        p = subprocess.Popen(full, stdout=out, stderr=err, env=env, cwd=cwd)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+        out.seek(0)
+        stdout = out.read(4096).decode("utf-8", "replace")
+    phases = {}
+    rss_kb = ru.ru_maxrss
+    for line in text.splitlines():
+        if line.startswith("gkscore-timings "):
+            phases = json.loads(line.split(" ", 1)[1])
+        elif line.startswith("gkscore-maxrss-kb "):
+            rss_kb = int(line.split()[1])
+        elif line.startswith("Command exited with non-zero status"):
+            pass
+    text = "\n".join(ln for ln in text.splitlines() if not ln.startswith(("gkscore-maxrss-kb ", "Command exited with non-zero status")))
+    return {"wall": wall, "rss_mb": rss_kb / 1024, "rc": p.returncode, "phases": phases,
+            "stderr": text[-2000:] if p.returncode not in (0,) else "", "stdout": stdout}
+
+
+def repeat(cmd: list[str], runs: int, **kw) -> dict:
+    res = [measure(cmd, **kw) for _ in range(runs)]
+    phases: dict[str, float] = {}
+    for k in res[0]["phases"]:
+        phases[k] = statistics.median(r["phases"].get(k, 0.0) for r in res)
+    return {
+        "cmd": " ".join(os.path.relpath(c, ROOT) if os.path.isabs(c) and c.startswith(str(ROOT)) else c for c in cmd),
+        "wall": statistics.median(r["wall"] for r in res),
+        "walls": [round(r["wall"], 3) for r in res],
+        "rss_mb": statistics.median(r["rss_mb"] for r in res),
+        "rc": res[0]["rc"],
+        "phases": phases,
+        "error": res[0]["stderr"].strip().splitlines()[-1] if res[0]["rc"] not in (0,) and res[0]["stderr"].strip() else "",
+    }
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        for line in open("/proc/meminfo", encoding="utf-8"):
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    versions = {}
+    for mod in ("openpyxl", "python_calamine", "pydantic", "yaml"):
+        try:
+            m = __import__(mod)
+            versions[mod] = getattr(m, "__version__", "?")
+        except ImportError:
+            versions[mod] = "-"
+    try:
+        versions["gkscore"] = subprocess.run([exe("gkscore"), "--version"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "mem_mb": mem, "python": platform.python_version(),
+            "os": f"{platform.system()} {platform.release()}", "versions": versions, "date": dt.date.today().isoformat()}
+
+
+def startup(runs: int) -> dict:
+    g = exe("gkscore")
+    out = {}
+    for args in (["--version"], ["--help"]):
+        out[" ".join(args)] = repeat([g, *args], runs)
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: sys.stderr.write('gkscore-imported ' + ','.join(m for m in "
+             "('openpyxl', 'python_calamine', 'pydantic', 'rich') if m in sys.modules) + '\\n'))\n"
+             "from gkscore.cli import main\nsys.argv = ['gkscore'] + sys.argv[1:]\nmain()\n")
+    imported = {}
+    for args in (["--version"], ["--help"]):
+        p = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True)
+        line = [ln for ln in p.stderr.splitlines() if ln.startswith("gkscore-imported")]
+        imported[" ".join(args)] = line[0].split(" ", 1)[1] if line and " " in line[0] else ""
+    out["imported"] = imported
+    rules = [str(ROOT / "rules" / n) for n in ("county_2020.yaml", "citydept_2020.yaml", "units.yaml")]
+    out["validate"] = repeat([g, "validate", "-q", *rules], runs)
+    yl = exe("yamllint") if (Path(sys.executable).parent / "yamllint").exists() else shutil.which("yamllint")
+    out["yamllint"] = repeat([yl, "-d", "relaxed", *rules], runs) if yl else None
+    return out
+
+
+def predicted_mb(results: dict, n: int) -> float:
+    smaller = [int(k) for k in results if int(k) < n]
+    if not smaller:
+        return 0.0
+    k = max(smaller)
+    peaks = [c["rss_mb"] for t in results[str(k)]["tables"].values() for c in t.get("score", {}).values() if isinstance(c, dict) and "rss_mb" in c]
+    return max(peaks, default=0.0) * n / k
+
+
+def bench_size(n: int, a, results: dict) -> dict:
+    g = exe("gkscore")
+    data = a.data / str(n)
+    limit = a.max_mem_gb * 1024
+    pred = predicted_mb(results, n)
+    entry: dict = {"units": n, "tables": {}}
+    if pred > limit:
+        entry["skipped"] = f"predicted peak {pred / 1024:.1f} GB > --max-mem-gb {a.max_mem_gb}"
+        print(f"[{n}] skipped: {entry['skipped']}", flush=True)
+        return entry
+    print(f"[{n}] generating inputs in {data}", flush=True)
+    made = gen.generate(n, data, sheets_max=a.sheets_max, tables=tuple(a.tables))
+    env = dict(os.environ, GKSCORE_TIMINGS="1", CI="1")
+    work = Path(tempfile.mkdtemp(prefix="gkbench"))
+    try:
+        for table in a.tables:
+            files = made[table]
+            units = str(files["units"])
+            t: dict = {"rows": sum(1 for _ in gen.records(table, gen.unit_names(table, min(n, 50))) ) * n // min(n, 50),
+                       "files": {k: [os.path.basename(str(p)) for p in v] for k, v in files.items() if isinstance(v, list)},
+                       "bytes": {k: sum(os.path.getsize(p) for p in v) for k, v in files.items() if isinstance(v, list)},
+                       "units_bytes": os.path.getsize(units), "template": {}, "check": {}, "score": {}, "exports": {}, "floors": {}}
+            entry["tables"][table] = t
+            rules = TABLE_RULES[table]
+
+            def run(key: str, cmd: list[str], runs: int = a.runs) -> dict:
+                print(f"[{n}] {table} {key}: {' '.join(os.path.basename(c) for c in cmd[1:])}", flush=True)
+                r = repeat(cmd, runs, env=env)
+                print(f"      median {r['wall']:.2f} s, {r['rss_mb']:.0f} MB{'  rc=' + str(r['rc']) + ' ' + r['error'] if r['rc'] else ''}", flush=True)
+                return r
+
+            t["template"]["csv"] = run("template csv", [g, "template", rules, "--units", units, "--format", "csv", "-o", str(work / "t.csv")])
+            if n <= a.template_xlsx_max:
+                t["template"]["xlsx-long"] = run("template xlsx long", [g, "template", rules, "--units", units, "--format", "xlsx", "--layout", "long", "-o", str(work / "t.xlsx")])
+            if n <= a.sheets_max:
+                t["template"]["xlsx-sheets"] = run("template xlsx sheets", [g, "template", rules, "--units", units, "--format", "xlsx", "-o", str(work / "ts.xlsx")])
+            inputs = {"csv": [str(p) for p in files["csv"]], "xlsx-long": [str(p) for p in files["xlsx"]]}
+            if files["sheets"]:
+                inputs["xlsx-sheets"] = [str(p) for p in files["sheets"]]
+            for fmt, paths in inputs.items():
+                readers = ["calamine"] if fmt == "csv" else (["calamine", "openpyxl"] if n <= a.openpyxl_max else ["calamine"])
+                for reader in readers:
+                    key = fmt if fmt == "csv" else f"{fmt}/{reader}"
+                    t["check"][key] = run(f"check {key}", [g, "check", *paths, "--units", units, "--reader", reader])
+                    t["score"][key] = run(f"score {key}", [g, "score", *paths, "--units", units, "--reader", reader, "--format", "csv", "-o", str(work / "s.csv")])
+                # floors on the same files
+                if fmt == "csv":
+                    t["floors"]["csv/csv"] = run("floor csv", [sys.executable, str(HERE / "floors.py"), "csv", *paths])
+                else:
+                    t["floors"][f"{fmt}/calamine"] = run(f"floor calamine {fmt}", [sys.executable, str(HERE / "floors.py"), "calamine", *paths])
+                    if n <= a.openpyxl_max:
+                        t["floors"][f"{fmt}/openpyxl"] = run(f"floor openpyxl {fmt}", [sys.executable, str(HERE / "floors.py"), "openpyxl", *paths])
+            # every export, from the csv input (the reading cost is the same for all)
+            for name, args, suffix in EXPORTS:
+                if name in a.skip_exports:
+                    continue
+                t["exports"][name] = run(f"export {name}", [g, "score", *inputs["csv"], "--units", units, *args, "-o", str(work / f"e{suffix}")])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return entry
+
+
+# ------------------------------------------------------------ report
+
+
+def _s(x) -> str:
+    if x is None:
+        return "—"
+    return f"{x:.2f}" if x < 10 else f"{x:.1f}" if x < 100 else f"{x:.0f}"
+
+
+def _ratio(a, b) -> str:
+    if not a or not b:
+        return "—"
+    return f"{a / b:.1f}×"
+
+
+def render(res: dict) -> str:
+    m = res["machine"]
+    L: list[str] = []
+    w = L.append
+    w("# Performance\n")
+    w("<!-- generated by `python benchmarks/run.py --write-docs`; do not edit by hand -->\n")
+    w("How long gkscore takes, and how much memory it needs, from a city (60 units) to the national checks (tens of thousands), "
+      "measured with the installed `gkscore` command beside the bare cost of reading the same files.\n")
+    w("## Method\n")
+    w("`benchmarks/run.py` generates, for each size N and each bundled table, a units file with N synthetic units "
+      "(county table: class county; city-department table: classes A and B alternating) and filled observations with random valid values "
+      "(seeded, so the files are the same from run to run): a long-form csv (columns unit, class, item, field, type, value, evidence, scorer, rules) "
+      "and a long-layout xlsx (sheet 观测, columns unit, class, item, field, value, evidence, scorer; rules recorded in the hidden `_gkscore` sheet), "
+      "plus the sheet-per-unit xlsx template filled in for the smaller sizes. "
+      f"The county table has 96 fields per unit, the city-department table 67-68. Above {gen.CSV_UNITS_PER_FILE:,} units (csv) "
+      f"and {gen.XLSX_UNITS_PER_FILE:,} units (xlsx) the observations are split into several files, which gkscore merges (集中评分): "
+      "a single file would exceed the readers' 256 MB limits and Excel's 1,048,576 rows.\n")
+    w("Every step runs the installed command in a child process, as a user would; wall time is taken around the child, "
+      "peak memory is the child's maximum resident set (GNU `time -f %M`). With `GKSCORE_TIMINGS=1` gkscore reports its own phases "
+      "(read, check and merge, score, rank, output) on stderr; those split the end-to-end time. "
+      f"Each figure is the median of {res['runs']} runs; ratios are ratios of medians. The floors are one pass over every cell of the same files "
+      "with nothing else: the csv module, python-calamine (`to_python`) and openpyxl read-only (`iter_rows(values_only=True)`), "
+      "each in a fresh interpreter (`benchmarks/floors.py`).\n")
+    w("## Machine\n")
+    w(f"- {m['cpu']}, {m['cores']} cores, {m['mem_mb'] / 1024:.0f} GiB RAM, {m['os']}; shared, so expect noise")
+    w(f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
+    w(f"- measured {m['date']}; command: `{res['command']}`\n")
+
+    sizes = [s for s in res["sizes"]]
+    w("## End to end: `gkscore score … --format csv -o out.csv`\n")
+    w("Read, check, score, rank and write the summary csv. Ratios are to the floor on the same files.\n")
+    w("| units | table | input | rows | gkscore s | peak MB | floor | floor s | ratio | target |")
+    w("|---:|---|---|---:|---:|---:|---|---:|---:|---|")
+    for s in sizes:
+        e = res["sizes"][s]
+        if e.get("skipped"):
+            w(f"| {int(s):,} | — | — | — | — | — | — | — | — | not run: {e['skipped']} |")
+            continue
+        for table, t in e["tables"].items():
+            for key, r in t["score"].items():
+                fmt = key.split("/")[0]
+                floor_key = "csv/csv" if fmt == "csv" else f"{fmt}/calamine"
+                fl = t["floors"].get(floor_key, {})
+                target = ("≤ 8× (stretch 4×)" if fmt == "csv" else "≤ 2×" if fmt == "xlsx-long" and key.endswith("calamine") else "")
+                wall = r["wall"] if r["rc"] == 0 else None
+                note = "" if r["rc"] == 0 else f" failed: {r['error'][:80]}"
+                w(f"| {int(s):,} | {table} | {key} | {t['rows']:,} | {_s(wall)} | {r['rss_mb']:.0f} | {floor_key.split('/')[1]} | {_s(fl.get('wall'))} | "
+                  f"{_ratio(wall, fl.get('wall'))} | {target}{note} |")
+    w("")
+    w("## Phases of the end-to-end run (medians, seconds)\n")
+    w("| units | table | input | start-up | rules+units | read | check+merge | score | rank | output |")
+    w("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for s in sizes:
+        e = res["sizes"][s]
+        for table, t in e.get("tables", {}).items():
+            for key, r in t["score"].items():
+                p = r["phases"]
+                if not p:
+                    continue
+                w(f"| {int(s):,} | {table} | {key} | {_s(p.get('start-up'))} | {_s(p.get('load rules and units'))} | {_s(p.get('read'))} | "
+                  f"{_s(p.get('check and merge'))} | {_s(p.get('score'))} | {_s(p.get('rank'))} | {_s(p.get('output csv'))} |")
+    w("")
+    w("## Floors (one pass over every cell; medians)\n")
+    w("| units | table | files | floor | s | peak MB |")
+    w("|---:|---|---|---|---:|---:|")
+    for s in sizes:
+        for table, t in res["sizes"][s].get("tables", {}).items():
+            for key, r in t["floors"].items():
+                fmt, kind = key.split("/")
+                w(f"| {int(s):,} | {table} | {fmt} ({t['bytes'].get('csv' if fmt == 'csv' else 'xlsx' if fmt == 'xlsx-long' else 'sheets', 0) / 1e6:.0f} MB) | {kind} | {_s(r['wall'])} | {r['rss_mb']:.0f} |")
+    w("")
+    w("## Reading alone: `gkscore check` (read, check, merge; no scoring)\n")
+    w("| units | table | input | s | peak MB | × floor |")
+    w("|---:|---|---|---:|---:|---:|")
+    for s in sizes:
+        for table, t in res["sizes"][s].get("tables", {}).items():
+            for key, r in t["check"].items():
+                fmt = key.split("/")[0]
+                fl = t["floors"].get("csv/csv" if fmt == "csv" else f"{fmt}/{key.split('/')[1]}", {})
+                w(f"| {int(s):,} | {table} | {key} | {_s(r['wall'] if r['rc'] == 0 else None)} | {r['rss_mb']:.0f} | {_ratio(r['wall'] if r['rc'] == 0 else None, fl.get('wall'))} |")
+    w("")
+    w("## Template and exports (csv input)\n")
+    w("Export time is the `output` phase gkscore reports; the whole run is beside it.\n")
+    w("| units | table | step | output s | whole run s | peak MB |")
+    w("|---:|---|---|---:|---:|---:|")
+    for s in sizes:
+        for table, t in res["sizes"][s].get("tables", {}).items():
+            for key, r in t["template"].items():
+                w(f"| {int(s):,} | {table} | template {key} | — | {_s(r['wall'] if r['rc'] == 0 else None)} | {r['rss_mb']:.0f} |")
+            for key, r in [("csv", t["score"].get("csv"))] + list(t["exports"].items()):
+                if not r:
+                    continue
+                out = next((v for k, v in r["phases"].items() if k.startswith("output")), None)
+                w(f"| {int(s):,} | {table} | export {key} | {_s(out)} | {_s(r['wall'] if r['rc'] == 0 else None)} | {r['rss_mb']:.0f} |")
+    w("")
+    w("## Growth with the number of units\n")
+    w("Seconds per 1,000 units of the end-to-end run; linear growth keeps this flat.\n")
+    w("| table | input | " + " | ".join(f"{int(s):,}" for s in sizes) + " |")
+    w("|---|---|" + "---:|" * len(sizes))
+    keys = []
+    for s in sizes:
+        for table, t in res["sizes"][s].get("tables", {}).items():
+            for key in t["score"]:
+                if (table, key) not in keys:
+                    keys.append((table, key))
+    for table, key in keys:
+        cells = []
+        for s in sizes:
+            r = res["sizes"][s].get("tables", {}).get(table, {}).get("score", {}).get(key)
+            cells.append(_s(r["wall"] / int(s) * 1000) if r and r["rc"] == 0 else "—")
+        w(f"| {table} | {key} | " + " | ".join(cells) + " |")
+    w("")
+    st = res.get("startup")
+    if st:
+        w("## Start-up and rule validation\n")
+        w("| command | s | peak MB | imports openpyxl / calamine / pydantic / rich |")
+        w("|---|---:|---:|---|")
+        for k in ("--version", "--help"):
+            w(f"| `gkscore {k}` | {_s(st[k]['wall'])} | {st[k]['rss_mb']:.0f} | {st['imported'].get(k) or 'none'} |")
+        w(f"| `gkscore validate` (3 bundled files) | {_s(st['validate']['wall'])} | {st['validate']['rss_mb']:.0f} | |")
+        if st.get("yamllint"):
+            w(f"| `yamllint -d relaxed` (same files) | {_s(st['yamllint']['wall'])} | {st['yamllint']['rss_mb']:.0f} | |")
+        w("")
+    w("## Targets\n")
+    for line in targets(res):
+        w(f"- {line}")
+    w("")
+    w("## Reproduce\n")
+    w("```\npip install -e .\npython benchmarks/run.py --sizes 1000,10000,100000 --runs 3 --write-docs\n```\n")
+    w("Generated inputs stay in `benchmarks/data/` (git-ignored) and are reused; the raw figures are in `benchmarks/data/results.json`.")
+    return "\n".join(L) + "\n"
+
+
+def targets(res: dict) -> list[str]:
+    out = []
+
+    def score(s, table, key):
+        return res["sizes"].get(s, {}).get("tables", {}).get(table, {}).get("score", {}).get(key)
+
+    def floor(s, table, key):
+        return res["sizes"].get(s, {}).get("tables", {}).get(table, {}).get("floors", {}).get(key)
+
+    for s in ("10000", "100000"):
+        if s not in res["sizes"]:
+            continue
+        for table in res["sizes"][s].get("tables", {}):
+            r, f = score(s, table, "xlsx-long/calamine"), floor(s, table, "xlsx-long/calamine")
+            if r and f and r["rc"] == 0:
+                ratio = r["wall"] / f["wall"]
+                out.append(f"xlsx long, {int(s):,} units, {table}: {ratio:.1f}× the calamine floor (target ≤ 2×): {'holds' if ratio <= 2 else 'does not hold'}")
+            r, f = score(s, table, "csv"), floor(s, table, "csv/csv")
+            if r and f and r["rc"] == 0:
+                ratio = r["wall"] / f["wall"]
+                out.append(f"csv, {int(s):,} units, {table}: {ratio:.1f}× the csv-module floor (target ≤ 8×, stretch 4×): {'holds' if ratio <= 8 else 'does not hold'}")
+            elif r:
+                out.append(f"csv, {int(s):,} units, {table}: not measured ({r['error'][:100]})")
+        if res["sizes"][s].get("skipped"):
+            out.append(f"{int(s):,} units: not run ({res['sizes'][s]['skipped']})")
+    sizes = [s for s in res["sizes"] if res["sizes"][s].get("tables")]
+    if len(sizes) >= 2:
+        lo, hi = sizes[0], sizes[-1]
+        for table in res["sizes"][hi]["tables"]:
+            for key in ("csv", "xlsx-long/calamine"):
+                a, b = score(lo, table, key), score(hi, table, key)
+                if a and b and a["rc"] == 0 and b["rc"] == 0:
+                    g = (b["wall"] / int(hi)) / (a["wall"] / int(lo))
+                    out.append(f"growth {table} {key}: time per unit at {int(hi):,} is {g:.2f}× that at {int(lo):,} (linear: ≈ 1, start-up amortised)")
+    for s in ("100000",):
+        for table, t in res["sizes"].get(s, {}).get("tables", {}).items():
+            r = t["score"].get("csv")
+            if r:
+                out.append(f"peak memory, 100,000 units csv, {table}: {r['rss_mb']:.0f} MB (target < 1024 MB)")
+            r = t["exports"].get("xlsx")
+            if r:
+                out.append(f"peak memory, 100,000 units xlsx summary, {table}: {r['rss_mb']:.0f} MB (target < 1024 MB)")
+    st = res.get("startup")
+    if st:
+        imp = [v for v in st["imported"].values() if v]
+        out.append("start-up: --version and --help import " + ("none of openpyxl, python-calamine, pydantic, rich" if not imp else ", ".join(imp)))
+        if st.get("yamllint"):
+            v, y = st["validate"]["wall"], st["yamllint"]["wall"]
+            out.append(f"validate {v:.2f} s vs yamllint {y:.2f} s: {'holds' if v <= y else 'does not hold'}")
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="gkscore benchmark")
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tables", default="county,citydept")
+    ap.add_argument("--data", type=Path, default=HERE / "data")
+    ap.add_argument("--sheets-max", type=int, default=1000)
+    ap.add_argument("--template-xlsx-max", type=int, default=10000)
+    ap.add_argument("--openpyxl-max", type=int, default=1000, help="largest size for the openpyxl reader and floor (slow)")
+    ap.add_argument("--max-mem-gb", type=float, default=12.0)
+    ap.add_argument("--skip-exports", default="", help="comma-separated: json,md,table,csv-detail,xlsx")
+    ap.add_argument("--write-docs", action="store_true")
+    ap.add_argument("--merge", action="store_true", help="keep earlier results of sizes not run now")
+    a = ap.parse_args(argv)
+    a.tables = a.tables.split(",")
+    a.skip_exports = set(filter(None, a.skip_exports.split(",")))
+    a.data.mkdir(parents=True, exist_ok=True)
+    out_json = a.data / "results.json"
+    res = {"runs": a.runs, "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "sizes": {}}
+    if a.merge and out_json.exists():
+        old = json.loads(out_json.read_text(encoding="utf-8"))
+        res["sizes"].update(old.get("sizes", {}))
+    res["startup"] = startup(max(a.runs, 5))
+    for n in sorted(int(x) for x in a.sizes.split(",")):
+        res["sizes"][str(n)] = bench_size(n, a, res["sizes"])
+        out_json.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+    res["sizes"] = dict(sorted(res["sizes"].items(), key=lambda kv: int(kv[0])))
+    out_json.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+    text = render(res)
+    if a.write_docs:
+        (ROOT / "docs" / "performance.md").write_text(text, encoding="utf-8")
+        print("wrote docs/performance.md")
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
