@@ -1425,7 +1425,8 @@ def test_missing_value_makes_the_item_incomplete(load):
     assert not r.complete
     assert not res.complete
     assert r.steps[1].missing == ["times"]
-    assert any(reason.startswith("未填写观测值 (times): ") for reason in r.reasons)
+    assert r.reasons == ["未填写观测值 (times),暂计0分"]
+    assert r.score == 0  # not the 1 point its filled clause would give: partial items count 0
     assert item(res, "de").complete
 
 
@@ -1435,6 +1436,7 @@ def test_missing_count_is_not_read_as_zero(load):
     r = item(res, "de")
     assert not r.complete  # a deduction-only item with no count is not "full marks"
     assert r.steps[0].missing == ["n"]
+    assert r.score == 0
     assert not res.complete
 
 

@@ -329,6 +329,11 @@ def build_formula_workbook(run):
                         else:
                             _put(ws_det, app, YES)
                         f = fx.item_formula(it, cls, m, start, p, cell, guard)
+                        if guard:
+                            # Mirrors scoring: an item with any unfilled field scores 0.
+                            unfilled = fx.blank_test([fd.id for fd in it.fields], cell)
+                            if unfilled is not None:
+                                f = f"IF({unfilled},0,{f})"
                         if void is not None:
                             f = f"IF({void},0,{f})"
                         if it.applies_if is not None:
