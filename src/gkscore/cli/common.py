@@ -25,7 +25,8 @@ def debug_option(fn: Callable) -> Callable:
 def print_problems(problems: Iterable, stream=None) -> None:
     stream = stream or sys.stderr
     for p in problems:
-        stream.write(p.format() + "\n")
+        # one line per problem, whatever the message quotes from the input
+        stream.write(p.format().replace("\r", "\\r").replace("\n", "\\n") + "\n")
 
 
 def guarded(fn: Callable) -> Callable:

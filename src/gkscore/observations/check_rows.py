@@ -121,6 +121,9 @@ class RowChecker:
                 self.problems.append(problem_at(row.value_src, "not-applicable", f"{row.item} does not apply to class {unit.cls} ({unit.name}); leave it empty, got \"{display(row.value)}\""))
             return
         key = (unit.name, row.item, row.field)
+        if getattr(row, "flagged", False):
+            self.bad_keys.add(key)  # formula / error value: already reported where it was read
+            return
         if blank:
             self.entries.append(Entry(unit.name, row.item, row.field, None, "", row.value_src, row.evidence, row.scorer))
             return

@@ -42,6 +42,9 @@ class RawRow:
     scorer: str
     tag: str | None
     tag_src: Source | None
+    # the value cell holds a formula or an error value: already reported here,
+    # so it is neither a value nor a missing value
+    flagged: bool = False
 
 
 def src_key(s: Source) -> tuple:
@@ -104,6 +107,53 @@ def read_meta(grid: Grid, file: str) -> tuple[str | None, Source | None]:
     return f"{_text(rid[0])}@{_text(sha[0])}", src
 
 
+CHECKED_COLUMNS = ("unit", "class", "item", "field", "value", "evidence", "scorer", "rules")
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _cell_problem(pos: Positions, r: int, c: int) -> Problem | None:
+    """A formula or an error value in a cell we read (xlsx only)."""
+    g = pos.grid
+    if (r, c) in g.errors:
+        return problem_at(pos.at(r, c), "error-value", f"the cell shows the error {_short(g.errors[(r, c)])}; type the value itself")
+    if (r, c) in g.formulas:
+        return problem_at(pos.at(r, c), "formula", f"a formula ({_short(g.formulas[(r, c)])}) in an input cell; type the value itself (paste as values)")
+    return None
+
+
+def _check_cells(pos: Positions, r: int, cols: dict[str, int], problems: list[Problem]) -> bool:
+    """Report formulas and error values in the row's cells; True when the value cell has one."""
+    g = pos.grid
+    if not g.formulas and not g.errors:
+        return False
+    flagged = False
+    for key in CHECKED_COLUMNS:
+        c = cols.get(key)
+        if c is None:
+            continue
+        p = _cell_problem(pos, r, c)
+        if p is not None:
+            problems.append(p)
+            flagged = flagged or key == "value"
+    return flagged
+
+
+def _check_merged(pos: Positions, header_row: int, cols: dict[str, int], problems: list[Problem]) -> None:
+    """Merged ranges over the cells we read below the header: each row needs its own cell."""
+    from openpyxl.utils import get_column_letter
+
+    used = {cols[k] for k in CHECKED_COLUMNS if k in cols}
+    for r1, c1, r2, c2 in pos.grid.merged:
+        if r2 <= header_row or not any(c1 <= c <= c2 for c in used):
+            continue
+        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+        problems.append(problem_at(pos.at(max(r1, header_row + 1), c1), "merged-cells", f"cells {ref} are merged over input cells; unmerge them and fill each cell"))
+
+
 def _data_rows(pos: Positions, start: int, cols: dict[str, int], problems: list[Problem]):
     for r, row in pos.grid.rows():
         if r <= start:
@@ -137,7 +187,9 @@ def extract_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), 
         hr, cols, dups = long
         for key, c in dups:
             problems.append(problem_at(pos.at(hr, c), "duplicate-column", f"column {key!r} appears twice"))
+        _check_merged(pos, hr, cols, problems)
         for r, row, get, item, field in _data_rows(pos, hr, cols, problems):
+            flagged = _check_cells(pos, r, cols, problems)
             tag = _text(get("rules")) or None
             tag_src = pos.at(r, cols["rules"]) if tag else meta_tag[1]
             c_unit = cols["unit"]
@@ -147,7 +199,7 @@ def extract_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), 
                 item=item, item_src=pos.at(r, cols["item"]), field=field, field_src=pos.at(r, cols["field"]),
                 value=get("value"), value_src=pos.at(r, cols["value"]),
                 evidence=_text(get("evidence")), scorer=_text(get("scorer")),
-                tag=tag or meta_tag[0], tag_src=tag_src,
+                tag=tag or meta_tag[0], tag_src=tag_src, flagged=flagged,
             ))
         return out
     head = _header(grid, REQUIRED_SHEET, HEADER_SCAN)
@@ -168,16 +220,28 @@ def extract_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), 
         problems.append(problem_at(pos.at(1, 1), "unknown-unit", "this sheet has observation columns but no 单位 (unit) cell above them"))
         return out
     unit, unit_src = labels["unit"]
+    for key in ("unit", "class"):
+        if key in labels and labels[key][1].cell is not None:
+            from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+            letters, row_no = coordinate_from_string(labels[key][1].cell)
+            p = _cell_problem(pos, row_no, column_index_from_string(letters))
+            if p is not None:
+                problems.append(p)
+                if key == "unit":
+                    return out
+    _check_merged(pos, hr, cols, problems)
     if is_blank(unit):
         problems.append(problem_at(unit_src, "unknown-unit", "the unit cell is empty"))
         return out
     cls, cls_src = labels.get("class", (None, None))
     for r, row, get, item, field in _data_rows(pos, hr, cols, problems):
+        flagged = _check_cells(pos, r, cols, problems)
         out.append(RawRow(
             file=file, unit=unit, unit_src=unit_src, cls=cls, cls_src=cls_src,
             item=item, item_src=pos.at(r, cols["item"]), field=field, field_src=pos.at(r, cols["field"]),
             value=get("value"), value_src=pos.at(r, cols["value"]),
             evidence=_text(get("evidence")), scorer=_text(get("scorer")),
-            tag=meta_tag[0], tag_src=meta_tag[1],
+            tag=meta_tag[0], tag_src=meta_tag[1], flagged=flagged,
         ))
     return out

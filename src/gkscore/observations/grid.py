@@ -28,6 +28,11 @@ MAX_MEMBERS = 10000
 class Grid:
     title: str
     cells: dict[int, dict[int, object]] = field(default_factory=dict)  # row -> col -> value
+    # From the xlsx scan (same for every reader): (row, col) -> formula text / error text,
+    # and merged ranges (r1, c1, r2, c2).  Empty for csv.
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def get(self, row: int, col: int):
         return self.cells.get(row, {}).get(col)
@@ -69,6 +74,8 @@ def sniff(path: str) -> str:
     """'xlsx' or 'csv'; raises a one-line Problem (exit 2) for what we cannot read."""
     if os.path.isdir(path):
         raise fail(path, "is a folder, not a file", "unreadable")
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise fail(path, "not a regular file (a device or pipe?)", "unreadable")
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -77,8 +84,12 @@ def sniff(path: str) -> str:
     except OSError as exc:
         raise fail(path, f"cannot read: {exc.strerror or exc}", "unreadable")
     ext = os.path.splitext(path)[1].lower()
+    if not head:
+        raise fail(path, "the file is empty (0 bytes)", "unreadable")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise fail(path, "this is an old Excel .xls file (or a password-protected workbook): open it in Excel or WPS, remove any password and save it as .xlsx")
+        if _encrypted_ole(path):
+            raise fail(path, "a password-protected workbook: open it in Excel or WPS, remove the password and save it as .xlsx without a password", "encrypted")
+        raise fail(path, "password-protected or old .xls workbook: open it in Excel or WPS and save it as .xlsx without a password")
     if head.startswith(b"PK"):
         return "xlsx"
     if ext in (".xlsx", ".xlsm", ".xltx", ".xls", ".xlsb", ".ods"):
@@ -86,6 +97,16 @@ def sniff(path: str) -> str:
             raise fail(path, f"{ext} files are not read: save it as .xlsx (Excel workbook) or .csv (UTF-8)")
         raise fail(path, "not a valid .xlsx file (not a zip archive: truncated or not a spreadsheet); save it again as .xlsx")
     return "csv"
+
+
+def _encrypted_ole(path: str) -> bool:
+    """An OLE container holding an encrypted OOXML package (its stream names are UTF-16)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(4 * 1024 * 1024)
+    except OSError:
+        return False
+    return "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
 
 
 def check_zip(path: str) -> None:

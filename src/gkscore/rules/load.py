@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..problems import ERROR, Problem, ProblemsError, unreadable
-from ..yamlio import load_yaml, position_of
+from ..yamlio import MAX_RULE_FILE_BYTES, MAX_UNITS_FILE_BYTES, load_yaml, position_of
 from .checks import Finding, check, lint_notes
 from .model import RuleSet, UnitsFile
 
@@ -114,8 +114,8 @@ def _finding_problem(file: str, f: Finding, positions: dict) -> Problem:
 def load_rules(path: str, data: bytes | None = None) -> LoadedRules:
     """Load and check a rule file; raises ProblemsError with every error found."""
     if data is None:
-        data = read_bytes(path)
-    raw, positions = load_yaml(data, path)
+        data = read_bytes(path, MAX_RULE_FILE_BYTES)
+    raw, positions = load_yaml(data, path, limit=MAX_RULE_FILE_BYTES, what="rule files")
     if not isinstance(raw, dict):
         raise ProblemsError([Problem(file=path, code="schema", message="a rule file is a mapping with format, id, title, classes and sections", line=1, col=1)])
     if raw.get("format") == "gkscore-units/1":
@@ -135,8 +135,8 @@ def load_rules(path: str, data: bytes | None = None) -> LoadedRules:
 
 def load_units(path: str, data: bytes | None = None) -> LoadedUnits:
     if data is None:
-        data = read_bytes(path)
-    raw, positions = load_yaml(data, path)
+        data = read_bytes(path, MAX_UNITS_FILE_BYTES)
+    raw, positions = load_yaml(data, path, limit=MAX_UNITS_FILE_BYTES, what="units files")
     if not isinstance(raw, dict):
         raise ProblemsError([Problem(file=path, code="schema", message="a units file is a mapping with format, id, classes and units", line=1, col=1)])
     try:
