@@ -85,22 +85,28 @@ def test_precision_sets_number_format(county, tmp_path):
     assert wb["明细"]["H2"].number_format == "0.0"
 
 
+MIXED_HEADER = ["序号", "单位", "类别", "日常管理", "平台建设", "网站建设", "加分", "扣分", "总分", "等次", "排名"]
+
+
 def test_mixed_rule_files_one_block_each_in_order(mixed, tmp_path):
     wb = openpyxl.load_workbook(write(mixed, tmp_path))
     ws = wb["汇总"]
+    # One header row (the union of the tables' 一级指标), frozen; each ranking
+    # table below it starts with a title row of its own.
+    assert row_values(ws, 2) == MIXED_HEADER
+    assert ws.freeze_panes == "C3"
     titles = [r for r in range(1, ws.max_row + 1) if str(ws.cell(row=r, column=1).value or "").find("排名组") >= 0]
     assert len(titles) == 3
     assert ["county-demo" in ws.cell(row=titles[0], column=1).value, "dept-demo" in ws.cell(row=titles[1], column=1).value] == [True, True]
     assert ws.cell(row=titles[1], column=1).value.endswith("排名组 A")
     assert ws.cell(row=titles[2], column=1).value.endswith("排名组 B")
-    headers = [row_values(ws, t + 1) for t in titles]
-    assert headers[0] == COUNTY_HEADER
-    assert headers[1] == ["序号", "单位", "类别", "日常管理", "网站建设", "加分", "扣分", "总分", "等次", "排名"]
-    # 网站建设 does not apply to class B: no column for it in the B table
-    assert headers[2] == ["序号", "单位", "类别", "日常管理", "加分", "扣分", "总分", "等次", "排名"]
-    assert [ws.cell(row=titles[1] + 1 + i, column=2).value for i in (1, 2)] == ["市教育局", "市发改委"]
-    assert ws.cell(row=titles[2] + 2, column=2).value == "市档案馆"
-    assert ws.cell(row=titles[2] + 2, column=3).value == "B"
+    assert [ws.cell(row=titles[1] + i, column=2).value for i in (1, 2)] == ["市教育局", "市发改委"]
+    b_row = titles[2] + 1
+    assert ws.cell(row=b_row, column=2).value == "市档案馆"
+    assert ws.cell(row=b_row, column=3).value == "B"
+    # 网站建设 does not apply to class B, 平台建设 is not in the department table: blank, not 0
+    assert ws.cell(row=b_row, column=MIXED_HEADER.index("网站建设") + 1).value is None
+    assert ws.cell(row=b_row, column=MIXED_HEADER.index("平台建设") + 1).value is None
     assert len(unit_sheets(wb)) == 6
     assert len(wb["图表"]._charts) == 3
 
@@ -112,7 +118,7 @@ def test_chart_per_rank_group_references_summary(county, mixed):
     series = charts[0].series[0]
     assert series.val.numRef.f == "'汇总'!$H$3:$H$5"
     assert series.cat.strRef.f == "'汇总'!$B$3:$B$5"
-    assert series.tx.strRef.f == "'汇总'!H2"
+    assert series.tx.v == "总分"
     assert charts[0].tagname == "barChart"
     assert len(build_workbook(mixed)["图表"]._charts) == 3
 
@@ -350,9 +356,9 @@ def test_libreoffice_converts_the_workbook(mixed, tmp_path):
     summary = produced.get("results-汇总.csv")
     assert summary is not None, (sorted(produced), proc.stdout, proc.stderr)
     rows = list(csv.reader(summary.read_text(encoding="utf-8").splitlines()))
-    assert COUNTY_HEADER in [r[: len(COUNTY_HEADER)] for r in rows]
+    assert MIXED_HEADER in [r[: len(MIXED_HEADER)] for r in rows]
     unit_row = next(r for r in rows if len(r) > 1 and r[1] == HYPERLINK)  # shown as text, not evaluated
-    assert unit_row[7] == "7.4"
+    assert unit_row[MIXED_HEADER.index("总分")] == "7.4"
     assert "results-明细.csv" in produced
     detail = produced["results-明细.csv"].read_text(encoding="utf-8")
     assert "@SUM(A1)" in detail and "复核 n: 原值 5 → 新值 3" in detail

@@ -141,8 +141,12 @@ class _Frame:
 _NO_KEY = object()
 
 
-def _build(loader, positions: dict, max_nodes: int):
-    """Build the single document from the event stream (no recursion)."""
+def _build(loader, positions: dict, max_nodes: int, duplicates: list | None = None):
+    """Build the single document from the event stream (no recursion).
+
+    Duplicate keys are collected in ``duplicates`` (every one of them is
+    reported in one run); the caller refuses the document when any were found.
+    """
     stack: list[_Frame] = []
     root: Any = None
     have_root = False
@@ -184,8 +188,12 @@ def _build(loader, positions: dict, max_nodes: int):
             except TypeError:
                 raise _Refused("yaml-key", "a mapping key must be a plain value", mark)
             if key in parent.seen:
-                raise _Refused("yaml-duplicate-key", f"duplicate key {key!r} (first given on line {parent.seen[key]})", mark)
-            parent.seen[key] = mark.line + 1
+                refused = _Refused("yaml-duplicate-key", f"duplicate key {key!r} (first given on line {parent.seen[key]})", mark)
+                if duplicates is None:
+                    raise refused
+                duplicates.append(refused)
+            else:
+                parent.seen[key] = mark.line + 1
             parent.key = key
             positions[parent.path + (key, "__key__")] = (mark.line + 1, mark.column + 1)
             continue
@@ -264,7 +272,10 @@ def load_yaml(data: bytes, file: str, *, limit: int = MAX_RULE_FILE_BYTES, what:
     positions = Positions()
     try:
         try:
-            out = _build(loader, positions, MAX_NODES)
+            duplicates: list[_Refused] = []
+            out = _build(loader, positions, MAX_NODES, duplicates)
+            if duplicates:
+                raise ProblemsError([_at(file, d.mark, d.code, d.message) for d in duplicates])
         except _Refused as exc:
             raise ProblemsError([_at(file, exc.mark, exc.code, exc.message)], exit_code=2 if exc.code == "too-large" else 1)
         except yaml.MarkedYAMLError as exc:

@@ -101,12 +101,32 @@ def parse_allowed(ftype: str, text: str) -> dict:
     return {"min": lo, "max": hi, "step": step}
 
 
+MAX_SHOWN = 60  # characters of a cell quoted in a message; a 40,000-char cell is not echoed whole
+MAX_NUMBER_TEXT = 40  # longer "numbers" are not numbers anyone typed (and int() of 5000 digits raises)
+
+
 def _quote(raw: Any) -> str:
-    return '"' + display(raw).replace('"', '\\"') + '"'
+    text = display(raw)
+    if len(text) > MAX_SHOWN:
+        text = text[:MAX_SHOWN] + f"…({len(text)} characters)"
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def _excel_epoch(raw: Any) -> Any:
+    """A date before 1900 is a serial <= 0, which no office typed as a date.
+
+    calamine hands such a serial over as the time 00:00:00 and openpyxl as a
+    day in 1899; both readers must see the same thing, so map the latter to
+    the former (and both are then refused as "not a date").
+    """
+    if isinstance(raw, dt.date) and raw.year < 1900:
+        return dt.time(0)
+    return raw
 
 
 def display(raw: Any) -> str:
     """The text of a cell as found, for messages and the audit trail."""
+    raw = _excel_epoch(raw)
     if raw is None:
         return ""
     if isinstance(raw, bool):
@@ -131,7 +151,7 @@ def _decimal(raw: Any) -> Decimal | None:
         return Decimal(raw)
     if isinstance(raw, str):
         text = fold(raw).replace(" ", "")
-        if _NUM.fullmatch(text):
+        if len(text) <= MAX_NUMBER_TEXT and _NUM.fullmatch(text):
             try:
                 return Decimal(text)
             except InvalidOperation:  # pragma: no cover - the regex guards
@@ -159,6 +179,7 @@ def _date(raw: Any) -> dt.date | None:
 def parse_value(field, cls: str, raw: Any) -> tuple[Any, Error | None]:
     """Read one non-blank cell for ``field`` of a unit of class ``cls``."""
     t = field.type
+    raw = _excel_epoch(raw)
     got = _quote(raw)
     if t == "bool":
         if isinstance(raw, bool):
@@ -172,7 +193,8 @@ def parse_value(field, cls: str, raw: Any) -> tuple[Any, Error | None]:
     if t == "date":
         d = _date(raw)
         if d is None:
-            return None, ("bad-value", f"expected a date (YYYY-MM-DD), got {got}")
+            hint = " (a time of day, or an Excel date serial of 0 or below)" if isinstance(raw, dt.time) else ""
+            return None, ("bad-value", f"expected a date (YYYY-MM-DD), got {got}{hint}")
         return d, None
     if t == "choice":
         word = fold(display(raw))

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -44,6 +45,7 @@ from .csv_report import (
     path_text,
     reasons_text,
     scorers_text,
+    section_union,
     section_value,
 )
 from .md_report import summary_header
@@ -157,48 +159,69 @@ class _Sheet:
 
 
 def _summary(wb: Workbook, results: Sequence[UnitResult], precision: int) -> list[dict]:
+    """The published ranking: one header row, frozen, over every table.
+
+    With one ranking table (one rule file, one rank group) the title row names
+    it; with several (counties, A-class, B-class) the header is the union of
+    their 一级指标 (blank where a table has no such section) and each table
+    starts with a title row of its own, so the frozen header stays true for
+    every row below it.
+    """
     ws = wb.active
     ws.title = "汇总"
     sh = _Sheet(ws, precision)
     placed = []
-    row = 1
     all_blocks = blocks(results)
+    multi = len(all_blocks) > 1
+    if multi:
+        sections = section_union(results)
+        incomplete = any(b.incomplete for b in all_blocks)
+        head = ["序号", "单位", "类别", *sections, "加分", "扣分", "总分", "等次", "排名"] + (["完整性"] if incomplete else [])
+        sh.text(1, 1, "政务公开考评结果汇总（各表分别排名）", font=TITLE, measure=False)
+    elif all_blocks:
+        head = summary_header(all_blocks[0])
+        sections = list(all_blocks[0].sections)
+        incomplete = all_blocks[0].incomplete
+        sh.text(1, 1, all_blocks[0].title, font=TITLE, measure=False)
+    else:
+        head, sections, incomplete = ["序号", "单位", "类别", "加分", "扣分", "总分", "等次", "排名"], [], False
+    hrow = 2
+    sh.header(hrow, head)
+    total_col = head.index("总分") + 1
+    row = hrow + 1
     for b in all_blocks:
-        sh.text(row, 1, b.title, font=TITLE, measure=False)
-        head = summary_header(b)
-        hrow = row + 1
-        sh.header(hrow, head)
-        total_col = head.index("总分") + 1
-        r = hrow
+        if multi:
+            sh.text(row, 1, b.title, font=BOLD, measure=False)
+            row += 1
+        first = row
+        r = row - 1
         for i, u in enumerate(b.units, start=1):
-            r = hrow + i
+            r = row + i - 1
             fill = None if u.complete else INCOMPLETE_FILL
             sh.number(r, 1, i, score=False, fill=fill)
             sh.text(r, 2, u.unit, fill=fill)
             sh.text(r, 3, u.cls, fill=fill)
             col = 4
-            for s in b.sections:
-                sh.number(r, col, section_value(u, s), fill=fill)
+            for name in sections:
+                value = section_value(u, name) if name in b.sections else None
+                sh.number(r, col, value, fill=fill)
                 col += 1
             sh.number(r, col, u.bonus, fill=fill)
             sh.number(r, col + 1, u.penalty, fill=fill)
             sh.number(r, col + 2, u.total, font=BOLD, fill=fill)
             sh.text(r, col + 3, u.grade or "", fill=fill)
             sh.number(r, col + 4, u.rank or None, score=False, fill=fill)
-            if b.incomplete:
+            if incomplete:
                 sh.text(r, col + 5, COMPLETE if u.complete else INCOMPLETE, fill=fill)
-        placed.append({"block": b, "header_row": hrow, "last_row": r, "total_col": total_col})
+        placed.append({"block": b, "header_row": hrow, "first_row": first, "last_row": r, "total_col": total_col})
         notes = []
         if b.incomplete:
-            notes.append(f"{INCOMPLETE}：部分观测值未填写（--partial），这些单位的总分只计已填写的部分。")
+            notes.append(f"{INCOMPLETE}：部分观测值未填写（--partial），未填写的指标暂计0分。")
         notes += [f"单项否决：{u.unit} — {u.veto}" for u in b.units if u.veto]
         for k, note in enumerate(notes, start=1):
             sh.text(r + k, 1, note, measure=False)
-        row = r + len(notes) + 2
-    if len(all_blocks) == 1:
-        ws.freeze_panes = f"C{placed[0]['header_row'] + 1}"
-    elif all_blocks:
-        ws.freeze_panes = "C1"  # headers differ from block to block: keep 序号, 单位 in view
+        row = r + len(notes) + 1 + (1 if multi else 0)
+    ws.freeze_panes = f"C{hrow + 1}"
     sh.landscape(fit_width=True)
     sh.finish()
     return placed
@@ -209,7 +232,7 @@ def _charts(wb: Workbook, summary_ws, placed: list[dict]) -> None:
     anchor = 1
     for p in placed:
         b = p["block"]
-        n = p["last_row"] - p["header_row"]
+        n = p["last_row"] - p["first_row"] + 1
         if n < 1:
             continue
         chart = BarChart()
@@ -227,9 +250,10 @@ def _charts(wb: Workbook, summary_ws, placed: list[dict]) -> None:
             chart.x_axis.scaling.orientation = "maxMin"
             chart.width, chart.height = 20, min(60, 0.6 * n + 4)
         chart.legend = None
-        data = Reference(summary_ws, min_col=p["total_col"], min_row=p["header_row"], max_row=p["last_row"])
-        cats = Reference(summary_ws, min_col=2, min_row=p["header_row"] + 1, max_row=p["last_row"])
-        chart.add_data(data, titles_from_data=True)
+        data = Reference(summary_ws, min_col=p["total_col"], min_row=p["first_row"], max_row=p["last_row"])
+        cats = Reference(summary_ws, min_col=2, min_row=p["first_row"], max_row=p["last_row"])
+        chart.add_data(data, titles_from_data=False)
+        chart.series[0].tx = SeriesLabel(v="总分")
         for series in chart.series:  # unit names are text: a string reference, not openpyxl's numRef
             series.cat = AxDataSource(strRef=StrRef(f=str(cats)))
         chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False, showPercent=False)

@@ -139,6 +139,9 @@ def load_units(path: str, data: bytes | None = None) -> LoadedUnits:
     raw, positions = load_yaml(data, path, limit=MAX_UNITS_FILE_BYTES, what="units files")
     if not isinstance(raw, dict):
         raise ProblemsError([Problem(file=path, code="schema", message="a units file is a mapping with format, id, classes and units", line=1, col=1)])
+    if raw.get("format") == "gkscore/1":
+        line, col = position_of(positions, ("format",))
+        raise ProblemsError([Problem(file=path, code="wrong-kind", message="this is a rule file, not a units file", line=line, col=col)])
     try:
         uf = UnitsFile.model_validate(raw)
     except ValidationError as exc:
