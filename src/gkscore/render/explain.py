@@ -25,7 +25,7 @@ def explain_text(r, adjustments=(), precision: int = 2) -> str:
         f"总分 {fmt(r.total, precision)} = 基础分 {fmt(r.base, precision)} + 加分 {fmt(r.bonus, precision)} - 扣分 {fmt(r.penalty, precision)}"
         + (f";等次 {r.grade}" if r.grade else "")
         + f";{r.rank_group} 第 {r.rank} 名"
-        + ("" if r.complete else ";结果不完整"),
+        + ("" if r.complete else ";评分未完成 (--partial,未填写的指标暂计0分)"),
     ]
     if r.veto:
         lines.append(f"单项否决: {r.veto}")

@@ -94,7 +94,7 @@ def results_md(
         out.extend(_table(b, precision))
         if b.incomplete:
             out.append("")
-            out.append("\\* 评分未完成（--partial）：总分只计已填写的观测值。")
+            out.append("\\* 评分未完成（--partial）：未填写观测值的指标暂计0分。")
         if detail:
             out.append("")
             out.append("### 失分明细")

@@ -65,6 +65,6 @@ def print_results(results, places: int = 2, file=None) -> None:
         for r in members:
             row = [str(r.rank), r.unit, r.cls, *[fmt(r.sections.get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), fmt(r.total, places), r.grade or ""]
             if incomplete:
-                row.append("完整" if r.complete else "不完整")
+                row.append("完整" if r.complete else "未完成")
             table.add_row(*row)
         con.print(table)

@@ -326,7 +326,7 @@ def _unit_sheet(wb: Workbook, u: UnitResult, group_size: int, precision: int, ad
         ("排名", u.rank or None),
     ]
     if not u.complete:
-        facts.append(("完整性", f"{INCOMPLETE}：部分观测值未填写，总分只计已填写的部分"))
+        facts.append(("完整性", f"{INCOMPLETE}：部分观测值未填写，未填写的指标暂计0分"))
     if u.notes:
         facts.append(("说明", "；".join(u.notes)))
     r = 1
