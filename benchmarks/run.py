@@ -296,7 +296,9 @@ def render(res: dict) -> str:
                   f"{_ratio(wall, fl.get('wall'))} | {target}{note} |")
     w("")
     w("## Phases of the end-to-end run (medians, seconds)\n")
-    w("| units | table | input | start-up | rules+units | read | check+merge | score | rank | output |")
+    w("Rows are checked as they are read (nothing but the current row is held), so *read and check* covers reading, "
+      "type-checking every value and storing it; *merge* is the merge of files and the missing-value check.\n")
+    w("| units | table | input | start-up | rules+units | read and check | merge | score | rank | output |")
     w("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for s in sizes:
         e = res["sizes"][s]
@@ -341,6 +343,10 @@ def render(res: dict) -> str:
                 out = next((v for k, v in r["phases"].items() if k.startswith("output")), None)
                 w(f"| {int(s):,} | {table} | export {key} | {_s(out)} | {_s(r['wall'] if r['rc'] == 0 else None)} | {r['rss_mb']:.0f} |")
     w("")
+    measured = {k for s in sizes for t in res["sizes"][s].get("tables", {}).values() for k in t.get("exports", {})}
+    skipped = [name for name, _args, _suffix in EXPORTS if name not in measured]
+    if skipped:
+        w(f"Not measured in this run: export {', '.join(skipped)} (see the command above).\n")
     w("## Growth with the number of units\n")
     w("Seconds per 1,000 units of the end-to-end run; linear growth keeps this flat.\n")
     w("| table | input | " + " | ".join(f"{int(s):,}" for s in sizes) + " |")
@@ -444,11 +450,16 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-exports", default="", help="comma-separated: json,md,table,csv-detail,xlsx")
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--merge", action="store_true", help="keep earlier results of sizes not run now")
+    ap.add_argument("--render-only", action="store_true", help="regenerate docs/performance.md from benchmarks/data/results.json")
     a = ap.parse_args(argv)
     a.tables = a.tables.split(",")
     a.skip_exports = set(filter(None, a.skip_exports.split(",")))
     a.data.mkdir(parents=True, exist_ok=True)
     out_json = a.data / "results.json"
+    if a.render_only:
+        (ROOT / "docs" / "performance.md").write_text(render(json.loads(out_json.read_text(encoding="utf-8"))), encoding="utf-8")
+        print("wrote docs/performance.md")
+        return 0
     res = {"runs": a.runs, "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "sizes": {}}
     if a.merge and out_json.exists():
         old = json.loads(out_json.read_text(encoding="utf-8"))

@@ -431,12 +431,6 @@ def test_partial_result_is_marked_in_terminal_csv_md_and_xlsx(filled_pair):
     assert summary and any(v in ("不完整", "未完成") for v in summary[0]), summary
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="explain/明细 arithmetic of an incomplete item that starts at its 分值 claims a rounding step: "
-    "'4 + ? = 4 → 0 (四舍五入)' although the 0 is the provisional score for a missing value (暂计0分), "
-    "not rounding, and the deduction is shown as '+ ?'",
-)
 def test_incomplete_item_arithmetic_does_not_claim_rounding(filled_pair):
     tmp, head, rows = filled_pair
     rows = copy.deepcopy(rows)

@@ -385,11 +385,6 @@ def test_message_for_a_huge_cell_value_is_short(corpus, outcomes):
     assert max(len(line) for line in err.splitlines()) < 1000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a rule file given as --units gives one schema error per top-level key (8 lines) instead of the "
-    "one-line 'this is a rule file, not a units file (wrong-kind)' that the reverse mistake gets",
-)
 def test_rule_file_given_as_units_is_one_wrong_kind_line(tmp_path):
     r = cli("template", "county_2020", "--units", COUNTY_RULES, "-o", tmp_path / "t.xlsx")
     assert r.exit_code == 1

@@ -20,6 +20,9 @@ class Options:
     reader: str = "calamine"
     adjust: list[str] = field(default_factory=list)
     rank_by: list[str] = field(default_factory=list)
+    # False: the output is a summary (table, csv, md without --detail): units
+    # keep their figures only, and evidence/scorer texts are not kept
+    keep_items: bool = True
 
 
 @dataclass
@@ -79,7 +82,7 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
     mark("load rules and units")
     if progress:
         progress("reading observations")
-    sets = load_observations(opts.observations, rules=explicit or None, units=units, partial=opts.partial, reader=opts.reader)
+    sets = load_observations(opts.observations, rules=explicit or None, units=units, partial=opts.partial, reader=opts.reader, keep_text=opts.keep_items)
     mark("check and merge")
     from .rules.load import bundled_paths
 
@@ -113,7 +116,7 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
         lr = rules_by_id[s.rules_id]
         if lr not in used:
             used.append(lr)
-        results.extend(score_set(lr.ruleset, s))
+        results.extend(score_set(lr.ruleset, s, keep_items=opts.keep_items))
     mark("score")
     ranked = rank(results, parse_rank_by(opts.rank_by))
     # Keep rule-file order first, then rank group, then rank.

@@ -64,11 +64,13 @@ class ItemResult:
     def arithmetic(self, places: int | None = None) -> str:
         """e.g. ``2 - 0.5 × 3 = 0.5`` or ``1 + 0 + 0.5 = 1.5`` (with the clamp
         spelled out when it bites)."""
+        if not self.complete and not self.voided:
+            missing = [f for s in self.steps for f in s.missing]
+            shown = f" ({', '.join(missing)})" if missing else ""
+            return f"未填写观测值{shown},暂计0分"
         parts: list[str] = [fmt(self.start, places)] if self.start != 0 else []
         for s in self.steps:
-            if s.missing:
-                parts.append("+ ?")
-            elif s.kind in ("award", "coverage", "judged", "graded", "percent"):
+            if s.kind in ("award", "coverage", "judged", "graded", "percent"):
                 parts.append(f"+ {s.expr if s.applied and s.expr else '0'}")
             elif s.applied and s.delta != 0:
                 parts.append(f"- {s.expr}")
@@ -108,6 +110,9 @@ class UnitResult:
     veto: str | None = None
     rank_group: str = ""
     rank: int = 0
+    # names of the base sections with at least one scored item; set when the
+    # items were not kept (a summary report), else read from ``items``
+    base_sections: frozenset | None = None
 
     @property
     def max(self) -> Decimal:
@@ -117,24 +122,35 @@ class UnitResult:
 class _Obs:
     """Field access for one owner (item, group or veto) of one unit."""
 
-    __slots__ = ("obs", "unit", "owner", "seen", "missing", "_get")
+    __slots__ = ("obs", "unit", "owner", "seen", "missing", "_get", "keep")
 
-    def __init__(self, obs: ObservationSet, unit: str, owner: str):
+    def __init__(self, obs: ObservationSet, unit: str, owner: str, keep: bool = True):
         self.obs, self.unit, self.owner = obs, unit, owner
         self.seen: list[Observation] = []
         self.missing: list[str] = []
         self._get = obs.get
+        self.keep = keep  # collect the Observations used (for item reports)
+
+    def value_of(self, field_id: str):
+        return self.obs.value(self.unit, self.owner, field_id)
 
     def __call__(self, field_id: str):
+        if not self.keep:
+            v = self.obs.value(self.unit, self.owner, field_id)
+            if v is None:
+                if field_id not in self.missing:
+                    self.missing.append(field_id)
+                raise Missing(field_id)
+            return v
         o = self._get(self.unit, self.owner, field_id)
         if o is None or o.value is None:
             if field_id not in self.missing:
                 self.missing.append(field_id)
             raise Missing(field_id)
-        # Observations of one owner are distinct objects with distinct fields,
-        # so identity is membership (and much cheaper than dataclass __eq__).
+        # Observations of one owner have distinct fields, so the field is
+        # membership (a compact set builds a new object on every look-up).
         for x in self.seen:
-            if x is o:
+            if x.field == field_id:
                 break
         else:
             self.seen.append(o)
@@ -218,9 +234,7 @@ def score_item(rs: RuleSet, item: Item, cls: str, get: _Obs, voided_by: str | No
     # filled: never the full credit a deduction-only item would otherwise
     # keep, and never a figure that depends on which clause happened to be
     # evaluated first.
-    unfilled = [] if (complete and not get.obs.missing) else [
-        f.id for f in item.fields if (o := get._get(get.unit, get.owner, f.id)) is None or o.value is None
-    ]
+    unfilled = [] if (complete and not get.obs.missing) else [f.id for f in item.fields if get.value_of(f.id) is None]
     if unfilled:
         complete = False
     if voided_by is None and not complete:
@@ -237,7 +251,7 @@ def score_item(rs: RuleSet, item: Item, cls: str, get: _Obs, voided_by: str | No
     elif section.kind == "penalty":
         # A 扣分项's score is the deduction itself: say what was deducted, or nothing.
         reasons = ([f"扣 {fmt(score, None)} 分: {item.text.splitlines()[0]}"] if score > 0 else []) + reasons
-    else:
+    elif get.keep:
         reasons = _reasons(item, steps, cls, raw, m)
     return ItemResult(
         id=item.id,
@@ -361,7 +375,9 @@ def _clause_full(clause, item: Item, cls: str) -> Decimal | None:
     return None
 
 
-def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitResult:
+def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet, keep_items: bool = True) -> UnitResult:
+    """``keep_items=False``: the unit's figures only (sections, totals, grade,
+    notes), for summary reports; items are scored the same but not kept."""
     notes: list[str] = []
     complete = True
     items: list[ItemResult] = []
@@ -381,7 +397,7 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitRes
                 continue
             voided_by = None
             if group.void_if is not None:
-                g = _Obs(obs, unit, group.id)
+                g = _Obs(obs, unit, group.id, keep_items)
                 try:
                     if holds(group.void_if, g):
                         voided_by = f"{group.void_text} ({describe(group.void_if)})"
@@ -391,7 +407,7 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitRes
             group_sum = ZERO
             group_max = ZERO
             for it in applicable:
-                get = _Obs(obs, unit, it.id)
+                get = _Obs(obs, unit, it.id, keep_items)
                 if it.applies_if is not None:
                     try:
                         applies = holds(it.applies_if, get)
@@ -497,7 +513,7 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitRes
 
     veto_text = None
     for veto in rs.vetoes:
-        g = _Obs(obs, unit, veto.id)
+        g = _Obs(obs, unit, veto.id, keep_items)
         try:
             vetoed = holds(veto.when, g)
         except Missing:
@@ -519,7 +535,8 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet) -> UnitRes
         cls=cls,
         rules_id=rs.id,
         rules_title=rs.title,
-        items=items,
+        items=items if keep_items else [],
+        base_sections=None if keep_items else frozenset(r.section for r in items if r.section_kind == "base"),
         sections=sections,
         base=base,
         bonus=bonus,
@@ -544,10 +561,10 @@ def grade_for(rs: RuleSet, total: Decimal) -> str | None:
     return None
 
 
-def score_set(rs: RuleSet, obs: ObservationSet, progress: Callable[[int], None] | None = None) -> list[UnitResult]:
+def score_set(rs: RuleSet, obs: ObservationSet, progress: Callable[[int], None] | None = None, keep_items: bool = True) -> list[UnitResult]:
     out = []
     for i, (unit, cls) in enumerate(obs.units.items()):
-        out.append(score_unit(rs, cls, unit, obs))
+        out.append(score_unit(rs, cls, unit, obs, keep_items))
         if progress is not None:
             progress(i)
     return out

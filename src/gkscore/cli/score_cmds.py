@@ -40,13 +40,13 @@ def _progress():
     return update
 
 
-def _run(observations, rules, units, partial, reader, adjust, rank_by=()):
+def _run(observations, rules, units, partial, reader, adjust, rank_by=(), keep_items=True):
     from ..pipeline import Options, run
 
     progress = _progress()
     try:
         return run(
-            Options(observations=list(observations), rules=list(rules), units=units, partial=partial, reader=reader, adjust=list(adjust), rank_by=list(rank_by)),
+            Options(observations=list(observations), rules=list(rules), units=units, partial=partial, reader=reader, adjust=list(adjust), rank_by=list(rank_by), keep_items=keep_items),
             progress=progress,
         )
     finally:
@@ -93,7 +93,9 @@ def score(observations, rules, units, partial, reader, adjust, fmt, output, deta
 def _score(observations, rules, units, partial, reader, adjust, fmt, output, detail, rank_by, decimals, formulas):
     from ..fsutil import write_text_atomic
 
-    result = _run(observations, rules, units, partial, reader, adjust, rank_by)
+    # A summary report needs each unit's figures only, not its items.
+    summary = fmt in ("table", "csv", "md") and not detail
+    result = _run(observations, rules, units, partial, reader, adjust, rank_by, keep_items=not summary)
     places = decimals if decimals is not None else result.precision
     text = None
     if fmt == "json":

@@ -2,13 +2,17 @@
 
     write_template(loaded_rules, loaded_units, out_path, *, fmt="xlsx", layout="sheets",
                    classes=None, unit_names=None) -> list[Unit]
-    load_observations(paths, *, rules=None, units, partial=False, reader="calamine")
-                   -> list[ObservationSet]
+    load_observations(paths, *, rules=None, units, partial=False, reader="calamine",
+                      keep_text=True) -> list[ObservationSet]
 
 ``load_observations`` reads every file, finds the rule file each records
 (id and sha256) among ``rules`` or else among the bundled ones, checks every
 value and merges the files.  It raises ProblemsError with every problem found
 (exit code 2 when a file cannot be read at all, else 1).
+
+Rows are checked as they are read and kept compactly (``check_rows``,
+``store``): memory grows with the number of (unit, field) slots, a few
+array entries each, not with Python objects per row.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Iterable
 
 from ..problems import Problem, ProblemsError
 from .check_rows import RowChecker
-from .extract import RawRow, extract_grid, problem_at, read_meta, src_key
+from .extract import RawRow, iter_grid, problem_at, read_meta, src_key
 from .layout import META_SHEET, parse_rules_tag
 from .merge import merge
 from .spec import owners
@@ -48,13 +52,19 @@ def write_template(loaded_rules, loaded_units, out_path: str, *, fmt: str = "xls
 
 def read_rows(path: str, reader: str, problems: list[Problem]) -> list[RawRow]:
     """Every raw row of one file (xlsx or csv); problems are appended."""
+    return list(iter_rows(path, reader, problems))
+
+
+def iter_rows(path: str, reader: str, problems: list[Problem]):
+    """The raw rows of one file, one at a time (a csv is never held whole)."""
     from .grid import sniff
 
     kind = sniff(path)
     if kind == "csv":
         from .read_csv import read_csv_grid
 
-        return extract_grid(path, read_csv_grid(path), is_csv=True, problems=problems)
+        yield from iter_grid(path, read_csv_grid(path), is_csv=True, problems=problems)
+        return
     from .read_xlsx import read_grids
 
     grids = read_grids(path, reader)
@@ -62,10 +72,8 @@ def read_rows(path: str, reader: str, problems: list[Problem]) -> list[RawRow]:
     for g in grids:
         if g.title == META_SHEET:
             meta = read_meta(g, path)
-    rows: list[RawRow] = []
     for g in grids:
-        rows.extend(extract_grid(path, g, is_csv=False, meta_tag=meta, problems=problems))
-    return rows
+        yield from iter_grid(path, g, is_csv=False, meta_tag=meta, problems=problems)
 
 
 class _RulesFinder:
@@ -104,55 +112,84 @@ class _RulesFinder:
         return None, ("unknown-rules", f"made from rules {rid!r}, which is not among {where}")
 
 
-def load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, reader: str = "calamine") -> list[ObservationSet]:
+def load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, reader: str = "calamine", keep_text: bool = True) -> list[ObservationSet]:
+    """``keep_text=False`` drops evidence and scorer texts (a summary report
+    never shows them): less memory for very large inputs."""
     from ..timing import gc_paused
 
     with gc_paused():
-        return _load_observations(paths, rules=rules, units=units, partial=partial, reader=reader)
+        failed: dict[str, tuple[list[Problem], ProblemsError]] = {}
+        while True:
+            try:
+                return _load_observations(paths, rules=rules, units=units, partial=partial, reader=reader, keep_text=keep_text, failed=failed)
+            except _FileFailed:
+                continue  # read again without the file that could not be read to its end
 
 
-def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, reader: str = "calamine") -> list[ObservationSet]:
+class _FileFailed(Exception):
+    pass
+
+
+def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, reader: str = "calamine", keep_text: bool = True, failed: dict) -> list[ObservationSet]:
     paths = list(paths)
     problems: list[Problem] = []
     exit_code = 1
-    rows: list[RawRow] = []
-    for path in paths:
-        try:
-            rows.extend(read_rows(path, reader, problems))
-        except ProblemsError as exc:
-            problems.extend(exc.problems)
-            exit_code = max(exit_code, exc.exit_code)
-    from ..timing import mark
-
-    mark("read")
     finder = _RulesFinder(rules)
     index = UnitsIndex(units)
     checkers: dict[str, RowChecker] = {}
     tag_problems: dict[tuple, list] = {}
     resolved: dict[str, object] = {}
-    for row in rows:
-        tag = row.tag
-        if tag not in resolved:
-            if tag is None:
-                if len(finder.given) == 1:
-                    resolved[tag] = (finder.given[0], None)
-                else:
-                    resolved[tag] = (None, ("no-rules", "this file does not record which rules it was made from; give exactly one --rules file"))
-            else:
-                parsed = parse_rules_tag(tag)
-                if parsed is None:
-                    resolved[tag] = (None, ("bad-value", f"expected <rules id>@<sha256>, got \"{tag}\""))
-                else:
-                    resolved[tag] = finder.find(*parsed)
-        lr, err = resolved[tag]
-        if err is not None:
-            src = row.tag_src or row.unit_src
-            tag_problems.setdefault((row.file, tag, err), []).append(src)
+    any_rows = False
+    for path in paths:
+        if path in failed:
+            # Rows are checked as they are read; a file that fails part-way
+            # contributes nothing but the problems found before it failed.
+            before, exc = failed[path]
+            problems.extend(before)
+            problems.extend(exc.problems)
+            exit_code = max(exit_code, exc.exit_code)
             continue
-        key = lr.path + "\0" + lr.sha256
-        if key not in checkers:
-            checkers[key] = RowChecker(lr, owners(lr.ruleset), index)
-        checkers[key].add(row)
+        file_problems: list[Problem] = []
+        n_rows = 0
+        try:
+            for row in iter_rows(path, reader, file_problems):
+                n_rows += 1
+                tag = row.tag
+                if tag not in resolved:
+                    if tag is None:
+                        if len(finder.given) == 1:
+                            resolved[tag] = (finder.given[0], None)
+                        else:
+                            resolved[tag] = (None, ("no-rules", "this file does not record which rules it was made from; give exactly one --rules file"))
+                    else:
+                        parsed = parse_rules_tag(tag)
+                        if parsed is None:
+                            resolved[tag] = (None, ("bad-value", f"expected <rules id>@<sha256>, got \"{tag}\""))
+                        else:
+                            resolved[tag] = finder.find(*parsed)
+                lr, err = resolved[tag]
+                if err is not None:
+                    src = row.tag_src or row.unit_src
+                    tag_problems.setdefault((row.file, tag, err), []).append(src)
+                    continue
+                key = lr.path + "\0" + lr.sha256
+                checker = checkers.get(key)
+                if checker is None:
+                    checker = checkers[key] = RowChecker(lr, owners(lr.ruleset), index, keep_text=keep_text)
+                checker.add(row)
+        except ProblemsError as exc:
+            if n_rows:
+                failed[path] = (file_problems, exc)
+                raise _FileFailed() from None
+            problems.extend(file_problems)
+            problems.extend(exc.problems)
+            exit_code = max(exit_code, exc.exit_code)
+            continue
+        problems.extend(file_problems)
+        any_rows = any_rows or n_rows > 0
+    from ..timing import mark
+
+    mark("read")
     for (_file, _tag, (code, message)), srcs in tag_problems.items():
         problems.append(problem_at(min(srcs, key=src_key), code, message))
     sets: list[ObservationSet] = []
@@ -161,7 +198,7 @@ def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool
         oset, more = merge(checker, partial=partial)
         problems.extend(more)
         sets.append(oset)
-    if not rows and not problems:
+    if not any_rows and not problems:
         problems.append(Problem(file=paths[0] if paths else "-", code="no-observations", message="no observation rows found (is this a gkscore template?)"))
     if problems:
         raise ProblemsError(problems, exit_code=exit_code)

@@ -8,6 +8,7 @@ file and unit, at the first position in sheet/cell or line order.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,14 +34,20 @@ class Entry:
 
 
 class RowChecker:
-    def __init__(self, loaded_rules, owners: dict[str, Owner], units: UnitsIndex) -> None:
+    """Checks rows and keeps what they give in compact per-slot arrays: one
+    slot per (unit, field), units numbered in first-seen order.  A slot given
+    once (the usual case) costs a few array entries, not objects; a slot given
+    twice or more keeps full ``Entry`` objects in ``extra`` for merging."""
+
+    def __init__(self, loaded_rules, owners: dict[str, Owner], units: UnitsIndex, keep_text: bool = True) -> None:
         self.rules = loaded_rules
         self.rs = loaded_rules.ruleset
         self.owners = owners
         self.units = units
-        self.entries: list[Entry] = []
+        self.keep_text = keep_text
         self.bad_keys: set[tuple[str, str, str]] = set()
         self.unit_places: dict[str, list[Source]] = {}
+        self._last_place: dict[str, tuple] = {}
         # deduplicated unit-level problems: key -> list of (src, code, message)
         self._unit_problems: dict[tuple, list[tuple[Source, str, str]]] = {}
         self.problems: list[Problem] = []
@@ -50,6 +57,95 @@ class RowChecker:
         # fresh call would give.
         self._unit_cache: dict[tuple, object] = {}
         self._value_cache: dict[tuple, tuple] = {}
+        # slots
+        self.spec_list: list[tuple[str, str]] = [(o, f) for o, owner in owners.items() for f in owner.specs]
+        self.spec_idx: dict[tuple[str, str], int] = {k: i for i, k in enumerate(self.spec_list)}
+        self.ns = max(len(self.spec_list), 1)
+        self.unit_names: list[str] = []
+        self.unit_slot: dict[str, int] = {}
+        self.cnt = bytearray()
+        self.val = array("i")  # index into vals; -1: blank cell
+        self.place = array("i")  # index into places
+        self.row = array("i")
+        self.ev = array("i")  # index into texts (0: "")
+        self.sc = array("i")
+        self.vals: list[tuple] = []  # (value, raw text)
+        self.places: list[tuple] = []  # (Positions, column)
+        self._place_idx: dict[int, int] = {}
+        self._place_keep: list = []
+        self.texts: list[str] = [""]
+        self._text_idx: dict[str, int] = {"": 0}
+        self.extra: dict[int, list[Entry]] = {}
+        self.blank_units: set[int] = set()
+
+    # ---- compact storage
+
+    def _unit_base(self, name: str) -> int:
+        u = self.unit_slot.get(name)
+        if u is None:
+            u = self.unit_slot[name] = len(self.unit_names)
+            self.unit_names.append(name)
+            ns = self.ns
+            self.cnt.extend(bytes(ns))
+            zeros = array("i", bytes(4 * ns))
+            self.val.extend(zeros)
+            self.place.extend(zeros)
+            self.row.extend(zeros)
+            self.ev.extend(zeros)
+            self.sc.extend(zeros)
+        return u * self.ns
+
+    def _text(self, text: str) -> int:
+        if not text or not self.keep_text:
+            return 0
+        i = self._text_idx.get(text)
+        if i is None:
+            i = self._text_idx[text] = len(self.texts)
+            self.texts.append(text)
+        return i
+
+    def _place(self, row: RawRow) -> int:
+        pos = row.pos
+        i = self._place_idx.get(id(pos))
+        if i is None:
+            i = self._place_idx[id(pos)] = len(self.places)
+            self.places.append((pos, row.cols["value"]))
+            self._place_keep.append(pos)  # keeps id() unique while in the dict
+        return i
+
+    def source(self, slot: int) -> Source:
+        pos, col = self.places[self.place[slot]]
+        return pos.at(self.row[slot], col)
+
+    def entry(self, slot: int) -> Entry:
+        """The one entry kept in the arrays for ``slot``, as an object."""
+        owner, field = self.spec_list[slot % self.ns]
+        v = self.val[slot]
+        value, raw = (None, "") if v < 0 else self.vals[v]
+        return Entry(self.unit_names[slot // self.ns], owner, field, value, raw, self.source(slot), self.texts[self.ev[slot]], self.texts[self.sc[slot]])
+
+    def _store(self, unit: str, owner: str, field: str, vidx: int, row: RawRow) -> None:
+        base = self._unit_base(unit)
+        slot = base + self.spec_idx[(owner, field)]
+        c = self.cnt[slot]
+        if vidx < 0:
+            self.blank_units.add(base // self.ns)
+        if c == 0:
+            self.cnt[slot] = 1
+            self.val[slot] = vidx
+            self.place[slot] = self._place(row)
+            self.row[slot] = row.r
+            self.ev[slot] = self._text(row.evidence)
+            self.sc[slot] = self._text(row.scorer)
+            return
+        group = self.extra.get(slot)
+        if group is None:
+            group = self.extra[slot] = [self.entry(slot)]
+        value, raw = (None, "") if vidx < 0 else self.vals[vidx]
+        group.append(Entry(unit, owner, field, value, raw, row.value_src, row.evidence if self.keep_text else "", row.scorer if self.keep_text else ""))
+        self.cnt[slot] = min(c + 1, 255)
+
+    # ---- checking
 
     def _unit_problem(self, key: tuple, src: Source, code: str, message: str) -> None:
         self._unit_problems.setdefault(key, []).append((src, code, message))
@@ -75,7 +171,7 @@ class RowChecker:
             return self.units.find(raw)
 
     def _parse(self, spec, cls: str, raw):
-        """(value, err, display text) for a non-blank cell, cached."""
+        """(value, err, display text, value index) for a non-blank cell, cached."""
         key = (id(spec), cls, type(raw), raw if not isinstance(raw, Decimal) else str(raw))
         try:
             return self._value_cache[key]
@@ -83,30 +179,43 @@ class RowChecker:
             pass
         except TypeError:
             value, err = parse_value(spec.field, cls, raw)
-            return value, err, display(raw)
+            self.vals.append((value, display(raw)))
+            return value, err, display(raw), len(self.vals) - 1
         value, err = parse_value(spec.field, cls, raw)
-        out = self._value_cache[key] = (value, err, display(raw))
+        text = display(raw)
+        vidx = -1
+        if err is None:
+            vidx = len(self.vals)
+            self.vals.append((value, text))
+        out = self._value_cache[key] = (value, err, text, vidx)
         return out
 
     def add(self, row: RawRow) -> None:
         unit = self._find_unit(row.unit)
         if unit is None:
             raw = display(row.unit).strip()
-            self._unit_problem((row.file, row.unit_src.sheet, "unknown", norm_name(raw)), row.unit_src, "unknown-unit", f"unknown unit \"{raw}\"; not a name or alias in {self.units.loaded.path}")
+            src = row.unit_src
+            self._unit_problem((row.file, src.sheet, "unknown", norm_name(raw)), src, "unknown-unit", f"unknown unit \"{raw}\"; not a name or alias in {self.units.loaded.path}")
             return
         if unit.cls not in self.rs.classes:
             self._unit_problem((row.file, "wrong", unit.name), row.unit_src, "wrong-class", f"unit {unit.name} is class {unit.cls}, which rules {self.rs.id} do not score (classes: {', '.join(self.rs.classes)})")
             return
         # cls_src last: with lazy positions it is built only for a mismatch
-        if not is_blank(row.cls) and display(row.cls).strip() != unit.cls and row.cls_src is not None:
-            self._unit_problem((row.file, "recorded", unit.name), row.cls_src, "wrong-class", f"unit {unit.name} is class {unit.cls} in the units file, but this sheet says \"{display(row.cls).strip()}\"; make a new template")
-        places = self.unit_places.get(unit.name)
-        if places is None:
-            places = self.unit_places[unit.name] = []
-        if not places or places[-1].file != row.file or places[-1].sheet != row.unit_src.sheet:
+        if not is_blank(row.cls) and display(row.cls).strip() != unit.cls:
+            cls_src = row.cls_src
+            if cls_src is not None:
+                self._unit_problem((row.file, "recorded", unit.name), cls_src, "wrong-class", f"unit {unit.name} is class {unit.cls} in the units file, but this sheet says \"{display(row.cls).strip()}\"; make a new template")
+        name = unit.name
+        here = (row.file, row.pos.title)
+        if self._last_place.get(name) != here:
             # consecutive rows of one unit share a place: keep one (only the
             # first in position order is ever reported)
-            places.append(Source(row.file, sheet=row.unit_src.sheet))
+            self._last_place[name] = here
+            places = self.unit_places.get(name)
+            if places is None:
+                places = self.unit_places[name] = []
+                self._unit_base(name)
+            places.append(Source(row.file, sheet=row.pos.title))
         owner = self.owners.get(row.item)
         if owner is None:
             self.problems.append(problem_at(row.item_src, "unknown-item", f"unknown item \"{row.item}\" in rules {self.rs.id}"))
@@ -120,20 +229,19 @@ class RowChecker:
             if not blank:
                 self.problems.append(problem_at(row.value_src, "not-applicable", f"{row.item} does not apply to class {unit.cls} ({unit.name}); leave it empty, got \"{display(row.value)}\""))
             return
-        key = (unit.name, row.item, row.field)
-        if getattr(row, "flagged", False):
-            self.bad_keys.add(key)  # formula / error value: already reported where it was read
+        if row.flagged:
+            self.bad_keys.add((name, row.item, row.field))  # formula / error value: already reported where it was read
             return
         if blank:
-            self.entries.append(Entry(unit.name, row.item, row.field, None, "", row.value_src, row.evidence, row.scorer))
+            self._store(name, row.item, row.field, -1, row)
             return
-        value, err, raw_text = self._parse(spec, unit.cls, row.value)
+        value, err, raw_text, vidx = self._parse(spec, unit.cls, row.value)
         if err is not None:
-            self.bad_keys.add(key)
+            self.bad_keys.add((name, row.item, row.field))
             code, message = err
             self.problems.append(problem_at(row.value_src, code, message))
             return
-        self.entries.append(Entry(unit.name, row.item, row.field, value, raw_text, row.value_src, row.evidence, row.scorer))
+        self._store(name, row.item, row.field, vidx, row)
 
     def expected_text(self, owner: str, field: str, cls: str) -> str:
         return allowed_text(self.owners[owner].specs[field].field, cls)

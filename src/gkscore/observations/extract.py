@@ -11,8 +11,6 @@ Anything else without an item and field is reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from openpyxl.utils import get_column_letter
 
 from ..normalize import fold
@@ -25,26 +23,55 @@ from .types import Source
 HEADER_SCAN = 30
 
 
-@dataclass
+_LAZY = object()
+
+
 class RawRow:
-    file: str
-    unit: object
-    unit_src: Source
-    cls: object
-    cls_src: Source | None
-    item: str
-    item_src: Source
-    field: str
-    field_src: Source
-    value: object
-    value_src: Source
-    evidence: str
-    scorer: str
-    tag: str | None
-    tag_src: Source | None
-    # the value cell holds a formula or an error value: already reported here,
-    # so it is neither a value nor a missing value
-    flagged: bool = False
+    """One observation row as found.  Positions are built only when a message
+    (or an explain/detail report) needs them: ``pos`` (the sheet or csv file),
+    ``r`` (row or line) and ``cols`` (column numbers by key) say where."""
+
+    __slots__ = ("file", "unit", "cls", "item", "field", "value", "evidence", "scorer", "tag", "flagged",
+                 "pos", "r", "cols", "_unit_src", "_cls_src", "_tag_src")
+
+    def __init__(self, *, file, unit, cls, item, field, value, evidence, scorer, tag, pos, r, cols,
+                 unit_src=_LAZY, cls_src=_LAZY, tag_src=_LAZY, flagged=False):
+        self.file, self.unit, self.cls, self.item, self.field = file, unit, cls, item, field
+        self.value, self.evidence, self.scorer, self.tag = value, evidence, scorer, tag
+        self.pos, self.r, self.cols = pos, r, cols
+        self._unit_src, self._cls_src, self._tag_src = unit_src, cls_src, tag_src
+        # the value cell holds a formula or an error value: already reported
+        # where it was read, so it is neither a value nor a missing value
+        self.flagged = flagged
+
+    def _at(self, key: str) -> Source:
+        return self.pos.at(self.r, self.cols[key])
+
+    @property
+    def unit_src(self) -> Source:
+        return self._at("unit") if self._unit_src is _LAZY else self._unit_src
+
+    @property
+    def item_src(self) -> Source:
+        return self._at("item")
+
+    @property
+    def field_src(self) -> Source:
+        return self._at("field")
+
+    @property
+    def value_src(self) -> Source:
+        return self._at("value")
+
+    @property
+    def cls_src(self) -> Source | None:
+        if self._cls_src is _LAZY:
+            return self._at("class") if "class" in self.cols else None
+        return self._cls_src
+
+    @property
+    def tag_src(self) -> Source | None:
+        return self._at("rules") if self._tag_src is _LAZY else self._tag_src
 
 
 def src_key(s: Source) -> tuple:
@@ -57,14 +84,29 @@ def problem_at(src: Source, code: str, message: str) -> Problem:
     return Problem(file=src.file, code=code, message=message, sheet=src.sheet, cell=src.cell, line=src.line)
 
 
+_LETTERS: dict[int, str] = {}
+
+
+def col_letter(col: int) -> str:
+    text = _LETTERS.get(col)
+    if text is None:
+        text = _LETTERS[col] = get_column_letter(col)
+    return text
+
+
 class Positions:
+    """Where the rows of one sheet (or csv file) are; ``at`` builds a Source."""
+
+    __slots__ = ("file", "grid", "is_csv", "title")
+
     def __init__(self, file: str, grid: Grid, is_csv: bool) -> None:
         self.file, self.grid, self.is_csv = file, grid, is_csv
+        self.title = None if is_csv else grid.title
 
     def at(self, row: int, col: int) -> Source:
         if self.is_csv:
             return Source(self.file, line=row)
-        return Source(self.file, sheet=self.grid.title, cell=f"{get_column_letter(col)}{row}")
+        return Source(self.file, sheet=self.title, cell=f"{col_letter(col)}{row}")
 
     def sheet(self) -> Source:
         return Source(self.file) if self.is_csv else Source(self.file, sheet=self.grid.title)
@@ -155,56 +197,63 @@ def _check_merged(pos: Positions, header_row: int, cols: dict[str, int], problem
 
 
 def _data_rows(pos: Positions, start: int, cols: dict[str, int], problems: list[Problem]):
+    c_item, c_field = cols["item"], cols["field"]
+    rest_cols = [cols[k] for k in ("value", "evidence", "scorer") if k in cols]
     for r, row in pos.grid.rows():
         if r <= start:
             continue
-        get = lambda k: row.get(cols[k]) if k in cols else None  # noqa: E731
-        item, field = _text(get("item")), _text(get("field"))
+        item, field = _text(row.get(c_item)), _text(row.get(c_field))
         if not field and any(isinstance(v, str) and fold(v).casefold() in TOTAL_WORDS for v in row.values()):
             continue  # a total row: never data (data rows name a field)
         if not item and not field:
-            rest = [get(k) for k in ("value", "evidence", "scorer")]
-            if all(is_blank(v) for v in rest):
+            if all(is_blank(row.get(c)) for c in rest_cols):
                 continue
-            problems.append(problem_at(pos.at(r, cols["item"]), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
+            problems.append(problem_at(pos.at(r, c_item), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
             continue
-        yield r, row, get, item, field
+        yield r, row, item, field
 
 
 def extract_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), problems: list[Problem]) -> list[RawRow]:
+    return list(iter_grid(file, grid, is_csv=is_csv, meta_tag=meta_tag, problems=problems))
+
+
+def iter_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), problems: list[Problem]):
+    """The observation rows of one sheet (or csv file), one at a time."""
     if not is_csv and grid.title in (META_SHEET, LISTS_SHEET):
-        return []
+        return
     pos = Positions(file, grid, is_csv)
-    out: list[RawRow] = []
     long = _header(grid, REQUIRED_LONG, 1 if is_csv else HEADER_SCAN)
     if is_csv and long is None:
-        first = min(grid.cells) if grid.cells else 1
-        found = [header_key(v) for v in grid.cells.get(first, {}).values()]
+        first, cells = grid.first_row() if hasattr(grid, "first_row") else ((min(grid.cells), grid.cells[min(grid.cells)]) if grid.cells else (1, {}))
+        found = [header_key(v) for v in cells.values()]
         missing = [k for k in REQUIRED_LONG if k not in found]
         problems.append(Problem(file=file, line=first, code="bad-header", message=f"the first row must name the columns {','.join(REQUIRED_LONG)} (missing: {','.join(missing)})"))
-        return out
+        return
     if long is not None:
         hr, cols, dups = long
         for key, c in dups:
             problems.append(problem_at(pos.at(hr, c), "duplicate-column", f"column {key!r} appears twice"))
         _check_merged(pos, hr, cols, problems)
-        for r, row, get, item, field in _data_rows(pos, hr, cols, problems):
-            flagged = _check_cells(pos, r, cols, problems)
-            tag = _text(get("rules")) or None
-            tag_src = pos.at(r, cols["rules"]) if tag else meta_tag[1]
-            c_unit = cols["unit"]
-            out.append(RawRow(
-                file=file, unit=get("unit"), unit_src=pos.at(r, c_unit),
-                cls=get("class"), cls_src=pos.at(r, cols["class"]) if "class" in cols else None,
-                item=item, item_src=pos.at(r, cols["item"]), field=field, field_src=pos.at(r, cols["field"]),
-                value=get("value"), value_src=pos.at(r, cols["value"]),
-                evidence=_text(get("evidence")), scorer=_text(get("scorer")),
-                tag=tag or meta_tag[0], tag_src=tag_src, flagged=flagged,
-            ))
-        return out
+        c_unit, c_value = cols["unit"], cols["value"]
+        c_class, c_rules = cols.get("class"), cols.get("rules")
+        c_evidence, c_scorer = cols.get("evidence"), cols.get("scorer")
+        meta_t, meta_src = meta_tag
+        checked = bool(grid.formulas or grid.errors)
+        for r, row, item, field in _data_rows(pos, hr, cols, problems):
+            flagged = _check_cells(pos, r, cols, problems) if checked else False
+            tag = (_text(row.get(c_rules)) or None) if c_rules is not None else None
+            yield RawRow(
+                file=file, unit=row.get(c_unit), cls=row.get(c_class) if c_class is not None else None,
+                item=item, field=field, value=row.get(c_value),
+                evidence=_text(row.get(c_evidence)) if c_evidence is not None else "",
+                scorer=_text(row.get(c_scorer)) if c_scorer is not None else "",
+                tag=tag or meta_t, tag_src=_LAZY if tag else meta_src,
+                pos=pos, r=r, cols=cols, flagged=flagged,
+            )
+        return
     head = _header(grid, REQUIRED_SHEET, HEADER_SCAN)
     if head is None:
-        return out  # not an observation sheet: the cover, notes ...
+        return  # not an observation sheet: the cover, notes ...
     hr, cols, dups = head
     for key, c in dups:
         problems.append(problem_at(pos.at(hr, c), "duplicate-column", f"column {key!r} appears twice"))
@@ -218,7 +267,7 @@ def extract_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), 
                 labels[key] = (row.get(c + 1), pos.at(r, c + 1))
     if "unit" not in labels:
         problems.append(problem_at(pos.at(1, 1), "unknown-unit", "this sheet has observation columns but no 单位 (unit) cell above them"))
-        return out
+        return
     unit, unit_src = labels["unit"]
     for key in ("unit", "class"):
         if key in labels and labels[key][1].cell is not None:
@@ -229,19 +278,22 @@ def extract_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), 
             if p is not None:
                 problems.append(p)
                 if key == "unit":
-                    return out
+                    return
     _check_merged(pos, hr, cols, problems)
     if is_blank(unit):
         problems.append(problem_at(unit_src, "unknown-unit", "the unit cell is empty"))
-        return out
+        return
     cls, cls_src = labels.get("class", (None, None))
-    for r, row, get, item, field in _data_rows(pos, hr, cols, problems):
-        flagged = _check_cells(pos, r, cols, problems)
-        out.append(RawRow(
+    c_value = cols["value"]
+    c_evidence, c_scorer = cols.get("evidence"), cols.get("scorer")
+    checked = bool(grid.formulas or grid.errors)
+    for r, row, item, field in _data_rows(pos, hr, cols, problems):
+        flagged = _check_cells(pos, r, cols, problems) if checked else False
+        yield RawRow(
             file=file, unit=unit, unit_src=unit_src, cls=cls, cls_src=cls_src,
-            item=item, item_src=pos.at(r, cols["item"]), field=field, field_src=pos.at(r, cols["field"]),
-            value=get("value"), value_src=pos.at(r, cols["value"]),
-            evidence=_text(get("evidence")), scorer=_text(get("scorer")),
-            tag=meta_tag[0], tag_src=meta_tag[1], flagged=flagged,
-        ))
-    return out
+            item=item, field=field, value=row.get(c_value),
+            evidence=_text(row.get(c_evidence)) if c_evidence is not None else "",
+            scorer=_text(row.get(c_scorer)) if c_scorer is not None else "",
+            tag=meta_tag[0], tag_src=meta_tag[1],
+            pos=pos, r=r, cols=cols, flagged=flagged,
+        )

@@ -37,30 +37,27 @@ def _obs(e: Entry, group: list[Entry]) -> Observation:
     )
 
 
+def _group(checker: RowChecker, slot: int) -> list[Entry]:
+    group = checker.extra.get(slot)
+    return list(group) if group is not None else [checker.entry(slot)]
+
+
 def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[Problem]]:
+    from .store import CompactValues
+
     problems: list[Problem] = []
-    by_key: dict[tuple, list[Entry]] = {}
-    for e in checker.entries:
-        by_key.setdefault((e.unit, e.owner, e.field), []).append(e)
-    chosen: dict[tuple, Observation] = {}
-    blanks: dict[tuple, list[Entry]] = {}
+    ns = checker.ns
+    cnt = checker.cnt
+    status = bytearray(len(cnt))  # per slot: 0 none, 1 the arrays' entry, 2 overrides
+    overrides: dict[int, Observation] = {}
     bad = set(checker.bad_keys)
-    for key, entries in by_key.items():
-        if len(entries) == 1:
-            # The usual case (one row per field): nothing to order or compare.
-            e = entries[0]
-            if e.value is None:
-                blanks[key] = entries
-            elif key not in bad:
-                chosen[key] = Observation(
-                    unit=e.unit, owner=e.owner, field=e.field, value=e.value, source=e.src, raw=e.raw,
-                    evidence=e.evidence or "", scorer=e.scorer or "",
-                )
-            continue
-        entries.sort(key=lambda e: src_key(e.src))
+    bad_units = {k[0] for k in bad}
+    # Slots given more than once: one value per file, equal across files.
+    for slot, entries in sorted(checker.extra.items()):
+        key = (entries[0].unit, entries[0].owner, entries[0].field)
+        entries = sorted(entries, key=lambda e: src_key(e.src))
         filled = [e for e in entries if e.value is not None]
         if not filled:
-            blanks[key] = entries
             continue
         per_file: dict[str, Entry] = {}
         for e in filled:
@@ -82,36 +79,62 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
         if key in bad:
             continue
         group = sorted(per_file.values(), key=lambda e: src_key(e.src))
-        chosen[key] = _obs(group[0], group)
+        overrides[slot] = _obs(group[0], group)
+    bad_units |= {k[0] for k in bad}
 
     rs = checker.rs
     order = checker.units.order
     units_seen = sorted(checker.unit_places, key=lambda n: order.get(n, 1 << 30))
     oset = ObservationSet(rules_id=rs.id, rules_sha256=checker.rules.sha256)
     cls_of = {u.name: u.cls for u in checker.units.units}
+    expected_of: dict[str, list] = {}
+    pattern_of: dict[str, bytes] = {}
+    spec_idx = checker.spec_idx
+    vals = checker.val
     for unit in units_seen:
         cls = cls_of[unit]
         oset.units[unit] = cls
-        for spec in expected_fields(rs, cls, checker.owners):
+        specs = expected_of.get(cls)
+        if specs is None:
+            specs = expected_of[cls] = [(spec, spec_idx[(spec.owner, spec.field_id)]) for spec in expected_fields(rs, cls, checker.owners)]
+            pat = bytearray(ns)
+            for _spec, i in specs:
+                pat[i] = 1
+            pattern_of[cls] = bytes(pat)
+        u = checker.unit_slot[unit]
+        base = u * ns
+        if cnt[base : base + ns] == pattern_of[cls] and u not in checker.blank_units and unit not in bad_units:
+            # every field given exactly once, with a value: the usual case
+            status[base : base + ns] = pattern_of[cls]
+            continue
+        for spec, i in specs:
+            slot = base + i
             key = (unit, spec.owner, spec.field_id)
-            if key in chosen:
-                oset.values[key] = chosen[key]
+            c = cnt[slot]
+            if slot in overrides:
+                status[slot] = 2
+                continue
+            if c == 1 and vals[slot] >= 0 and key not in bad:
+                status[slot] = 1
                 continue
             if key in bad:
                 continue
+            blanks = [e for e in _group(checker, slot) if e.value is None] if c else []
             expected = checker.expected_text(spec.owner, spec.field_id, cls)
             if partial:
                 oset.missing.add(key)
-                if key in blanks:
-                    group = blanks[key]
-                    oset.values[key] = _obs(group[0], group)
+                if blanks:
+                    group = sorted(blanks, key=lambda e: src_key(e.src)) if len(blanks) > 1 else blanks
+                    overrides[slot] = _obs(group[0], group)
+                    status[slot] = 2
                 continue
-            if key in blanks:
-                for e in blanks[key]:
+            if blanks:
+                for e in blanks:
                     problems.append(problem_at(e.src, "missing-value", f"no value for {spec.owner}.{spec.field_id} ({_short(spec.field.prompt)}); expected {expected}"))
             else:
                 where = min(checker.unit_places[unit], key=src_key)
                 problems.append(problem_at(where, "missing-value", f"no row for {unit} {spec.owner}.{spec.field_id} ({_short(spec.field.prompt)}); expected {expected}"))
+    oset.values = CompactValues(checker, status, overrides, [(unit, expected_of[cls_of[unit]]) for unit in units_seen])
     return oset, problems
 
 

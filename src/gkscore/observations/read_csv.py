@@ -8,8 +8,10 @@ mixed.  Each record's row number is the line it starts on.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
 
 from .grid import Grid, fail
 from .layout import un_inert
@@ -40,33 +42,118 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
         raise fail(path, f"neither UTF-8 nor GBK text (byte {exc.start}); save it as CSV UTF-8", "bad-encoding")
 
 
-def read_csv_grid(path: str) -> Grid:
+CHUNK = 1024 * 1024
+
+
+class CsvGrid(Grid):
+    """A csv file as a Grid whose rows are read on demand, one record at a
+    time: nothing but the current record is held in memory, however large the
+    file.  ``rows()`` may be called again (it reads the file again)."""
+
+    def __init__(self, path: str, encoding: str, delimiter: str) -> None:
+        super().__init__(title="")
+        self.path, self.encoding, self.delimiter = path, encoding, delimiter
+
+    def rows(self):
+        path = self.path
+        with open(path, "rb") as raw:
+            text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
+            reader = csv.reader(text, delimiter=self.delimiter)
+            prev = 0
+            try:
+                for record in reader:
+                    start = prev + 1
+                    prev = reader.line_num
+                    row = {}
+                    c = 0
+                    for value in record:
+                        c += 1
+                        if value:
+                            if value[0] == "'":
+                                value = un_inert(value)
+                                if value == "":
+                                    continue
+                            row[c] = value
+                    if row:
+                        yield start, row
+            except csv.Error as exc:
+                raise fail(path, f"line {reader.line_num}: malformed csv ({exc})", "unreadable")
+
+    def first_row(self):
+        for r, row in self.rows():
+            return r, row
+        return 1, {}
+
+    def get(self, row: int, col: int):
+        for r, cells in self.rows():
+            if r == row:
+                return cells.get(col)
+            if r > row:
+                break
+        return None
+
+
+def _sniff(path: str) -> tuple[str, str]:
+    """(encoding, delimiter), reading the file once in chunks: the whole file
+    must decode, and hold no NUL."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_CSV_BYTES + 1)
+        size = os.path.getsize(path)
+        fh = open(path, "rb")
     except OSError as exc:
         raise fail(path, f"cannot read: {exc.strerror or exc}", "unreadable")
-    if len(data) > MAX_CSV_BYTES:
-        raise fail(path, f"larger than {MAX_CSV_BYTES // (1024 * 1024)} MB; refusing to read it", "too-large")
-    text, _enc = decode(path, data)
-    if "\x00" in text:
-        raise fail(path, "contains NUL bytes: not a text csv file (an .xlsx renamed to .csv?)", "unreadable")
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    grid = Grid(title="")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    prev = 0
-    try:
-        for record in reader:
-            start = prev + 1
-            prev = reader.line_num
-            row = {}
-            for c, value in enumerate(record, start=1):
-                value = un_inert(value)
-                if value != "":
-                    row[c] = value
-            if row:
-                grid.cells[start] = row
-    except csv.Error as exc:
-        raise fail(path, f"line {reader.line_num}: malformed csv ({exc})", "unreadable")
-    return grid
+    with fh:
+        if size > MAX_CSV_BYTES:
+            raise fail(path, f"larger than {MAX_CSV_BYTES // (1024 * 1024)} MB; refusing to read it", "too-large")
+        head = fh.read(4)
+        if head.startswith(b"\xef\xbb\xbf"):
+            candidates = ["utf-8-sig"]
+        elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            candidates = ["utf-16"]
+        else:
+            candidates = ["utf-8", "gb18030"]
+        for enc in candidates:
+            fh.seek(0)
+            dec = codecs.getincrementaldecoder(enc)()
+            offset = 0
+            first_text = ""
+            first = None
+            nul = False
+            try:
+                while True:
+                    chunk = fh.read(CHUNK)
+                    final = not chunk
+                    text = dec.decode(chunk, final)
+                    offset += len(chunk)
+                    if "\x00" in text:
+                        nul = True
+                    if first is None:
+                        first_text += text
+                        lines = first_text.splitlines(keepends=True)
+                        for ln in lines if final else lines[:-1]:
+                            if ln.strip():
+                                first = ln.splitlines()[0]
+                                break
+                        else:
+                            if final:
+                                first = ""
+                        if first is not None:
+                            first_text = ""
+                    if final:
+                        break
+            except UnicodeDecodeError:
+                if enc == "utf-8":
+                    continue  # try GBK
+                # rare: read it whole for the exact message (byte position)
+                fh.seek(0)
+                decode(path, fh.read())
+                raise AssertionError("unreachable")  # pragma: no cover
+            if nul:
+                raise fail(path, "contains NUL bytes: not a text csv file (an .xlsx renamed to .csv?)", "unreadable")
+            first = first or ""
+            return enc, ("\t" if first.count("\t") > first.count(",") else ",")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def read_csv_grid(path: str) -> Grid:
+    enc, delimiter = _sniff(path)
+    return CsvGrid(path, enc, delimiter)

@@ -18,6 +18,58 @@ from .xlsx_scan import SheetInfo, scan_xlsx
 READERS = ("calamine", "openpyxl")
 
 
+class CalamineGrid(Grid):
+    """A sheet read by calamine whose rows become Python values on demand, one
+    row at a time (``rows()`` may be called again): the cells are never all
+    held as Python objects at once."""
+
+    def __init__(self, title: str, sheet) -> None:
+        super().__init__(title)
+        self._sheet = sheet
+
+    def rows(self):
+        sheet = self._sheet
+        start = sheet.start
+        if start is None:
+            return
+        # iter_rows() (python-calamine 0.9) yields rows from the sheet's first
+        # row (A1's row), but columns from the range's first column only;
+        # tests/test_obs_read.py (calamine offsets) holds this in place.
+        _r0, c0 = start
+        errors = self.errors
+        by_row: dict[int, dict[int, str]] = {}
+        for (r, c), text in errors.items():
+            by_row.setdefault(r, {})[c] = text
+        r = 0
+        for row in sheet.iter_rows():
+            r += 1
+            out = {}
+            c = c0
+            for value in row:
+                c += 1
+                if value is None or value == "":
+                    continue
+                v = norm_cell(value)
+                if v is not None:
+                    out[c] = v
+            if by_row:
+                extra = by_row.pop(r, None)
+                if extra:
+                    out.update(extra)
+            if out:
+                yield r, out
+        for r in sorted(by_row):  # error cells outside calamine's range (not expected)
+            yield r, by_row[r]
+
+    def get(self, row: int, col: int):
+        for r, cells in self.rows():
+            if r == row:
+                return cells.get(col)
+            if r > row:
+                break
+        return None
+
+
 def _calamine(path: str, infos: dict[str, SheetInfo]) -> list[Grid]:
     import python_calamine as pc
 
@@ -30,22 +82,10 @@ def _calamine(path: str, infos: dict[str, SheetInfo]) -> list[Grid]:
         for meta in wb.sheets_metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet or meta.name not in infos:
                 continue
-            grid = Grid(meta.name)
-            grids.append(grid)
             if infos[meta.name].max_row == 0:
+                grids.append(Grid(meta.name))
                 continue  # nothing in it: do not let calamine build a range
-            sheet = wb.get_sheet_by_name(meta.name)
-            start = sheet.start
-            if start is not None:
-                r0, c0 = start
-                for ri, row in enumerate(sheet.to_python(skip_empty_area=True)):
-                    out = {}
-                    for ci, value in enumerate(row):
-                        v = norm_cell(value)
-                        if v is not None:
-                            out[c0 + ci + 1] = v
-                    if out:
-                        grid.cells[r0 + ri + 1] = out
+            grids.append(CalamineGrid(meta.name, wb.get_sheet_by_name(meta.name)))
     except Exception as exc:
         if hasattr(exc, "problems"):
             raise
@@ -112,6 +152,8 @@ def read_grids(path: str, reader: str = "calamine") -> list[Grid]:
     for g in grids:
         info = infos[g.title]
         g.formulas, g.errors, g.merged = dict(info.formulas), dict(info.errors), list(info.merged)
+        if isinstance(g, CalamineGrid):
+            continue  # its rows() puts the error texts in
         for (r, c), text in info.errors.items():
             # calamine and openpyxl spell error cells differently: use the file's text
             g.cells.setdefault(r, {})[c] = text

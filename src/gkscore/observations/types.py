@@ -58,3 +58,12 @@ class ObservationSet:
 
     def get(self, unit: str, owner: str, field_id: str) -> Observation | None:
         return self.values.get((unit, owner, field_id))
+
+    def value(self, unit: str, owner: str, field_id: str):
+        """The value only (None when absent or blank): no Observation is built."""
+        v = self.values
+        value_of = getattr(v, "value_of", None)
+        if value_of is not None:
+            return value_of((unit, owner, field_id))
+        o = v.get((unit, owner, field_id))
+        return None if o is None else o.value

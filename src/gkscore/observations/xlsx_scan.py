@@ -28,7 +28,14 @@ from .grid import MAX_MEMBER_BYTES, MAX_TOTAL_BYTES, fail
 
 CHUNK = 4 * 1024 * 1024
 MAX_PENDING = 32 * 1024 * 1024  # one row (or one unbroken run of text) larger than this is refused
-MAX_AREA = 5_000_000  # rows x columns of the used range of one sheet
+# A used range (rows x columns up to the farthest cell holding something) is
+# refused when it is both larger than FREE_AREA and more than SPARSE times the
+# number of cells that hold something: a stray cell far from the data (which
+# would make calamine allocate the whole range) is refused, while a dense full
+# sheet (a long layout of 1,048,576 rows) is read.  The cells themselves are
+# bounded by the part size limit.
+FREE_AREA = 1_000_000
+SPARSE = 8
 MAX_PROLOG = 1024 * 1024
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
@@ -56,6 +63,7 @@ class SheetInfo:
     part: str
     max_row: int = 0  # of cells that hold something; 0: no such cell
     max_col: int = 0
+    cells: int = 0  # cells that hold something
     formulas: dict = field(default_factory=dict)  # (row, col) -> formula text
     errors: dict = field(default_factory=dict)  # (row, col) -> "#N/A"
     merged: list = field(default_factory=list)  # (r1, c1, r2, c2)
@@ -183,18 +191,61 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: SheetInfo, pa
             pending = data[cut:]
 
 
+# Fast path: a chunk written the usual way (every cell tag is <c r="A1" ...>,
+# no namespace prefixes, no formula, no error value, no empty <c ...></c>) is
+# scanned with a few whole-chunk regular expressions; anything else goes
+# through the careful per-cell loop (_scan_cells), which decides the same.
+_PLAIN_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"[^>]*(?<!/)>')
+_PLAIN_COLS = re.compile(rb'<c r="([A-Z]{1,3})[1-9][0-9]{0,6}"[^>]*(?<!/)>')
+_NOT_PLAIN_CELL = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")')
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.\-]*:(?:c|f|v|is|row)[\s>/]")
+_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")
+
+
 def _scan_rows(data: bytes, sheet: SheetInfo, path: str) -> None:
-    for m in _MERGE.finditer(data):
-        ref = m.group(1).decode("ascii", "replace")
-        a, _, b = ref.partition(":")
-        p1, p2 = parse_ref(a), parse_ref(b or a)
-        if p1 is None or p2 is None:
-            raise fail(path, f"sheet {sheet.title!r}: bad merged range {ref!r} (damaged workbook); save it again as .xlsx")
-        r1, r2 = sorted((p1[0], p2[0]))
-        c1, c2 = sorted((p1[1], p2[1]))
-        if (r1, c1) != (r2, c2):
-            sheet.merged.append((r1, c1, r2, c2))
+    if b"mergeCell" in data:
+        for m in _MERGE.finditer(data):
+            ref = m.group(1).decode("ascii", "replace")
+            a, _, b = ref.partition(":")
+            p1, p2 = parse_ref(a), parse_ref(b or a)
+            if p1 is None or p2 is None:
+                raise fail(path, f"sheet {sheet.title!r}: bad merged range {ref!r} (damaged workbook); save it again as .xlsx")
+            r1, r2 = sorted((p1[0], p2[0]))
+            c1, c2 = sorted((p1[1], p2[1]))
+            if (r1, c1) != (r2, c2):
+                sheet.merged.append((r1, c1, r2, c2))
+    if not _scan_plain(data, sheet):
+        _scan_cells(data, sheet, path)
+
+
+def _scan_plain(data: bytes, sheet: SheetInfo) -> bool:
+    """The fast path; False (nothing recorded) when the chunk needs the careful loop."""
+    if _NOT_PLAIN_CELL.search(data):
+        return False
+    # every closed cell holds a value or an inline string (none is <c ...></c>)
+    if data.count(b"</c>") != data.count(b"</v></c>") + data.count(b"</is></c>"):
+        return False
+    if b":" in data and _PREFIXED.search(data):
+        return False
+    if (b"<f" in data and _FORMULA.search(data)) or ((b'"e"' in data or b"'e'" in data) and _ERROR_TYPE.search(data)):
+        return False
+    rows = _PLAIN_ROWS.findall(data)
+    if not rows:
+        return True
+    longest = len(max(rows, key=len))
+    max_row = int(max(rows)) if len(min(rows, key=len)) == longest else max(map(int, rows))
+    max_col = max(col_number(x.decode("ascii")) for x in set(_PLAIN_COLS.findall(data)))
+    if max_row > MAX_ROW or max_col > MAX_COL:
+        return False
+    sheet.cells += len(rows)
+    sheet.max_row = max(sheet.max_row, max_row)
+    sheet.max_col = max(sheet.max_col, max_col)
+    return True
+
+
+def _scan_cells(data: bytes, sheet: SheetInfo, path: str) -> None:
     max_row, max_col = sheet.max_row, sheet.max_col
+    n = 0
     for m in _CELL.finditer(data):
         attrs = m.group(1) or b""
         if attrs.endswith(b"/"):
@@ -209,6 +260,7 @@ def _scan_rows(data: bytes, sheet: SheetInfo, path: str) -> None:
         inner = data[m.end() : end.start()] if end else b""
         if not inner.strip():
             continue
+        n += 1
         r, c = pos
         if r > max_row:
             max_row = r
@@ -222,12 +274,17 @@ def _scan_rows(data: bytes, sheet: SheetInfo, path: str) -> None:
             vm = _VALUE_TEXT.search(inner)
             sheet.errors[pos] = _unescape(vm.group(1)) if vm else "#VALUE!"
     sheet.max_row, sheet.max_col = max_row, max_col
-    if max_row * max_col > MAX_AREA:
+    sheet.cells += n
+
+
+def _check_area(sheet: SheetInfo, path: str) -> None:
+    area = sheet.max_row * sheet.max_col
+    if area > FREE_AREA and area > SPARSE * sheet.cells:
         from openpyxl.utils import get_column_letter
 
         raise fail(
             path,
-            f"sheet {sheet.title!r} has cells as far as {get_column_letter(max_col)}{max_row}: a used range of more than {MAX_AREA} cells; "
+            f"sheet {sheet.title!r} has cells as far as {get_column_letter(sheet.max_col)}{sheet.max_row} but only {sheet.cells} cells hold something: "
             "delete stray cells far from the data and save again",
             "too-large",
         )
@@ -251,6 +308,7 @@ def scan_xlsx(path: str) -> dict[str, SheetInfo]:
             for title, part in sheets:
                 info = SheetInfo(title=title, part=part)
                 _scan_sheet(zf, by_name[part], info, path, budget)
+                _check_area(info, path)
                 out[title] = info
             for i in infos:  # the other parts: count what they really unpack to
                 if i.filename in {p for _t, p in sheets} or i.is_dir():

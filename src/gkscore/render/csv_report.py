@@ -114,8 +114,12 @@ def section_value(unit: UnitResult, name: str) -> Decimal | None:
     value = unit.sections.get(name)
     if value is None:
         return None
-    if value == 0 and not any(it.section == name and it.section_kind == "base" for it in unit.items):
-        return None
+    if value == 0:
+        names = unit.base_sections
+        if names is not None:
+            return value if name in names else None
+        if not any(it.section == name and it.section_kind == "base" for it in unit.items):
+            return None
     return value
 
 
