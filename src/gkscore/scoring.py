@@ -375,6 +375,24 @@ def _clause_full(clause, item: Item, cls: str) -> Decimal | None:
     return None
 
 
+_APPLICABLE: dict[tuple[int, str], tuple] = {}
+
+
+def _applicable(group, cls: str) -> list:
+    """The group's items that apply to the class, once per (group, class)."""
+    key = (id(group), cls)
+    hit = _APPLICABLE.get(key)
+    if hit is not None and hit[0] is group:
+        return hit[1]
+    out = [it for it in group.items if item_max(it, cls) is not None]
+    _APPLICABLE[key] = (group, out)
+    return out
+
+
+# id(ObservationSet) -> (set, plan, RowReader); checked by identity
+_READERS: dict[int, tuple] = {}
+
+
 def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet, keep_items: bool = True) -> UnitResult:
     """``keep_items=False``: the unit's figures only (sections, totals, grade,
     notes), for summary reports; items are scored the same but not kept."""
@@ -389,10 +407,24 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet, keep_items
     # composition rescales each section by its own N/A share.
     na_by_section: dict[str, Decimal] = {}
     relief_by_section: dict[str, Decimal] = {}
+    plan = row = None
+    if not keep_items:
+        # Summary: items scored on the lean path (scoring_lean), same figures.
+        from .scoring_lean import RowReader, plan_for, score_item_lean
+
+        plan = plan_for(rs, cls)
+        if plan is not None:
+            reader = _READERS.get(id(obs))
+            if reader is None or reader[0] is not obs or reader[1] is not plan or reader[2].values is not obs.values:
+                _READERS.clear()  # only the set being scored is kept
+                reader = _READERS[id(obs)] = (obs, plan, RowReader(obs, plan))
+            row = reader[2].row(unit)
+            compiled_items = plan.items
+            obs_missing = bool(obs.missing)
     for section in rs.sections:
         sec_sum = ZERO
         for group in section.groups:
-            applicable = [it for it in group.items if item_max(it, cls) is not None]
+            applicable = _applicable(group, cls)
             if not applicable:
                 continue
             voided_by = None
@@ -407,6 +439,26 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet, keep_items
             group_sum = ZERO
             group_max = ZERO
             for it in applicable:
+                if plan is not None:
+                    compiled = compiled_items[id(it)]
+                    if compiled[5] is not None:
+                        try:
+                            applies = compiled[5](row, {})
+                        except Missing:
+                            applies = True
+                            complete = False
+                        if not applies:
+                            if section.kind == "base":
+                                na_max += item_max(it, cls)
+                                na_by_section[section.id] = na_by_section.get(section.id, ZERO) + item_max(it, cls)
+                            notes.append(f"{it.id}: 不适用 ({describe(it.applies_if)} 不成立)")
+                            continue
+                    r = score_item_lean(rs.precision, compiled, row, obs_missing, voided_by is not None, section)
+                    complete = complete and r.complete
+                    items.append(r)
+                    group_sum += r.score
+                    group_max += r.max
+                    continue
                 get = _Obs(obs, unit, it.id, keep_items)
                 if it.applies_if is not None:
                     try:

@@ -139,6 +139,7 @@ def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool
     checkers: dict[str, RowChecker] = {}
     tag_problems: dict[tuple, list] = {}
     resolved: dict[str, object] = {}
+    by_tag: dict = {}  # tag -> its RowChecker, once resolved without error
     any_rows = False
     for path in paths:
         if path in failed:
@@ -155,6 +156,11 @@ def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool
             for row in iter_rows(path, reader, file_problems):
                 n_rows += 1
                 tag = row.tag
+                checker = by_tag.get(tag)
+                if checker is not None:
+                    # the usual case: a tag already resolved to its checker
+                    checker.add(row)
+                    continue
                 if tag not in resolved:
                     if tag is None:
                         if len(finder.given) == 1:
@@ -176,6 +182,7 @@ def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool
                 checker = checkers.get(key)
                 if checker is None:
                     checker = checkers[key] = RowChecker(lr, owners(lr.ruleset), index, keep_text=keep_text)
+                by_tag[tag] = checker
                 checker.add(row)
         except ProblemsError as exc:
             if n_rows:

@@ -21,6 +21,9 @@ from .types import Source
 from .units_index import UnitsIndex
 
 
+_NO = object()
+
+
 @dataclass(slots=True)
 class Entry:
     unit: str
@@ -48,6 +51,8 @@ class RowChecker:
         self.bad_keys: set[tuple[str, str, str]] = set()
         self.unit_places: dict[str, list[Source]] = {}
         self._last_place: dict[str, tuple] = {}
+        self._lp_name = self._lp_pos = None  # unit and Positions of the last row placed
+        self._blank: dict[str, bool] = {}  # is_blank of non-ASCII value texts
         # deduplicated unit-level problems: key -> list of (src, code, message)
         self._unit_problems: dict[tuple, list[tuple[Source, str, str]]] = {}
         self.problems: list[Problem] = []
@@ -61,6 +66,9 @@ class RowChecker:
         self.spec_list: list[tuple[str, str]] = [(o, f) for o, owner in owners.items() for f in owner.specs]
         self.spec_idx: dict[tuple[str, str], int] = {k: i for i, k in enumerate(self.spec_list)}
         self.ns = max(len(self.spec_list), 1)
+        # id(spec) -> its slot index (the specs live as long as ``owners``)
+        self._spec_slot: dict[int, int] = {id(spec): self.spec_idx[(o, f)] for o, owner in owners.items() for f, spec in owner.specs.items()}
+        self._unit_by_text: dict[str, object] = {}  # raw unit text -> _find_unit's answer
         self.unit_names: list[str] = []
         self.unit_slot: dict[str, int] = {}
         self.cnt = bytearray()
@@ -73,6 +81,7 @@ class RowChecker:
         self.places: list[tuple] = []  # (Positions, column)
         self._place_idx: dict[int, int] = {}
         self._place_keep: list = []
+        self._pl_pos, self._pl_i = None, -1  # last Positions placed and its index
         self.texts: list[str] = [""]
         self._text_idx: dict[str, int] = {"": 0}
         self.extra: dict[int, list[Entry]] = {}
@@ -106,11 +115,14 @@ class RowChecker:
 
     def _place(self, row: RawRow) -> int:
         pos = row.pos
+        if pos is self._pl_pos:
+            return self._pl_i
         i = self._place_idx.get(id(pos))
         if i is None:
             i = self._place_idx[id(pos)] = len(self.places)
             self.places.append((pos, row.cols["value"]))
             self._place_keep.append(pos)  # keeps id() unique while in the dict
+        self._pl_pos, self._pl_i = pos, i
         return i
 
     def source(self, slot: int) -> Source:
@@ -124,9 +136,9 @@ class RowChecker:
         value, raw = (None, "") if v < 0 else self.vals[v]
         return Entry(self.unit_names[slot // self.ns], owner, field, value, raw, self.source(slot), self.texts[self.ev[slot]], self.texts[self.sc[slot]])
 
-    def _store(self, unit: str, owner: str, field: str, vidx: int, row: RawRow) -> None:
+    def _store(self, unit: str, owner: str, field: str, vidx: int, row: RawRow, si: int | None = None) -> None:
         base = self._unit_base(unit)
-        slot = base + self.spec_idx[(owner, field)]
+        slot = base + (self.spec_idx[(owner, field)] if si is None else si)
         c = self.cnt[slot]
         if vidx < 0:
             self.blank_units.add(base // self.ns)
@@ -135,8 +147,9 @@ class RowChecker:
             self.val[slot] = vidx
             self.place[slot] = self._place(row)
             self.row[slot] = row.r
-            self.ev[slot] = self._text(row.evidence)
-            self.sc[slot] = self._text(row.scorer)
+            if self.keep_text:
+                self.ev[slot] = self._text(row.evidence)
+                self.sc[slot] = self._text(row.scorer)
             return
         group = self.extra.get(slot)
         if group is None:
@@ -191,7 +204,13 @@ class RowChecker:
         return out
 
     def add(self, row: RawRow) -> None:
-        unit = self._find_unit(row.unit)
+        ru = row.unit
+        if ru.__class__ is str:
+            unit = self._unit_by_text.get(ru, _NO)
+            if unit is _NO:
+                unit = self._unit_by_text[ru] = self._find_unit(ru)
+        else:
+            unit = self._find_unit(ru)
         if unit is None:
             raw = display(row.unit).strip()
             src = row.unit_src
@@ -200,14 +219,18 @@ class RowChecker:
         if unit.cls not in self.rs.classes:
             self._unit_problem((row.file, "wrong", unit.name), row.unit_src, "wrong-class", f"unit {unit.name} is class {unit.cls}, which rules {self.rs.id} do not score (classes: {', '.join(self.rs.classes)})")
             return
-        # cls_src last: with lazy positions it is built only for a mismatch
-        if not is_blank(row.cls) and display(row.cls).strip() != unit.cls:
+        # cls_src last: with lazy positions it is built only for a mismatch;
+        # the usual case (the class as written in the units file) is one compare
+        rc = row.cls
+        if rc is not None and not (type(rc) is str and rc == unit.cls) and not is_blank(rc) and display(rc).strip() != unit.cls:
             cls_src = row.cls_src
             if cls_src is not None:
                 self._unit_problem((row.file, "recorded", unit.name), cls_src, "wrong-class", f"unit {unit.name} is class {unit.cls} in the units file, but this sheet says \"{display(row.cls).strip()}\"; make a new template")
         name = unit.name
-        here = (row.file, row.pos.title)
-        if self._last_place.get(name) != here:
+        pos = row.pos
+        if name is self._lp_name and pos is self._lp_pos:
+            pass  # the same unit and sheet as the row before: nothing new
+        elif self._last_place.get(name) != (here := (row.file, pos.title)):
             # consecutive rows of one unit share a place: keep one (only the
             # first in position order is ever reported)
             self._last_place[name] = here
@@ -216,6 +239,7 @@ class RowChecker:
                 places = self.unit_places[name] = []
                 self._unit_base(name)
             places.append(Source(row.file, sheet=row.pos.title))
+        self._lp_name, self._lp_pos = name, pos
         owner = self.owners.get(row.item)
         if owner is None:
             self.problems.append(problem_at(row.item_src, "unknown-item", f"unknown item \"{row.item}\" in rules {self.rs.id}"))
@@ -224,7 +248,18 @@ class RowChecker:
         if spec is None:
             self.problems.append(problem_at(row.field_src, "unknown-field", f"unknown field \"{row.field}\" of {row.item} (fields: {', '.join(owner.specs) or 'none'})"))
             return
-        blank = is_blank(row.value)
+        v = row.value
+        if type(v) is str:
+            if v.isascii():
+                blank = v.strip() == ""
+            else:
+                blank = self._blank.get(v)
+                if blank is None:
+                    blank = is_blank(v)
+                    if len(self._blank) < 65536:
+                        self._blank[v] = blank
+        else:
+            blank = is_blank(v)
         if unit.cls not in owner.classes:
             if not blank:
                 self.problems.append(problem_at(row.value_src, "not-applicable", f"{row.item} does not apply to class {unit.cls} ({unit.name}); leave it empty, got \"{display(row.value)}\""))
@@ -235,13 +270,14 @@ class RowChecker:
         if blank:
             self._store(name, row.item, row.field, -1, row)
             return
-        value, err, raw_text, vidx = self._parse(spec, unit.cls, row.value)
+        hit = self._value_cache.get((id(spec), unit.cls, str, v)) if v.__class__ is str else None
+        value, err, raw_text, vidx = hit if hit is not None else self._parse(spec, unit.cls, v)
         if err is not None:
             self.bad_keys.add((name, row.item, row.field))
             code, message = err
             self.problems.append(problem_at(row.value_src, code, message))
             return
-        self._store(name, row.item, row.field, vidx, row)
+        self._store(name, row.item, row.field, vidx, row, self._spec_slot[id(spec)])
 
     def expected_text(self, owner: str, field: str, cls: str) -> str:
         return allowed_text(self.owners[owner].specs[field].field, cls)

@@ -213,6 +213,46 @@ def _data_rows(pos: Positions, start: int, cols: dict[str, int], problems: list[
         yield r, row, item, field
 
 
+def _csv_long_rows(file: str, grid, pos: Positions, hr: int, cols: dict[str, int], meta_tag, problems: list[Problem]):
+    """The long layout's rows of a csv, from its records (lists of texts): the
+    same RawRows as the generic loop in iter_grid, where an empty text is an
+    absent cell (None) and every cell is a str."""
+    c_unit, c_value, c_item, c_field = cols["unit"] - 1, cols["value"] - 1, cols["item"] - 1, cols["field"] - 1
+    c_class, c_rules = cols.get("class"), cols.get("rules")
+    c_evidence, c_scorer = cols.get("evidence"), cols.get("scorer")
+    c_class = None if c_class is None else c_class - 1
+    c_rules = None if c_rules is None else c_rules - 1
+    c_evidence = None if c_evidence is None else c_evidence - 1
+    c_scorer = None if c_scorer is None else c_scorer - 1
+    rest = [cols[k] - 1 for k in ("value", "evidence", "scorer") if k in cols]
+    width = max(cols.values())
+    pad = [""] * width
+    meta_t, meta_src = meta_tag
+    for r, rec in grid.records():
+        if r <= hr:
+            continue
+        if len(rec) < width:
+            rec = rec + pad[len(rec):]
+        item = rec[c_item].strip()
+        field = rec[c_field].strip()
+        if not field and any(v and fold(v).casefold() in TOTAL_WORDS for v in rec):
+            continue  # a total row: never data (data rows name a field)
+        if not item and not field:
+            if all(is_blank(rec[c] or None) for c in rest):
+                continue
+            problems.append(problem_at(pos.at(r, c_item + 1), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
+            continue
+        tag = (rec[c_rules].strip() or None) if c_rules is not None else None
+        yield RawRow(
+            file=file, unit=rec[c_unit] or None, cls=(rec[c_class] or None) if c_class is not None else None,
+            item=item, field=field, value=rec[c_value] or None,
+            evidence=rec[c_evidence].strip() if c_evidence is not None else "",
+            scorer=rec[c_scorer].strip() if c_scorer is not None else "",
+            tag=tag or meta_t, tag_src=_LAZY if tag else meta_src,
+            pos=pos, r=r, cols=cols, flagged=False,
+        )
+
+
 def extract_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), problems: list[Problem]) -> list[RawRow]:
     return list(iter_grid(file, grid, is_csv=is_csv, meta_tag=meta_tag, problems=problems))
 
@@ -239,14 +279,48 @@ def iter_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), pro
         c_evidence, c_scorer = cols.get("evidence"), cols.get("scorer")
         meta_t, meta_src = meta_tag
         checked = bool(grid.formulas or grid.errors)
-        for r, row, item, field in _data_rows(pos, hr, cols, problems):
+        if is_csv and not checked and hasattr(grid, "records"):
+            yield from _csv_long_rows(file, grid, pos, hr, cols, meta_tag, problems)
+            return
+        # The long layout's loop, with _data_rows and _text inlined for plain
+        # text cells (every csv cell): a million rows at 10k units.
+        c_item, c_field = cols["item"], cols["field"]
+        rest_cols = [cols[k] for k in ("value", "evidence", "scorer") if k in cols]
+        for r, row in grid.rows():
+            if r <= hr:
+                continue
+            get = row.get
+            v = get(c_item)
+            item = "" if v is None else v.strip() if type(v) is str else _text(v)
+            v = get(c_field)
+            field = "" if v is None else v.strip() if type(v) is str else _text(v)
+            if not field and any(isinstance(v, str) and fold(v).casefold() in TOTAL_WORDS for v in row.values()):
+                continue  # a total row: never data (data rows name a field)
+            if not item and not field:
+                if all(is_blank(get(c)) for c in rest_cols):
+                    continue
+                problems.append(problem_at(pos.at(r, c_item), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
+                continue
             flagged = _check_cells(pos, r, cols, problems) if checked else False
-            tag = (_text(row.get(c_rules)) or None) if c_rules is not None else None
+            if c_rules is not None:
+                v = get(c_rules)
+                tag = ("" if v is None else v.strip() if type(v) is str else _text(v)) or None
+            else:
+                tag = None
+            if c_evidence is not None:
+                v = get(c_evidence)
+                evidence = "" if v is None else v.strip() if type(v) is str else _text(v)
+            else:
+                evidence = ""
+            if c_scorer is not None:
+                v = get(c_scorer)
+                scorer = "" if v is None else v.strip() if type(v) is str else _text(v)
+            else:
+                scorer = ""
             yield RawRow(
-                file=file, unit=row.get(c_unit), cls=row.get(c_class) if c_class is not None else None,
-                item=item, field=field, value=row.get(c_value),
-                evidence=_text(row.get(c_evidence)) if c_evidence is not None else "",
-                scorer=_text(row.get(c_scorer)) if c_scorer is not None else "",
+                file=file, unit=get(c_unit), cls=get(c_class) if c_class is not None else None,
+                item=item, field=field, value=get(c_value),
+                evidence=evidence, scorer=scorer,
                 tag=tag or meta_t, tag_src=_LAZY if tag else meta_src,
                 pos=pos, r=r, cols=cols, flagged=flagged,
             )

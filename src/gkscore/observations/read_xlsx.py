@@ -16,6 +16,7 @@ from .grid import Grid, check_zip, fail, norm_cell
 from .xlsx_scan import SheetInfo, scan_xlsx
 
 READERS = ("calamine", "openpyxl")
+_NO = object()
 
 
 class CalamineGrid(Grid):
@@ -41,15 +42,30 @@ class CalamineGrid(Grid):
         for (r, c), text in errors.items():
             by_row.setdefault(r, {})[c] = text
         r = 0
+        # norm_cell of a float depends only on its value (equal floats have
+        # one repr; 0.0 and -0.0 both give 0): a sheet repeats a few numbers
+        fcache: dict[float, object] = {}
         for row in sheet.iter_rows():
             r += 1
             out = {}
             c = c0
             for value in row:
                 c += 1
-                if value is None or value == "":
+                t = value.__class__
+                if t is str:
+                    if value:
+                        out[c] = value  # norm_cell keeps a non-empty str as it is
                     continue
-                v = norm_cell(value)
+                if value is None:
+                    continue
+                if t is float:
+                    v = fcache.get(value, _NO)
+                    if v is _NO:
+                        v = norm_cell(value)
+                        if len(fcache) < 65536:
+                            fcache[value] = v
+                else:
+                    v = norm_cell(value)
                 if v is not None:
                     out[c] = v
             if by_row:
