@@ -25,7 +25,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, replace
 
-from .observations.types import Observation, ObservationSet, Source
+from .observations.types import Observation, ObservationSet, Source, show_value
 from .problems import Problem, ProblemsError
 
 COLUMNS = ("unit", "item", "field", "value", "reason", "approved_by", "date")
@@ -140,7 +140,7 @@ def load_adjustments(path: str, sets: list[ObservationSet], rules_by_id: dict, u
             continue
         seen[key] = line
         old = obs.values.get(key)
-        before = "" if old is None or old.value is None else (old.raw or _show(old.value))
+        before = "" if old is None or old.value is None else (old.raw or show_value(old.value))
         source = Source(file=path, line=line)
         if old is None:
             new = Observation(unit=unit.name, owner=rec["item"], field=rec["field"], value=value, source=source, raw=rec["value"])
@@ -154,13 +154,3 @@ def load_adjustments(path: str, sets: list[ObservationSet], rules_by_id: dict, u
         obs.values[key] = new
         obs.missing.discard(key)
     return out
-
-
-def _show(value) -> str:
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)

@@ -197,16 +197,6 @@ def _clause_text_uncached(item: Item, clause) -> str:
     return text
 
 
-def _show(value) -> str:
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    if isinstance(value, Decimal):
-        return fmt(value, None)
-    return str(value)
-
-
 def score_item(rs: RuleSet, item: Item, cls: str, get: _Obs, voided_by: str | None, section, group) -> ItemResult:
     m, start, path = _item_info(item, cls, section, group)
     assert m is not None

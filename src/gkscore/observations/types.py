@@ -15,6 +15,24 @@ from typing import Union
 Value = Union[bool, int, Decimal, dt.date, str]
 
 
+def show_value(value: "Value | None") -> str:
+    """A typed observation value as reports and messages show it (是/否, exact
+    decimals, ISO dates, (未填) for a missing value)."""
+    from ..exact import fmt
+
+    if value is None:
+        return "(未填)"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, Decimal):
+        return fmt(value, None)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where a value was read: file and sheet!cell, or file and csv line."""

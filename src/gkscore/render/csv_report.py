@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from ..exact import fmt
+from ..observations.types import show_value
 from ..scoring import ItemResult, UnitResult
 from .textsafe import inert_csv
 
@@ -136,20 +137,6 @@ def lost_points(item: ItemResult) -> Decimal:
     """Points this item cost the unit (what goes on the rectification list)."""
     _, _, lost = item_figures(item)
     return lost if lost is not None else Decimal(0)
-
-
-def show_value(value: Any) -> str:
-    if value is None:
-        return "(未填)"
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    if isinstance(value, Decimal):
-        return fmt(value, None)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 def observations_text(item: ItemResult) -> str:

@@ -4,19 +4,7 @@ the evidence and the arithmetic."""
 from __future__ import annotations
 
 from ..exact import fmt
-
-
-def _value(o) -> str:
-    v = o.value
-    if v is True:
-        return "是"
-    if v is False:
-        return "否"
-    if v is None:
-        return "(未填)"
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    return fmt(v, None) if not isinstance(v, (str, int)) else str(v)
+from ..observations.types import show_value
 
 
 def explain_text(r, adjustments=(), precision: int = 2) -> str:
@@ -51,7 +39,7 @@ def explain_text(r, adjustments=(), precision: int = 2) -> str:
             lines.append(f"  失分原因: {reason}")
         lines.append(f"  计算: {i.arithmetic()}")
         for o in i.observations:
-            lines.append(f"  观测: {o.field} = {_value(o)} ({o.source})" + (f" 评分人 {o.scorer}" if o.scorer else ""))
+            lines.append(f"  观测: {o.field} = {show_value(o.value)} ({o.source})" + (f" 评分人 {o.scorer}" if o.scorer else ""))
             if o.evidence:
                 lines.append(f"  证据: {o.evidence}")
         for a in adjustments:
