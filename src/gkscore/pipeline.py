@@ -5,6 +5,8 @@ The CLI fills the options and renders the result; tests call ``run`` directly.
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -84,15 +86,7 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
         progress("reading observations")
     sets = load_observations(opts.observations, rules=explicit or None, units=units, partial=opts.partial, reader=opts.reader, keep_text=opts.keep_items)
     mark("check and merge")
-    from .rules.load import bundled_paths
-
-    rules_by_id = {lr.ruleset.id: lr for lr in explicit}
-    for s in sets:
-        if s.rules_id not in rules_by_id:
-            for path in bundled_paths()[:2]:
-                lr = load_rules(path)
-                if lr.ruleset.id == s.rules_id:
-                    rules_by_id[lr.ruleset.id] = lr
+    rules_by_id = {s.rules_id: s.rules for s in sets}
     index = UnitsIndex(units)
     adjustments = []
     adj_problems: list[Problem] = []
@@ -108,8 +102,15 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
         progress("scoring")
     # Tables in a stable, meaningful order whatever the order of the files:
     # the --rules order when given, else the bundled order (county first).
-    preferred = [lr.ruleset.id for lr in explicit] + ["huanggang-county-2020", "huanggang-citydept-2020"]
-    sets = sorted(sets, key=lambda s: (preferred.index(s.rules_id) if s.rules_id in preferred else len(preferred), s.rules_id))
+    from .rules.load import bundled_paths
+
+    preferred = [os.path.realpath(lr.path) for lr in explicit] + [os.path.realpath(p) for p in bundled_paths()]
+
+    def table_order(s) -> tuple:
+        path = os.path.realpath(s.rules.path)
+        return (preferred.index(path) if path in preferred else len(preferred), s.rules_id)
+
+    sets = sorted(sets, key=table_order)
     results = []
     used = []
     for s in sets:

@@ -85,7 +85,7 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
     rs = checker.rs
     order = checker.units.order
     units_seen = sorted(checker.unit_places, key=lambda n: order.get(n, 1 << 30))
-    oset = ObservationSet(rules_id=rs.id, rules_sha256=checker.rules.sha256)
+    oset = ObservationSet(rules_id=rs.id, rules_sha256=checker.rules.sha256, rules=checker.rules)
     cls_of = {u.name: u.cls for u in checker.units.units}
     expected_of: dict[str, list] = {}
     pattern_of: dict[str, bytes] = {}

@@ -73,6 +73,9 @@ class ObservationSet:
     units: dict[str, str] = field(default_factory=dict)
     # (unit, owner, field) that were expected but missing (only with partial=True)
     missing: set[tuple[str, str, str]] = field(default_factory=set)
+    # the LoadedRules the values were checked against (set by the reader), so
+    # the scorer never has to find and load the rule file a second time
+    rules: object = None
 
     def get(self, unit: str, owner: str, field_id: str) -> Observation | None:
         return self.values.get((unit, owner, field_id))

@@ -125,17 +125,11 @@ def _class_values(value):
 
 def _owners(rs, cls: str):
     """(owner id, fields) a unit of this class is observed on, in rule order."""
-    for section in rs.sections:
-        for group in section.groups:
-            items = [it for it in group.items if item_max(it, cls) is not None]
-            if not items:
-                continue
-            if group.fields:
-                yield group.id, group.fields
-            for it in items:
-                yield it.id, it.fields
-    for veto in rs.vetoes:
-        yield veto.id, veto.fields
+    from ..observations.spec import owners
+
+    for owner in owners(rs).values():
+        if cls in owner.classes:
+            yield owner.id, [spec.field for spec in owner.specs.values()]
 
 
 def _find_set(run, rules_id: str, unit: str):
