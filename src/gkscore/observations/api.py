@@ -55,15 +55,17 @@ def read_rows(path: str, reader: str, problems: list[Problem]) -> list[RawRow]:
     return list(iter_rows(path, reader, problems))
 
 
-def iter_rows(path: str, reader: str, problems: list[Problem]):
-    """The raw rows of one file, one at a time (a csv is never held whole)."""
+def iter_rows(path: str, reader: str, problems: list[Problem], lane=None):
+    """The raw rows of one file, one at a time (a csv is never held whole).
+    With a ``lane`` (see ``extract.iter_grid``), rows a checker takes whole
+    are counted there instead of being yielded."""
     from .grid import sniff
 
     kind = sniff(path)
     if kind == "csv":
         from .read_csv import read_csv_grid
 
-        yield from iter_grid(path, read_csv_grid(path), is_csv=True, problems=problems)
+        yield from iter_grid(path, read_csv_grid(path), is_csv=True, problems=problems, lane=lane)
         return
     from .read_xlsx import read_grids
 
@@ -73,7 +75,7 @@ def iter_rows(path: str, reader: str, problems: list[Problem]):
         if g.title == META_SHEET:
             meta = read_meta(g, path)
     for g in grids:
-        yield from iter_grid(path, g, is_csv=False, meta_tag=meta, problems=problems)
+        yield from iter_grid(path, g, is_csv=False, meta_tag=meta, problems=problems, lane=lane)
 
 
 class _RulesFinder:
@@ -130,6 +132,19 @@ class _FileFailed(Exception):
     pass
 
 
+class _Lane:
+    """The fast lane from the readers to the checkers: a tag already resolved
+    gives its checker's ``add_plain``; ``rows`` counts the rows taken."""
+
+    def __init__(self, by_tag: dict) -> None:
+        self.by_tag = by_tag
+        self.rows = 0
+
+    def for_tag(self, tag):
+        checker = self.by_tag.get(tag)
+        return None if checker is None else checker.add_plain
+
+
 def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, reader: str = "calamine", keep_text: bool = True, failed: dict) -> list[ObservationSet]:
     paths = list(paths)
     problems: list[Problem] = []
@@ -152,8 +167,9 @@ def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool
             continue
         file_problems: list[Problem] = []
         n_rows = 0
+        lane = _Lane(by_tag)
         try:
-            for row in iter_rows(path, reader, file_problems):
+            for row in iter_rows(path, reader, file_problems, lane):
                 n_rows += 1
                 tag = row.tag
                 checker = by_tag.get(tag)
@@ -185,6 +201,7 @@ def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool
                 by_tag[tag] = checker
                 checker.add(row)
         except ProblemsError as exc:
+            n_rows += lane.rows
             if n_rows:
                 failed[path] = (file_problems, exc)
                 raise _FileFailed() from None
@@ -193,7 +210,7 @@ def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool
             exit_code = max(exit_code, exc.exit_code)
             continue
         problems.extend(file_problems)
-        any_rows = any_rows or n_rows > 0
+        any_rows = any_rows or n_rows + lane.rows > 0
     from ..timing import mark
 
     mark("read")

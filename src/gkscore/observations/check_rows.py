@@ -86,6 +86,9 @@ class RowChecker:
         self._text_idx: dict[str, int] = {"": 0}
         self.extra: dict[int, list[Entry]] = {}
         self.blank_units: set[int] = set()
+        # add_plain's state: (Positions, raw unit text, raw class text, unit,
+        # slot base) of the last row whose unit part ``add`` found clean
+        self._fast: tuple | None = None
 
     # ---- compact storage
 
@@ -204,6 +207,7 @@ class RowChecker:
         return out
 
     def add(self, row: RawRow) -> None:
+        self._fast = None
         ru = row.unit
         if ru.__class__ is str:
             unit = self._unit_by_text.get(ru, _NO)
@@ -222,9 +226,11 @@ class RowChecker:
         # cls_src last: with lazy positions it is built only for a mismatch;
         # the usual case (the class as written in the units file) is one compare
         rc = row.cls
+        clean = True
         if rc is not None and not (type(rc) is str and rc == unit.cls) and not is_blank(rc) and display(rc).strip() != unit.cls:
             cls_src = row.cls_src
             if cls_src is not None:
+                clean = False  # every such row counts in the message: no fast lane
                 self._unit_problem((row.file, "recorded", unit.name), cls_src, "wrong-class", f"unit {unit.name} is class {unit.cls} in the units file, but this sheet says \"{display(row.cls).strip()}\"; make a new template")
         name = unit.name
         pos = row.pos
@@ -240,6 +246,8 @@ class RowChecker:
                 self._unit_base(name)
             places.append(Source(row.file, sheet=row.pos.title))
         self._lp_name, self._lp_pos = name, pos
+        if clean and ru.__class__ is str and (rc is None or rc.__class__ is str):
+            self._fast = (pos, ru, rc, unit, self.unit_slot[name] * self.ns)
         owner = self.owners.get(row.item)
         if owner is None:
             self.problems.append(problem_at(row.item_src, "unknown-item", f"unknown item \"{row.item}\" in rules {self.rs.id}"))
@@ -278,6 +286,49 @@ class RowChecker:
             self.problems.append(problem_at(row.value_src, code, message))
             return
         self._store(name, row.item, row.field, vidx, row, self._spec_slot[id(spec)])
+
+    def add_plain(self, pos, r: int, ru, rc, item: str, field: str, v, evidence: str, scorer: str) -> bool:
+        """The common row, decided with a few lookups: the same unit (raw
+        text), class text and sheet as the row ``add`` saw last, a known item
+        and field that apply to the class, a blank value or one already parsed
+        without error, a slot not yet filled, and no formula or error value in
+        the sheet (the caller's side).  Stores it exactly as ``add`` would and
+        returns True; returns False, touching nothing, for anything else --
+        the caller then builds a RawRow and calls ``add``, which decides (and
+        reports) in full.  Arguments are what a RawRow would hold."""
+        st = self._fast
+        if st is None or st[0] is not pos or st[1] != ru or st[2] != rc or pos is not self._pl_pos:
+            return False
+        owner = self.owners.get(item)
+        if owner is None:
+            return False
+        spec = owner.specs.get(field)
+        if spec is None:
+            return False
+        cls = st[3].cls
+        if cls not in owner.classes:
+            return False
+        slot = st[4] + self._spec_slot[id(spec)]
+        if self.cnt[slot]:
+            return False  # given before: merge needs the full entries
+        if v is None:
+            vidx = -1
+            self.blank_units.add(st[4] // self.ns)
+        else:
+            t = v.__class__
+            # only ``_parse`` fills the cache, and only for non-blank values
+            hit = self._value_cache.get((id(spec), cls, t, v if t is not Decimal else str(v)))
+            if hit is None or hit[1] is not None:
+                return False
+            vidx = hit[3]
+        self.cnt[slot] = 1
+        self.val[slot] = vidx
+        self.place[slot] = self._pl_i
+        self.row[slot] = r
+        if self.keep_text:
+            self.ev[slot] = self._text(evidence)
+            self.sc[slot] = self._text(scorer)
+        return True
 
     def expected_text(self, owner: str, field: str, cls: str) -> str:
         return allowed_text(self.owners[owner].specs[field].field, cls)

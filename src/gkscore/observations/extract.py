@@ -213,10 +213,11 @@ def _data_rows(pos: Positions, start: int, cols: dict[str, int], problems: list[
         yield r, row, item, field
 
 
-def _csv_long_rows(file: str, grid, pos: Positions, hr: int, cols: dict[str, int], meta_tag, problems: list[Problem]):
+def _csv_long_rows(file: str, grid, pos: Positions, hr: int, cols: dict[str, int], meta_tag, problems: list[Problem], lane=None):
     """The long layout's rows of a csv, from its records (lists of texts): the
     same RawRows as the generic loop in iter_grid, where an empty text is an
-    absent cell (None) and every cell is a str."""
+    absent cell (None) and every cell is a str.  With a ``lane`` (see
+    ``iter_grid``), rows its checker can take whole never become RawRows."""
     c_unit, c_value, c_item, c_field = cols["unit"] - 1, cols["value"] - 1, cols["item"] - 1, cols["field"] - 1
     c_class, c_rules = cols.get("class"), cols.get("rules")
     c_evidence, c_scorer = cols.get("evidence"), cols.get("scorer")
@@ -228,37 +229,178 @@ def _csv_long_rows(file: str, grid, pos: Positions, hr: int, cols: dict[str, int
     width = max(cols.values())
     pad = [""] * width
     meta_t, meta_src = meta_tag
-    for r, rec in grid.records():
+    lane_tag, add_plain = _LAZY, None
+    fast = 0
+    try:
+        for r, rec in grid.records():
+            if r <= hr:
+                continue
+            if len(rec) < width:
+                rec = rec + pad[len(rec):]
+            item = rec[c_item].strip()
+            field = rec[c_field].strip()
+            if not field and any(v and fold(v).casefold() in TOTAL_WORDS for v in rec):
+                continue  # a total row: never data (data rows name a field)
+            if not item and not field:
+                if all(is_blank(rec[c] or None) for c in rest):
+                    continue
+                problems.append(problem_at(pos.at(r, c_item + 1), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
+                continue
+            tag = (rec[c_rules].strip() or None) if c_rules is not None else None
+            unit = rec[c_unit] or None
+            cls = (rec[c_class] or None) if c_class is not None else None
+            value = rec[c_value] or None
+            evidence = rec[c_evidence].strip() if c_evidence is not None else ""
+            scorer = rec[c_scorer].strip() if c_scorer is not None else ""
+            if lane is not None:
+                t = tag or meta_t
+                if add_plain is None or t != lane_tag:
+                    lane_tag, add_plain = t, lane.for_tag(t)
+                if add_plain is not None and add_plain(pos, r, unit, cls, item, field, value, evidence, scorer):
+                    fast += 1
+                    continue
+            yield RawRow(
+                file=file, unit=unit, cls=cls, item=item, field=field, value=value,
+                evidence=evidence, scorer=scorer,
+                tag=tag or meta_t, tag_src=_LAZY if tag else meta_src,
+                pos=pos, r=r, cols=cols, flagged=False,
+            )
+    finally:
+        if lane is not None:
+            lane.rows += fast
+
+
+def _generic_long_rows(file: str, grid, pos: Positions, hr: int, cols: dict[str, int], meta_tag, problems: list[Problem], checked: bool):
+    """The long layout's rows from any Grid's ``rows()`` (dicts of normalised
+    cells), with _data_rows and _text inlined for plain text cells."""
+    c_unit, c_value = cols["unit"], cols["value"]
+    c_class, c_rules = cols.get("class"), cols.get("rules")
+    c_evidence, c_scorer = cols.get("evidence"), cols.get("scorer")
+    meta_t, meta_src = meta_tag
+    c_item, c_field = cols["item"], cols["field"]
+    rest_cols = [cols[k] for k in ("value", "evidence", "scorer") if k in cols]
+    for r, row in grid.rows():
         if r <= hr:
             continue
-        if len(rec) < width:
-            rec = rec + pad[len(rec):]
-        item = rec[c_item].strip()
-        field = rec[c_field].strip()
-        if not field and any(v and fold(v).casefold() in TOTAL_WORDS for v in rec):
+        get = row.get
+        v = get(c_item)
+        item = "" if v is None else v.strip() if type(v) is str else _text(v)
+        v = get(c_field)
+        field = "" if v is None else v.strip() if type(v) is str else _text(v)
+        if not field and any(isinstance(v, str) and fold(v).casefold() in TOTAL_WORDS for v in row.values()):
             continue  # a total row: never data (data rows name a field)
         if not item and not field:
-            if all(is_blank(rec[c] or None) for c in rest):
+            if all(is_blank(get(c)) for c in rest_cols):
                 continue
-            problems.append(problem_at(pos.at(r, c_item + 1), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
+            problems.append(problem_at(pos.at(r, c_item), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
             continue
-        tag = (rec[c_rules].strip() or None) if c_rules is not None else None
+        flagged = _check_cells(pos, r, cols, problems) if checked else False
+        if c_rules is not None:
+            v = get(c_rules)
+            tag = ("" if v is None else v.strip() if type(v) is str else _text(v)) or None
+        else:
+            tag = None
+        if c_evidence is not None:
+            v = get(c_evidence)
+            evidence = "" if v is None else v.strip() if type(v) is str else _text(v)
+        else:
+            evidence = ""
+        if c_scorer is not None:
+            v = get(c_scorer)
+            scorer = "" if v is None else v.strip() if type(v) is str else _text(v)
+        else:
+            scorer = ""
         yield RawRow(
-            file=file, unit=rec[c_unit] or None, cls=(rec[c_class] or None) if c_class is not None else None,
-            item=item, field=field, value=rec[c_value] or None,
-            evidence=rec[c_evidence].strip() if c_evidence is not None else "",
-            scorer=rec[c_scorer].strip() if c_scorer is not None else "",
+            file=file, unit=get(c_unit), cls=get(c_class) if c_class is not None else None,
+            item=item, field=field, value=get(c_value),
+            evidence=evidence, scorer=scorer,
             tag=tag or meta_t, tag_src=_LAZY if tag else meta_src,
-            pos=pos, r=r, cols=cols, flagged=False,
+            pos=pos, r=r, cols=cols, flagged=flagged,
         )
+
+
+def _calamine_long_rows(file: str, grid, pos: Positions, hr: int, cols: dict[str, int], meta_tag, problems: list[Problem], lane=None):
+    """The long layout's rows of a sheet read by calamine (no formula or error
+    value in it), from its raw row lists: the same RawRows as the generic loop
+    in iter_grid, normalising only the cells read.  Falls back to that loop
+    when a column we read lies outside calamine's range."""
+    c0, width = grid.first_col, grid.width
+    at = {k: c - c0 - 1 for k, c in cols.items()}
+    if any(not 0 <= i < width for i in at.values()):
+        yield from _generic_long_rows(file, grid, pos, hr, cols, meta_tag, problems, False)
+        return
+    norm = grid.normaliser()
+    i_unit, i_value, i_item, i_field = at["unit"], at["value"], at["item"], at["field"]
+    i_class, i_rules = at.get("class"), at.get("rules")
+    i_evidence, i_scorer = at.get("evidence"), at.get("scorer")
+    rest = [at[k] for k in ("value", "evidence", "scorer") if k in at]
+    meta_t, meta_src = meta_tag
+    lane_tag, add_plain = _LAZY, None
+    fast = 0
+    try:
+        for r, row in grid.raw_rows():
+            if r <= hr:
+                continue
+            v = row[i_item]
+            item = v.strip() if v.__class__ is str else _text(norm(v))
+            v = row[i_field]
+            field = v.strip() if v.__class__ is str else _text(norm(v))
+            if not field and any(isinstance(x, str) and fold(x).casefold() in TOTAL_WORDS for x in map(norm, row)):
+                continue  # a total row: never data (data rows name a field)
+            if not item and not field:
+                if all(is_blank(norm(row[i])) for i in rest):
+                    continue
+                problems.append(problem_at(pos.at(r, cols["item"]), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
+                continue
+            if i_rules is not None:
+                v = row[i_rules]
+                tag = (v.strip() if v.__class__ is str else _text(norm(v))) or None
+            else:
+                tag = None
+            if i_evidence is not None:
+                v = row[i_evidence]
+                evidence = v.strip() if v.__class__ is str else _text(norm(v))
+            else:
+                evidence = ""
+            if i_scorer is not None:
+                v = row[i_scorer]
+                scorer = v.strip() if v.__class__ is str else _text(norm(v))
+            else:
+                scorer = ""
+            unit = norm(row[i_unit])
+            cls = norm(row[i_class]) if i_class is not None else None
+            value = norm(row[i_value])
+            if lane is not None:
+                t = tag or meta_t
+                if add_plain is None or t != lane_tag:
+                    lane_tag, add_plain = t, lane.for_tag(t)
+                if add_plain is not None and add_plain(pos, r, unit, cls, item, field, value, evidence, scorer):
+                    fast += 1
+                    continue
+            yield RawRow(
+                file=file, unit=unit, cls=cls, item=item, field=field, value=value,
+                evidence=evidence, scorer=scorer,
+                tag=tag or meta_t, tag_src=_LAZY if tag else meta_src,
+                pos=pos, r=r, cols=cols, flagged=False,
+            )
+    finally:
+        if lane is not None:
+            lane.rows += fast
 
 
 def extract_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), problems: list[Problem]) -> list[RawRow]:
     return list(iter_grid(file, grid, is_csv=is_csv, meta_tag=meta_tag, problems=problems))
 
 
-def iter_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), problems: list[Problem]):
-    """The observation rows of one sheet (or csv file), one at a time."""
+def iter_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), problems: list[Problem], lane=None):
+    """The observation rows of one sheet (or csv file), one at a time.
+
+    ``lane`` (optional): an object with ``for_tag(tag)`` -> a checker's
+    ``add_plain`` (or None) and a counter ``rows``.  In the long layout, a
+    plain row (no formula or error value in the sheet) is first offered to
+    ``add_plain``; a row it takes is counted in ``lane.rows`` instead of
+    being yielded.  A million rows at 10k units: building a RawRow for each
+    cost more than checking it."""
     if not is_csv and grid.title in (META_SHEET, LISTS_SHEET):
         return
     pos = Positions(file, grid, is_csv)
@@ -274,56 +416,14 @@ def iter_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), pro
         for key, c in dups:
             problems.append(problem_at(pos.at(hr, c), "duplicate-column", f"column {key!r} appears twice"))
         _check_merged(pos, hr, cols, problems)
-        c_unit, c_value = cols["unit"], cols["value"]
-        c_class, c_rules = cols.get("class"), cols.get("rules")
-        c_evidence, c_scorer = cols.get("evidence"), cols.get("scorer")
-        meta_t, meta_src = meta_tag
         checked = bool(grid.formulas or grid.errors)
         if is_csv and not checked and hasattr(grid, "records"):
-            yield from _csv_long_rows(file, grid, pos, hr, cols, meta_tag, problems)
+            yield from _csv_long_rows(file, grid, pos, hr, cols, meta_tag, problems, lane)
             return
-        # The long layout's loop, with _data_rows and _text inlined for plain
-        # text cells (every csv cell): a million rows at 10k units.
-        c_item, c_field = cols["item"], cols["field"]
-        rest_cols = [cols[k] for k in ("value", "evidence", "scorer") if k in cols]
-        for r, row in grid.rows():
-            if r <= hr:
-                continue
-            get = row.get
-            v = get(c_item)
-            item = "" if v is None else v.strip() if type(v) is str else _text(v)
-            v = get(c_field)
-            field = "" if v is None else v.strip() if type(v) is str else _text(v)
-            if not field and any(isinstance(v, str) and fold(v).casefold() in TOTAL_WORDS for v in row.values()):
-                continue  # a total row: never data (data rows name a field)
-            if not item and not field:
-                if all(is_blank(get(c)) for c in rest_cols):
-                    continue
-                problems.append(problem_at(pos.at(r, c_item), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
-                continue
-            flagged = _check_cells(pos, r, cols, problems) if checked else False
-            if c_rules is not None:
-                v = get(c_rules)
-                tag = ("" if v is None else v.strip() if type(v) is str else _text(v)) or None
-            else:
-                tag = None
-            if c_evidence is not None:
-                v = get(c_evidence)
-                evidence = "" if v is None else v.strip() if type(v) is str else _text(v)
-            else:
-                evidence = ""
-            if c_scorer is not None:
-                v = get(c_scorer)
-                scorer = "" if v is None else v.strip() if type(v) is str else _text(v)
-            else:
-                scorer = ""
-            yield RawRow(
-                file=file, unit=get(c_unit), cls=get(c_class) if c_class is not None else None,
-                item=item, field=field, value=get(c_value),
-                evidence=evidence, scorer=scorer,
-                tag=tag or meta_t, tag_src=_LAZY if tag else meta_src,
-                pos=pos, r=r, cols=cols, flagged=flagged,
-            )
+        if not checked and hasattr(grid, "raw_rows"):
+            yield from _calamine_long_rows(file, grid, pos, hr, cols, meta_tag, problems, lane)
+            return
+        yield from _generic_long_rows(file, grid, pos, hr, cols, meta_tag, problems, checked)
         return
     head = _header(grid, REQUIRED_SHEET, HEADER_SCAN)
     if head is None:

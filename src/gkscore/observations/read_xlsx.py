@@ -28,44 +28,68 @@ class CalamineGrid(Grid):
         super().__init__(title)
         self._sheet = sheet
 
-    def rows(self):
+    def normaliser(self):
+        """A function: calamine's value -> the normalised cell (None for
+        empty), as ``norm_cell`` gives it.  norm_cell of a float depends only
+        on its value (equal floats have one repr; 0.0 and -0.0 both give 0):
+        a sheet repeats a few numbers, so floats are cached."""
+        fcache: dict[float, object] = {}
+
+        def norm(value):
+            t = value.__class__
+            if t is str:
+                return value or None  # norm_cell keeps a non-empty str as it is
+            if value is None:
+                return None
+            if t is float:
+                v = fcache.get(value, _NO)
+                if v is _NO:
+                    v = norm_cell(value)
+                    if len(fcache) < 65536:
+                        fcache[value] = v
+                return v
+            return norm_cell(value)
+
+        return norm
+
+    @property
+    def first_col(self) -> int:
+        """The sheet column (0-based) of index 0 in ``raw_rows``' lists."""
+        start = self._sheet.start
+        return 0 if start is None else start[1]
+
+    @property
+    def width(self) -> int:
+        return self._sheet.width if self._sheet.start is not None else 0
+
+    def raw_rows(self):
+        """(row number, calamine's values as a list of ``width`` cells from
+        column ``first_col`` + 1), without normalising or error texts: for
+        the long layout's reader, which normalises the cells it reads."""
         sheet = self._sheet
-        start = sheet.start
-        if start is None:
+        if sheet.start is None:
             return
         # iter_rows() (python-calamine 0.9) yields rows from the sheet's first
         # row (A1's row), but columns from the range's first column only;
         # tests/test_obs_read.py (calamine offsets) holds this in place.
-        _r0, c0 = start
+        r = 0
+        for row in sheet.iter_rows():
+            r += 1
+            yield r, row
+
+    def rows(self):
+        norm = self.normaliser()
         errors = self.errors
         by_row: dict[int, dict[int, str]] = {}
         for (r, c), text in errors.items():
             by_row.setdefault(r, {})[c] = text
-        r = 0
-        # norm_cell of a float depends only on its value (equal floats have
-        # one repr; 0.0 and -0.0 both give 0): a sheet repeats a few numbers
-        fcache: dict[float, object] = {}
-        for row in sheet.iter_rows():
-            r += 1
+        c0 = self.first_col
+        for r, row in self.raw_rows():
             out = {}
             c = c0
             for value in row:
                 c += 1
-                t = value.__class__
-                if t is str:
-                    if value:
-                        out[c] = value  # norm_cell keeps a non-empty str as it is
-                    continue
-                if value is None:
-                    continue
-                if t is float:
-                    v = fcache.get(value, _NO)
-                    if v is _NO:
-                        v = norm_cell(value)
-                        if len(fcache) < 65536:
-                            fcache[value] = v
-                else:
-                    v = norm_cell(value)
+                v = norm(value)
                 if v is not None:
                     out[c] = v
             if by_row:
