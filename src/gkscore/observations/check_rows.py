@@ -87,8 +87,13 @@ class RowChecker:
         self.extra: dict[int, list[Entry]] = {}
         self.blank_units: set[int] = set()
         # add_plain's state: (Positions, raw unit text, raw class text, unit,
-        # slot base) of the last row whose unit part ``add`` found clean
+        # slot base, the class's lane) of the last row whose unit part
+        # ``add`` found clean.  A class's lane: item -> field -> (slot index,
+        # spec id, {value text: value index}) for the fields that apply to
+        # the class; the value texts are those ``_parse`` accepted.
         self._fast: tuple | None = None
+        self._lanes: dict[str, dict] = {}
+        self._lane_vals: dict[tuple, dict] = {}  # (spec id, class) -> {text: value index}
 
     # ---- compact storage
 
@@ -204,6 +209,8 @@ class RowChecker:
             vidx = len(self.vals)
             self.vals.append((value, text))
         out = self._value_cache[key] = (value, err, text, vidx)
+        if err is None and key[2] is str:
+            self._lane_vals.setdefault((key[0], cls), {})[raw] = vidx
         return out
 
     def add(self, row: RawRow) -> None:
@@ -247,7 +254,10 @@ class RowChecker:
             places.append(Source(row.file, sheet=row.pos.title))
         self._lp_name, self._lp_pos = name, pos
         if clean and ru.__class__ is str and (rc is None or rc.__class__ is str):
-            self._fast = (pos, ru, rc, unit, self.unit_slot[name] * self.ns)
+            lane = self._lanes.get(unit.cls)
+            if lane is None:
+                lane = self._lanes[unit.cls] = self._lane_for(unit.cls)
+            self._fast = (pos, ru, rc, unit, self.unit_slot[name] * self.ns, lane)
         owner = self.owners.get(row.item)
         if owner is None:
             self.problems.append(problem_at(row.item_src, "unknown-item", f"unknown item \"{row.item}\" in rules {self.rs.id}"))
@@ -299,28 +309,30 @@ class RowChecker:
         st = self._fast
         if st is None or st[0] is not pos or st[1] != ru or st[2] != rc or pos is not self._pl_pos:
             return False
-        owner = self.owners.get(item)
-        if owner is None:
+        fields = st[5].get(item)
+        if fields is None:
+            return False  # unknown, or not for this class: add() says which
+        hit = fields.get(field)
+        if hit is None:
             return False
-        spec = owner.specs.get(field)
-        if spec is None:
-            return False
-        cls = st[3].cls
-        if cls not in owner.classes:
-            return False
-        slot = st[4] + self._spec_slot[id(spec)]
+        si, sid, texts = hit
+        slot = st[4] + si
         if self.cnt[slot]:
             return False  # given before: merge needs the full entries
         if v is None:
             vidx = -1
             self.blank_units.add(st[4] // self.ns)
+        elif v.__class__ is str:
+            vidx = texts.get(v, -1)
+            if vidx < 0:
+                return False  # not parsed yet, blank-looking, or an error
         else:
             t = v.__class__
             # only ``_parse`` fills the cache, and only for non-blank values
-            hit = self._value_cache.get((id(spec), cls, t, v if t is not Decimal else str(v)))
-            if hit is None or hit[1] is not None:
+            got = self._value_cache.get((sid, st[3].cls, t, v if t is not Decimal else str(v)))
+            if got is None or got[1] is not None:
                 return False
-            vidx = hit[3]
+            vidx = got[3]
         self.cnt[slot] = 1
         self.val[slot] = vidx
         self.place[slot] = self._pl_i
@@ -329,6 +341,14 @@ class RowChecker:
             self.ev[slot] = self._text(evidence)
             self.sc[slot] = self._text(scorer)
         return True
+
+    def _lane_for(self, cls: str) -> dict:
+        lane: dict[str, dict] = {}
+        for o, owner in self.owners.items():
+            if cls not in owner.classes:
+                continue
+            lane[o] = {f: (self._spec_slot[id(spec)], id(spec), self._lane_vals.setdefault((id(spec), cls), {})) for f, spec in owner.specs.items()}
+        return lane
 
     def expected_text(self, owner: str, field: str, cls: str) -> str:
         return allowed_text(self.owners[owner].specs[field].field, cls)
