@@ -20,7 +20,10 @@ runs, each --runs times, as a user would:
 
 Wall time from a monotonic clock around the child; peak memory is the child's
 maximum resident set (GNU time's %M; os.wait4 when /usr/bin/time is missing).  Figures are medians over the runs and
-ratios of medians.  Results go to benchmarks/data/results.json; --write-docs
+ratios of medians.  The end-to-end score and the floors run --runs times; the
+template, check and export measures run --detail-runs times (default: the
+same), which keeps a 100,000-unit run within an hour.  Results go to
+benchmarks/results.json (kept in git beside the script); --write-docs
 regenerates docs/performance.md.  A size whose predicted peak memory exceeds
 --max-mem-gb (from the largest smaller size, linearly) is not run.
 """
@@ -123,17 +126,14 @@ def machine() -> dict:
                 mem = int(line.split()[1]) // 1024
     except OSError:
         pass
+    from importlib.metadata import PackageNotFoundError, version
+
     versions = {}
-    for mod in ("openpyxl", "python_calamine", "pydantic", "yaml"):
+    for dist in ("gkscore", "openpyxl", "python-calamine", "pydantic", "PyYAML", "yamllint"):
         try:
-            m = __import__(mod)
-            versions[mod] = getattr(m, "__version__", "?")
-        except ImportError:
-            versions[mod] = "-"
-    try:
-        versions["gkscore"] = subprocess.run([exe("gkscore"), "--version"], capture_output=True, text=True).stdout.strip()
-    except OSError:
-        pass
+            versions[dist] = version(dist)
+        except PackageNotFoundError:
+            versions[dist] = "-"
     return {"cpu": cpu, "cores": os.cpu_count(), "mem_mb": mem, "python": platform.python_version(),
             "os": f"{platform.system()} {platform.release()}", "versions": versions, "date": dt.date.today().isoformat()}
 
@@ -194,7 +194,7 @@ def bench_size(n: int, a, results: dict) -> dict:
             entry["tables"][table] = t
             rules = TABLE_RULES[table]
 
-            def run(key: str, cmd: list[str], runs: int = a.runs) -> dict:
+            def run(key: str, cmd: list[str], runs: int = a.detail_runs) -> dict:
                 print(f"[{n}] {table} {key}: {' '.join(os.path.basename(c) for c in cmd[1:])}", flush=True)
                 r = repeat(cmd, runs, env=env)
                 print(f"      median {r['wall']:.2f} s, {r['rss_mb']:.0f} MB{'  rc=' + str(r['rc']) + ' ' + r['error'] if r['rc'] else ''}", flush=True)
@@ -213,12 +213,12 @@ def bench_size(n: int, a, results: dict) -> dict:
                 for reader in readers:
                     key = fmt if fmt == "csv" else f"{fmt}/{reader}"
                     t["check"][key] = run(f"check {key}", [g, "check", *paths, "--units", units, "--reader", reader])
-                    t["score"][key] = run(f"score {key}", [g, "score", *paths, "--units", units, "--reader", reader, "--format", "csv", "-o", str(work / "s.csv")])
+                    t["score"][key] = run(f"score {key}", [g, "score", *paths, "--units", units, "--reader", reader, "--format", "csv", "-o", str(work / "s.csv")], a.runs)
                 # floors on the same files
                 if fmt == "csv":
-                    t["floors"]["csv/csv"] = run("floor csv", [sys.executable, str(HERE / "floors.py"), "csv", *paths])
+                    t["floors"]["csv/csv"] = run("floor csv", [sys.executable, str(HERE / "floors.py"), "csv", *paths], a.runs)
                 else:
-                    t["floors"][f"{fmt}/calamine"] = run(f"floor calamine {fmt}", [sys.executable, str(HERE / "floors.py"), "calamine", *paths])
+                    t["floors"][f"{fmt}/calamine"] = run(f"floor calamine {fmt}", [sys.executable, str(HERE / "floors.py"), "calamine", *paths], a.runs)
                     if n <= a.openpyxl_max:
                         t["floors"][f"{fmt}/openpyxl"] = run(f"floor openpyxl {fmt}", [sys.executable, str(HERE / "floors.py"), "openpyxl", *paths])
             # every export, from the csv input (the reading cost is the same for all)
@@ -266,7 +266,7 @@ def render(res: dict) -> str:
     w("Every step runs the installed command in a child process, as a user would; wall time is taken around the child, "
       "peak memory is the child's maximum resident set (GNU `time -f %M`). With `GKSCORE_TIMINGS=1` gkscore reports its own phases "
       "(read, check and merge, score, rank, output) on stderr; those split the end-to-end time. "
-      f"Each figure is the median of {res['runs']} runs; ratios are ratios of medians. The floors are one pass over every cell of the same files "
+      f"Each end-to-end score and floor figure is the median of {res['runs']} runs (template, check and export figures: of {res.get('detail_runs', res['runs'])}); ratios are ratios of medians. The floors are one pass over every cell of the same files "
       "with nothing else: the csv module, python-calamine (`to_python`) and openpyxl read-only (`iter_rows(values_only=True)`), "
       "each in a fresh interpreter (`benchmarks/floors.py`).\n")
     w("## Machine\n")
@@ -381,7 +381,7 @@ def render(res: dict) -> str:
     w("")
     w("## Reproduce\n")
     w("```\npip install -e .\npython benchmarks/run.py --sizes 1000,10000,100000 --runs 3 --write-docs\n```\n")
-    w("Generated inputs stay in `benchmarks/data/` (git-ignored) and are reused; the raw figures are in `benchmarks/data/results.json`.")
+    w("Generated inputs stay in `benchmarks/data/` (git-ignored) and are reused; the raw figures are in `benchmarks/results.json`.")
     return "\n".join(L) + "\n"
 
 
@@ -410,15 +410,14 @@ def targets(res: dict) -> list[str]:
                 out.append(f"csv, {int(s):,} units, {table}: not measured ({r['error'][:100]})")
         if res["sizes"][s].get("skipped"):
             out.append(f"{int(s):,} units: not run ({res['sizes'][s]['skipped']})")
-    sizes = [s for s in res["sizes"] if res["sizes"][s].get("tables")]
-    if len(sizes) >= 2:
-        lo, hi = sizes[0], sizes[-1]
+    sizes = sorted((s for s in res["sizes"] if res["sizes"][s].get("tables")), key=int)
+    for lo, hi in zip(sizes, sizes[1:]):
         for table in res["sizes"][hi]["tables"]:
             for key in ("csv", "xlsx-long/calamine"):
                 a, b = score(lo, table, key), score(hi, table, key)
                 if a and b and a["rc"] == 0 and b["rc"] == 0:
                     g = (b["wall"] / int(hi)) / (a["wall"] / int(lo))
-                    out.append(f"growth {table} {key}: time per unit at {int(hi):,} is {g:.2f}× that at {int(lo):,} (linear: ≈ 1, start-up amortised)")
+                    out.append(f"growth {table} {key}: time per unit at {int(hi):,} is {g:.2f}× that at {int(lo):,} (linear: ≤ 1, start-up amortised)")
     for s in ("100000",):
         for table, t in res["sizes"].get(s, {}).get("tables", {}).items():
             r = t["score"].get("csv")
@@ -440,7 +439,8 @@ def targets(res: dict) -> list[str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="gkscore benchmark")
     ap.add_argument("--sizes", default="1000,10000")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="runs of the end-to-end score and the floors")
+    ap.add_argument("--detail-runs", type=int, default=None, help="runs of template, check and exports (default: --runs)")
     ap.add_argument("--tables", default="county,citydept")
     ap.add_argument("--data", type=Path, default=HERE / "data")
     ap.add_argument("--sheets-max", type=int, default=1000)
@@ -450,17 +450,19 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-exports", default="", help="comma-separated: json,md,table,csv-detail,xlsx")
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--merge", action="store_true", help="keep earlier results of sizes not run now")
-    ap.add_argument("--render-only", action="store_true", help="regenerate docs/performance.md from benchmarks/data/results.json")
+    ap.add_argument("--render-only", action="store_true", help="regenerate docs/performance.md from benchmarks/results.json")
     a = ap.parse_args(argv)
     a.tables = a.tables.split(",")
+    if a.detail_runs is None:
+        a.detail_runs = a.runs
     a.skip_exports = set(filter(None, a.skip_exports.split(",")))
     a.data.mkdir(parents=True, exist_ok=True)
-    out_json = a.data / "results.json"
+    out_json = HERE / "results.json"
     if a.render_only:
         (ROOT / "docs" / "performance.md").write_text(render(json.loads(out_json.read_text(encoding="utf-8"))), encoding="utf-8")
         print("wrote docs/performance.md")
         return 0
-    res = {"runs": a.runs, "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "sizes": {}}
+    res = {"runs": a.runs, "detail_runs": a.detail_runs, "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "sizes": {}}
     if a.merge and out_json.exists():
         old = json.loads(out_json.read_text(encoding="utf-8"))
         res["sizes"].update(old.get("sizes", {}))
