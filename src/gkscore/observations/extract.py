@@ -367,9 +367,15 @@ def _calamine_long_rows(file: str, grid, pos: Positions, hr: int, cols: dict[str
                 scorer = v.strip() if v.__class__ is str else _text(norm(v))
             else:
                 scorer = ""
-            unit = norm(row[i_unit])
-            cls = norm(row[i_class]) if i_class is not None else None
-            value = norm(row[i_value])
+            v = row[i_unit]
+            unit = (v or None) if v.__class__ is str else norm(v)  # norm, inlined for text
+            if i_class is not None:
+                v = row[i_class]
+                cls = (v or None) if v.__class__ is str else norm(v)
+            else:
+                cls = None
+            v = row[i_value]
+            value = (v or None) if v.__class__ is str else norm(v)
             if lane is not None:
                 t = tag or meta_t
                 if add_plain is None or t != lane_tag:

@@ -68,14 +68,11 @@ class CalamineGrid(Grid):
         the long layout's reader, which normalises the cells it reads."""
         sheet = self._sheet
         if sheet.start is None:
-            return
+            return iter(())
         # iter_rows() (python-calamine 0.9) yields rows from the sheet's first
         # row (A1's row), but columns from the range's first column only;
         # tests/test_obs_read.py (calamine offsets) holds this in place.
-        r = 0
-        for row in sheet.iter_rows():
-            r += 1
-            yield r, row
+        return enumerate(sheet.iter_rows(), 1)
 
     def rows(self):
         norm = self.normaliser()
