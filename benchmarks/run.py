@@ -213,7 +213,12 @@ def bench_size(n: int, a, results: dict) -> dict:
                 for reader in readers:
                     key = fmt if fmt == "csv" else f"{fmt}/{reader}"
                     t["check"][key] = run(f"check {key}", [g, "check", *paths, "--units", units, "--reader", reader])
-                    t["score"][key] = run(f"score {key}", [g, "score", *paths, "--units", units, "--reader", reader, "--format", "csv", "-o", str(work / "s.csv")], a.runs)
+                    out_csv = work / f"s-{fmt}-{reader}.csv"
+                    t["score"][key] = run(f"score {key}", [g, "score", *paths, "--units", units, "--reader", reader, "--format", "csv", "-o", str(out_csv)], a.runs)
+                if len(readers) > 1:
+                    # the two readers must give the same result on the same files
+                    outs = {(work / f"s-{fmt}-{r}.csv").read_bytes() for r in readers if (work / f"s-{fmt}-{r}.csv").exists()}
+                    t["readers_identical"] = t.get("readers_identical", True) and len(outs) == 1
                 # floors on the same files
                 if fmt == "csv":
                     t["floors"]["csv/csv"] = run("floor csv", [sys.executable, str(HERE / "floors.py"), "csv", *paths], a.runs)
@@ -364,6 +369,9 @@ def render(res: dict) -> str:
             cells.append(_s(r["wall"] / int(s) * 1000) if r and r["rc"] == 0 else "—")
         w(f"| {table} | {key} | " + " | ".join(cells) + " |")
     w("")
+    same = [(s, table, t["readers_identical"]) for s, e in res["sizes"].items() for table, t in e.get("tables", {}).items() if "readers_identical" in t]
+    for s, table, ok in same:
+        out.append(f"readers, {int(s):,} units, {table}: calamine and openpyxl give {'byte-identical' if ok else 'DIFFERENT'} summary results on the same xlsx files")
     st = res.get("startup")
     if st:
         w("## Start-up and rule validation\n")
