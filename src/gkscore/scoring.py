@@ -379,38 +379,36 @@ def _applicable(group, cls: str) -> list:
     return out
 
 
-# id(ObservationSet) -> (set, plan, RowReader); checked by identity
-_READERS: dict[int, tuple] = {}
+class _Acc:
+    """A unit's running figures: filled by the item loop (full here, or the
+    summary path in scoring_lean), then turned into a UnitResult by ``_finish``."""
+
+    __slots__ = ("notes", "complete", "items", "sections", "section_totals", "na_max", "na_by_section", "relief_by_section")
+
+    def __init__(self, notes: list[str], sections: dict[str, Decimal], section_totals: dict[str, Decimal]) -> None:
+        self.notes, self.sections, self.section_totals = notes, sections, section_totals
+        self.complete = True
+        self.items: list = []
+        self.na_max = ZERO
+        # FIX (rule-kinds tests): N/A points and max_lost relief are tracked per
+        # section, so that redistribute keeps the relief and a weighted
+        # composition rescales each section by its own N/A share.
+        self.na_by_section: dict[str, Decimal] = {}
+        self.relief_by_section: dict[str, Decimal] = {}
 
 
 def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet, keep_items: bool = True) -> UnitResult:
     """``keep_items=False``: the unit's figures only (sections, totals, grade,
     notes), for summary reports; items are scored the same but not kept."""
-    notes: list[str] = []
-    complete = True
-    items: list[ItemResult] = []
-    sections: dict[str, Decimal] = {}
-    section_totals: dict[str, Decimal] = {}
-    na_max = ZERO
-    # FIX (rule-kinds tests): N/A points and max_lost relief are tracked per
-    # section, so that redistribute keeps the relief and a weighted
-    # composition rescales each section by its own N/A share.
-    na_by_section: dict[str, Decimal] = {}
-    relief_by_section: dict[str, Decimal] = {}
-    plan = row = None
     if not keep_items:
-        # Summary: items scored on the lean path (scoring_lean), same figures.
-        from .scoring_lean import RowReader, plan_for, score_item_lean
+        # Summary: scored on the lean, memoised path (scoring_lean), same figures.
+        from .scoring_lean import scorer_for
 
-        plan = plan_for(rs, cls)
-        if plan is not None:
-            reader = _READERS.get(id(obs))
-            if reader is None or reader[0] is not obs or reader[1] is not plan or reader[2].values is not obs.values:
-                _READERS.clear()  # only the set being scored is kept
-                reader = _READERS[id(obs)] = (obs, plan, RowReader(obs, plan))
-            row = reader[2].row(unit)
-            compiled_items = plan.items
-            obs_missing = bool(obs.missing)
+        lean = scorer_for(rs, cls, obs)
+        if lean is not None:
+            return lean.score(unit)
+    acc = _Acc([], {}, {})
+    notes, items = acc.notes, acc.items
     for section in rs.sections:
         sec_sum = ZERO
         for group in section.groups:
@@ -424,49 +422,29 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet, keep_items
                     if holds(group.void_if, g):
                         voided_by = f"{group.void_text} ({describe(group.void_if)})"
                 except Missing:
-                    complete = False
+                    acc.complete = False
                     notes.append(f"{group.name}: 未填写 {', '.join(g.missing)},无法判断是否整组不得分")
             group_sum = ZERO
             group_max = ZERO
             for it in applicable:
-                if plan is not None:
-                    compiled = compiled_items[id(it)]
-                    if compiled[5] is not None:
-                        try:
-                            applies = compiled[5](row, {})
-                        except Missing:
-                            applies = True
-                            complete = False
-                        if not applies:
-                            if section.kind == "base":
-                                na_max += item_max(it, cls)
-                                na_by_section[section.id] = na_by_section.get(section.id, ZERO) + item_max(it, cls)
-                            notes.append(f"{it.id}: 不适用 ({describe(it.applies_if)} 不成立)")
-                            continue
-                    r = score_item_lean(rs.precision, compiled, row, obs_missing, voided_by is not None, section)
-                    complete = complete and r.complete
-                    items.append(r)
-                    group_sum += r.score
-                    group_max += r.max
-                    continue
                 get = _Obs(obs, unit, it.id, keep_items)
                 if it.applies_if is not None:
                     try:
                         applies = holds(it.applies_if, get)
                     except Missing:
                         applies = True
-                        complete = False
+                        acc.complete = False
                     if not applies:
                         # FIX: only base items count towards the N/A points; an
                         # N/A bonus or penalty item is simply absent (it used to
                         # shrink the base denominator and inflate the base).
                         if section.kind == "base":
-                            na_max += item_max(it, cls)
-                            na_by_section[section.id] = na_by_section.get(section.id, ZERO) + item_max(it, cls)
+                            acc.na_max += item_max(it, cls)
+                            acc.na_by_section[section.id] = acc.na_by_section.get(section.id, ZERO) + item_max(it, cls)
                         notes.append(f"{it.id}: 不适用 ({describe(it.applies_if)} 不成立)")
                         continue
                 r = score_item(rs, it, cls, get, voided_by, section, group)
-                complete = complete and r.complete
+                acc.complete = acc.complete and r.complete
                 items.append(r)
                 group_sum += r.score
                 group_max += r.max
@@ -477,68 +455,63 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet, keep_items
                 relief = group_max - cap - group_sum
                 notes.append(f"{group.name}: 失分 {fmt(group_max - group_sum, None)} 超过组内扣分上限 {fmt(cap, None)},返还 {fmt(relief, None)}")
                 group_sum += relief
-                relief_by_section[section.id] = relief_by_section.get(section.id, ZERO) + relief
+                acc.relief_by_section[section.id] = acc.relief_by_section.get(section.id, ZERO) + relief
             sec_sum += group_sum
-        section_totals[section.id] = sec_sum
+        acc.section_totals[section.id] = sec_sum
         if section.kind == "base":
-            sections[section.name] = sec_sum
+            acc.sections[section.name] = sec_sum
+    return _finish(rs, cls, unit, acc, _veto_outcomes(obs, unit, keep_items), keep_items)
 
-    class_max = rs.classes[cls].max
-    if rs.na_policy != "none" and na_max > 0:
-        # FIX: with composition: weighted every base section is a scale of its
-        # own (e.g. 100 each, weighted 0.3/0.7), so each is rescaled by its own
-        # N/A share; with composition: sum one factor for the class total applies.
-        if rs.composition == "weighted":
-            scales = {}
-            for s in rs.sections:
-                if s.kind == "base" and na_by_section.get(s.id, ZERO) > 0:
-                    s_max = sum((item_max(i, cls) or ZERO for g in s.groups for i in g.items), ZERO)
-                    scales[s.id] = (s_max, s_max - na_by_section[s.id])
-        else:
-            scales = {s.id: (class_max, class_max - na_max) for s in rs.sections if s.kind == "base"}
-        factors: dict[str, tuple[Decimal, Decimal]] = dict(scales)
 
-        def scaled(value: Decimal, sid: str) -> Decimal:
-            # value × full / applicable, divided last so that the only inexact
-            # step is the one final rounding (110/60 is not a finite decimal).
-            full_max, applicable_max = factors[sid]
-            if applicable_max <= 0:
-                return ZERO
-            return q(div(mul(value, full_max), applicable_max), rs.precision)
+def _veto_outcomes(obs: ObservationSet, unit: str, keep_items: bool):
+    """fn(index, veto) -> True/False, or the names of the unanswered fields."""
 
-        if any(applicable_max <= 0 for _, applicable_max in scales.values()):
-            notes.append("全部指标不适用")
-        ratio = ", ".join(sorted({f"{fmt(a, None)}/{fmt(b, None)}" for a, b in scales.values()}))
-        if rs.na_policy == "redistribute":
-            # Every applicable base item carries its share of the N/A points.
-            for r in items:
-                if r.section_kind == "base" and r.section_id in factors:
-                    r.max = scaled(r.max, r.section_id)
-                    r.score = scaled(r.score, r.section_id)
-                    r.lost = r.max - r.score
-            for s in rs.sections:
-                if s.kind == "base" and s.id in factors:
-                    sections[s.name] = sum((r.score for r in items if r.section_id == s.id), ZERO)
-                    # FIX: keep the group-level max_lost relief, scaled alike.
-                    if relief_by_section.get(s.id):
-                        sections[s.name] += scaled(relief_by_section[s.id], s.id)
-            notes.append(f"不适用指标 {fmt(na_max, None)} 分按比例分配到其余指标 (×{ratio})")
-        else:
-            for s in rs.sections:
-                if s.kind == "base" and s.id in factors:
-                    sections[s.name] = scaled(sections[s.name], s.id)
-            notes.append(f"不适用指标 {fmt(na_max, None)} 分,按 {ratio} 折算为百分制")
+    def outcome(_i: int, veto):
+        g = _Obs(obs, unit, veto.id, keep_items)
+        try:
+            return holds(veto.when, g)
+        except Missing:
+            return tuple(g.missing)
 
+    return outcome
+
+
+class _Tail:
+    """Per (rule set, class) figures the totals need, resolved once."""
+
+    def __init__(self, rs: RuleSet, cls: str) -> None:
+        self.bonus = [(s.id, per_class(s.cap, cls) or ZERO) for s in rs.sections if s.kind == "bonus"]
+        self.penalty = [(s.id, per_class(s.cap, cls) or ZERO) for s in rs.sections if s.kind == "penalty"]
+        self.weights = [(s.name, s.weight or ZERO) for s in rs.sections if s.kind == "base"]
+
+
+_TAILS: dict[tuple[int, str], tuple] = {}
+
+
+def _tail(rs: RuleSet, cls: str) -> _Tail:
+    key = (id(rs), cls)
+    hit = _TAILS.get(key)
+    if hit is not None and hit[0] is rs:
+        return hit[1]
+    tail = _TAILS[key] = (rs, _Tail(rs, cls))
+    return tail[1]
+
+
+def _finish(rs: RuleSet, cls: str, unit: str, acc: _Acc, veto_outcome, keep_items: bool, base_sections: frozenset | None = None) -> UnitResult:
+    """N/A rescaling, composition, bonus and penalty caps, gates, vetoes and
+    grade: the unit's figures from its section totals.  ``veto_outcome`` as
+    ``_veto_outcomes`` gives it (None: the rule set has no vetoes)."""
+    notes, sections, section_totals = acc.notes, acc.sections, acc.section_totals
+    tail = _tail(rs, cls)
+    if rs.na_policy != "none" and acc.na_max > 0:
+        _rescale(rs, cls, acc)
     if rs.composition == "weighted":
-        for s in rs.sections:
-            if s.kind == "base":
-                sections[s.name] = q(mul(s.weight or ZERO, sections[s.name]), rs.precision)
+        for name, weight in tail.weights:
+            sections[name] = q(mul(weight, sections[name]), rs.precision)
     base = sum(sections.values(), ZERO)
 
-    bonus_raw = sum((section_totals[s.id] for s in rs.sections if s.kind == "bonus"), ZERO)
-    penalty_raw = sum((section_totals[s.id] for s in rs.sections if s.kind == "penalty"), ZERO)
-    bonus = sum((min(section_totals[s.id], per_class(s.cap, cls) or ZERO) for s in rs.sections if s.kind == "bonus"), ZERO)
-    penalty = sum((min(section_totals[s.id], per_class(s.cap, cls) or ZERO) for s in rs.sections if s.kind == "penalty"), ZERO)
+    bonus_raw, bonus = _capped(section_totals, tail.bonus)
+    penalty_raw, penalty = _capped(section_totals, tail.penalty)
     if bonus < bonus_raw:
         notes.append(f"加分 {fmt(bonus_raw, None)} 超过上限,计 {fmt(bonus, None)}")
     if penalty < penalty_raw:
@@ -554,13 +527,11 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet, keep_items
     total = base + bonus - penalty
 
     veto_text = None
-    for veto in rs.vetoes:
-        g = _Obs(obs, unit, veto.id, keep_items)
-        try:
-            vetoed = holds(veto.when, g)
-        except Missing:
-            complete = False
-            notes.append(f"{veto.id}: 未填写 {', '.join(g.missing)},无法判断是否否决")
+    for i, veto in enumerate(rs.vetoes):
+        vetoed = veto_outcome(i, veto)
+        if vetoed.__class__ is tuple:  # unanswered
+            acc.complete = False
+            notes.append(f"{veto.id}: 未填写 {', '.join(vetoed)},无法判断是否否决")
             continue
         if vetoed:
             veto_text = veto.text
@@ -572,13 +543,16 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet, keep_items
             break
 
     grade = forced_grade if forced_grade is not None else grade_for(rs, total)
+    items = acc.items
+    if not keep_items and base_sections is None:
+        base_sections = frozenset(r.section for r in items if r.section_kind == "base")
     return UnitResult(
         unit=unit,
         cls=cls,
         rules_id=rs.id,
         rules_title=rs.title,
         items=items if keep_items else [],
-        base_sections=None if keep_items else frozenset(r.section for r in items if r.section_kind == "base"),
+        base_sections=None if keep_items else base_sections,
         sections=sections,
         base=base,
         bonus=bonus,
@@ -587,10 +561,72 @@ def score_unit(rs: RuleSet, cls: str, unit: str, obs: ObservationSet, keep_items
         bonus_raw=bonus_raw,
         penalty_raw=penalty_raw,
         grade=grade,
-        complete=complete,
+        complete=acc.complete,
         notes=notes,
         veto=veto_text,
     )
+
+
+def _capped(section_totals: dict[str, Decimal], capped: list[tuple[str, Decimal]]) -> tuple[Decimal, Decimal]:
+    """(Σ totals, Σ min(total, cap)) over the bonus (or penalty) sections,
+    added in section order from ZERO like ``sum``."""
+    raw = kept = ZERO
+    for sid, cap in capped:
+        v = section_totals[sid]
+        raw += v
+        kept += min(v, cap)
+    return raw, kept
+
+
+def _rescale(rs: RuleSet, cls: str, acc: _Acc) -> None:
+    """na_policy rescale/redistribute: applicable items stand for the class's
+    full points (redistribute changes the items' max and score in place)."""
+    items, sections, notes = acc.items, acc.sections, acc.notes
+    na_max, na_by_section, relief_by_section = acc.na_max, acc.na_by_section, acc.relief_by_section
+    class_max = rs.classes[cls].max
+    # FIX: with composition: weighted every base section is a scale of its
+    # own (e.g. 100 each, weighted 0.3/0.7), so each is rescaled by its own
+    # N/A share; with composition: sum one factor for the class total applies.
+    if rs.composition == "weighted":
+        scales = {}
+        for s in rs.sections:
+            if s.kind == "base" and na_by_section.get(s.id, ZERO) > 0:
+                s_max = sum((item_max(i, cls) or ZERO for g in s.groups for i in g.items), ZERO)
+                scales[s.id] = (s_max, s_max - na_by_section[s.id])
+    else:
+        scales = {s.id: (class_max, class_max - na_max) for s in rs.sections if s.kind == "base"}
+    factors: dict[str, tuple[Decimal, Decimal]] = dict(scales)
+
+    def scaled(value: Decimal, sid: str) -> Decimal:
+        # value × full / applicable, divided last so that the only inexact
+        # step is the one final rounding (110/60 is not a finite decimal).
+        full_max, applicable_max = factors[sid]
+        if applicable_max <= 0:
+            return ZERO
+        return q(div(mul(value, full_max), applicable_max), rs.precision)
+
+    if any(applicable_max <= 0 for _, applicable_max in scales.values()):
+        notes.append("全部指标不适用")
+    ratio = ", ".join(sorted({f"{fmt(a, None)}/{fmt(b, None)}" for a, b in scales.values()}))
+    if rs.na_policy == "redistribute":
+        # Every applicable base item carries its share of the N/A points.
+        for r in items:
+            if r.section_kind == "base" and r.section_id in factors:
+                r.max = scaled(r.max, r.section_id)
+                r.score = scaled(r.score, r.section_id)
+                r.lost = r.max - r.score
+        for s in rs.sections:
+            if s.kind == "base" and s.id in factors:
+                sections[s.name] = sum((r.score for r in items if r.section_id == s.id), ZERO)
+                # FIX: keep the group-level max_lost relief, scaled alike.
+                if relief_by_section.get(s.id):
+                    sections[s.name] += scaled(relief_by_section[s.id], s.id)
+        notes.append(f"不适用指标 {fmt(na_max, None)} 分按比例分配到其余指标 (×{ratio})")
+    else:
+        for s in rs.sections:
+            if s.kind == "base" and s.id in factors:
+                sections[s.name] = scaled(sections[s.name], s.id)
+        notes.append(f"不适用指标 {fmt(na_max, None)} 分,按 {ratio} 折算为百分制")
 
 
 def grade_for(rs: RuleSet, total: Decimal) -> str | None:
