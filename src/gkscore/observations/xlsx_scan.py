@@ -20,7 +20,9 @@ never cut in two.
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import zipfile
 from dataclasses import dataclass, field
 
@@ -187,66 +189,239 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: SheetInfo, pa
                     raise fail(path, f"sheet {sheet.title!r}: a row larger than {MAX_PENDING // (1024 * 1024)} MB; refusing to read it", "too-large")
                 pending = data
                 continue
-            _scan_rows(data[:cut], sheet, path)
+            _scan_rows(data, sheet, path, cut)  # no copy of the chunk
             pending = data[cut:]
 
 
-# Fast path: a chunk written the usual way (every cell tag is <c r="A1" ...>,
-# no namespace prefixes, no formula, no error value, no empty <c ...></c>) is
-# scanned with a few whole-chunk regular expressions; anything else goes
-# through the careful per-cell loop (_scan_cells), which decides the same.
-_PLAIN_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"[^>]*(?<!/)>')
-_PLAIN_COLS = re.compile(rb'<c r="([A-Z]{1,3})[1-9][0-9]{0,6}"[^>]*(?<!/)>')
-_NOT_PLAIN_CELL = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")')
-_PREFIXED = re.compile(rb"<[A-Za-z_][\w.\-]*:(?:c|f|v|is|row)[\s>/]")
-_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")
+# The cells of a chunk are read by the first of three ways that applies; the
+# careful per-cell loop (_scan_cells) is the reference, and each faster way
+# records something only where it has proved that the loop would record the
+# same: it validates the rows it reads against a small grammar in which every
+# cell holds a plain value (no formula, no error type, no prefix, no stray
+# tag), so "holds something" is the same as "is not self-closing".
+#
+# 1. _scan_strict: rows as Excel, WPS and openpyxl write them.  One regular
+#    expression matches all the rows at C speed: each cell's row number must
+#    repeat its row's r (a back-reference) and stay <= a bound, each column
+#    <= a bound, the bounds being reached by cells we saw, so the bounds are
+#    the maxima without looking at 7 million cells one by one in Python.
+# 2. _scan_loose: any attributes, whitespace between tags, rows in any order:
+#    validated rows are read with a findall over the cell references.
+# 3. whatever is left (formulas, errors, namespace prefixes, ...): the loop.
+#
+# Possessive quantifiers (Python >= 3.11) keep the regex engine from saving
+# backtracking state for every row and cell (4x faster); the grammar has only
+# one way to match, so without them (Python 3.10) the result is the same.
+_POSSESSIVE = sys.version_info >= (3, 11)
 
 
-def _scan_rows(data: bytes, sheet: SheetInfo, path: str) -> None:
-    if b"mergeCell" in data:
-        for m in _MERGE.finditer(data):
-            ref = m.group(1).decode("ascii", "replace")
-            a, _, b = ref.partition(":")
-            p1, p2 = parse_ref(a), parse_ref(b or a)
-            if p1 is None or p2 is None:
-                raise fail(path, f"sheet {sheet.title!r}: bad merged range {ref!r} (damaged workbook); save it again as .xlsx")
-            r1, r2 = sorted((p1[0], p2[0]))
-            c1, c2 = sorted((p1[1], p2[1]))
-            if (r1, c1) != (r2, c2):
-                sheet.merged.append((r1, c1, r2, c2))
-    if not _scan_plain(data, sheet):
-        _scan_cells(data, sheet, path)
+def _grammar(pattern: bytes) -> re.Pattern:
+    if not _POSSESSIVE:
+        pattern = pattern.replace(b"*+", b"*").replace(b"++", b"+").replace(b"?+", b"?")
+    return re.compile(pattern)
 
 
-def _scan_plain(data: bytes, sheet: SheetInfo) -> bool:
-    """The fast path; False (nothing recorded) when the chunk needs the careful loop."""
-    if _NOT_PLAIN_CELL.search(data):
-        return False
-    # every closed cell holds a value or an inline string (none is <c ...></c>)
-    if data.count(b"</c>") != data.count(b"</v></c>") + data.count(b"</is></c>"):
-        return False
-    if b":" in data and _PREFIXED.search(data):
-        return False
-    if (b"<f" in data and _FORMULA.search(data)) or ((b'"e"' in data or b"'e'" in data) and _ERROR_TYPE.search(data)):
-        return False
-    rows = _PLAIN_ROWS.findall(data)
-    if not rows:
-        return True
-    longest = len(max(rows, key=len))
-    max_row = int(max(rows)) if len(min(rows, key=len)) == longest else max(map(int, rows))
-    max_col = max(col_number(x.decode("ascii")) for x in set(_PLAIN_COLS.findall(data)))
+# A tag that the loop would read as a cell (conservatively: also "<c " with no ">").
+_CELL_START = re.compile(rb"<" + _NS + rb"c(?:[\s>]|\Z)")
+_VALUE = rb'(?:<v>[^<]*+</v>|<is><t(?: xml:space="preserve")?+>[^<]*+</t></is>)'
+# Rows with any attributes and whitespace between tags; cells as in the strict
+# way but with any attributes (t="e" is looked for apart: _maybe_error).
+_LOOSE = _grammar(
+    rb"(?:\s*+<row(?=[\s>/])[^<>]*+(?:(?<=/)>|(?<!/)>(?:\s*+"
+    rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"[^<>]*+(?:(?<=/)>|(?<!/)>\s*+'
+    rb"(?:<v>[^<]*+</v>|<is>\s*+<t(?=[\s>])[^<>]*+>[^<]*+</t>\s*+</is>)\s*+</c>)"
+    rb")*+\s*+</row>))*+"
+)
+# A cell that is not self-closing, in rows validated by _LOOSE or _strict_rows.
+_COUNTED_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[^<>]*(?<!/)>')
+_REF_AT = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+
+
+@dataclass
+class _Part:
+    """What a fast way proved about data[start:end]: nothing else in it counts."""
+
+    start: int
+    end: int
+    cells: int
+    max_row: int
+    max_col: int
+
+
+def _scan_rows(data: bytes, sheet: SheetInfo, path: str, end: int | None = None) -> None:
+    """Record the merged ranges and the cells of data[:end]."""
+    end = len(data) if end is None else end
+    part = _fast_part(data, end, sheet)  # records nothing: merged ranges come first
+    _scan_merges(data, end, sheet, path, part)
+    if part is None:
+        _scan_cells(data, sheet, path, 0, end)
+        return
+    sheet.cells += part.cells
+    sheet.max_row = max(sheet.max_row, part.max_row)
+    sheet.max_col = max(sheet.max_col, part.max_col)
+    if _CELL_START.search(data, part.end, end):
+        _scan_cells(data, sheet, path, part.end, end)
+
+
+def _scan_merges(data: bytes, end: int, sheet: SheetInfo, path: str, part: _Part | None) -> None:
+    # Validated rows hold no "<mergeCell": search the rest only (a merge tag
+    # before the rows could still run into them, so then read the whole chunk).
+    if part is None:
+        if data.find(b"mergeCell", 0, end) < 0:
+            return
+    elif data.find(b"mergeCell", 0, part.start) < 0 and data.find(b"mergeCell", part.end, end) < 0:
+        return
+    for m in _MERGE.finditer(data, 0, end):
+        ref = m.group(1).decode("ascii", "replace")
+        a, _, b = ref.partition(":")
+        p1, p2 = parse_ref(a), parse_ref(b or a)
+        if p1 is None or p2 is None:
+            raise fail(path, f"sheet {sheet.title!r}: bad merged range {ref!r} (damaged workbook); save it again as .xlsx")
+        r1, r2 = sorted((p1[0], p2[0]))
+        c1, c2 = sorted((p1[1], p2[1]))
+        if (r1, c1) != (r2, c2):
+            sheet.merged.append((r1, c1, r2, c2))
+
+
+def _fast_part(data: bytes, stop: int, sheet: SheetInfo) -> _Part | None:
+    """The rows from the first <row to the last </row> before stop, proved by
+    a fast way; None when nothing could be proved (the careful loop reads it)."""
+    start = data.find(b"<row", 0, stop)
+    end = data.rfind(b"</row>", 0, stop) + len(b"</row>")
+    if start < 0 or end <= start:
+        return None
+    # A cell before the rows could run into them (the loop reads a tag up to
+    # its ">"): leave such chunks to the loop.  After the rows, the loop reads
+    # whatever the fast ways leave.
+    if _CELL_START.search(data, 0, start):
+        return None
+    return _scan_strict(data, start, end, sheet) or _scan_loose(data, start, end)
+
+
+_MAX_WIDENINGS = 16  # then the loose way: rows in no particular order
+
+
+def _scan_strict(data: bytes, start: int, end: int, sheet: SheetInfo) -> _Part | None:
+    # First bounds: the sheet's extent so far and the last cell holding
+    # something (rows usually ascend).  Where a row breaks a bound, the
+    # bounds grow to that row's cells and matching goes on from there: rows
+    # already matched fit the larger bounds too.  Every bound is the sheet's
+    # own or reached by a cell that the grammar then matched, so the bounds
+    # are exactly the extent.
+    last = data.rfind(b"</c>", start, end)
+    cell = data.rfind(b'<c r="', start, last) if last >= 0 else -1
+    ref = _REF_AT.match(data, cell) if cell >= 0 else None
+    if ref is None:
+        return None
+    max_row = max(sheet.max_row, int(ref.group(2)))
+    max_col = max(sheet.max_col, col_number(ref.group(1).decode("ascii")))
+    pos = start
+    for _retry in range(_MAX_WIDENINGS):
+        if max_row > MAX_ROW or max_col > MAX_COL:
+            return None
+        try:
+            pos = _strict_rows(max_row, max_col).match(data, pos, end).end()
+        except SystemError:  # a regex engine bug (see _strict_rows): the other ways decide
+            return None
+        if pos == end:
+            # Every "</c>" ends one cell holding a value.
+            return _Part(start, end, data.count(b"</c>", start, end), max_row, max_col)
+        row_max, col_max = _row_extent(data, pos, end)
+        if row_max <= max_row and col_max <= max_col:
+            return None  # the row is not plain: not a bound that stopped it
+        max_row, max_col = max(max_row, row_max), max(max_col, col_max)
+    return None
+
+
+def _row_extent(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """The largest row and column of the cells holding something in the row
+    at start, if it is plain (else anything: the grammar decides)."""
+    refs = _COUNTED_REF.findall(data, start, data.find(b"</row>", start, end))
+    if not refs:
+        return 0, 0
+    return max(int(r) for _c, r in refs), max(col_number(c.decode("ascii")) for c, _r in refs)
+
+
+@functools.lru_cache(maxsize=16)
+def _strict_rows(max_row: int, max_col: int) -> re.Pattern:
+    """Rows as Excel, WPS and openpyxl write them, every cell in its row,
+    plain values only, no cell holding something beyond max_row or max_col.
+    Formatting-only cells (self-closing: the loop skips them) and rows of
+    them may lie anywhere, as after the data of a sheet formatted in advance."""
+    attrs = rb'(?: s="[0-9]++")?+(?: t="(?:s|n|str|inlineStr|b|d)")?+'
+    blank = rb'<c r="[A-Z]{1,3}\1"' + attrs + rb" ?/>"
+    cell = rb'<c r="' + _at_most(_col_letters(max_col), "A", "A", "Z") + rb'\1"' + attrs + rb"(?:>" + _VALUE + rb"</c>| ?/>)"
+    rest = rb'"[^<>/]*+(?:/>|>(?:'
+    # The row number is captured in a lookahead, before any alternative: a
+    # group set inside an alternative that fails, within a possessive repeat,
+    # can make CPython 3.11 raise SystemError (python/cpython#101955).
+    row = (
+        rb'<row r="(?=([1-9][0-9]{0,6})")(?:'
+        + (_at_most(str(max_row), "1", "0", "9") + rest + cell + rb"|" + blank + rb")*+</row>)")
+        + rb"|"
+        + (rb"[0-9]++" + rest + blank + rb")*+</row>)")
+        + rb")"
+    )
+    return _grammar(rb"(?:" + row + rb")*+")
+
+
+def _at_most(limit: str, first: str, low: str, high: str) -> bytes:
+    """A regex for the words over low..high (the first letter first..high)
+    that sort at most `limit`: shorter words, then same-length ones."""
+
+    def same_length(i: int) -> str:
+        lo, rest, ch = (first if i == 0 else low), len(limit) - i - 1, limit[i]
+        if not rest:
+            return f"[{lo}-{ch}]"
+        below = [f"[{lo}-{chr(ord(ch) - 1)}][{low}-{high}]{{{rest}}}"] if ch > lo else []
+        alts = below + [ch + same_length(i + 1)]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    alts = [same_length(0)]
+    if len(limit) > 1:
+        alts.append(f"[{first}-{high}][{low}-{high}]{{0,{len(limit) - 2}}}")
+    return ("(?:" + "|".join(alts) + ")").encode("ascii")
+
+
+def _col_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _scan_loose(data: bytes, start: int, end: int) -> _Part | None:
+    stop = _LOOSE.match(data, start, end).end()
+    if stop == start or _maybe_error(data, start, stop):
+        return None
+    refs = _COUNTED_REF.findall(data, start, stop)
+    max_row = max_col = 0
+    if refs:
+        rows = [r for _c, r in refs]
+        longest = max(map(len, rows))
+        max_row = int(max(r for r in rows if len(r) == longest))  # no leading zeros
+        max_col = max(col_number(c.decode("ascii")) for c in {c for c, _r in refs})
     if max_row > MAX_ROW or max_col > MAX_COL:
+        return None  # the loop names the cell
+    return _Part(start, stop, len(refs), max_row, max_col)
+
+
+def _maybe_error(data: bytes, start: int, end: int) -> bool:
+    # The loop's t="e" needs an e between two quotes (either kind).
+    if data.find(b'"e"', start, end) >= 0:
+        return True
+    if data.find(b"'", start, end) < 0:
         return False
-    sheet.cells += len(rows)
-    sheet.max_row = max(sheet.max_row, max_row)
-    sheet.max_col = max(sheet.max_col, max_col)
-    return True
+    return any(data.find(q, start, end) >= 0 for q in (b"\"e'", b"'e\"", b"'e'"))
 
 
-def _scan_cells(data: bytes, sheet: SheetInfo, path: str) -> None:
+def _scan_cells(data: bytes, sheet: SheetInfo, path: str, start: int = 0, stop: int | None = None) -> None:
+    """The careful loop (the reference) over the cells of data[start:stop]."""
+    stop = len(data) if stop is None else stop
     max_row, max_col = sheet.max_row, sheet.max_col
     n = 0
-    for m in _CELL.finditer(data):
+    for m in _CELL.finditer(data, start, stop):
         attrs = m.group(1) or b""
         if attrs.endswith(b"/"):
             continue  # <c r="A1" s="3"/>: formatting only
@@ -256,7 +431,7 @@ def _scan_cells(data: bytes, sheet: SheetInfo, path: str) -> None:
         if pos is None:
             what = f"a cell reference {ref!r} outside A1:XFD1048576" if ref else "a cell without a reference"
             raise fail(path, f"sheet {sheet.title!r} has {what} (damaged or unusual workbook); save it again as .xlsx in Excel or WPS")
-        end = _CELL_END.search(data, m.end())
+        end = _CELL_END.search(data, m.end(), stop)
         inner = data[m.end() : end.start()] if end else b""
         if not inner.strip():
             continue
