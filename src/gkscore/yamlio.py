@@ -256,11 +256,21 @@ def decode_text(data: bytes, file: str) -> str:
     return text
 
 
-def load_yaml(data: bytes, file: str, *, limit: int = MAX_RULE_FILE_BYTES, what: str = "rule files") -> tuple[Any, Positions]:
+class _Untracked(Positions):
+    """Positions that keeps nothing: for a first reading of a large file whose
+    positions are needed only if a message must name one."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+def load_yaml(data: bytes, file: str, *, limit: int = MAX_RULE_FILE_BYTES, what: str = "rule files", track: bool = True) -> tuple[Any, Positions]:
     """Parse one YAML document strictly; returns (data, positions).
 
     ``limit`` caps the size in bytes (rule files are small; a units file for
-    100k units is not).
+    100k units is not).  ``track=False`` keeps no positions (an empty
+    mapping is returned; YAML errors still carry theirs): parse again with
+    tracking when a later message needs one.
     """
     if len(data) > limit:
         raise ProblemsError(
@@ -269,7 +279,7 @@ def load_yaml(data: bytes, file: str, *, limit: int = MAX_RULE_FILE_BYTES, what:
         )
     text = decode_text(data, file)
     loader = (_CStrict or _PyStrict)(text)
-    positions = Positions()
+    positions = Positions() if track else _Untracked()
     try:
         try:
             duplicates: list[_Refused] = []

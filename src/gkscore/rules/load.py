@@ -35,12 +35,23 @@ class LoadedRules:
         return self.ruleset.id
 
 
-@dataclass
 class LoadedUnits:
-    path: str
-    units: UnitsFile
-    sha256: str
-    positions: dict
+    """A validated units file.  ``positions`` (path -> line:col, for messages
+    after loading) is rebuilt from the file's bytes when first asked for: a
+    national check lists 100,000 units, whose positions would hold ~90 MB
+    for the whole run while no message needs them."""
+
+    def __init__(self, path: str, units: UnitsFile, sha256: str, data: bytes) -> None:
+        self.path, self.units, self.sha256 = path, units, sha256
+        self._data: bytes | None = data
+        self._positions: dict | None = None
+
+    @property
+    def positions(self) -> dict:
+        if self._positions is None:
+            _raw, self._positions = load_yaml(self._data or b"", self.path, limit=MAX_UNITS_FILE_BYTES, what="units files")
+            self._data = None
+        return self._positions
 
 
 def bundled_dir() -> Path:
@@ -136,35 +147,45 @@ def load_rules(path: str, data: bytes | None = None) -> LoadedRules:
 def load_units(path: str, data: bytes | None = None) -> LoadedUnits:
     if data is None:
         data = read_bytes(path, MAX_UNITS_FILE_BYTES)
-    raw, positions = load_yaml(data, path, limit=MAX_UNITS_FILE_BYTES, what="units files")
+    # Read without positions (100,000 units: ~90 MB of them); a message that
+    # needs one reads the file again, with them.
+    raw, _ = load_yaml(data, path, limit=MAX_UNITS_FILE_BYTES, what="units files", track=False)
+    found: list[dict] = []
+
+    def positions() -> dict:
+        if not found:
+            found.append(load_yaml(data, path, limit=MAX_UNITS_FILE_BYTES, what="units files")[1])
+        return found[0]
+
     if not isinstance(raw, dict):
         raise ProblemsError([Problem(file=path, code="schema", message="a units file is a mapping with format, id, classes and units", line=1, col=1)])
     if raw.get("format") == "gkscore/1":
-        line, col = position_of(positions, ("format",))
+        line, col = position_of(positions(), ("format",))
         raise ProblemsError([Problem(file=path, code="wrong-kind", message="this is a rule file, not a units file", line=line, col=col)])
     try:
         uf = UnitsFile.model_validate(raw)
     except ValidationError as exc:
-        raise ProblemsError(_schema_problems(path, exc, positions))
+        raise ProblemsError(_schema_problems(path, exc, positions()))
+    del raw
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     from ..normalize import norm_name
 
     for ui, unit in enumerate(uf.units):
         if unit.cls not in uf.classes:
-            line, col = position_of(positions, ("units", ui, "class"))
+            line, col = position_of(positions(), ("units", ui, "class"))
             problems.append(Problem(file=path, code="unknown-class", message=f"class {unit.cls!r} is not declared in classes", line=line, col=col))
         for ni, name in enumerate([unit.name] + list(unit.aliases)):
             key = norm_name(name)
             if key in seen and seen[key] != ui:
                 loc = ("units", ui, "name") if ni == 0 else ("units", ui, "aliases", ni - 1)
-                line, col = position_of(positions, loc)
+                line, col = position_of(positions(), loc)
                 other = uf.units[seen[key]].name
                 problems.append(Problem(file=path, code="duplicate-unit", message=f"name {name!r} already belongs to {other!r}", line=line, col=col))
             seen[key] = ui
     if problems:
         raise ProblemsError(problems)
-    return LoadedUnits(path=path, units=uf, sha256=hashlib.sha256(data).hexdigest(), positions=positions)
+    return LoadedUnits(path=path, units=uf, sha256=hashlib.sha256(data).hexdigest(), data=data)
 
 
 def sniff_kind(path: str) -> str:
