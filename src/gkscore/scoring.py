@@ -90,7 +90,7 @@ class ItemResult:
         return out
 
 
-@dataclass
+@dataclass(slots=True)  # one per unit: 100,000 at national scale
 class UnitResult:
     unit: str
     cls: str

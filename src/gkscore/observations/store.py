@@ -41,9 +41,10 @@ class CompactValues(MutableMapping):
         c = self._c
         owner, field = c.spec_list[slot % c.ns]
         value, raw = c.vals[c.val[slot]]
+        evidence, scorer = c.texts_of(slot)
         return Observation(
             unit=c.unit_names[slot // c.ns], owner=owner, field=field, value=value, source=c.source(slot), raw=raw,
-            evidence=c.texts[c.ev[slot]], scorer=c.texts[c.sc[slot]],
+            evidence=evidence, scorer=scorer,
         )
 
     def __getitem__(self, key) -> Observation:
