@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import test_rule_kinds as kinds
-from gkscore import scoring_lean
+from gkscore import scoring_lean, scoring_plan
 from gkscore.observations.types import Observation, ObservationSet, Source
 from gkscore.rules.load import load_rules
 from gkscore.rules.resolve import fields_index, item_max, per_class
@@ -395,7 +395,7 @@ def test_every_rule_file_compiles_to_a_plan():
     for name in RULE_NAMES:
         rs = loaded(name).ruleset
         for cls in rs.classes:
-            assert scoring_lean.plan_for(rs, cls) is not None, name
+            assert scoring_plan.plan_for(rs, cls) is not None, name
 
 
 @pytest.mark.parametrize("name", RULE_NAMES)
@@ -430,12 +430,12 @@ def test_lean_equals_full_absent_without_partial(name, data):
 
 def test_kinds_are_kept_apart_in_memo_keys():
     """True and 1, 1 and Decimal 1, 1 and 1.0: one memo, different keys."""
-    assert scoring_lean._tag(True) != scoring_lean._tag(1)
-    assert scoring_lean._tag(1) != scoring_lean._tag(D(1))
-    assert scoring_lean._tag(D("1")) != scoring_lean._tag(D("1.0"))
-    assert scoring_lean._tag(dt.date(2021, 3, 31)) != scoring_lean._tag(dt.datetime(2021, 3, 31))
-    assert scoring_lean._tag(None) is None
-    assert scoring_lean._tag([1]) != scoring_lean._tag([1])  # unhashable: never a hit
+    assert scoring_plan._tag(True) != scoring_plan._tag(1)
+    assert scoring_plan._tag(1) != scoring_plan._tag(D(1))
+    assert scoring_plan._tag(D("1")) != scoring_plan._tag(D("1.0"))
+    assert scoring_plan._tag(dt.date(2021, 3, 31)) != scoring_plan._tag(dt.datetime(2021, 3, 31))
+    assert scoring_plan._tag(None) is None
+    assert scoring_plan._tag([1]) != scoring_plan._tag([1])  # unhashable: never a hit
 
 
 def test_a_bool_where_a_count_is_expected_is_not_merged_with_it(tmp_path):

@@ -15,7 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gkscore.observations import xlsx_rows_fast as F
 from gkscore.observations import xlsx_scan as X
+from gkscore.observations.xlsx_sheet import MAX_COL, MAX_ROW, col_number
 from gkscore.problems import ProblemsError
 
 PATH = "f.xlsx"
@@ -60,7 +62,7 @@ class Spy:
     def __init__(self, monkeypatch):
         self.ways: list[str] = []
         for name, way in (("_scan_strict", "strict"), ("_scan_loose", "loose")):
-            real = getattr(X, name)
+            real = getattr(F, name)
 
             def spy(*args, _real=real, _way=way):
                 part = _real(*args)
@@ -68,7 +70,7 @@ class Spy:
                     self.ways.append(_way)
                 return part
 
-            monkeypatch.setattr(X, name, spy)
+            monkeypatch.setattr(F, name, spy)
         real_cells = X._scan_cells
 
         def cells(*args, **kw):
@@ -278,7 +280,7 @@ def ordinary_chunk(draw):
     out = []
     for r in range(first, first + draw(st.integers(1, 6))):
         cols = sorted(set(draw(st.lists(st.integers(1, 16_384), min_size=1, max_size=4))))
-        cs = [b'<c r="%s%d"%s>%s</c>' % (X._col_letters(c).encode(), r, draw(st.sampled_from(PLAIN_ATTRS)), draw(st.sampled_from(PLAIN_BODIES))) for c in cols]
+        cs = [b'<c r="%s%d"%s>%s</c>' % (F._col_letters(c).encode(), r, draw(st.sampled_from(PLAIN_ATTRS)), draw(st.sampled_from(PLAIN_BODIES))) for c in cols]
         out.append(b'<row r="%d">' % r + b"".join(cs) + b"</row>")
     return b"".join(out)
 
@@ -298,23 +300,23 @@ def test_ordinary_generated_chunks_take_the_strict_way(chunks):
 @settings(max_examples=400, deadline=None)
 @given(st.integers(1, 10_000_000), st.integers(1, 10_000_000))
 def test_row_bound_regex(n, limit):
-    rx = re.compile(X._at_most(str(limit), "1", "0", "9"))
+    rx = re.compile(F._at_most(str(limit), "1", "0", "9"))
     assert (rx.fullmatch(str(n).encode()) is not None) == (n <= limit)
     assert rx.fullmatch(b"0%d" % n) is None
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.integers(1, 18_278), st.integers(1, X.MAX_COL))
+@given(st.integers(1, 18_278), st.integers(1, MAX_COL))
 def test_column_bound_regex(n, limit):
-    rx = re.compile(X._at_most(X._col_letters(limit), "A", "A", "Z"))
-    assert X.col_number(X._col_letters(n)) == n
-    assert (rx.fullmatch(X._col_letters(n).encode()) is not None) == (n <= limit)
+    rx = re.compile(F._at_most(F._col_letters(limit), "A", "A", "Z"))
+    assert col_number(F._col_letters(n)) == n
+    assert (rx.fullmatch(F._col_letters(n).encode()) is not None) == (n <= limit)
 
 
 def test_column_bound_regex_exhaustive_for_two_letters():
     for limit in (1, 2, 25, 26, 27, 28, 52, 53, 702, 703):
-        rx = re.compile(X._at_most(X._col_letters(limit), "A", "A", "Z"))
-        assert [n for n in range(1, 800) if rx.fullmatch(X._col_letters(n).encode())] == list(range(1, limit + 1))
+        rx = re.compile(F._at_most(F._col_letters(limit), "A", "A", "Z"))
+        assert [n for n in range(1, 800) if rx.fullmatch(F._col_letters(n).encode())] == list(range(1, limit + 1))
 
 
 @settings(max_examples=300, deadline=None)
@@ -322,10 +324,10 @@ def test_column_bound_regex_exhaustive_for_two_letters():
 def test_grammars_without_possessive_quantifiers_match_the_same(chunks):
     """Python 3.10 has no possessive quantifiers: the plain ones must agree."""
     plain = lambda rx: re.compile(rx.pattern.replace(b"*+", b"*").replace(b"++", b"+").replace(b"?+", b"?"))  # noqa: E731
-    strict = X._strict_rows(X.MAX_ROW, X.MAX_COL)
-    low = X._strict_rows(1000, 26)
+    strict = F._strict_rows(MAX_ROW, MAX_COL)
+    low = F._strict_rows(1000, 26)
     for chunk in chunks:
-        for rx in (X._LOOSE, strict, low):
+        for rx in (F._LOOSE, strict, low):
             assert plain(rx).match(chunk).end() == rx.match(chunk).end()
 
 

@@ -13,7 +13,8 @@ differently -- come from the scan, for both.
 from __future__ import annotations
 
 from .grid import Grid, check_zip, fail, norm_cell
-from .xlsx_scan import SheetInfo, scan_xlsx
+from .xlsx_scan import scan_xlsx
+from .xlsx_sheet import SheetInfo
 
 READERS = ("calamine", "openpyxl")
 _NO = object()
