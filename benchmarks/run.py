@@ -187,6 +187,13 @@ def bench_size(n: int, a, results: dict) -> dict:
         for table in a.tables:
             files = made[table]
             units = str(files["units"])
+            if a.exports_only:
+                # a second pass: the exports into the entry of an earlier run
+                t = results[str(n)]["tables"][table]
+                entry["tables"][table] = t
+                t["exports"] = {}
+                _exports(n, table, t, a, g, units, [str(p) for p in files["csv"]], env, work)
+                continue
             t: dict = {"rows": sum(1 for _ in gen.records(table, gen.unit_names(table, min(n, 50))) ) * n // min(n, 50),
                        "files": {k: [os.path.basename(str(p)) for p in v] for k, v in files.items() if isinstance(v, list)},
                        "bytes": {k: sum(os.path.getsize(p) for p in v) for k, v in files.items() if isinstance(v, list)},
@@ -226,14 +233,22 @@ def bench_size(n: int, a, results: dict) -> dict:
                     t["floors"][f"{fmt}/calamine"] = run(f"floor calamine {fmt}", [sys.executable, str(HERE / "floors.py"), "calamine", *paths], a.runs)
                     if n <= a.openpyxl_max:
                         t["floors"][f"{fmt}/openpyxl"] = run(f"floor openpyxl {fmt}", [sys.executable, str(HERE / "floors.py"), "openpyxl", *paths])
-            # every export, from the csv input (the reading cost is the same for all)
-            for name, args, suffix in EXPORTS:
-                if name in a.skip_exports or (n > 10_000 and a.large_export_tables and table not in a.large_export_tables):
-                    continue
-                t["exports"][name] = run(f"export {name}", [g, "score", *inputs["csv"], "--units", units, *args, "-o", str(work / f"e{suffix}")])
+            _exports(n, table, t, a, g, units, inputs["csv"], env, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return entry
+
+
+def _exports(n: int, table: str, t: dict, a, g: str, units: str, csv_paths: list[str], env: dict, work: Path) -> None:
+    """Every export, from the csv input (the reading cost is the same for all)."""
+    for name, args, suffix in EXPORTS:
+        if name in a.skip_exports or (n > 10_000 and a.large_export_tables and table not in a.large_export_tables):
+            continue
+        cmd = [g, "score", *csv_paths, "--units", units, *args, "-o", str(work / f"e{suffix}")]
+        print(f"[{n}] {table} export {name}", flush=True)
+        r = repeat(cmd, a.detail_runs, env=env)
+        print(f"      median {r['wall']:.2f} s, {r['rss_mb']:.0f} MB{'  rc=' + str(r['rc']) + ' ' + r['error'] if r['rc'] else ''}", flush=True)
+        t["exports"][name] = r
 
 
 # ------------------------------------------------------------ report
@@ -457,6 +472,7 @@ def main(argv=None) -> int:
     ap.add_argument("--max-mem-gb", type=float, default=12.0)
     ap.add_argument("--skip-exports", default="", help="comma-separated: json,md,table,csv-detail,xlsx")
     ap.add_argument("--large-export-tables", default="", help="above 10,000 units, run the exports only for these tables (comma-separated; default all): each takes minutes there")
+    ap.add_argument("--exports-only", action="store_true", help="run only the exports, into the results of an earlier run (benchmarks/results.json)")
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--merge", action="store_true", help="keep earlier results of sizes not run now")
     ap.add_argument("--render-only", action="store_true", help="regenerate docs/performance.md from benchmarks/results.json")
@@ -473,10 +489,14 @@ def main(argv=None) -> int:
         print("wrote docs/performance.md")
         return 0
     res = {"runs": a.runs, "detail_runs": a.detail_runs, "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "sizes": {}}
-    if a.merge and out_json.exists():
+    if (a.merge or a.exports_only) and out_json.exists():
         old = json.loads(out_json.read_text(encoding="utf-8"))
         res["sizes"].update(old.get("sizes", {}))
-    res["startup"] = startup(max(a.runs, 5))
+        if a.exports_only:
+            res["startup"], res["runs"] = old.get("startup"), old.get("runs", a.runs)
+            res["command"] = old.get("command", "") + "; then " + res["command"]
+    if not a.exports_only:
+        res["startup"] = startup(max(a.runs, 5))
     for n in sorted(int(x) for x in a.sizes.split(",")):
         res["sizes"][str(n)] = bench_size(n, a, res["sizes"])
         out_json.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
