@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 from .problems import Problem, ProblemsError
 
@@ -57,3 +58,34 @@ def write_bytes_atomic(path: str, data: bytes) -> None:
 
 def write_text_atomic(path: str, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+# Large enough that a report written piece by piece reaches the disk in few
+# system calls; small enough to be nothing beside the scoring data.
+_STREAM_BUFFER = 1 << 20
+
+
+@contextlib.contextmanager
+def atomic_text_writer(path: str) -> Iterator[IO[str]]:
+    """A UTF-8 text file to write a report into piece by piece, so a report
+    for 100,000 units never has to exist as one string.  It is a temporary
+    file beside ``path``, flushed to disk and renamed into place only when the
+    block ends without error; on error it is removed and ``path`` is left as
+    it was.  Newlines are written as given, never translated."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="", buffering=_STREAM_BUFFER) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+@contextlib.contextmanager
+def text_output(path: str | None) -> Iterator[IO[str]]:
+    """Where a text report goes: ``path`` written atomically, or stdout (as the
+    pieces come, so a pipe sees the first units while the last are scored)."""
+    if path:
+        with atomic_text_writer(path) as fh:
+            yield fh
+    else:
+        yield sys.stdout
+        sys.stdout.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -40,13 +41,16 @@ def _progress():
     return update
 
 
-def _run(observations, rules, units, partial, reader, adjust, rank_by=(), keep_items=True):
+def _run(observations, rules, units, partial, reader, adjust, rank_by=(), keep_items=True, keep_text=None):
     from ..pipeline import Options, run
 
     progress = _progress()
     try:
         return run(
-            Options(observations=list(observations), rules=list(rules), units=units, partial=partial, reader=reader, adjust=list(adjust), rank_by=list(rank_by), keep_items=keep_items),
+            Options(
+                observations=list(observations), rules=list(rules), units=units, partial=partial, reader=reader,
+                adjust=list(adjust), rank_by=list(rank_by), keep_items=keep_items, keep_text=keep_text,
+            ),
             progress=progress,
         )
     finally:
@@ -71,8 +75,14 @@ def score(observations, rules, units, partial, reader, adjust, fmt, output, deta
     Several files merge (集中评分); several tables (county and city
     departments) give one result with each unit under its own table.  Exit 0
     when every unit is complete, 1 on invalid input or a --partial result.
+
+    Reports are written unit by unit, so a province or the whole country
+    (100,000 units) fits in memory.  The xlsx report has a 扣分明细 sheet per
+    unit up to 200 units and one long 扣分明细 sheet (filter on 单位) above;
+    a sheet longer than Excel's 1,048,576 rows goes on in 明细 (2), ...; a
+    rank group of more than 200 units gets no chart.
     """
-    from ..fsutil import refuse_overwriting_inputs, write_text_atomic
+    from ..fsutil import refuse_overwriting_inputs
 
     if fmt is None:
         fmt = _SUFFIX.get(os.path.splitext(output)[1].lower(), "table") if output else "table"
@@ -82,61 +92,21 @@ def score(observations, rules, units, partial, reader, adjust, fmt, output, deta
         raise click.UsageError("--formulas needs --format xlsx")
     if output:
         refuse_overwriting_inputs(output, list(observations) + list(rules) + list(adjust) + ([units] if units else []))
-    from ..timing import gc_paused
+    from ..timing import gc_paused, mark, report
 
-    # The whole command: rendering allocates on top of millions of live
-    # observations, and every full collection would walk them all again.
+    # Ranking needs each unit's figures only, so units are scored without
+    # their items whatever the format; a report that shows items asks
+    # ``result.full`` for one unit at a time while it writes.  The evidence
+    # and scorer texts are kept only for the reports that show them (md
+    # --detail lists the reasons, not the evidence).
+    shows_texts = fmt in ("json", "xlsx") or (fmt == "csv" and detail)
+    # Reading builds millions of live observations, and every full collection
+    # would walk them all again: no cycle collection while they are built.
     with gc_paused():
-        return _score(observations, rules, units, partial, reader, adjust, fmt, output, detail, rank_by, decimals, formulas)
-
-
-def _score(observations, rules, units, partial, reader, adjust, fmt, output, detail, rank_by, decimals, formulas):
-    from ..fsutil import write_text_atomic
-
-    # A summary report needs each unit's figures only, not its items.
-    summary = fmt in ("table", "csv", "md") and not detail
-    result = _run(observations, rules, units, partial, reader, adjust, rank_by, keep_items=not summary)
-    places = decimals if decimals is not None else result.precision
-    text = None
-    if fmt == "json":
-        from ..render.json_report import results_json
-
-        text = results_json(result.results, result.rules, precision=places, adjustments=result.adjustments)
-    elif fmt == "csv":
-        from ..render.csv_report import results_csv
-
-        text = results_csv(result.results, detail=detail, precision=places, bom=bool(output))
-    elif fmt == "md":
-        from ..render.md_report import results_md
-
-        text = results_md(result.results, precision=places, detail=detail)
-    elif fmt == "xlsx":
-        if formulas:
-            from ..render.xlsx_formulas import write_formula_workbook
-
-            write_formula_workbook(result, output)
-        else:
-            from ..render.xlsx_report import write_results_xlsx
-
-            write_results_xlsx(result.results, output, adjustments=result.adjustments, precision=places)
-    else:
-        from ..render.terminal import print_results
-
-        if output:
-            from io import StringIO
-
-            buf = StringIO()
-            print_results(result.results, places, file=buf)
-            text = buf.getvalue()
-        else:
-            print_results(result.results, places)
-    if text is not None:
-        if output:
-            write_text_atomic(output, text)
-        else:
-            sys.stdout.write(text)
-    from ..timing import mark, report
-
+        result = _run(observations, rules, units, partial, reader, adjust, rank_by, keep_items=False, keep_text=shows_texts)
+        places = decimals if decimals is not None else result.precision
+        with _collecting_new_garbage():
+            _write(result, fmt, output, detail, places, formulas)
     mark(f"output {fmt}")
     report()
     if output:
@@ -146,6 +116,62 @@ def _score(observations, rules, units, partial, reader, adjust, fmt, output, det
         click.echo(f"partial result: {n} unit(s) incomplete; not final", err=True)
         return 1
     return 0
+
+
+@contextlib.contextmanager
+def _collecting_new_garbage():
+    """Cycle collection on while reports are written, over new objects only.
+
+    Writing scores every unit again with its items and lets it go; those
+    objects are short-lived, and a few (an exception kept with its
+    traceback) form cycles that only the collector frees.  Freezing first
+    moves everything read so far out of its sight, so collections stay as
+    cheap as for a small run and memory stays flat over 100,000 units."""
+    import gc
+
+    was = gc.isenabled()
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was:
+            gc.disable()
+        gc.unfreeze()
+
+
+def _write(result, fmt: str, output: str | None, detail: bool, places: int, formulas: bool) -> None:
+    """Write the report, streaming: text goes out unit by unit (to a temp file
+    renamed into place at the end, or to stdout) and never exists whole."""
+    from ..fsutil import text_output
+
+    if fmt == "xlsx":
+        if formulas:
+            from ..render.xlsx_formulas import write_formula_workbook
+
+            write_formula_workbook(result, output)
+        else:
+            from ..render.xlsx_report import write_results_xlsx
+
+            write_results_xlsx(result.results, output, adjustments=result.adjustments, precision=places, full=result.full)
+        return
+    with text_output(output) as out:
+        if fmt == "json":
+            from ..render.json_report import write_results_json
+
+            write_results_json(out, result.results, result.rules, precision=places, adjustments=result.adjustments, full=result.full)
+        elif fmt == "csv":
+            from ..render.csv_report import write_results_csv
+
+            write_results_csv(out, result.results, detail=detail, precision=places, bom=bool(output), full=result.full)
+        elif fmt == "md":
+            from ..render.md_report import write_results_md
+
+            write_results_md(out, result.results, precision=places, detail=detail, full=result.full)
+        else:
+            from ..render.terminal import print_results
+
+            print_results(result.results, places, file=out if output else None)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -18,7 +18,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
 from ..exact import fmt
 from ..observations.types import show_value
@@ -95,6 +95,18 @@ def blocks(results: Sequence[UnitResult]) -> list[Block]:
 
 def ordered_units(results: Sequence[UnitResult]) -> list[UnitResult]:
     return [u for b in blocks(results) for u in b.units]
+
+
+# full(u) -> u with its items (``pipeline.Run.full``); None: results carry them
+Full = Callable[[UnitResult], UnitResult] | None
+
+
+def with_items(units: Iterable[UnitResult], full: Full) -> Iterator[UnitResult]:
+    """Each unit with its items, one at a time.  A report that shows items
+    for 100,000 units gets them here unit by unit and lets each go before
+    the next: ranking needed only the figures."""
+    for u in units:
+        yield full(u) if full is not None else u
 
 
 def section_union(results: Sequence[UnitResult]) -> list[str]:
@@ -209,33 +221,38 @@ def _yes(flag: bool) -> str:
 
 
 def summary_rows(results: Sequence[UnitResult], precision: int = 2) -> list[list[str]]:
+    return list(iter_summary_rows(results, precision))
+
+
+def iter_summary_rows(results: Sequence[UnitResult], precision: int = 2) -> Iterator[list[str]]:
     sections = section_union(results)
-    rows = [SUMMARY_HEAD + [inert_csv(s) for s in sections] + SUMMARY_TAIL]
+    yield SUMMARY_HEAD + [inert_csv(s) for s in sections] + SUMMARY_TAIL
     for u in ordered_units(results):
-        rows.append(
-            [
-                inert_csv(u.rules_id),
-                inert_csv(u.rank_group),
-                str(u.rank) if u.rank else "",
-                inert_csv(u.unit),
-                inert_csv(u.cls),
-                *[num(section_value(u, s), precision) for s in sections],
-                num(u.base, precision),
-                num(u.bonus, precision),
-                num(u.penalty, precision),
-                num(u.total, precision),
-                inert_csv(u.grade or ""),
-                _yes(u.complete),
-            ]
-        )
-    return rows
+        yield [
+            inert_csv(u.rules_id),
+            inert_csv(u.rank_group),
+            str(u.rank) if u.rank else "",
+            inert_csv(u.unit),
+            inert_csv(u.cls),
+            *[num(section_value(u, s), precision) for s in sections],
+            num(u.base, precision),
+            num(u.bonus, precision),
+            num(u.penalty, precision),
+            num(u.total, precision),
+            inert_csv(u.grade or ""),
+            _yes(u.complete),
+        ]
 
 
 def detail_rows(results: Sequence[UnitResult], precision: int = 2, adjustments: Iterable[Any] | None = None) -> list[list[str]]:
+    return list(iter_detail_rows(results, precision, adjustments))
+
+
+def iter_detail_rows(results: Sequence[UnitResult], precision: int = 2, adjustments: Iterable[Any] | None = None, full: Full = None) -> Iterator[list[str]]:
     index = adjustments_index(adjustments)
     with_adj = adjustments is not None
-    rows = [DETAIL_HEAD + (["adjusted"] if with_adj else [])]
-    for u in ordered_units(results):
+    yield DETAIL_HEAD + (["adjusted"] if with_adj else [])
+    for u in with_items(ordered_units(results), full):
         for it in u.items:
             mx, score, lost = item_figures(it)
             row = [
@@ -255,8 +272,7 @@ def detail_rows(results: Sequence[UnitResult], precision: int = 2, adjustments: 
             ]
             if with_adj:
                 row.append(inert_csv(adjustments_text(index, u.unit, it.id)))
-            rows.append(row)
-    return rows
+            yield row
 
 
 def results_csv(
@@ -270,9 +286,26 @@ def results_csv(
     """The summary (one row per unit, in ranking order) or, with ``detail``, one
     row per unit x item.  ``bom`` prefixes a UTF-8 byte-order mark so that
     Excel opens the file as UTF-8; lines end with "\\n"."""
-    rows = detail_rows(results, precision, adjustments) if detail else summary_rows(results, precision)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(rows)
-    text = buf.getvalue()
-    return ("\ufeff" + text) if bom else text
+    write_results_csv(buf, results, detail=detail, precision=precision, bom=bom, adjustments=adjustments)
+    return buf.getvalue()
+
+
+def write_results_csv(
+    out: IO[str],
+    results: Sequence[UnitResult],
+    *,
+    detail: bool = False,
+    precision: int = 2,
+    bom: bool = False,
+    adjustments: Iterable[Any] | None = None,
+    full: Full = None,
+) -> None:
+    """``results_csv`` written to ``out`` row by row; with ``full`` (see
+    ``with_items``) the detail scores one unit's items at a time."""
+    rows = iter_detail_rows(results, precision, adjustments, full) if detail else iter_summary_rows(results, precision)
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    for row in rows:
+        writer.writerow(row)

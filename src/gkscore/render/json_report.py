@@ -15,60 +15,97 @@ decimals for the bundled tables) and never a float artefact.
 
 from __future__ import annotations
 
+from typing import IO, Callable, Iterable, Iterator
+
 from ..exact import to_json_number
 from ..jsonout import dumps
 
+FORMAT = "gkscore-results/1"
+# the units' place in the document (``dumps`` indents by 2 per level)
+UNIT_INDENT = " " * 4
 
-def results_dict(results, rules, *, precision: int = 2, adjustments=None) -> dict:
-    num = lambda d: to_json_number(d, precision)  # noqa: E731
-    adj_by_item: dict[tuple[str, str], list] = {}
+
+def _adjustments_by_item(adjustments) -> dict[tuple[str, str], list]:
+    out: dict[tuple[str, str], list] = {}
     for a in adjustments or []:
-        adj_by_item.setdefault((a.unit, a.item), []).append(
+        out.setdefault((a.unit, a.item), []).append(
             {"field": a.field, "before": a.before, "after": a.after, "reason": a.reason, "approved_by": a.approved_by, "date": a.date}
         )
-    units = []
-    for r in results:
-        units.append(
-            {
-                "unit": r.unit,
-                "class": r.cls,
-                "rules": r.rules_id,
-                "rank_group": r.rank_group,
-                "rank": r.rank,
-                "total": num(r.total),
-                "base": num(r.base),
-                "bonus": num(r.bonus),
-                "penalty": num(r.penalty),
-                "grade": r.grade,
-                "complete": r.complete,
-                "veto": r.veto,
-                "notes": list(r.notes),
-                "sections": {name: num(v) for name, v in r.sections.items()},
-                "items": [
-                    {
-                        "id": i.id,
-                        "path": list(i.path),
-                        "section": i.section_kind,
-                        "max": num(i.max),
-                        "score": num(i.score),
-                        "lost": num(i.lost),
-                        "complete": i.complete,
-                        "reasons": list(i.reasons),
-                        "arithmetic": i.arithmetic(),
-                        "evidence": i.evidence,
-                        "scorers": i.scorers,
-                        "adjustments": adj_by_item.get((r.unit, i.id), []),
-                    }
-                    for i in r.items
-                ],
-            }
-        )
+    return out
+
+
+def unit_dict(r, *, precision: int, adj_by_item: dict) -> dict:
+    """One unit of the document; ``r`` must carry its items."""
+    num = lambda d: to_json_number(d, precision)  # noqa: E731
     return {
-        "format": "gkscore-results/1",
-        "rules": [{"id": lr.ruleset.id, "title": lr.ruleset.title, "sha256": lr.sha256} for lr in rules],
-        "units": units,
+        "unit": r.unit,
+        "class": r.cls,
+        "rules": r.rules_id,
+        "rank_group": r.rank_group,
+        "rank": r.rank,
+        "total": num(r.total),
+        "base": num(r.base),
+        "bonus": num(r.bonus),
+        "penalty": num(r.penalty),
+        "grade": r.grade,
+        "complete": r.complete,
+        "veto": r.veto,
+        "notes": list(r.notes),
+        "sections": {name: num(v) for name, v in r.sections.items()},
+        "items": [
+            {
+                "id": i.id,
+                "path": list(i.path),
+                "section": i.section_kind,
+                "max": num(i.max),
+                "score": num(i.score),
+                "lost": num(i.lost),
+                "complete": i.complete,
+                "reasons": list(i.reasons),
+                "arithmetic": i.arithmetic(),
+                "evidence": i.evidence,
+                "scorers": i.scorers,
+                "adjustments": adj_by_item.get((r.unit, i.id), []),
+            }
+            for i in r.items
+        ],
     }
 
 
+def _head(rules) -> dict:
+    return {"format": FORMAT, "rules": [{"id": lr.ruleset.id, "title": lr.ruleset.title, "sha256": lr.sha256} for lr in rules]}
+
+
+def results_dict(results, rules, *, precision: int = 2, adjustments=None) -> dict:
+    adj_by_item = _adjustments_by_item(adjustments)
+    return {**_head(rules), "units": [unit_dict(r, precision=precision, adj_by_item=adj_by_item) for r in results]}
+
+
+def iter_results_json(results: Iterable, rules, *, precision: int = 2, adjustments=None, full: Callable | None = None) -> Iterator[str]:
+    """The text of ``results_json`` in pieces, one unit per piece, so that the
+    document for 100,000 units never exists whole: ``full(u)`` gives a unit
+    with its items (see ``pipeline.Run.full``) and is called for one unit at
+    a time.  Joined, the pieces are exactly ``dumps(results_dict(...))``: the
+    head is that document without its units, and each unit is ``dumps`` of
+    the unit indented to its depth (a JSON string never holds a raw newline,
+    so re-indenting line starts cannot touch a value)."""
+    adj_by_item = _adjustments_by_item(adjustments)
+    head = dumps(_head(rules))
+    assert head.endswith("\n}\n")
+    yield head[: -len("\n}\n")] + ',\n  "units": '
+    first = True
+    for r in results:
+        unit = unit_dict(full(r) if full is not None else r, precision=precision, adj_by_item=adj_by_item)
+        text = dumps(unit)[:-1].replace("\n", "\n" + UNIT_INDENT)
+        yield ("[\n" if first else ",\n") + UNIT_INDENT + text
+        first = False
+    yield ("[]" if first else "\n  ]") + "\n}\n"
+
+
+def write_results_json(out: IO[str], results: Iterable, rules, *, precision: int = 2, adjustments=None, full: Callable | None = None) -> None:
+    for piece in iter_results_json(results, rules, precision=precision, adjustments=adjustments, full=full):
+        out.write(piece)
+
+
 def results_json(results, rules, *, precision: int = 2, adjustments=None) -> str:
-    return dumps(results_dict(results, rules, precision=precision, adjustments=adjustments))
+    return "".join(iter_results_json(results, rules, precision=precision, adjustments=adjustments))

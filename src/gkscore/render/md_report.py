@@ -3,7 +3,8 @@ table (rule file x rank group), with the columns of the 汇总 sheet."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+import io
+from typing import IO, Any, Iterable, Iterator, Sequence
 
 from ..exact import fmt
 from ..scoring import UnitResult
@@ -11,6 +12,7 @@ from .csv_report import (
     COMPLETE,
     INCOMPLETE,
     Block,
+    Full,
     adjustment_note,
     adjustments_index,
     blocks,
@@ -20,6 +22,7 @@ from .csv_report import (
     path_text,
     reasons_text,
     section_value,
+    with_items,
 )
 from .textsafe import md_cell
 
@@ -36,11 +39,15 @@ def _row(cells: Iterable[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _table(block: Block, precision: int) -> list[str]:
+def _table(block: Block, precision: int) -> Iterator[str]:
     head = summary_header(block)
+    # once per table: asking the block per row walked every unit for every
+    # row, hours for a rank group of 100,000 units
+    incomplete = block.incomplete
     numeric = len(block.sections) + 3  # sections, 加分, 扣分, 总分
-    align = ["---:", ":---", ":---"] + ["---:"] * numeric + [":---", "---:"] + ([":---"] if block.incomplete else [])
-    lines = [_row(md_cell(h) for h in head), _row(align)]
+    align = ["---:", ":---", ":---"] + ["---:"] * numeric + [":---", "---:"] + ([":---"] if incomplete else [])
+    yield _row(md_cell(h) for h in head)
+    yield _row(align)
     for i, u in enumerate(block.units, start=1):
         cells = [
             str(i),
@@ -53,10 +60,9 @@ def _table(block: Block, precision: int) -> list[str]:
             md_cell(u.grade or ""),
             str(u.rank) if u.rank else "",
         ]
-        if block.incomplete:
+        if incomplete:
             cells.append(COMPLETE if u.complete else INCOMPLETE)
-        lines.append(_row(cells))
-    return lines
+        yield _row(cells)
 
 
 def _unit_detail(u: UnitResult, precision: int, adjustments: dict) -> list[str]:
@@ -85,29 +91,75 @@ def results_md(
     """One markdown table per rule file and rank group; with ``detail``, a list
     of each unit's lost points follows each table; with ``adjustments``, a
     复核调整 list closes the document."""
-    adjustments = list(adjustments or ())
+    out = io.StringIO()
+    write_results_md(out, results, precision, detail=detail, adjustments=adjustments)
+    return out.getvalue()
+
+
+def write_results_md(
+    out: IO[str],
+    results: Sequence[UnitResult],
+    precision: int = 2,
+    *,
+    detail: bool = False,
+    adjustments: Iterable[Any] | None = None,
+    full: Full = None,
+) -> None:
+    """``results_md`` written to ``out`` line by line; with ``full`` (see
+    ``csv_report.with_items``) the lost-point lists score one unit at a time."""
+    lines = _Lines(out)
+    for line in _document(results, precision, detail, list(adjustments or ()), full):
+        lines.add(line)
+    lines.close()
+
+
+def _document(results, precision: int, detail: bool, adjustments: list, full: Full) -> Iterator[str]:
     index = adjustments_index(adjustments)
-    out: list[str] = []
     for b in blocks(results):
-        out.append(f"## {md_cell(b.rules_title)} — {md_cell(b.group)}")
-        out.append("")
-        out.extend(_table(b, precision))
+        yield f"## {md_cell(b.rules_title)} — {md_cell(b.group)}"
+        yield ""
+        yield from _table(b, precision)
         if b.incomplete:
-            out.append("")
-            out.append("\\* 评分未完成（--partial）：未填写观测值的指标暂计0分。")
+            yield ""
+            yield "\\* 评分未完成（--partial）：未填写观测值的指标暂计0分。"
         if detail:
-            out.append("")
-            out.append("### 失分明细")
-            out.append("")
-            for u in b.units:
-                out.extend(_unit_detail(u, precision, index))
-        out.append("")
+            yield ""
+            yield "### 失分明细"
+            yield ""
+            for u in with_items(b.units, full):
+                yield from _unit_detail(u, precision, index)
+        yield ""
     if adjustments:
-        out.append("## 复核调整")
-        out.append("")
-        out.append(_row(["单位", "指标编号", "观测项", "原值", "新值", "理由", "批准人", "日期"]))
-        out.append(_row([":---"] * 8))
+        yield "## 复核调整"
+        yield ""
+        yield _row(["单位", "指标编号", "观测项", "原值", "新值", "理由", "批准人", "日期"])
+        yield _row([":---"] * 8)
         for a in adjustments:
-            out.append(_row(md_cell(getattr(a, k, "")) for k in ("unit", "item", "field", "before", "after", "reason", "approved_by", "date")))
-        out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+            yield _row(md_cell(getattr(a, k, "")) for k in ("unit", "item", "field", "before", "after", "reason", "approved_by", "date"))
+        yield ""
+
+
+class _Lines:
+    """Lines joined by "\\n", trailing newlines trimmed, one "\\n" at the end:
+    ``"\\n".join(lines).rstrip("\\n") + "\\n"`` written as the lines come.
+    Newlines that may turn out to be trailing are held back until text
+    follows them."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.held = ""
+        self.first = True
+
+    def add(self, line: str) -> None:
+        piece = line if self.first else "\n" + line
+        self.first = False
+        body = piece.rstrip("\n")
+        if body:
+            self.out.write(self.held + body)
+            self.held = piece[len(body):]
+        else:
+            self.held += piece
+
+    def close(self) -> None:
+        self.out.write("\n")
+

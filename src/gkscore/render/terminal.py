@@ -40,10 +40,17 @@ def print_rules_tree(tree: dict) -> None:
     con.print(table)
 
 
+# A rank group longer than this is printed in pages of this many units, each
+# with the header and the same column widths: rich lays a table out whole, in
+# memory, which for a national check (100,000 units) would cost gigabytes.
+PAGE_ROWS = 1000
+
+HEAD_LEFT = ("单位", "类别", "等次")
+
+
 def print_results(results, places: int = 2, file=None) -> None:
     """One rich table per rank group: the published ranking layout."""
     from rich.console import Console
-    from rich.table import Table
 
     if file is not None:
         con = Console(file=file, no_color=True, highlight=False, width=200)
@@ -57,14 +64,42 @@ def print_results(results, places: int = 2, file=None) -> None:
     for (title, group), members in groups.items():
         sections = list(members[0].sections)
         incomplete = any(not r.complete for r in members)
-        table = Table(title=f"{title} — {group}", title_justify="left")
-        for col in ["排名", "单位", "类别", *sections, "加分", "扣分", "总分", "等次"]:
-            table.add_column(col, justify="right" if col not in ("单位", "类别", "等次") else "left", no_wrap=col == "单位")
-        if incomplete:
-            table.add_column("完整性")
-        for r in members:
-            row = [str(r.rank), r.unit, r.cls, *[fmt(r.sections.get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), fmt(r.total, places), r.grade or ""]
-            if incomplete:
-                row.append("完整" if r.complete else "未完成")
-            table.add_row(*row)
-        con.print(table)
+        head = ["排名", "单位", "类别", *sections, "加分", "扣分", "总分", "等次"] + (["完整性"] if incomplete else [])
+        widths = _widths(head, (_row(r, sections, places, incomplete) for r in members)) if len(members) > PAGE_ROWS else None
+        for start in range(0, len(members), PAGE_ROWS):
+            page = members[start : start + PAGE_ROWS]
+            caption = f"{title} — {group}" + (f"（续，第 {start + 1}–{start + len(page)} 行）" if start else "")
+            con.print(_table(caption, head, [_row(r, sections, places, incomplete) for r in page], widths))
+
+
+def _row(r, sections: list[str], places: int, incomplete: bool) -> list[str]:
+    row = [str(r.rank), r.unit, r.cls, *[fmt(r.sections.get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), fmt(r.total, places), r.grade or ""]
+    if incomplete:
+        row.append("完整" if r.complete else "未完成")
+    return row
+
+
+def _widths(head: list[str], rows) -> list[int]:
+    """Each column's widest cell (CJK counts 2), so that the pages of a long
+    group line up."""
+    from rich.cells import cell_len
+
+    widths = [cell_len(h) for h in head]
+    for row in rows:
+        for i, cell in enumerate(row):
+            n = cell_len(cell)
+            if n > widths[i]:
+                widths[i] = n
+    return widths
+
+
+def _table(title: str, head: list[str], rows: list[list[str]], widths: list[int] | None):
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for i, col in enumerate(head):
+        fixed = {} if widths is None else {"min_width": widths[i], "max_width": widths[i]}
+        table.add_column(col, justify="left" if col in HEAD_LEFT or col == "完整性" else "right", no_wrap=col == "单位", **fixed)
+    for row in rows:
+        table.add_row(*row)
+    return table

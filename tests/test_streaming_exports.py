@@ -1,0 +1,378 @@
+"""Exports at province and national scale: every report is written unit by
+unit from figures-only scoring (``pipeline.Run.full`` re-derives one unit's
+items at a time), text reports are streamed to their file, and the workbook
+is written in openpyxl's write-only mode.
+
+The streamed output must be exactly what the whole-document renderers give
+for results scored with their items; the workbook switches to one long
+扣分明细 sheet above ``UNIT_SHEETS_MAX`` units, continues a sheet past Excel's
+row limit and draws no chart for a very large rank group.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from gkscore.fsutil import atomic_text_writer, text_output
+from gkscore.jsonout import dumps
+from gkscore.pipeline import Options, run
+from gkscore.render import xlsx_report
+from gkscore.render.csv_report import results_csv, write_results_csv
+from gkscore.render.json_report import results_dict, write_results_json
+from gkscore.render.md_report import results_md, write_results_md
+from gkscore.render.xlsx_report import DETAIL_HEAD, NOTHING_LOST, UNIT_HEAD, build_workbook, results_xlsx_bytes
+
+from conftest import run_cli
+from test_render_common import ADJUSTMENTS, HYPERLINK, county, mixed, partial  # noqa: F401  (fixtures)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = [str(ROOT / "examples" / "county_2020_filled.xlsx"), str(ROOT / "examples" / "citydept_2020_filled.xlsx")]
+ADJUST = str(ROOT / "examples" / "adjustments.yaml")
+
+
+@pytest.fixture(scope="module", params=[[], [ADJUST]], ids=["plain", "adjusted"])
+def both(request):
+    """The examples scored with items (the whole-document way) and figures
+    only with the texts kept (the streaming way)."""
+    adjust = request.param
+    whole = run(Options(observations=EXAMPLES, adjust=adjust, keep_items=True))
+    lean = run(Options(observations=EXAMPLES, adjust=adjust, keep_items=False, keep_text=True))
+    assert all(not r.items for r in lean.results)
+    return whole, lean
+
+
+def _streamed(write, *args, **kw) -> str:
+    out = io.StringIO()
+    write(out, *args, **kw)
+    return out.getvalue()
+
+
+# ------------------------------------------------- text reports, streamed
+
+
+def test_json_streamed_is_the_whole_document(both):
+    whole, lean = both
+    expected = dumps(results_dict(whole.results, whole.rules, precision=2, adjustments=whole.adjustments))
+    got = _streamed(write_results_json, lean.results, lean.rules, precision=2, adjustments=lean.adjustments, full=lean.full)
+    assert got == expected
+    assert '"reasons"' in got and '"evidence"' in got  # items are there
+
+
+@pytest.mark.parametrize("detail", [False, True])
+@pytest.mark.parametrize("bom", [False, True])
+def test_csv_streamed_is_the_whole_document(both, detail, bom):
+    whole, lean = both
+    adj = whole.adjustments or None
+    expected = results_csv(whole.results, detail=detail, precision=2, bom=bom, adjustments=adj)
+    got = _streamed(write_results_csv, lean.results, detail=detail, precision=2, bom=bom, adjustments=lean.adjustments or None, full=lean.full)
+    assert got == expected
+    rows = list(csv.reader(io.StringIO(got)))
+    assert len(rows) == (sum(len(r.items) for r in whole.results) if detail else len(whole.results)) + 1
+
+
+@pytest.mark.parametrize("detail", [False, True])
+def test_md_streamed_is_the_whole_document(both, detail):
+    whole, lean = both
+    expected = results_md(whole.results, precision=2, detail=detail, adjustments=whole.adjustments)
+    got = _streamed(write_results_md, lean.results, precision=2, detail=detail, adjustments=lean.adjustments, full=lean.full)
+    assert got == expected
+    assert got.endswith("|\n") or got.endswith("。\n") or got.endswith("\n")
+    assert not got.endswith("\n\n")
+
+
+def test_empty_results_stream_like_the_whole_document():
+    assert _streamed(write_results_json, [], []) == dumps(results_dict([], []))
+    assert _streamed(write_results_md, []) == results_md([]) == "\n"
+    assert _streamed(write_results_csv, [], detail=True) == results_csv([], detail=True)
+
+
+def test_md_lines_trim_trailing_newlines_like_join_and_rstrip():
+    from gkscore.render.md_report import _Lines
+
+    for lines in ([], [""], ["a", "", ""], ["a\n", "", "b", ""], ["", "x", "\n\n"], ["a\nb", "c\n"]):
+        out = io.StringIO()
+        writer = _Lines(out)
+        for line in lines:
+            writer.add(line)
+        writer.close()
+        assert out.getvalue() == "\n".join(lines).rstrip("\n") + "\n", lines
+
+
+# ------------------------------------------------------ re-derived items
+
+
+def test_full_gives_the_items_scoring_with_items_gives(both):
+    whole, lean = both
+
+    def items(r):
+        return [(i.id, i.max, i.score, i.lost, i.complete, list(i.reasons), i.arithmetic(), i.evidence, i.scorers, [o.field for o in i.observations])
+                for i in r.items]
+
+    assert [(r.unit, r.rank_group, r.rank) for r in whole.results] == [(r.unit, r.rank_group, r.rank) for r in lean.results]
+    for w, u in zip(whole.results, lean.results):
+        f = lean.full(u)
+        assert f is not u and f.items
+        assert (f.unit, f.rank_group, f.rank, f.total, f.notes, f.sections) == (w.unit, w.rank_group, w.rank, w.total, w.notes, w.sections)
+        assert items(f) == items(w)
+    # a result that carries its items is its own full result
+    assert whole.full(whole.results[0]) is whole.results[0]
+
+
+def test_full_refuses_a_figure_it_cannot_reproduce(both):
+    _, lean = both
+    import dataclasses
+
+    tampered = dataclasses.replace(lean.results[0], total=lean.results[0].total + 1)
+    with pytest.raises(AssertionError, match="internal error"):
+        lean.full(tampered)
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_atomic_text_writer_replaces_on_success(tmp_path):
+    path = tmp_path / "out.json"
+    path.write_text("old", encoding="utf-8")
+    with atomic_text_writer(str(path)) as fh:
+        fh.write("第一\n")
+        fh.write("second\r\n")  # newlines are written as given
+        assert path.read_text(encoding="utf-8") == "old"  # nothing visible before the end
+    assert path.read_bytes() == "第一\nsecond\r\n".encode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_atomic_text_writer_keeps_the_old_file_on_error(tmp_path):
+    path = tmp_path / "out.csv"
+    path.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with atomic_text_writer(str(path)) as fh:
+            fh.write("half a report")
+            raise RuntimeError("interrupted")
+    assert path.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_text_output_without_a_path_is_stdout(capsys):
+    with text_output(None) as out:
+        out.write("to stdout\n")
+    assert capsys.readouterr().out == "to stdout\n"
+
+
+@pytest.mark.parametrize("args", [["--format", "json"], ["--format", "csv", "--detail"], ["--format", "md", "--detail"]])
+def test_cli_file_and_stdout_agree(tmp_path, args):
+    out = tmp_path / "report.txt"
+    to_file = run_cli("score", *EXAMPLES, "--adjust", ADJUST, *args, "-o", str(out))
+    to_stdout = run_cli("score", *EXAMPLES, "--adjust", ADJUST, *args)
+    assert to_file.exit_code == to_stdout.exit_code == 0, to_file.stderr + to_stdout.stderr
+    text = out.read_text(encoding="utf-8")
+    # a csv file starts with a byte-order mark (Excel), stdout does not
+    assert text.removeprefix("\ufeff") == to_stdout.stdout
+    assert len(text) > 10_000
+
+
+def test_cli_json_equals_the_whole_document(tmp_path):
+    whole = run(Options(observations=EXAMPLES, adjust=[ADJUST], keep_items=True))
+    res = run_cli("score", *EXAMPLES, "--adjust", ADJUST, "--format", "json")
+    assert res.exit_code == 0
+    assert res.stdout == dumps(results_dict(whole.results, whole.rules, precision=whole.precision, adjustments=whole.adjustments))
+
+
+def test_cli_md_detail_shows_what_it_showed_without_the_evidence_kept():
+    """md --detail lists reasons, never evidence or scorers, so it reads the
+    observations without their texts and still writes the same document."""
+    whole = run(Options(observations=EXAMPLES, adjust=[ADJUST], keep_items=True))
+    res = run_cli("score", *EXAMPLES, "--adjust", ADJUST, "--format", "md", "--detail")
+    assert res.exit_code == 0
+    assert res.stdout == results_md(whole.results, precision=whole.precision, detail=True)
+
+
+# -------------------------------------------------------------- workbook
+
+
+def test_xlsx_streamed_equals_xlsx_from_results_with_items(both):
+    whole, lean = both
+    a = results_xlsx_bytes(whole.results, adjustments=whole.adjustments, precision=2)
+    b = results_xlsx_bytes(lean.results, adjustments=lean.adjustments, precision=2, full=lean.full)
+    assert a == b
+
+
+def test_xlsx_sheet_xml_is_what_openpyxl_normal_mode_writes(county, tmp_path):
+    """The rows gkscore writes into each sheet read back with the values,
+    types and styles openpyxl would give them."""
+    path = tmp_path / "r.xlsx"
+    xlsx_report.write_results_xlsx(county, str(path), adjustments=ADJUSTMENTS)
+    wb = openpyxl.load_workbook(path)
+    detail = wb["明细"]
+    assert detail.dimensions == f"A1:P{1 + 3 * 5}"
+    cell = next(c for row in detail.iter_rows(min_row=2) for c in row if c.value == HYPERLINK)
+    assert cell.data_type == "s" and cell.alignment.vertical == "top"
+    numbers = [c for row in detail.iter_rows(min_row=2, min_col=7, max_col=9) for c in row if c.value is not None]
+    assert numbers and all(c.data_type == "n" and c.number_format == "0.00" for c in numbers)
+    head = detail["A1"]
+    assert head.font.b and head.fill.fgColor.rgb.endswith("D9E1F2") and head.alignment.wrap_text
+
+
+def _data_rows(ws) -> list[list]:
+    return [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+
+
+def test_long_lost_sheet_above_the_threshold(county, tmp_path):
+    per_unit = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(build_workbook(county, adjustments=ADJUSTMENTS))))
+    long = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(build_workbook(county, adjustments=ADJUSTMENTS, unit_sheets_max=2))))
+    assert long.sheetnames == ["汇总", "图表", "明细", "复核调整", "扣分明细"]
+    ws = long["扣分明细"]
+    head = [c.value for c in ws[1]]
+    assert head == ["单位", *UNIT_HEAD, "复核调整"]
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref == f"A1:H{ws.max_row}"
+    rows = _data_rows(ws)
+    # every unit's list is the one its own sheet had, behind the unit's name
+    for u in county:
+        own = per_unit[next(n for n in per_unit.sheetnames if n.startswith("扣分明细-") and per_unit[n]["B3"].value == u.unit)]
+        top = next(r for r in range(1, own.max_row + 1) if own.cell(row=r, column=1).value == "测评指标")
+        listed = [[c.value for c in row][:6] for row in own.iter_rows(min_row=top + 1)]
+        mine = [r[1:7] for r in rows if r[0] == u.unit and r[1] != "说明"]
+        if listed[0][0] == NOTHING_LOST:
+            assert mine == [[NOTHING_LOST, None, None, None, None, None]]
+        else:
+            assert mine == listed
+    # the other sheets do not change
+    for name in ("汇总", "明细", "复核调整"):
+        assert [[c.value for c in r] for r in long[name].iter_rows()] == [[c.value for c in r] for r in per_unit[name].iter_rows()]
+
+
+def test_notes_go_on_the_long_sheet(partial):
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(build_workbook(partial, unit_sheets_max=0))))
+    ws = wb["扣分明细"]
+    assert [c.value for c in ws[1]] == ["单位", *UNIT_HEAD, "完整性"]
+    rows = _data_rows(ws)
+    incomplete = [r for r in rows if r[0] == "团风县" and r[7] == "未完成"]
+    assert incomplete and incomplete[0][1].endswith("ptjs.wz.1")
+    assert ws.cell(row=2 + rows.index(incomplete[0]), column=1).fill.fgColor.rgb.endswith("FFF2CC")
+
+
+def test_sheets_continue_past_the_row_limit(county):
+    whole = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(build_workbook(county, unit_sheets_max=0))))
+    split = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(build_workbook(county, unit_sheets_max=0, row_limit=5))))
+    names = split.sheetnames
+    assert names[:6] == ["汇总", "图表", "明细", "明细 (2)", "明细 (3)", "明细 (4)"]
+    parts = [n for n in names if n.startswith("明细")]
+    for name in parts:
+        ws = split[name]
+        assert [c.value for c in ws[1]] == DETAIL_HEAD  # each part has the header
+        assert 2 <= ws.max_row <= 5
+        assert ws.freeze_panes == "D2" and ws.auto_filter.ref == f"A1:O{ws.max_row}"
+        assert ws.column_dimensions["F"].width == whole["明细"].column_dimensions["F"].width
+    assert [r for n in parts for r in _data_rows(split[n])] == _data_rows(whole["明细"])
+    lost = [n for n in names if n.startswith("扣分明细")]
+    assert len(lost) > 1 and [r for n in lost for r in _data_rows(split[n])] == _data_rows(whole["扣分明细"])
+
+
+def test_a_very_large_rank_group_gets_a_note_not_a_chart(mixed, monkeypatch):
+    monkeypatch.setattr(xlsx_report, "CHART_MAX_UNITS", 2)
+    wb = build_workbook(mixed)
+    charts = wb["图表"]._charts
+    assert len(charts) == 2  # A and B (two units each) keep theirs; the three counties do not
+    loaded = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(wb)))
+    note = loaded["图表"]["A1"].value
+    assert "共 3 个单位" in note and "不绘制图表" in note
+    assert len(loaded["图表"]._charts) == 2
+
+
+# ---------------------------------------------------------------- memory
+
+
+def _peak_mb(args: list[str]) -> float:
+    """Peak resident memory of ``gkscore`` run in a child process."""
+    proc = subprocess.Popen([sys.executable, "-m", "gkscore", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.returncode == 0, err
+    return usage.ru_maxrss / 1024
+
+
+@pytest.fixture(scope="module")
+def thousand_units(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("gkscore_bench_gen_streaming", ROOT / "benchmarks" / "gen.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    out = tmp_path_factory.mktemp("units1000")
+    made = gen.generate(1000, out, tables=("county",), formats=("csv",))["county"]
+    return [str(p) for p in made["csv"]], str(made["units"]), out
+
+
+def test_item_reports_take_little_more_memory_than_the_summary(thousand_units):
+    """Scoring every unit with its items and keeping them took about 0.5 MB
+    a unit for json (5 GB at 10,000 units) and 0.2 MB for --detail; streamed,
+    an item report needs about what the summary needs (the evidence texts
+    are kept as well), whatever the number of units."""
+    obs, units, out = thousand_units
+    base = ["score", *obs, "--units", units]
+    summary = _peak_mb([*base, "--format", "csv", "-o", str(out / "s.csv")])
+    for fmt in (["--format", "json"], ["--format", "csv", "--detail"], ["--format", "md", "--detail"], ["--format", "xlsx"]):
+        peak = _peak_mb([*base, *fmt, "-o", str(out / f"r.{fmt[1]}")])
+        assert peak < summary + 60, (fmt, peak, summary)
+    wb = openpyxl.load_workbook(out / "r.xlsx", read_only=True)
+    try:
+        assert wb.sheetnames == ["汇总", "图表", "明细", "复核调整", "扣分明细"]  # 1,000 units: one long 扣分明细
+    finally:
+        wb.close()
+
+
+def test_too_many_units_for_one_summary_sheet_is_refused(county, monkeypatch):
+    from gkscore.problems import ProblemsError
+
+    monkeypatch.setattr(xlsx_report, "ROW_LIMIT", 4)  # title, header and 3 units make 5 rows
+    with pytest.raises(ProblemsError) as exc:
+        build_workbook(county)
+    assert exc.value.problems[0].code == "too-many-units"
+
+
+# -------------------------------------------------------------- terminal
+
+
+def test_a_long_rank_group_prints_in_aligned_pages(monkeypatch):
+    from gkscore.render import terminal
+
+    r = run(Options(observations=EXAMPLES[:1], keep_items=False))
+    whole = io.StringIO()
+    terminal.print_results(r.results, 2, file=whole)
+    monkeypatch.setattr(terminal, "PAGE_ROWS", 4)
+    paged = io.StringIO()
+    terminal.print_results(r.results, 2, file=paged)
+    text = paged.getvalue()
+    assert "（续，第 5–8 行）" in text and "（续，第 9–10 行）" in text
+    body = [line for line in text.splitlines() if line.startswith("│")]
+    assert [line.split("│")[2].strip() for line in body] == [u.unit for u in r.results]  # every unit, in order
+    assert len({len(line) for line in body}) == 1  # the pages line up
+    assert text.count("┃ 排名 ┃") == 3
+    assert whole.getvalue().count("┃ 排名 ┃") == 1
+
+
+def test_md_asks_each_table_once_whether_it_is_incomplete(monkeypatch):
+    """It used to ask per row, and each asking walks every unit of the table:
+    quadratic, hours for a rank group of 100,000 units."""
+    from gkscore.render import csv_report
+
+    r = run(Options(observations=EXAMPLES, keep_items=False))
+    asked = []
+    original = csv_report.Block.incomplete
+
+    def counted(self):
+        asked.append(self.group)
+        return original.fget(self)
+
+    monkeypatch.setattr(csv_report.Block, "incomplete", property(counted))
+    results_md(r.results)
+    groups = {u.rank_group for u in r.results}
+    assert len(groups) == 3 and len(asked) <= 3 * len(groups)
