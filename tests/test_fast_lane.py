@@ -236,3 +236,26 @@ class _NoRaw:
         if name == "raw_rows":
             raise AttributeError(name)
         return getattr(self._g, name)
+
+
+def test_evidence_texts_round_trip_through_the_compact_store():
+    """Evidence is kept as UTF-8 bytes one after another: every text comes
+    back exactly, repeated or not, past the size of the repeat cache."""
+    from gkscore.observations.check_rows import RowChecker
+
+    checker = RowChecker.__new__(RowChecker)
+    RowChecker.__init__(checker, _FakeRules(), {}, None, keep_text=True)
+    texts = ["", "见附件", "https://example.gov.cn/a?b=1&c=二", "😀 emoji", "x" * 5000, "见附件"]
+    texts += [f"文号{i}" for i in range(5000)] + ["见附件", "文号7"]
+    idx = [checker._evidence(t) for t in texts]
+    assert [checker.evidence_at(i) for i in idx] == texts
+    assert idx[0] == 0 and idx[1] == idx[5] == idx[-2]
+    off = RowChecker.__new__(RowChecker)
+    RowChecker.__init__(off, _FakeRules(), {}, None, keep_text=False)
+    assert off._evidence("见附件") == 0 and off.evidence_at(0) == ""
+
+
+class _FakeRules:
+    class ruleset:
+        id = "t"
+        classes = {"A": None}

@@ -84,8 +84,16 @@ class RowChecker:
         self._place_idx: dict[int, int] = {}
         self._place_keep: list = []
         self._pl_pos, self._pl_i = None, -1  # last Positions placed and its index
+        # scorer texts: a few names, kept once each
         self.texts: list[str] = [""]
         self._text_idx: dict[str, int] = {"": 0}
+        # evidence texts: mostly different from row to row (a URL, a
+        # document number), so kept as UTF-8 one after another: entry i is
+        # _ev_buf[_ev_end[i - 1]:_ev_end[i]], entry 0 is "".  As str objects
+        # in a list and a dict they took ~50 MB per 10,000 units.
+        self._ev_buf = bytearray()
+        self._ev_end = array("q", [0])
+        self._ev_idx: dict[str, int] = {}  # repeated evidence, while small
         self.extra: dict[int, list[Entry]] = {}
         self.blank_units: set[int] = set()
         # add_plain's state: (Positions, raw unit text, raw class text, unit,
@@ -124,6 +132,23 @@ class RowChecker:
             self.texts.append(text)
         return i
 
+    def _evidence(self, text: str) -> int:
+        if not text or not self.keep_text:
+            return 0
+        i = self._ev_idx.get(text)
+        if i is None:
+            self._ev_buf += text.encode("utf-8", "surrogatepass")
+            self._ev_end.append(len(self._ev_buf))
+            i = len(self._ev_end) - 1
+            if len(self._ev_idx) < 4096:
+                self._ev_idx[text] = i
+        return i
+
+    def evidence_at(self, i: int) -> str:
+        if i == 0:
+            return ""
+        return self._ev_buf[self._ev_end[i - 1]:self._ev_end[i]].decode("utf-8", "surrogatepass")
+
     def _place(self, row: RawRow) -> int:
         pos = row.pos
         if pos is self._pl_pos:
@@ -151,7 +176,7 @@ class RowChecker:
         """(evidence, scorer) kept for ``slot``; empty without keep_text."""
         if not self.keep_text:
             return "", ""
-        return self.texts[self.ev[slot]], self.texts[self.sc[slot]]
+        return self.evidence_at(self.ev[slot]), self.texts[self.sc[slot]]
 
     def _store(self, unit: str, owner: str, field: str, vidx: int, row: RawRow, si: int | None = None) -> None:
         base = self._unit_base(unit)
@@ -165,7 +190,7 @@ class RowChecker:
             self.place[slot] = self._place(row)
             self.row[slot] = row.r
             if self.keep_text:
-                self.ev[slot] = self._text(row.evidence)
+                self.ev[slot] = self._evidence(row.evidence)
                 self.sc[slot] = self._text(row.scorer)
             return
         group = self.extra.get(slot)
@@ -347,7 +372,7 @@ class RowChecker:
         self.place[slot] = self._pl_i
         self.row[slot] = r
         if self.keep_text:
-            self.ev[slot] = self._text(evidence)
+            self.ev[slot] = self._evidence(evidence)
             self.sc[slot] = self._text(scorer)
         return True
 
