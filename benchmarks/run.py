@@ -187,19 +187,23 @@ def bench_size(n: int, a, results: dict) -> dict:
         for table in a.tables:
             files = made[table]
             units = str(files["units"])
-            if a.exports_only:
-                # a second pass: the exports into the entry of an earlier run
+            if a.only:
+                # a second pass into the entry of an earlier run: after a fix
+                # to one step, measure that step again, not everything
                 t = results[str(n)]["tables"][table]
                 entry["tables"][table] = t
-                t["exports"] = {}
-                _exports(n, table, t, a, g, units, [str(p) for p in files["csv"]], env, work)
+                if a.only == "exports":
+                    t["exports"] = {}
+                    _exports(n, table, t, a, g, units, [str(p) for p in files["csv"]], env, work)
+                else:
+                    t["template"] = {}
+                    _templates(n, table, t, a, g, units, work, env)
                 continue
             t: dict = {"rows": sum(1 for _ in gen.records(table, gen.unit_names(table, min(n, 50))) ) * n // min(n, 50),
                        "files": {k: [os.path.basename(str(p)) for p in v] for k, v in files.items() if isinstance(v, list)},
                        "bytes": {k: sum(os.path.getsize(p) for p in v) for k, v in files.items() if isinstance(v, list)},
                        "units_bytes": os.path.getsize(units), "template": {}, "check": {}, "score": {}, "exports": {}, "floors": {}}
             entry["tables"][table] = t
-            rules = TABLE_RULES[table]
 
             def run(key: str, cmd: list[str], runs: int = a.detail_runs) -> dict:
                 print(f"[{n}] {table} {key}: {' '.join(os.path.basename(c) for c in cmd[1:])}", flush=True)
@@ -207,11 +211,7 @@ def bench_size(n: int, a, results: dict) -> dict:
                 print(f"      median {r['wall']:.2f} s, {r['rss_mb']:.0f} MB{'  rc=' + str(r['rc']) + ' ' + r['error'] if r['rc'] else ''}", flush=True)
                 return r
 
-            t["template"]["csv"] = run("template csv", [g, "template", rules, "--units", units, "--format", "csv", "-o", str(work / "t.csv")])
-            if n <= a.template_xlsx_max:
-                t["template"]["xlsx-long"] = run("template xlsx long", [g, "template", rules, "--units", units, "--format", "xlsx", "--layout", "long", "-o", str(work / "t.xlsx")])
-            if n <= a.sheets_max:
-                t["template"]["xlsx-sheets"] = run("template xlsx sheets", [g, "template", rules, "--units", units, "--format", "xlsx", "-o", str(work / "ts.xlsx")])
+            _templates(n, table, t, a, g, units, work, env)
             inputs = {"csv": [str(p) for p in files["csv"]], "xlsx-long": [str(p) for p in files["xlsx"]]}
             if files["sheets"]:
                 inputs["xlsx-sheets"] = [str(p) for p in files["sheets"]]
@@ -237,6 +237,20 @@ def bench_size(n: int, a, results: dict) -> dict:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return entry
+
+
+def _templates(n: int, table: str, t: dict, a, g: str, units: str, work: Path, env: dict) -> None:
+    rules = TABLE_RULES[table]
+    jobs = [("csv", ["--format", "csv", "-o", str(work / "t.csv")])]
+    if n <= a.template_xlsx_max:
+        jobs.append(("xlsx-long", ["--format", "xlsx", "--layout", "long", "-o", str(work / "t.xlsx")]))
+    if n <= a.sheets_max:
+        jobs.append(("xlsx-sheets", ["--format", "xlsx", "-o", str(work / "ts.xlsx")]))
+    for key, args in jobs:
+        print(f"[{n}] {table} template {key}", flush=True)
+        r = repeat([g, "template", rules, "--units", units, *args], a.detail_runs, env=env)
+        print(f"      median {r['wall']:.2f} s, {r['rss_mb']:.0f} MB{'  rc=' + str(r['rc']) + ' ' + r['error'] if r['rc'] else ''}", flush=True)
+        t["template"][key] = r
 
 
 def _exports(n: int, table: str, t: dict, a, g: str, units: str, csv_paths: list[str], env: dict, work: Path) -> None:
@@ -400,7 +414,7 @@ def render(res: dict) -> str:
         w(f"- {line}")
     w("")
     w("## Reproduce\n")
-    w("```\npip install -e .\npython benchmarks/run.py --sizes 1000,10000,100000 --runs 3 --detail-runs 1 --large-export-tables county --write-docs\n```\n")
+    w("```\npip install -e .\npython benchmarks/run.py --sizes 1000,10000,100000 --runs 3 --detail-runs 1 --template-xlsx-max 1000 --large-export-tables county --write-docs\n```\n")
     w("Generated inputs stay in `benchmarks/data/` (git-ignored) and are reused; the raw figures are in `benchmarks/results.json`.")
     return "\n".join(L) + "\n"
 
@@ -472,7 +486,7 @@ def main(argv=None) -> int:
     ap.add_argument("--max-mem-gb", type=float, default=12.0)
     ap.add_argument("--skip-exports", default="", help="comma-separated: json,md,table,csv-detail,xlsx")
     ap.add_argument("--large-export-tables", default="", help="above 10,000 units, run the exports only for these tables (comma-separated; default all): each takes minutes there")
-    ap.add_argument("--exports-only", action="store_true", help="run only the exports, into the results of an earlier run (benchmarks/results.json)")
+    ap.add_argument("--only", choices=["exports", "templates"], help="run only these steps, into the results of an earlier run (benchmarks/results.json)")
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--merge", action="store_true", help="keep earlier results of sizes not run now")
     ap.add_argument("--render-only", action="store_true", help="regenerate docs/performance.md from benchmarks/results.json")
@@ -489,13 +503,13 @@ def main(argv=None) -> int:
         print("wrote docs/performance.md")
         return 0
     res = {"runs": a.runs, "detail_runs": a.detail_runs, "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "sizes": {}}
-    if (a.merge or a.exports_only) and out_json.exists():
+    if (a.merge or a.only) and out_json.exists():
         old = json.loads(out_json.read_text(encoding="utf-8"))
         res["sizes"].update(old.get("sizes", {}))
-        if a.exports_only:
+        if a.only:
             res["startup"], res["runs"] = old.get("startup"), old.get("runs", a.runs)
             res["command"] = old.get("command", "") + "; then " + res["command"]
-    if not a.exports_only:
+    if not a.only:
         res["startup"] = startup(max(a.runs, 5))
     for n in sorted(int(x) for x in a.sizes.split(",")):
         res["sizes"][str(n)] = bench_size(n, a, res["sizes"])
