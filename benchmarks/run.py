@@ -192,12 +192,19 @@ def bench_size(n: int, a, results: dict) -> dict:
                 # to one step, measure that step again, not everything
                 t = results[str(n)]["tables"][table]
                 entry["tables"][table] = t
-                if a.only == "exports":
+                if "exports" in a.only:
                     t["exports"] = {}
                     _exports(n, table, t, a, g, units, [str(p) for p in files["csv"]], env, work)
-                else:
+                if "templates" in a.only:
                     t["template"] = {}
                     _templates(n, table, t, a, g, units, work, env)
+                if "checks" in a.only:
+                    for key in list(t["check"]):
+                        fmt, _, reader = key.partition("/")
+                        paths = [str(p) for p in files["csv" if fmt == "csv" else "xlsx" if fmt == "xlsx-long" else "sheets"]]
+                        print(f"[{n}] {table} check {key}", flush=True)
+                        t["check"][key] = repeat([g, "check", *paths, "--units", units, "--reader", reader or "calamine"], a.detail_runs, env=env)
+                        print(f"      median {t['check'][key]['wall']:.2f} s, {t['check'][key]['rss_mb']:.0f} MB", flush=True)
                 continue
             t: dict = {"rows": sum(1 for _ in gen.records(table, gen.unit_names(table, min(n, 50))) ) * n // min(n, 50),
                        "files": {k: [os.path.basename(str(p)) for p in v] for k, v in files.items() if isinstance(v, list)},
@@ -486,7 +493,7 @@ def main(argv=None) -> int:
     ap.add_argument("--max-mem-gb", type=float, default=12.0)
     ap.add_argument("--skip-exports", default="", help="comma-separated: json,md,table,csv-detail,xlsx")
     ap.add_argument("--large-export-tables", default="", help="above 10,000 units, run the exports only for these tables (comma-separated; default all): each takes minutes there")
-    ap.add_argument("--only", choices=["exports", "templates"], help="run only these steps, into the results of an earlier run (benchmarks/results.json)")
+    ap.add_argument("--only", help="comma-separated steps among exports,templates,checks: run only these, into the results of an earlier run (benchmarks/results.json)")
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--merge", action="store_true", help="keep earlier results of sizes not run now")
     ap.add_argument("--render-only", action="store_true", help="regenerate docs/performance.md from benchmarks/results.json")
@@ -496,6 +503,9 @@ def main(argv=None) -> int:
         a.detail_runs = a.runs
     a.skip_exports = set(filter(None, a.skip_exports.split(",")))
     a.large_export_tables = set(filter(None, a.large_export_tables.split(",")))
+    a.only = set(filter(None, (a.only or "").split(",")))
+    if a.only - {"exports", "templates", "checks"}:
+        ap.error("--only takes exports, templates, checks")
     a.data.mkdir(parents=True, exist_ok=True)
     out_json = HERE / "results.json"
     if a.render_only:
