@@ -76,6 +76,7 @@ def iter_rows(path: str, reader: str, problems: list[Problem], lane=None):
             meta = read_meta(g, path)
     for g in grids:
         yield from iter_grid(path, g, is_csv=False, meta_tag=meta, problems=problems, lane=lane)
+        g.release()  # read: the sources of its rows keep only file, sheet and cell
 
 
 class _RulesFinder:

@@ -37,6 +37,12 @@ class Grid:
     def get(self, row: int, col: int):
         return self.cells.get(row, {}).get(col)
 
+    def release(self) -> None:
+        """Drop the cells once the sheet has been read.  Its Positions live on
+        in every observation's source (for messages), and they point here:
+        without this, every file's cells would stay in memory to the end."""
+        self.cells = {}
+
     def rows(self):
         for r in sorted(self.cells):
             yield r, self.cells[r]

@@ -29,6 +29,10 @@ class CalamineGrid(Grid):
         super().__init__(title)
         self._sheet = sheet
 
+    def release(self) -> None:
+        super().release()
+        self._sheet = None  # calamine's whole range: ~450 MB for 10,000 counties
+
     def normaliser(self):
         """A function: calamine's value -> the normalised cell (None for
         empty), as ``norm_cell`` gives it.  norm_cell of a float depends only
