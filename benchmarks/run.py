@@ -516,9 +516,9 @@ def main(argv=None) -> int:
     if (a.merge or a.only) and out_json.exists():
         old = json.loads(out_json.read_text(encoding="utf-8"))
         res["sizes"].update(old.get("sizes", {}))
+        res["command"] = old.get("command", "") + "; then " + res["command"]
         if a.only:
             res["startup"], res["runs"] = old.get("startup"), old.get("runs", a.runs)
-            res["command"] = old.get("command", "") + "; then " + res["command"]
     if not a.only:
         res["startup"] = startup(max(a.runs, 5))
     for n in sorted(int(x) for x in a.sizes.split(",")):
