@@ -412,7 +412,7 @@ def iter_grid(file: str, grid: Grid, *, is_csv: bool, meta_tag=(None, None), pro
     pos = Positions(file, grid, is_csv)
     long = _header(grid, REQUIRED_LONG, 1 if is_csv else HEADER_SCAN)
     if is_csv and long is None:
-        first, cells = grid.first_row() if hasattr(grid, "first_row") else ((min(grid.cells), grid.cells[min(grid.cells)]) if grid.cells else (1, {}))
+        first, cells = next(iter(grid.rows()), (1, {}))
         found = [header_key(v) for v in cells.values()]
         missing = [k for k in REQUIRED_LONG if k not in found]
         problems.append(Problem(file=file, line=first, code="bad-header", message=f"the first row must name the columns {','.join(REQUIRED_LONG)} (missing: {','.join(missing)})"))

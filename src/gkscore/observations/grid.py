@@ -35,7 +35,14 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def get(self, row: int, col: int):
-        return self.cells.get(row, {}).get(col)
+        """One cell; through ``rows()``, so a grid read on demand (csv,
+        calamine) answers too."""
+        for r, cells in self.rows():
+            if r == row:
+                return cells.get(col)
+            if r > row:
+                break
+        return None
 
     def release(self) -> None:
         """Drop the cells once the sheet has been read.  Its Positions live on

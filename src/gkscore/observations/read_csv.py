@@ -55,41 +55,21 @@ class CsvGrid(Grid):
         self.path, self.encoding, self.delimiter = path, encoding, delimiter
 
     def rows(self):
-        path = self.path
-        with open(path, "rb") as raw:
-            text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
-            reader = csv.reader(text, delimiter=self.delimiter)
-            prev = 0
-            try:
-                for record in reader:
-                    start = prev + 1
-                    prev = reader.line_num
-                    joined = "\0".join(record)
-                    if joined[:1] != "'" and "\0'" not in joined:
-                        # no cell starts with a quote (the usual case): keep
-                        # the non-empty cells in one C-level pass
-                        row = {c: value for c, value in enumerate(record, 1) if value}
-                    else:
-                        row = {}
-                        c = 0
-                        for value in record:
-                            c += 1
-                            if value:
-                                if value[0] == "'":
-                                    value = un_inert(value)
-                                    if value == "":
-                                        continue
-                                row[c] = value
-                    if row:
-                        yield start, row
-            except csv.Error as exc:
-                raise fail(path, f"line {reader.line_num}: malformed csv ({exc})", "unreadable")
+        """(line, {column: text}) per record with a non-empty cell: the
+        records as the generic Grid interface has them."""
+        for start, record in self._records():
+            row = {c: value for c, value in enumerate(record, 1) if value}
+            if row:
+                yield start, row
 
     def records(self):
-        """(line, cells) per record with at least one non-empty cell: the
-        same cells as ``rows()`` gives, as a list (column c at index c - 1;
-        an empty string where ``rows()`` has no cell).  The long layout's
-        reader (extract.iter_grid) uses it: no dict per record."""
+        """(line, cells) per record with at least one non-empty cell, as a
+        list (column c at index c - 1; an empty string for an empty cell).
+        The long layout's reader (extract.iter_grid) uses it: no dict per
+        record."""
+        return self._records()
+
+    def _records(self):
         path = self.path
         with open(path, "rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
@@ -106,19 +86,6 @@ class CsvGrid(Grid):
                         yield start, record
             except csv.Error as exc:
                 raise fail(path, f"line {reader.line_num}: malformed csv ({exc})", "unreadable")
-
-    def first_row(self):
-        for r, row in self.rows():
-            return r, row
-        return 1, {}
-
-    def get(self, row: int, col: int):
-        for r, cells in self.rows():
-            if r == row:
-                return cells.get(col)
-            if r > row:
-                break
-        return None
 
 
 def _sniff(path: str) -> tuple[str, str]:

@@ -103,14 +103,6 @@ class CalamineGrid(Grid):
         for r in sorted(by_row):  # error cells outside calamine's range (not expected)
             yield r, by_row[r]
 
-    def get(self, row: int, col: int):
-        for r, cells in self.rows():
-            if r == row:
-                return cells.get(col)
-            if r > row:
-                break
-        return None
-
 
 def _calamine(path: str, infos: dict[str, SheetInfo]) -> list[Grid]:
     import python_calamine as pc
