@@ -1,0 +1,223 @@
+"""One unit's pack: its results and lost points as a Word form and a workbook.
+
+Both hold that unit alone (its name, figures and items; the size of its rank
+group but no other unit's name or score): the 总分, 排名 and 等次 in its group,
+each 一级指标 subtotal, and one row per item that cost points with the
+indicator, the 评分细则, 分值, 得分, 失分 (= 分值 − 得分; a 扣分项's deduction),
+what was found in words, the evidence, and empty 整改措施 / 整改时限 columns for
+the unit to fill in and return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from . import docx_style as st
+from .notice import Notice
+from .notice_docx import new_document, title_lines
+from .textfit import CELL_MARGIN_MM
+from .view import UnitSheet
+
+LOST_HEAD = ["序号", "指标", "评分细则", "分值", "得分", "失分", "检查发现", "证据", "整改措施", "整改时限"]
+# mm of the landscape type area (225 mm): long texts get the room, figures one line
+LOST_WIDTHS = [9, 27, 44, 11, 11, 11, 42, 24, 31, 15]
+SECTION_HEAD = ["一级指标", "分值", "得分"]
+NOTHING_LOST = "本单位各项指标均未失分。"
+RETURN_LINE = "单位（盖章）：                    联系人：                联系电话："
+PACK_PT = 10.5
+FIXED_TIME = dt.datetime(2000, 1, 1)  # workbook times: the same data gives the same file
+
+
+def title_of(sheet: UnitSheet) -> str:
+    year = f"{sheet.year}年度" if sheet.year else ""
+    return f"{year}政务公开考评结果及整改反馈表"
+
+
+def standing(sheet: UnitSheet) -> str:
+    """The unit's place in words: its total, rank in its group and grade."""
+    parts = [f"总分 {sheet.total} 分（基础分 {sheet.base} 分，加分 {sheet.bonus} 分，扣分 {sheet.penalty} 分）"]
+    if sheet.rank is None:
+        parts.append(f"评分尚未完成，不参加{sheet.class_name}排名")
+    else:
+        tie = "（并列）" if sheet.tied else ""
+        parts.append(f"在{sheet.class_name}（共 {sheet.group_size} 个单位）中排名第 {sheet.rank} 名{tie}")
+        if sheet.grade:
+            parts.append(f"等次为{sheet.grade}")
+    return "，".join(parts) + "。"
+
+
+def lost_rows(sheet: UnitSheet) -> list[list[str]]:
+    rows = []
+    for i, lp in enumerate(sheet.lost, start=1):
+        rows.append([str(i), " / ".join(lp.path), lp.rule_text, lp.max, lp.score, lp.lost, lp.found, lp.evidence, "", ""])
+    return rows
+
+
+def unit_notes(sheet: UnitSheet) -> list[str]:
+    """Notes in words only: a note that quotes internal ids is left to the
+    office's own report."""
+    return [n for n in sheet.notes if not any("a" <= c.lower() <= "z" for c in n)]
+
+
+# ------------------------------------------------------------ docx
+
+
+def unit_docx(sheet: UnitSheet, notice: Notice) -> bytes:
+    doc = new_document(landscape=True)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for i, line in enumerate(title_lines(title_of(sheet), per_line=28)):
+        run = p.add_run(("\n" if i else "") + line)
+        st.set_run_font(run, "title", st.TITLE_PT)
+    st.exact_lines(p, 35)
+    st.paragraph(doc, f"单位：{sheet.unit}", role="heading")
+    st.paragraph(doc, f"考评类别：{sheet.class_name}（依据《{sheet.rules_title}》）")
+    st.paragraph(doc, standing(sheet), first_line_chars=2)
+    _table(doc, SECTION_HEAD, [[name, full, score] for name, score, full in sheet.sections], [60, 30, 30])
+    for text in unit_notes(sheet):
+        st.paragraph(doc, f"说明：{text}", size=PACK_PT + 1.5)
+    for text in notice.feedback:
+        st.paragraph(doc, text, first_line_chars=2)
+    rows = lost_rows(sheet)
+    if rows:
+        st.paragraph(doc, "扣分明细", role="heading", align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.keep_with_next = True
+        _table(doc, LOST_HEAD, rows, LOST_WIDTHS, centre=(0, 3, 4, 5))
+    else:
+        st.paragraph(doc, NOTHING_LOST, first_line_chars=2)
+    st.paragraph(doc)
+    st.paragraph(doc, RETURN_LINE)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _table(doc, head: list[str], rows: list[list[str]], widths: list[float], centre=(1, 2)) -> None:
+    t = doc.add_table(rows=1 + len(rows), cols=len(head))
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    st.table_borders(t)
+    st.cell_margins(t, CELL_MARGIN_MM)
+    st.fixed_widths(t, widths)
+    for r, texts in enumerate([head, *rows]):
+        row = t.rows[r]
+        st.cell_widths(row, widths)
+        st.keep_row_together(row)
+        if r == 0:
+            st.repeat_header(row)
+        for c, (cell, text) in enumerate(zip(row.cells, texts)):
+            align = WD_ALIGN_PARAGRAPH.CENTER if r == 0 or c in centre else WD_ALIGN_PARAGRAPH.LEFT
+            _cell(cell, text, "heading" if r == 0 else "body", align)
+
+
+def _cell(cell, text: str, role: str, align) -> None:
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        p.alignment = align
+        st.off_grid(p)
+        pf = p.paragraph_format
+        pf.line_spacing = 1.0
+        pf.space_before = pf.space_after = Pt(1)
+        if line:
+            st.set_run_font(p.add_run(line), role, PACK_PT)
+
+
+# ------------------------------------------------------------ xlsx
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapped cell ``width`` Excel units wide (a CJK
+    character is two units)."""
+    from ..render.textsafe import display_width
+
+    room = max(width - 1, 1)
+    return sum(max(1, -(-display_width(line) // room)) for line in str(text).split("\n"))
+
+
+def unit_xlsx(sheet: UnitSheet, notice: Notice) -> bytes:
+    """The same content as a workbook: one sheet, printable on landscape A4,
+    the section table in the lost-point table's columns (指标, 分值, 得分)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    from ..render.textsafe import clean_xml_text
+
+    wb = Workbook()
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    ws = wb.active
+    ws.title = "扣分明细"
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    widths = [round(w * 0.62, 1) for w in LOST_WIDTHS]  # mm -> Excel's character units, roughly
+    last_col = len(LOST_HEAD)
+
+    def text(row: int, col: int, value: str, **style):
+        cell = ws.cell(row=row, column=col, value=clean_xml_text(value))
+        cell.data_type = "s"  # a unit name like =HYPERLINK(...) is shown, never run
+        for k, v in style.items():
+            setattr(cell, k, v)
+        return cell
+
+    def line(row: int, value: str, **style) -> None:
+        """A sentence across the whole width."""
+        text(row, 1, value, alignment=wrap, **style)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+        ws.row_dimensions[row].height = 15 * _lines(value, sum(widths))
+
+    text(1, 1, title_of(sheet), font=Font(size=16, bold=True), alignment=Alignment(horizontal="center"))
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    ws.row_dimensions[1].height = 24
+    line(2, f"单位：{sheet.unit}", font=Font(bold=True))
+    line(3, f"考评类别：{sheet.class_name}（依据《{sheet.rules_title}》）")
+    line(4, standing(sheet))
+    r = 6
+    for c, h in ((2, "一级指标"), (4, "分值"), (5, "得分")):
+        text(r, c, h, font=Font(bold=True), border=box, alignment=centre)
+    text(r, 3, "", border=box)
+    ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+    for name, score, full in sheet.sections:
+        r += 1
+        text(r, 2, name, border=box, alignment=wrap)
+        text(r, 3, "", border=box)
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+        text(r, 4, full, border=box, alignment=centre)
+        text(r, 5, score, border=box, alignment=centre)
+    r += 1
+    for note in unit_notes(sheet):
+        r += 1
+        line(r, f"说明：{note}")
+    for para in notice.feedback:
+        r += 1
+        line(r, para)
+    r += 2
+    head_row = r
+    rows = lost_rows(sheet)
+    if rows:
+        for c, h in enumerate(LOST_HEAD, start=1):
+            text(r, c, h, font=Font(bold=True), border=box, alignment=centre)
+        for values in rows:
+            r += 1
+            for c, v in enumerate(values, start=1):
+                text(r, c, v, border=box, alignment=centre if c in (1, 4, 5, 6) else wrap)
+            ws.row_dimensions[r].height = 15 * max(_lines(v, widths[c]) for c, v in enumerate(values))
+    else:
+        line(r, NOTHING_LOST)
+    line(r + 2, RETURN_LINE)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[chr(64 + c)].width = w
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if rows:
+        ws.print_title_rows = f"{head_row}:{head_row}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
