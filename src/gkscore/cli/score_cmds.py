@@ -10,8 +10,8 @@ import click
 
 from .common import CONTEXT_SETTINGS, debug_option, guarded
 
-FORMATS = ["table", "json", "csv", "xlsx", "md"]
-_SUFFIX = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "md", ".markdown": "md"}
+FORMATS = ["table", "json", "csv", "xlsx", "md", "docx", "pdf"]
+_SUFFIX = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
 
 
 def _input_options(fn):
@@ -58,6 +58,63 @@ def _run(observations, rules, units, partial, reader, adjust, rank_by=(), keep_i
             progress.stop()
 
 
+# ------------------------------------------------------------ documents (#13)
+# The 通报 as docx/pdf, one pack per unit and the ranking charts: gkscore.documents.
+
+DOCUMENT_FORMATS = ("docx", "pdf")
+
+
+def _document_options(fn):
+    fn = click.option("--chart-style", type=click.Choice(["bar", "dot"]), default="bar", show_default=True, help="Charts: bar (axis from 0) or dot (close scores, axis over the scores only).")(fn)
+    fn = click.option("--chart", "chart", type=click.Path(file_okay=False), metavar="DIR", help="Write one ranking chart per rank group (PNG and SVG) into DIR.")(fn)
+    fn = click.option("--per-unit", "per_unit", type=click.Path(file_okay=False), metavar="DIR", help="Write DIR/<rank group>/<unit>.docx and .xlsx: each unit's own results and lost points (扣分明细) to rectify.")(fn)
+    fn = click.option("--notice", type=click.Path(dir_okay=False), metavar="FILE", help="Notice file (YAML: 发文机关, 文号, 标题, 开头, 结尾, 署名, 日期) for the 通报 and the per-unit packs.")(fn)
+    return fn
+
+
+def _check_documents(fmt: str, output: str | None, notice: str | None, per_unit: str | None, chart: str | None) -> None:
+    """Usage errors and missing programs before anything is scored."""
+    if fmt in DOCUMENT_FORMATS and not output:
+        raise click.UsageError(f"{fmt} needs -o FILE")
+    if notice and fmt not in DOCUMENT_FORMATS and not per_unit:
+        raise click.UsageError("--notice is for -o 通报.docx/.pdf or --per-unit")
+    if fmt == "pdf":
+        from ..documents.api import check_pdf_route
+
+        check_pdf_route(output)
+    if notice:
+        from ..documents.notice import read_notice_file
+
+        read_notice_file(notice)  # a mistake in it is said before scoring
+
+
+def _document_options_for(places: int, notice: str | None, chart_style: str, inputs: list[str]):
+    from ..documents.api import DocumentOptions
+
+    return DocumentOptions(decimals=places, notice=notice, chart_style=chart_style, inputs=tuple(inputs))
+
+
+def _write_notice(result, fmt: str, output: str, places: int, notice: str | None, chart_style: str) -> None:
+    from ..documents.api import write_notice_docx, write_notice_pdf
+
+    write = write_notice_docx if fmt == "docx" else write_notice_pdf
+    write(result, output, _document_options_for(places, notice, chart_style, []))
+
+
+def _write_documents(result, places: int, notice: str | None, per_unit: str | None, chart: str | None, chart_style: str, inputs: list[str]) -> None:
+    options = _document_options_for(places, notice, chart_style, inputs)
+    if per_unit:
+        from ..documents.api import write_unit_packs
+
+        n = len(write_unit_packs(result, per_unit, options))
+        click.echo(f"wrote {n} files into {per_unit}", err=True)
+    if chart:
+        from ..documents.api import write_charts
+
+        n = len(write_charts(result, chart, options))
+        click.echo(f"wrote {n} charts into {chart}", err=True)
+
+
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("observations", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_input_options
@@ -67,9 +124,10 @@ def _run(observations, rules, units, partial, reader, adjust, rank_by=(), keep_i
 @click.option("--rank-by", "rank_by", multiple=True, metavar="SPEC", help="Merge rank groups, e.g. A+B, or 'all'. Default: one group per class.")
 @click.option("--decimals", type=click.IntRange(0, 6), help="Decimals shown (default: the rule file's precision, 2).")
 @click.option("--formulas", is_flag=True, help="xlsx: every score a live Excel formula over the observations.")
+@_document_options
 @debug_option
 @guarded
-def score(observations, rules, units, partial, reader, adjust, fmt, output, detail, rank_by, decimals, formulas, debug):
+def score(observations, rules, units, partial, reader, adjust, fmt, output, detail, rank_by, decimals, formulas, notice, per_unit, chart, chart_style, debug):
     """Score filled observation sheets (xlsx or csv) and rank units.
 
     Several files merge (集中评分); several tables (county and city
@@ -90,8 +148,10 @@ def score(observations, rules, units, partial, reader, adjust, fmt, output, deta
         raise click.UsageError("xlsx needs -o FILE")
     if formulas and fmt != "xlsx":
         raise click.UsageError("--formulas needs --format xlsx")
+    inputs = list(observations) + list(rules) + list(adjust) + ([units] if units else []) + ([notice] if notice else [])
     if output:
-        refuse_overwriting_inputs(output, list(observations) + list(rules) + list(adjust) + ([units] if units else []))
+        refuse_overwriting_inputs(output, inputs)
+    _check_documents(fmt, output, notice, per_unit, chart)
     from ..timing import gc_paused, mark, report
 
     # Ranking needs each unit's figures only, so units are scored without
@@ -99,14 +159,18 @@ def score(observations, rules, units, partial, reader, adjust, fmt, output, deta
     # ``result.full`` for one unit at a time while it writes.  The evidence
     # and scorer texts are kept only for the reports that show them (md
     # --detail lists the reasons, not the evidence).
-    shows_texts = fmt in ("json", "xlsx") or (fmt == "csv" and detail)
+    shows_texts = fmt in ("json", "xlsx") or (fmt == "csv" and detail) or bool(per_unit)
     # Reading builds millions of live observations, and every full collection
     # would walk them all again: no cycle collection while they are built.
     with gc_paused():
         result = _run(observations, rules, units, partial, reader, adjust, rank_by, keep_items=False, keep_text=shows_texts)
         places = decimals if decimals is not None else result.precision
         with _collecting_new_garbage():
-            _write(result, fmt, output, detail, places, formulas)
+            if fmt in DOCUMENT_FORMATS:
+                _write_notice(result, fmt, output, places, notice, chart_style)
+            else:
+                _write(result, fmt, output, detail, places, formulas)
+            _write_documents(result, places, notice, per_unit, chart, chart_style, inputs)
     mark(f"output {fmt}")
     report()
     if output:

@@ -28,6 +28,15 @@ class DocumentOptions:
     chart_style: str = "bar"  # bar (axis from 0) or dot (close scores)
     charts_in_notice: bool = True
     today: dt.date | None = None  # the default 成文日期; None: today
+    inputs: tuple[str, ...] = ()  # files this run read: never written over
+
+
+def _write(path: str, data: bytes, options: DocumentOptions) -> None:
+    if options.inputs:
+        from ..fsutil import refuse_overwriting_inputs
+
+        refuse_overwriting_inputs(path, options.inputs)
+    write_bytes_atomic(path, data)
 
 
 def _notice(run, options: DocumentOptions):
@@ -100,11 +109,12 @@ def _fit(folder: str, name: str, suffixes: tuple[str, ...]) -> str:
 
 def write_unit_packs(run, folder: str, options: DocumentOptions) -> list[str]:
     """``folder/<group>/<unit>.docx`` and ``.xlsx`` for every unit; returns the paths."""
-    from .unit_pack import unit_docx, unit_xlsx
+    from .unit_pack import UnitDocx, unit_xlsx
     from .view import ranking_tables, unit_sheets
 
     notice = _notice(run, options)
     tables = ranking_tables(run, options.decimals)
+    unit_docx = UnitDocx()
     folders = dict(zip((id(t) for t in tables), group_folders(tables)))
     file_names: dict[int, dict[str, str]] = {}
     for t in tables:
@@ -121,7 +131,7 @@ def write_unit_packs(run, folder: str, options: DocumentOptions) -> list[str]:
             made.add(sub)
         base = os.path.join(sub, file_names[id(t)][sheet.unit])
         for suffix, make in ((".docx", unit_docx), (".xlsx", unit_xlsx)):
-            write_bytes_atomic(base + suffix, make(sheet, notice))
+            _write(base + suffix, make(sheet, notice), options)
             written.append(base + suffix)
     return written
 
@@ -138,6 +148,6 @@ def write_charts(run, folder: str, options: DocumentOptions) -> list[str]:
         name = _fit(folder, name, (".png", ".svg"))
         for fmt, data in chart_files(t, style=options.chart_style).items():
             path = os.path.join(folder, f"{name}.{fmt}")
-            write_bytes_atomic(path, data)
+            _write(path, data, options)
             written.append(path)
     return written

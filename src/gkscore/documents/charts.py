@@ -105,10 +105,21 @@ def draw(table: GroupTable, rows: list, fmt: str, *, style: str = "bar", title: 
             title = f"{table.rules_title}\n{table.name}考评总分排名"
         if title:
             ax.set_title(title, fontsize=11)
-        fig.tight_layout()
+        _margins(fig, names, title)
         buf = io.BytesIO()
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=_metadata(fmt))
         return buf.getvalue()
+
+
+def _margins(fig, names: list[str], title: str) -> None:
+    """Room for the names, the value labels, the title and the axis, set from
+    the texts' widths: tight_layout would draw every chart twice."""
+    from ..render.textsafe import display_width
+
+    w, h = fig.get_size_inches()
+    label_in = max((display_width(n) for n in names), default=4) * 0.5 * 9 / 72 + 0.2
+    top_in = 0.2 + 0.22 * (title.count("\n") + 1) if title else 0.15
+    fig.subplots_adjust(left=min(label_in / w, 0.6), right=1 - 0.55 / w, top=1 - top_in / h, bottom=0.6 / h)
 
 
 def _metadata(fmt: str) -> dict:
@@ -131,7 +142,7 @@ def pictures(table: GroupTable, *, style: str = "bar", per_picture: int = ROWS_P
         if len(rows) > per_picture:
             caption += f"（第 {start + 1}—{start + len(part)} 名）"
         # the notice captions the picture below it: no title inside
-        out.append((caption, draw(table, part, "png", style=style, title="", row_in=NOTICE_ROW_IN)))
+        out.append((caption, draw(table, part, "png", style=style, title="", row_in=NOTICE_ROW_IN, dpi=150)))
     return out
 
 

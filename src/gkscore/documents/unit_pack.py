@@ -19,6 +19,7 @@ from docx.shared import Pt
 
 from . import docx_style as st
 from .notice import Notice
+from .docx_package import Prototypes, Template
 from .notice_docx import new_document, title_lines
 from .textfit import CELL_MARGIN_MM
 from .view import UnitSheet
@@ -67,63 +68,73 @@ def unit_notes(sheet: UnitSheet) -> list[str]:
 # ------------------------------------------------------------ docx
 
 
-def unit_docx(sheet: UnitSheet, notice: Notice) -> bytes:
-    doc = new_document(landscape=True)
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for i, line in enumerate(title_lines(title_of(sheet), per_line=28)):
-        run = p.add_run(("\n" if i else "") + line)
-        st.set_run_font(run, "title", st.TITLE_PT)
-    st.exact_lines(p, 35)
-    st.paragraph(doc, f"单位：{sheet.unit}", role="heading")
-    st.paragraph(doc, f"考评类别：{sheet.class_name}（依据《{sheet.rules_title}》）")
-    st.paragraph(doc, standing(sheet), first_line_chars=2)
-    _table(doc, SECTION_HEAD, [[name, full, score] for name, score, full in sheet.sections], [60, 30, 30])
-    for text in unit_notes(sheet):
-        st.paragraph(doc, f"说明：{text}", size=PACK_PT + 1.5)
-    for text in notice.feedback:
-        st.paragraph(doc, text, first_line_chars=2)
-    rows = lost_rows(sheet)
-    if rows:
-        st.paragraph(doc, "扣分明细", role="heading", align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.keep_with_next = True
-        _table(doc, LOST_HEAD, rows, LOST_WIDTHS, centre=(0, 3, 4, 5))
-    else:
-        st.paragraph(doc, NOTHING_LOST, first_line_chars=2)
-    st.paragraph(doc)
-    st.paragraph(doc, RETURN_LINE)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+class UnitDocx:
+    """Makes every unit's Word form from one template and prototypes built
+    once per run (``docx_package``): a unit costs copies of finished rows."""
+
+    def __init__(self) -> None:
+        doc = new_document(landscape=True)
+        keep = self.prototypes = Prototypes()
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        st.set_run_font(p.add_run("标题"), "title", st.TITLE_PT)
+        st.exact_lines(p, 35)
+        keep.keep_paragraph("title", p)
+        keep.keep_paragraph("heading", st.paragraph(doc, "单位", role="heading"))
+        keep.keep_paragraph("plain", st.paragraph(doc, "文字"))
+        keep.keep_paragraph("indented", st.paragraph(doc, "文字", first_line_chars=2))
+        caption = st.paragraph(doc, "扣分明细", role="heading", align=WD_ALIGN_PARAGRAPH.CENTER)
+        caption.paragraph_format.keep_with_next = True
+        keep.keep_paragraph("caption", caption)
+        keep.keep_paragraph("empty", st.paragraph(doc))
+        keep.keep_table("sections", _table(doc, SECTION_HEAD, [60, 30, 30], centre=(1, 2)))
+        keep.keep_table("lost", _table(doc, LOST_HEAD, LOST_WIDTHS, centre=(0, 3, 4, 5)))
+        self.template = Template(doc)
+
+    def __call__(self, sheet: UnitSheet, notice: Notice) -> bytes:
+        k = self.prototypes
+        body = [k.paragraph("title", "\n".join(title_lines(title_of(sheet), per_line=28)))]
+        body.append(k.paragraph("heading", f"单位：{sheet.unit}"))
+        body.append(k.paragraph("plain", f"考评类别：{sheet.class_name}（依据《{sheet.rules_title}》）"))
+        body.append(k.paragraph("indented", standing(sheet)))
+        body.append(k.table("sections", [[name, full, score] for name, score, full in sheet.sections]))
+        body += [k.paragraph("plain", f"说明：{text}") for text in unit_notes(sheet)]
+        body += [k.paragraph("indented", text) for text in notice.feedback]
+        rows = lost_rows(sheet)
+        if rows:
+            body += [k.paragraph("caption", "扣分明细"), k.table("lost", rows)]
+        else:
+            body.append(k.paragraph("indented", NOTHING_LOST))
+        body += [k.paragraph("empty"), k.paragraph("plain", RETURN_LINE)]
+        return self.template.render(body)
 
 
-def _table(doc, head: list[str], rows: list[list[str]], widths: list[float], centre=(1, 2)) -> None:
-    t = doc.add_table(rows=1 + len(rows), cols=len(head))
+def _table(doc, head: list[str], widths: list[float], centre) -> object:
+    """A bordered table of a header row (repeated on every page) and one model row."""
+    t = doc.add_table(rows=2, cols=len(head))
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     st.table_borders(t)
     st.cell_margins(t, CELL_MARGIN_MM)
     st.fixed_widths(t, widths)
-    for r, texts in enumerate([head, *rows]):
-        row = t.rows[r]
+    for r, row in enumerate(t.rows):
         st.cell_widths(row, widths)
         st.keep_row_together(row)
         if r == 0:
             st.repeat_header(row)
-        for c, (cell, text) in enumerate(zip(row.cells, texts)):
+        for c, cell in enumerate(row.cells):
             align = WD_ALIGN_PARAGRAPH.CENTER if r == 0 or c in centre else WD_ALIGN_PARAGRAPH.LEFT
-            _cell(cell, text, "heading" if r == 0 else "body", align)
+            _cell(cell, head[c] if r == 0 else "0", "heading" if r == 0 else "body", align)
+    return t
 
 
 def _cell(cell, text: str, role: str, align) -> None:
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-        p.alignment = align
-        st.off_grid(p)
-        pf = p.paragraph_format
-        pf.line_spacing = 1.0
-        pf.space_before = pf.space_after = Pt(1)
-        if line:
-            st.set_run_font(p.add_run(line), role, PACK_PT)
+    p = cell.paragraphs[0]
+    p.alignment = align
+    st.off_grid(p)
+    pf = p.paragraph_format
+    pf.line_spacing = 1.0
+    pf.space_before = pf.space_after = Pt(1)
+    st.set_run_font(p.add_run(text), role, PACK_PT)
 
 
 # ------------------------------------------------------------ xlsx
