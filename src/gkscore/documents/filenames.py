@@ -46,7 +46,9 @@ def safe_name(text: str, *, fallback: str = "未命名", limit: int = 80) -> str
     if not name or set(name) <= {"."}:
         name = fallback
     if is_reserved(name):
-        name = f"{name}_"
+        # the device name is the part before the first dot: mark that part
+        stem, dot, rest = name.partition(".")
+        name = f"{stem.rstrip(' ')}_{dot}{rest}"
     return name
 
 

@@ -128,10 +128,32 @@ def read_notice_file(path: str) -> tuple[NoticeFile, object]:
         raw = {}
     if not isinstance(raw, dict):
         raise ProblemsError([Problem(file=path, code="notice-schema", line=1, col=1, message=f"通报文件应为键值对（format: {FORMAT}、标题、开头……）")])
+    problems = _placeholder_problems(raw, path, positions)
     try:
-        return NoticeFile.model_validate(raw), positions
+        spec = NoticeFile.model_validate(raw)
     except ValidationError as exc:
-        raise ProblemsError(_problems(path, exc, positions))
+        problems = _problems(path, exc, positions) + problems
+    if problems:
+        raise ProblemsError(problems)
+    return spec, positions
+
+
+TEXT_KEYS = ("发文机关", "文号", "标题", "主送", "开头", "结尾", "署名", "反馈要求")
+
+
+def _placeholder_problems(raw: dict, path: str, positions) -> list[Problem]:
+    """Every unknown placeholder of the file, found with its schema problems."""
+    problems: list[Problem] = []
+    values = {name: "" for name in PLACEHOLDERS}
+    for key in TEXT_KEYS:
+        value = raw.get(key)
+        if isinstance(value, str):
+            _fill(value, values, path, positions, (key,), problems)
+        elif isinstance(value, list):
+            for i, part in enumerate(value):
+                if isinstance(part, str):
+                    _fill(part, values, path, positions, (key, i), problems)
+    return problems
 
 
 class _Strict(string.Formatter):
