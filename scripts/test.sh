@@ -1,20 +1,40 @@
 #!/usr/bin/env bash
 # Install gkscore with its test extra into .venv and run the whole test suite.
-# LibreOffice (Debian package libreoffice-calc-nogui) is needed by the tests
-# that open generated workbooks and recalculate formulas; it is installed here
-# when missing, so those tests always run and are never skipped.
+# The tests need programs that pip cannot install; each is checked on its own
+# and the missing ones are installed with apt (as root), so those tests always
+# run and are never skipped:
+#   soffice (LibreOffice Calc)  libreoffice-calc-nogui    recalculates generated workbooks
+#   LibreOffice Writer          libreoffice-writer-nogui  converts the 通报 docx to PDF
+#   a Chinese font              fonts-noto-cjk            PDF and chart glyphs
+#   pdftotext, pdffonts ...     poppler-utils             reads the PDFs back
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
-if ! command -v soffice >/dev/null 2>&1; then
+missing=()
+has_lo_part() {  # a LibreOffice component: its library in the program folder
+  local dir
+  for dir in /usr/lib/libreoffice/program /opt/libreoffice*/program; do
+    [ -e "$dir/$1" ] && return 0
+  done
+  return 1
+}
+command -v soffice >/dev/null 2>&1 && has_lo_part libsclo.so || missing+=(libreoffice-calc-nogui)
+command -v soffice >/dev/null 2>&1 && has_lo_part libswlo.so || missing+=(libreoffice-writer-nogui)
+if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
+  missing+=(fonts-noto-cjk)
+fi
+for tool in pdftotext pdffonts pdftoppm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then missing+=(poppler-utils); break; fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing LibreOffice (libreoffice-calc-nogui) for the workbook tests..." >&2
+    echo "installing ${missing[*]} for the tests..." >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "error: the tests need LibreOffice: install the Debian package libreoffice-calc-nogui (as root) and rerun" >&2
+    echo "error: the tests need these Debian packages: ${missing[*]} (install them as root and rerun)" >&2
     exit 2
   fi
 fi

@@ -196,7 +196,7 @@ def test_pdf_embeds_chinese_fonts_and_holds_every_unit(examples):
     assert rows and all("yes" in r[-5:-3] for r in rows), fonts  # emb and sub columns
     assert any("CJK" in r[0] for r in rows), fonts
     text = pdf_text(out / "通报.pdf")
-    flat = text.replace("\n", "")
+    flat = re.sub(r"\s", "", text)
     for u in units:
         assert u["unit"] in flat, u["unit"]
         assert _fixed(u["total"]) in text, (u["unit"], u["total"])
@@ -303,8 +303,8 @@ def test_500_units(tmp_path):
     assert len(units) == 500
     _check_against_json(docx_rankings(out / "通报.docx"), units)
     text = pdf_text(out / "通报.pdf")
-    flat = text.replace("\n", "")
+    flat = re.sub(r"\s", "", text)  # pdftotext puts a space where the font changes (部门 346)
     for u in units:
-        assert u["unit"] in flat and _fixed(u["total"]) in text
+        assert re.sub(r"\s", "", u["unit"]) in flat and _fixed(u["total"]) in flat
     check_pack(out / "packs", units, sample_every=25)
     assert len(list((out / "charts").glob("*.png"))) == len(list((out / "charts").glob("*.svg"))) == 2

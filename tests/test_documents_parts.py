@@ -147,3 +147,27 @@ def test_chart_font_is_chinese():
     assert "CJK" in name or name in ("Microsoft YaHei", "SimHei", "黑体", "WenQuanYi Zen Hei")
     face = FT2Font(path)
     assert all(face.get_char_index(ord(c)) for c in "县市区政府考评总分排名黄冈")
+
+
+def test_pdf_fonts_map_to_installed_chinese_fonts_or_say_what_to_install():
+    from gkscore.documents.fonts import pdf_replacements
+
+    mapped = pdf_replacements(frozenset({"Noto Serif CJK SC", "Noto Sans CJK SC", "DejaVu Sans"}))
+    assert mapped["仿宋"] == mapped["宋体"] == mapped["方正小标宋简体"] == "Noto Serif CJK SC"
+    assert mapped["黑体"] == "Noto Sans CJK SC"
+    assert pdf_replacements(frozenset({"仿宋", "方正小标宋简体", "黑体", "楷体", "宋体"})) == {}
+    with pytest.raises(ProblemsError) as exc:
+        pdf_replacements(frozenset({"DejaVu Sans"}))
+    assert exc.value.exit_code == 2 and "fonts-noto-cjk" in exc.value.problems[0].message
+
+
+def test_charts_without_a_chinese_font_say_what_to_install(monkeypatch):
+    from matplotlib import font_manager
+
+    from gkscore.documents import charts
+
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [e for e in font_manager.fontManager.ttflist if "CJK" not in e.name])
+    monkeypatch.setattr(charts, "CHART_FONTS", ("Noto Sans CJK SC",))
+    with pytest.raises(ProblemsError) as exc:
+        charts.chart_font.__wrapped__()
+    assert exc.value.exit_code == 2 and "fonts-noto-cjk" in exc.value.problems[0].message

@@ -49,7 +49,7 @@ def chart_font() -> tuple[str, str]:
             continue
         if all(face.get_char_index(ord(ch)) for ch in SAMPLE):
             return name, path
-    raise ProblemsError([Problem(file="", code="no-cjk-font", message=f"画图需要中文字体，本机没有：{INSTALL_HINT}")], exit_code=2)
+    raise ProblemsError([Problem(file="字体", code="no-cjk-font", message=f"画图需要中文字体，本机没有：{INSTALL_HINT}")], exit_code=2)
 
 
 def _rc() -> dict:

@@ -50,16 +50,17 @@ CHART_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "Sim
 
 
 @functools.lru_cache(maxsize=1)
-def installed_families() -> frozenset[str]:
-    """Font family names fontconfig knows (every alias of each family);
-    empty when fontconfig's fc-list is not there."""
+def installed_families() -> frozenset[str] | None:
+    """Font family names fontconfig knows (every alias of each family); None
+    where there is no fontconfig (Windows: LibreOffice uses the system's
+    fonts, which have the names the docx uses)."""
     exe = shutil.which("fc-list")
     if exe is None:
-        return frozenset()
+        return None
     try:
         out = subprocess.run([exe, ":", "family"], capture_output=True, text=True, timeout=60, check=False).stdout
     except (OSError, subprocess.SubprocessError):
-        return frozenset()
+        return None
     names = set()
     for line in out.splitlines():
         for name in line.split(","):
@@ -70,6 +71,7 @@ def installed_families() -> frozenset[str]:
 
 
 def stand_in(role: Role, installed: frozenset[str]) -> str | None:
+    """The first installed font of the role's list."""
     for name in role.stand_ins:
         if name in installed:
             return name
@@ -81,6 +83,8 @@ def pdf_replacements(installed: frozenset[str] | None = None) -> dict[str, str]:
     not installed.  Refused with a one-line install hint when no Chinese font
     can stand in."""
     installed = installed_families() if installed is None else installed
+    if installed is None:
+        return {}
     out: dict[str, str] = {}
     missing = []
     for role in ROLES.values():
@@ -95,5 +99,5 @@ def pdf_replacements(installed: frozenset[str] | None = None) -> dict[str, str]:
                 if alt not in installed:
                     out.setdefault(alt, found)
     if missing:
-        raise ProblemsError([Problem(file="", code="no-cjk-font", message=f"没有可用于 PDF 的中文字体（{'、'.join(missing)}）：{INSTALL_HINT}")], exit_code=2)
+        raise ProblemsError([Problem(file="字体", code="no-cjk-font", message=f"没有可用于 PDF 的中文字体（{'、'.join(missing)}）：{INSTALL_HINT}")], exit_code=2)
     return out

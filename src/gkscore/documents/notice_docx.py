@@ -142,11 +142,13 @@ def group_sentence(table: GroupTable) -> str:
 def ranking_table(doc, table: GroupTable) -> None:
     head = table_head(table)
     cells = [table_cells(r) for r in table.rows]
-    # the rank column wraps its 并列 mark under the rank rather than squeeze the names
-    widths = column_widths(head, cells, total_mm=st.TYPE_WIDTH_MM, text_pt=st.TABLE_PT, wide=[0, 1])
-    if any(r.tied for r in table.rows) and widths[0] < text_mm(max((c[0] for c in cells), key=len), st.TABLE_PT) + PADDING_MM:
+    widths = column_widths(head, cells, total_mm=st.TYPE_WIDTH_MM, text_pt=st.TABLE_PT, wide=1)
+    names_need = max((text_mm(c[1], st.TABLE_PT) for c in cells[:2000]), default=0) + PADDING_MM
+    if any(r.tied for r in table.rows) and widths[1] < names_need:
+        # names would wrap: the 并列 mark goes under the rank instead
         for c in cells:
             c[0] = c[0].replace("（", "\n（")
+        widths = column_widths(head, cells, total_mm=st.TYPE_WIDTH_MM, text_pt=st.TABLE_PT, wide=1)
     t = doc.add_table(rows=1, cols=len(head))
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     st.table_borders(t)

@@ -1,0 +1,162 @@
+"""Timing the documents (issue 13): the 通报 (docx, pdf), the per-unit packs
+and the charts, against the same content written without layout, and the two
+PDF routes (LibreOffice converting the docx; fpdf2 drawing the tables).
+
+    python benchmarks/documents.py --units 500 [--out DIR]
+
+fpdf2 is not a gkscore dependency: install it to time the second route
+(``pip install fpdf2``); without it that line is left out.  Prints one line
+per measurement (seconds, best of ``--runs``); docs/documents.md quotes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import os
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _gen():
+    spec = importlib.util.spec_from_file_location("gkscore_bench_gen", ROOT / "benchmarks" / "gen.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def best(fn, runs: int) -> float:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return min(out)
+
+
+def plain_docx(template_parts, rows_of_tables, paragraphs) -> bytes:
+    """The same texts as a docx without any layout: bare paragraphs and bare
+    tables (no fonts, sizes, borders, widths), into python-docx's default package."""
+    from xml.sax.saxutils import escape
+
+    body = "".join(f"<w:p><w:r><w:t>{escape(t)}</w:t></w:r></w:p>" for t in paragraphs)
+    for rows in rows_of_tables:
+        body += "<w:tbl>" + "".join("<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{escape(c)}</w:t></w:r></w:p></w:tc>" for c in r) + "</w:tr>" for r in rows) + "</w:tbl>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in template_parts:
+            if name == "word/document.xml":
+                text = data.decode("utf-8")
+                start, end = text.index("<w:body>") + len("<w:body>"), text.index("<w:sectPr")
+                data = (text[:start] + body + text[end:]).encode("utf-8")
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def plain_xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def fpdf_notice(tables, font_path: str) -> bytes:
+    """The ranking tables drawn with fpdf2 and an embedded Noto CJK font: the
+    PDF-library route (no title page, no charts: the tables alone)."""
+    from fpdf import FPDF
+
+    from gkscore.documents.notice_docx import table_cells, table_head
+
+    pdf = FPDF(format="A4")
+    pdf.set_margins(28, 37, 26)
+    pdf.add_font("cjk", "", font_path, collection_font_number=2)  # SC face of the collection
+    pdf.set_font("cjk", size=10.5)
+    for t in tables:
+        pdf.add_page()
+        head = [h.replace("\n", "") for h in table_head(t)]
+        from fpdf.fonts import FontFace
+
+        with pdf.table(repeat_headings=1, line_height=6, headings_style=FontFace(emphasis="")) as table:
+            table.row(head)
+            for r in t.rows:
+                table.row(table_cells(r))
+    return bytes(pdf.output())
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--units", type=int, default=500)
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--out", type=Path)
+    a = ap.parse_args(argv)
+    work = a.out or Path(tempfile.mkdtemp(prefix="gkscore-docs-bench-"))
+    made = _gen().generate(a.units, work / "in", tables=("citydept",), formats=("csv",))["citydept"]
+
+    from gkscore.documents import api
+    from gkscore.documents.charts import chart_files, pictures
+    from gkscore.documents.pdf import docx_to_pdf
+    from gkscore.documents.unit_pack import UnitDocx, lost_rows, unit_xlsx
+    from gkscore.documents.view import ranking_tables, unit_sheets
+    from gkscore.pipeline import Options, run
+
+    t = time.perf_counter()
+    result = run(Options(observations=[str(made["csv"][0])], units=str(made["units"]), keep_items=False, keep_text=True))
+    print(f"score {a.units} units (for reference): {time.perf_counter() - t:.2f} s")
+    opts = api.DocumentOptions(charts_in_notice=False)
+    tables = ranking_tables(result, 2)
+
+    from docx import Document
+
+    buf = io.BytesIO()
+    Document().save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        default_parts = [(n, z.read(n)) for n in z.namelist()]
+
+    from gkscore.documents.notice_docx import table_cells, table_head
+
+    docx_plain = best(lambda: plain_docx(default_parts, [[table_head(t)] + [table_cells(r) for r in t.rows] for t in tables], ["标题", "开头", "结尾"]), a.runs)
+    docx_laid = best(lambda: api.notice_docx_bytes(result, opts), a.runs)
+    print(f"通报 docx, tables only: laid out {docx_laid:.2f} s, without layout {docx_plain:.2f} s, ratio {docx_laid / docx_plain:.1f}")
+    with_charts = best(lambda: api.notice_docx_bytes(result, api.DocumentOptions()), 1)
+    n_pictures = sum(len(t.ranked) // 30 + 1 for t in tables)
+    print(f"通报 docx with its {n_pictures} chart pictures: {with_charts:.2f} s")
+
+    docx = api.notice_docx_bytes(result, api.DocumentOptions())
+    if shutil.which("soffice"):
+        lo = best(lambda: docx_to_pdf(docx, str(work / "通报.pdf")), a.runs)
+        print(f"PDF route LibreOffice (docx -> pdf, own profile, start-up included): {lo:.2f} s")
+    if importlib.util.find_spec("fpdf") is not None:
+        font = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+        if os.path.exists(font):
+            fp = best(lambda: fpdf_notice(tables, font), a.runs)
+            size = len(fpdf_notice(tables, font))
+            print(f"PDF route fpdf2 (tables only, CJK font subset embedded): {fp:.2f} s, {size // 1024} KiB")
+    sheets = [s for _, s in unit_sheets(result, tables, 2)]
+    notice = api._notice(result, opts)
+    maker = UnitDocx()
+    packs = best(lambda: [(maker(s, notice), unit_xlsx(s, notice)) for s in sheets], a.runs)
+    plain_packs = best(lambda: [(plain_docx(default_parts, [lost_rows(s)], [s.unit, s.total]), plain_xlsx(lost_rows(s))) for s in sheets], a.runs)
+    print(f"per-unit packs ({len(sheets)} units, docx + xlsx, content only): laid out {packs:.2f} s, without layout {plain_packs:.2f} s, ratio {packs / plain_packs:.1f}")
+    t = time.perf_counter()
+    list(unit_sheets(result, tables, 2))
+    print(f"  of which each unit's items scored again and described: {time.perf_counter() - t:.2f} s")
+    charts = best(lambda: [chart_files(t) for t in tables], 1)
+    print(f"chart files (PNG + SVG per group, {len(tables)} groups): {charts:.2f} s")
+    del pictures
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
