@@ -171,3 +171,13 @@ def test_charts_without_a_chinese_font_say_what_to_install(monkeypatch):
     with pytest.raises(ProblemsError) as exc:
         charts.chart_font.__wrapped__()
     assert exc.value.exit_code == 2 and "fonts-noto-cjk" in exc.value.problems[0].message
+
+
+def test_the_notice_example_in_the_docs_loads(tmp_path):
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "documents.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
+    n = _notice(tmp_path, block)
+    assert n.title == "关于2020年度全市政务公开工作考评结果的通报" and n.header and n.date == "2021年1月20日"
