@@ -8,6 +8,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Tests never depend on the developer's colour settings or terminal width.
 os.environ.setdefault("NO_COLOR", "1")
 os.environ.setdefault("COLUMNS", "200")
+# Messages in English unless a test asks for another language (the developer's
+# locale must not decide what the assertions read).
+os.environ.setdefault("GKSCORE_LANG", "en")
 
 
 @pytest.fixture

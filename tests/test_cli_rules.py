@@ -80,7 +80,7 @@ def test_rules_table_output():
 def test_rules_unknown_class_is_usage_error():
     r = run_cli("rules", COUNTY, "--class", "Z")
     assert r.exit_code == 2
-    assert "no class Z" in r.stderr
+    assert "no class 'Z'" in r.stderr
 
 
 def _copy_with(tmp_path: Path, old: str, new: str, count: int = 1) -> str:

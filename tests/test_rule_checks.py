@@ -84,7 +84,7 @@ def test_valid_file_loads_without_warnings(tmp_path):
 def test_duplicate_key(tmp_path):
     text = VALID.replace("            max: 3\n", "            max: 3\n            max: 2\n")
     assert problems(tmp_path, text) == [(16, 13, "yaml-duplicate-key")]
-    assert messages(tmp_path, text) == ["duplicate key 'max' (first given on line 15)"]
+    assert messages(tmp_path, text) == ["duplicate key 'max' (first given on line 15); delete or rename one of them"]
 
 
 def test_duplicate_item_id_key_in_flow_mapping(tmp_path):
@@ -138,7 +138,9 @@ def test_comment_only_file(tmp_path):
 def test_file_that_is_a_list(tmp_path):
     text = "- format: gkscore/1\n- id: t\n"
     assert problems(tmp_path, text) == [(1, 1, "schema")]
-    assert messages(tmp_path, text) == ["a rule file is a mapping with format, id, title, classes and sections"]
+    assert messages(tmp_path, text) == [
+        "a rule file is a mapping with the keys format, id, title, classes and sections; compare with a bundled rule file such as county_2020.yaml"
+    ]
 
 
 def test_file_that_is_a_scalar(tmp_path):
@@ -155,7 +157,7 @@ def test_units_file_given_as_rules(tmp_path):
 def test_control_character(tmp_path):
     text = VALID.replace("title: 测试", "title: 测\x07试")
     assert problems(tmp_path, text.encode("utf-8")) == [(3, 9, "control-char")]
-    assert messages(tmp_path, text.encode("utf-8")) == ["control character U+0007 is not allowed"]
+    assert messages(tmp_path, text.encode("utf-8")) == ["invisible control character U+0007 is not allowed; delete it (it often comes with copied text)"]
 
 
 def test_nul_character(tmp_path):
@@ -176,7 +178,7 @@ def test_not_utf8(tmp_path):
 def test_gbk_file(tmp_path):
     # A file saved from a Chinese-locale editor: the first non-ASCII byte is on line 3.
     assert problems(tmp_path, VALID.encode("gbk")) == [(3, 8, "encoding")]
-    assert messages(tmp_path, VALID.encode("gbk")) == ["not UTF-8 text; save the file as UTF-8"]
+    assert messages(tmp_path, VALID.encode("gbk")) == ["the file is not UTF-8 text; save it again with the encoding UTF-8"]
 
 
 def test_utf8_bom_is_accepted(tmp_path):
@@ -200,7 +202,7 @@ def test_unknown_clause_kind_points_at_kind(tmp_path):
     )
     assert problems(tmp_path, text) == [(22, 23, "schema")]
     [message] = messages(tmp_path, text)
-    assert message.startswith("unknown kind 'awrad'; expected one of 'award', 'deduct', ")
+    assert message.startswith("unknown kind 'awrad'; did you mean 'award'? Use one of: award, deduct, ")
 
 
 def test_unknown_clause_kind_in_flow_mapping(tmp_path):
@@ -213,7 +215,7 @@ def test_number_written_as_text(tmp_path):
     assert problems(tmp_path, text) == [(20, 60, "schema")]
     # One problem, in plain words, with no pydantic internals in it.
     assert messages(tmp_path, text) == [
-        "expected a number, got text '1'; write it without quotes (at sections.0.groups.0.items.0.clauses.0.award.points.number)"
+        "expected a number, found the text '1'; write the number without quotes (at sections.0.groups.0.items.0.clauses.0.award.points.number)"
     ]
 
 
@@ -221,7 +223,7 @@ def test_number_written_as_text_in_a_class_mapping(tmp_path):
     text = VALID.replace("            max: 3\n", '            max: {A: "3"}\n')
     assert problems(tmp_path, text) == [(15, 22, "schema")]
     [message] = messages(tmp_path, text)
-    assert message.startswith("expected a number, got text '3'; write it without quotes")
+    assert message.startswith("expected a number, found the text '3'; write the number without quotes")
     assert "0x" not in message and "function-" not in message
 
 
@@ -245,13 +247,13 @@ def test_yes_is_not_a_boolean(tmp_path):
 def test_unknown_key_points_at_the_key(tmp_path):
     text = VALID.replace("            max: 3\n", "            max: 3\n            maxx: 2\n")
     assert problems(tmp_path, text) == [(16, 13, "schema")]
-    assert messages(tmp_path, text) == ["unknown key 'maxx'"]
+    assert messages(tmp_path, text) == ["unknown key 'maxx'; did you mean 'max'? Correct the spelling or delete the key"]
 
 
 def test_missing_key_points_at_the_mapping(tmp_path):
     text = VALID.replace("            text: 做到得1分,次数不少于2次得2分。\n", "")
     assert problems(tmp_path, text) == [(13, 13, "schema")]
-    assert messages(tmp_path, text) == ["missing required key 'text' (at sections.0.groups.0.items.0.text)"]
+    assert messages(tmp_path, text) == ["the required key 'text' is missing here; add it (at sections.0.groups.0.items.0.text)"]
 
 
 def test_wrong_format(tmp_path):
@@ -309,7 +311,7 @@ def test_field_declared_twice(tmp_path):
 def test_group_points_not_equal_to_item_sum(tmp_path):
     text = VALID.replace("        name: 组\n", "        name: 组\n        points: 4\n")
     assert problems(tmp_path, text) == [(12, 17, "group-sum")]
-    assert messages(tmp_path, text) == ["group '组' declares 4 points for class A but its items add up to 3"]
+    assert messages(tmp_path, text) == ["the group '组' declares 4 points for the class A, but its items add up to 3; correct points or the items' max"]
 
 
 def test_section_points_not_equal_to_item_sum(tmp_path):
@@ -320,7 +322,7 @@ def test_section_points_not_equal_to_item_sum(tmp_path):
 def test_class_total_not_equal_to_items(tmp_path):
     text = VALID.replace("max: 3}", "max: 100}")
     assert problems(tmp_path, text) == [(5, 22, "class-total")]
-    assert messages(tmp_path, text) == ["class A declares a total of 100 but its base items add up to 3"]
+    assert messages(tmp_path, text) == ["the class A declares a total of 100, but its base items add up to 3; correct the class's max or the items' max"]
 
 
 def test_class_total_per_class(tmp_path):
@@ -386,7 +388,7 @@ sections:
 
 def test_bonus_section_without_cap(tmp_path):
     assert problems(tmp_path, BONUS_WITHOUT_CAP) == [(20, 5, "cap-required")]
-    assert messages(tmp_path, BONUS_WITHOUT_CAP) == ["a bonus section needs a cap"]
+    assert messages(tmp_path, BONUS_WITHOUT_CAP) == ["a bonus section needs a cap, the most it can add or take off; add cap:"]
 
 
 def test_penalty_section_without_cap(tmp_path):
@@ -413,7 +415,7 @@ def test_penalty_item_with_deductions(tmp_path):
 def test_unknown_field_in_condition(tmp_path):
     text = VALID.replace("when: {field: done}", "when: {field: dnoe}")
     assert problems(tmp_path, text) == [(20, 45, "unknown-field")]
-    assert messages(tmp_path, text) == ["field 'dnoe' is not declared here (declared: done, n)"]
+    assert messages(tmp_path, text) == ["the field 'dnoe' is not declared here (declared: done, n); correct the name, or declare it under fields"]
 
 
 def test_unknown_field_in_nested_condition(tmp_path):
@@ -480,7 +482,7 @@ def test_clause_reference_to_a_later_clause(tmp_path):
         "              - {id: late, kind: deduct, when: {field: late}, points: 2}\n",
     )
     assert problems(tmp_path, text) == [(20, 90, "bad-reference")]
-    assert messages(tmp_path, text) == ["no earlier clause with id 'late' in this item"]
+    assert messages(tmp_path, text) == ["no clause with the id 'late' comes before this one in the item; refer to a clause listed above, by its id"]
 
 
 def test_clause_reference_to_itself(tmp_path):
@@ -545,7 +547,7 @@ def test_sampled_valid(tmp_path):
 def test_sampled_field_without_max(tmp_path):
     text = SAMPLED.replace("{id: ok, type: count, max: 5, prompt", "{id: ok, type: count, prompt")
     assert problems(tmp_path, text) == [(19, 52, "sample-bound")]
-    assert messages(tmp_path, text) == ["field 'ok' must be bounded by the sample size: give it max: 5"]
+    assert messages(tmp_path, text) == ["the field 'ok' must be bounded by the sample size: give it max: 5"]
 
 
 def test_sampled_field_with_another_max(tmp_path):
@@ -558,7 +560,7 @@ def test_score_field_off_step(tmp_path):
         "{kind: award, when: {field: n, ge: 2}, points: 2}", "{kind: judged, field: s}"
     )
     assert problems(tmp_path, text) == [(18, 52, "step")]
-    assert messages(tmp_path, text) == ["the range 0..2 is not a whole number of steps of 0.3"]
+    assert messages(tmp_path, text) == ["the range from 0 to 2 is not a whole number of steps of 0.3; change step, min or max"]
 
 
 def test_score_field_with_min_off_step(tmp_path):
@@ -631,7 +633,7 @@ def test_grade_bands_valid(tmp_path):
 def test_grade_bands_out_of_order(tmp_path):
     text = GRADES.replace("{grade: 优秀, min: 90}", "{grade: 优秀, min: 70}")
     assert problems(tmp_path, text) == [(9, 24, "grade-bands")]
-    assert messages(tmp_path, text) == ["bands must be listed from the highest min down"]
+    assert messages(tmp_path, text) == ["bands must be listed from the highest min down; reorder them"]
 
 
 def test_grade_bands_equal_bounds(tmp_path):

@@ -8,8 +8,14 @@ added without touching the code that finds the problems.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable
+
+from .i18n import _
 
 ERROR = "error"
 WARNING = "warning"
@@ -38,8 +44,49 @@ class Problem:
         return self.file
 
     def format(self) -> str:
-        level = "" if self.severity == ERROR else f"[{self.severity}] "
+        """``where: [level] message (code)``: the code stays the same ASCII word in every language."""
+        level = "" if self.severity == ERROR else f"[{severity_label(self.severity)}] "
         return f"{self.where()}: {level}{self.message} ({self.code})"
+
+
+def severity_label(severity: str) -> str:
+    """The word for a severity in the active language."""
+    if severity == WARNING:
+        return _("warning")
+    if severity == ERROR:
+        return _("error")
+    return severity
+
+
+def quote(value: Any, limit: int = 80) -> str:
+    """A value as a message shows it: text in the quotation marks of the
+    language ('x' in English, "x" in Chinese) with control characters made
+    visible, numbers as written (Decimal('2.50') -> 2.50), dates as
+    2021-03-31, true/false, null; long values cut with an ellipsis."""
+    if isinstance(value, str):
+        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+        if len(text) > limit:
+            text = text[: limit - 1] + "…"
+        # TRANSLATORS: the quotation marks around a value quoted in a message.
+        return _("'{text}'").format(text=text)
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    elif isinstance(value, Decimal):
+        text = format(value, "f")
+    elif isinstance(value, (int, float)):
+        text = str(value)
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass

@@ -33,7 +33,9 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from .problems import Problem, ProblemsError
+from .i18n import N_, _
+from .problems import Problem, ProblemsError, quote
+from .yaml_messages import syntax_message
 
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
 MAX_UNITS_FILE_BYTES = 32 * 1024 * 1024
@@ -98,12 +100,20 @@ def _number(value: str, mark) -> Decimal:
     try:
         out = Decimal(text)
     except InvalidOperation:
-        raise _Refused("yaml-number", f"cannot read {value!r} as an exact number", mark)
+        raise _Refused(
+            "yaml-number", _("cannot read {value} as an exact number; write plain digits with at most one decimal point, e.g. 2.5").format(value=quote(value)), mark
+        )
     if not out.is_finite():
-        raise _Refused("yaml-number", f"{value!r} is not a finite number", mark)
+        raise _Refused("yaml-number", _("{value} is not a finite number; write an ordinary number such as 10").format(value=quote(value)), mark)
     if out and not (-MAX_EXPONENT <= out.adjusted() <= MAX_EXPONENT) or len(out.as_tuple().digits) > 28:
-        raise _Refused("yaml-number", f"{value!r} is out of range (at most 28 digits, magnitude 1e{MAX_EXPONENT})", mark)
+        raise _Refused("yaml-number", _out_of_range(value), mark)
     return out
+
+
+def _out_of_range(value: str) -> str:
+    return _("{value} is out of range (at most 28 digits, and no more than {limit}); check for extra digits").format(
+        value=quote(value), limit=f"1e{MAX_EXPONENT}"
+    )
 
 
 def _scalar(loader, ev: ScalarEvent) -> Any:
@@ -118,10 +128,32 @@ def _scalar(loader, ev: ScalarEvent) -> Any:
         return _MERGE_KEY
     node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
     ctor = loader.yaml_constructors.get(tag) or loader.yaml_constructors.get(None)
-    value = ctor(loader, node)
+    try:
+        value = ctor(loader, node)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise _Refused("yaml-value", _bad_value(ev.value, tag), ev.start_mark) from exc
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_EXPONENT:
-        raise _Refused("yaml-number", f"{ev.value!r} is out of range (magnitude 1e{MAX_EXPONENT})", ev.start_mark)
+        raise _Refused("yaml-number", _out_of_range(ev.value), ev.start_mark)
     return value
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _bad_value(text: str, tag: str) -> str:
+    """What is wrong with a value YAML recognised but could not build (a date
+    that does not exist, a tagged value that does not fit its tag)."""
+    m = _DATE.match(text)
+    if tag.endswith(":timestamp") and m:
+        year, month, day = (int(g) for g in m.groups())
+        if not 1 <= month <= 12:
+            return _("date {value} does not exist: there is no month {month}; write the date as YYYY-MM-DD, e.g. 2021-03-31").format(
+                value=quote(text), month=month
+            )
+        return _("date {value} does not exist: month {month} has no day {day}; write a date that exists").format(
+            value=quote(text), month=month, day=day
+        )
+    return _("cannot read {value}; write it without the !! tag, or put it in quotes").format(value=quote(text))
 
 
 _MERGE_KEY = object()
@@ -159,10 +191,11 @@ def _build(loader, positions: dict, max_nodes: int, duplicates: list | None = No
         if isinstance(ev, DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise _Refused("yaml-syntax", "invalid YAML: expected a single document in the stream, but found another document", ev.start_mark)
+                reason = _("a file holds a single document, but a second one starts here (---); delete the extra --- line")
+                raise _Refused("yaml-syntax", _("invalid YAML: {reason}").format(reason=reason), ev.start_mark)
             continue
         if isinstance(ev, AliasEvent):
-            raise _Refused("yaml-alias", "aliases (*name) are not allowed in rule files; write the value out", ev.start_mark)
+            raise _Refused("yaml-alias", _("aliases (*name) are not allowed; write the value out in full"), ev.start_mark)
         if isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
             frame = stack.pop()
             _place(stack, frame.value, ev.start_mark)
@@ -173,22 +206,23 @@ def _build(loader, positions: dict, max_nodes: int, duplicates: list | None = No
             continue  # stream and document start/end
         nodes += 1
         if nodes > max_nodes:
-            raise _Refused("too-large", f"more than {max_nodes} values; refusing to read the file", ev.start_mark)
+            raise _Refused("too-large", _("more than {n} values; the file is refused: check that it is the right file, or split it").format(n=max_nodes), ev.start_mark)
         mark = ev.start_mark
         parent = stack[-1] if stack else None
         if parent is not None and parent.is_map and parent.key is _NO_KEY:
             # this event is a key
             if not isinstance(ev, ScalarEvent):
-                raise _Refused("yaml-key", "a mapping key must be a plain value", mark)
+                raise _Refused("yaml-key", _("a key must be a plain word or number, not a list or mapping"), mark)
             key = _scalar(loader, ev)
             if key is _MERGE_KEY:
-                raise _Refused("yaml-merge", "merge keys (<<) are not allowed in rule files", mark)
+                raise _Refused("yaml-merge", _("merge keys (<<) are not allowed; write the keys out in full"), mark)
             try:
                 hash(key)
             except TypeError:
-                raise _Refused("yaml-key", "a mapping key must be a plain value", mark)
+                raise _Refused("yaml-key", _("a key must be a plain word or number, not a list or mapping"), mark)
             if key in parent.seen:
-                refused = _Refused("yaml-duplicate-key", f"duplicate key {key!r} (first given on line {parent.seen[key]})", mark)
+                message = _("duplicate key {key} (first given on line {line}); delete or rename one of them")
+                refused = _Refused("yaml-duplicate-key", message.format(key=quote(key), line=parent.seen[key]), mark)
                 if duplicates is None:
                     raise refused
                 duplicates.append(refused)
@@ -214,7 +248,7 @@ def _build(loader, positions: dict, max_nodes: int, duplicates: list | None = No
                 _place(stack, value, mark)
             continue
         if len(stack) >= MAX_DEPTH:
-            raise _Refused("yaml-depth", f"nesting deeper than {MAX_DEPTH} levels", mark)
+            raise _Refused("yaml-depth", _("nested deeper than {n} levels; check the indentation").format(n=MAX_DEPTH), mark)
         stack.append(_Frame({} if isinstance(ev, MappingStartEvent) else [], path, isinstance(ev, MappingStartEvent)))
     return root if have_root else None
 
@@ -245,14 +279,16 @@ def decode_text(data: bytes, file: str) -> str:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1  # characters, not bytes
         raise ProblemsError(
-            [Problem(file=file, code="encoding", line=line, col=col, message="not UTF-8 text; save the file as UTF-8")], exit_code=2
+            [Problem(file=file, code="encoding", line=line, col=col, message=_("the file is not UTF-8 text; save it again with the encoding UTF-8"))],
+            exit_code=2,
         )
     m = _CONTROL.search(text)
     if m is not None:
         lineno = text.count("\n", 0, m.start()) + 1
         colno = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
         ch = m.group()
-        raise ProblemsError([Problem(file=file, code="control-char", line=lineno, col=colno, message=f"control character U+{ord(ch):04X} is not allowed")])
+        message = _("invisible control character U+{code} is not allowed; delete it (it often comes with copied text)").format(code=f"{ord(ch):04X}")
+        raise ProblemsError([Problem(file=file, code="control-char", line=lineno, col=colno, message=message)])
     return text
 
 
@@ -264,19 +300,24 @@ class _Untracked(Positions):
         pass
 
 
-def load_yaml(data: bytes, file: str, *, limit: int = MAX_RULE_FILE_BYTES, what: str = "rule files", track: bool = True) -> tuple[Any, Positions]:
+RULE_FILES = N_("rule files")
+UNITS_FILES = N_("units files")
+
+
+def load_yaml(data: bytes, file: str, *, limit: int = MAX_RULE_FILE_BYTES, what: str = RULE_FILES, track: bool = True) -> tuple[Any, Positions]:
     """Parse one YAML document strictly; returns (data, positions).
 
     ``limit`` caps the size in bytes (rule files are small; a units file for
-    100k units is not).  ``track=False`` keeps no positions (an empty
-    mapping is returned; YAML errors still carry theirs): parse again with
-    tracking when a later message needs one.
+    100k units is not); ``what`` names the kind of file in the message, as a
+    message id marked with ``N_`` (RULE_FILES, UNITS_FILES).  ``track=False``
+    keeps no positions (an empty mapping is returned; YAML errors still
+    carry theirs): parse again with tracking when a later message needs one.
     """
     if len(data) > limit:
-        raise ProblemsError(
-            [Problem(file=file, code="too-large", message=f"file is over {limit} bytes; {what} are limited to {limit}")],
-            exit_code=2,
+        message = _("the file is larger than {size} MB, the limit for {what}; check that it is the right file").format(
+            size=f"{limit / 2**20:g}", what=_(what)
         )
+        raise ProblemsError([Problem(file=file, code="too-large", message=message)], exit_code=2)
     text = decode_text(data, file)
     loader = (_CStrict or _PyStrict)(text)
     positions = Positions() if track else _Untracked()
@@ -290,12 +331,14 @@ def load_yaml(data: bytes, file: str, *, limit: int = MAX_RULE_FILE_BYTES, what:
             raise ProblemsError([_at(file, exc.mark, exc.code, exc.message)], exit_code=2 if exc.code == "too-large" else 1)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            message = (exc.problem or exc.context or "invalid YAML").strip()
-            raise ProblemsError([_at(file, mark, "yaml-syntax", f"invalid YAML: {message}")])
+            reason = syntax_message(exc.problem or exc.context or "", text, mark)
+            raise ProblemsError([_at(file, mark, "yaml-syntax", _("invalid YAML: {reason}").format(reason=reason))])
         except yaml.YAMLError as exc:
-            raise ProblemsError([Problem(file=file, code="yaml-syntax", message=f"invalid YAML: {_one_line(exc)}")])
+            reason = syntax_message(_one_line(exc), text, None)
+            raise ProblemsError([Problem(file=file, code="yaml-syntax", message=_("invalid YAML: {reason}").format(reason=reason))])
         except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-            raise ProblemsError([Problem(file=file, code="yaml-value", message=f"invalid value: {_one_line(exc)}")])
+            message = _("invalid value ({reason}); check the value and its quotes").format(reason=_one_line(exc))
+            raise ProblemsError([Problem(file=file, code="yaml-value", message=message)])
         if out is None and not positions:
             positions[()] = (1, 1)
         return out, positions

@@ -9,6 +9,8 @@ from typing import Callable, Iterable
 
 import click
 
+from ..i18n import _
+
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 EXIT_OK = 0
@@ -19,7 +21,7 @@ EXIT_INTERRUPTED = 130
 
 
 def debug_option(fn: Callable) -> Callable:
-    return click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")(fn)
+    return click.option("--debug", is_flag=True, help=_("Show a traceback for internal errors."))(fn)
 
 
 def print_problems(problems: Iterable, stream=None) -> None:

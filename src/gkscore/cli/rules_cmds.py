@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..i18n import _, ngettext
 from .common import CONTEXT_SETTINGS, debug_option, guarded, print_problems
 
 
@@ -27,7 +28,7 @@ def _load_all(files: tuple[str, ...]):
             exit_code = max(exit_code, exc.exit_code)
     # Cross-file: every unit's class must be scored by one of the rule files.
     if rules and units:
-        from ..problems import Problem
+        from ..problems import Problem, quote
         from ..yamlio import position_of
 
         known = {c for r in rules for c in r.ruleset.classes}
@@ -35,69 +36,91 @@ def _load_all(files: tuple[str, ...]):
             for ui, unit in enumerate(u.units.units):
                 if unit.cls not in known:
                     line, col = position_of(u.positions, ("units", ui, "class"))
-                    problems.append(
-                        Problem(file=u.path, code="unscored-class", line=line, col=col, message=f"unit {unit.name!r} has class {unit.cls!r}, which no given rule file scores")
-                    )
+                    message = _(
+                        "unit {unit} has class {cls}, which none of the given rule files scores; "
+                        "give the rule file for {cls} as well, or correct the class (scored: {known})"
+                    ).format(unit=quote(unit.name), cls=quote(unit.cls), known=", ".join(sorted(known)))
+                    problems.append(Problem(file=u.path, code="unscored-class", line=line, col=col, message=message))
                     exit_code = max(exit_code, 1)
     return rules, units, problems, exit_code
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(
+    context_settings=CONTEXT_SETTINGS,
+    help=_(
+        "Check rule and unit files (default: the bundled ones).\n\n"
+        "Schema and semantic checks: unique ids, group points equal to the sum of "
+        "their items, totals per class, bonus and penalty caps, units in known "
+        "classes, no duplicate YAML keys or aliases.  Every problem is printed as "
+        "file:line:column: message (code).  Exit 0 valid, 1 invalid, 2 unreadable."
+    ),
+)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing when valid.")
+@click.option("-q", "--quiet", is_flag=True, help=_("Print nothing when the files are valid."))
 @debug_option
 @guarded
 def validate(files, quiet, debug):
-    """Check rule and unit files (default: the bundled ones).
-
-    Schema and semantic checks: unique ids, group points equal to the sum of
-    their items, totals per class, bonus and penalty caps, units in known
-    classes, no duplicate YAML keys or aliases.  Every problem is printed as
-    path:line:col: message.  Exit 0 valid, 1 invalid, 2 unreadable.
-    """
     rules, units, problems, code = _load_all(files)
     print_problems(problems)
     if not problems and not quiet:
         for r in rules:
-            n = sum(1 for s in r.ruleset.sections for g in s.groups for _ in g.items)
-            click.echo(f"{r.path}: ok ({r.ruleset.id}, {n} items, classes {', '.join(r.ruleset.classes)})")
+            n = sum(len(g.items) for s in r.ruleset.sections for g in s.groups)
+            line = ngettext(
+                "{file}: valid ({id}, {n} item, classes {classes})",
+                "{file}: valid ({id}, {n} items, classes {classes})",
+                n,
+            )
+            names = ", ".join(c.name for c in r.ruleset.classes.values())
+            click.echo(line.format(file=r.path, id=r.ruleset.id, n=n, classes=names))
         for u in units:
-            click.echo(f"{u.path}: ok ({u.units.id}, {len(u.units.units)} units)")
+            n = len(u.units.units)
+            line = ngettext("{file}: valid ({id}, {n} unit)", "{file}: valid ({id}, {n} units)", n)
+            click.echo(line.format(file=u.path, id=u.units.id, n=n))
     return code
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(
+    context_settings=CONTEXT_SETTINGS,
+    help=_(
+        "Softer findings on rule files: recorded readings (notes), clause points "
+        "that do not add up to the item's points, unused fields.  Warnings only; "
+        "exit 0 unless --strict (or the files are invalid)."
+    ),
+)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
+@click.option("--strict", is_flag=True, help=_("Exit 1 when there are warnings."))
 @debug_option
 @guarded
 def lint(files, strict, debug):
-    """Softer findings on rule files: recorded readings (notes), clause points
-    that do not add up to the item's 分值, unused fields.  Warnings only;
-    exit 0 unless --strict (or the files are invalid)."""
     rules, units, problems, code = _load_all(files)
     print_problems(problems)
     warnings = [w for r in rules for w in r.warnings]
     print_problems(warnings, sys.stdout)
     if code:
         return code
-    click.echo(f"{len(warnings)} warning(s)", err=True)
+    n = len(warnings)
+    click.echo(ngettext("{n} warning", "{n} warnings", n).format(n=n), err=True)
     return 1 if (strict and warnings) else 0
 
 
-@click.command(name="rules", context_settings=CONTEXT_SETTINGS)
+@click.command(
+    name="rules",
+    context_settings=CONTEXT_SETTINGS,
+    help=_(
+        "Show the indicator tree of a rule file with the points of each item per class.\n\n"
+        "The json form is a public contract, documented in docs/rule-language.md."
+    ),
+)
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--class", "cls", multiple=True, help="Only these classes (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--class", "cls", multiple=True, metavar=_("CLASS"), help=_("Only this class (repeatable)."))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help=_("table: for people; json: for programs.")
+)
 @debug_option
 @guarded
 def rules_cmd(file, cls, fmt, debug):
-    """Show the resolved indicator tree of FILE with the maximum per class.
-
-    The json form is a public contract, documented in docs/rule-language.md.
-    """
     from ..jsonout import dumps
-    from ..problems import Problem, ProblemsError
+    from ..problems import Problem, ProblemsError, quote
     from ..rules.load import load_rules
     from ..rules.tree import rules_tree
 
@@ -105,7 +128,10 @@ def rules_cmd(file, cls, fmt, debug):
     classes = list(cls) or list(loaded.ruleset.classes)
     unknown = [c for c in classes if c not in loaded.ruleset.classes]
     if unknown:
-        raise ProblemsError([Problem(file=file, code="unknown-class", message=f"no class {', '.join(unknown)} in these rules (classes: {', '.join(loaded.ruleset.classes)})")], exit_code=2)
+        message = _("no class {unknown} in these rules; use one of: {classes}").format(
+            unknown=", ".join(quote(c) for c in unknown), classes=", ".join(loaded.ruleset.classes)
+        )
+        raise ProblemsError([Problem(file=file, code="unknown-class", message=message)], exit_code=2)
     tree = rules_tree(loaded.ruleset, classes)
     if fmt == "json":
         sys.stdout.write(dumps(tree))
@@ -116,12 +142,17 @@ def rules_cmd(file, cls, fmt, debug):
     return 0
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(
+    context_settings=CONTEXT_SETTINGS,
+    help=_(
+        "Print the JSON Schema of the rule files (rules, the default) or of the results "
+        "of score --format json (results), for editors and programs."
+    ),
+)
 @click.argument("which", type=click.Choice(["rules", "results"]), default="rules")
 @debug_option
 @guarded
 def schema(which, debug):
-    """Print the JSON Schema of the rule format (or of the results json)."""
     if which == "rules":
         from ..rules.schema import rules_schema_text
 

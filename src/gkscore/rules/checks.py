@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator
 
-from ..problems import ERROR, WARNING
+from ..i18n import _
+from ..problems import ERROR, WARNING, quote
 from .model import (
     AllOf,
     AnyOf,
@@ -31,10 +32,14 @@ from .resolve import CREDIT_KINDS, DEDUCTION_KINDS, item_max, item_start, per_cl
 
 @dataclass(frozen=True)
 class Finding:
+    """A finding at the YAML ``path``; ``first`` is the path of an earlier
+    occurrence the message refers to (the loader adds its line)."""
+
     path: tuple
     code: str
     message: str
     severity: str = ERROR
+    first: tuple | None = None
 
 
 def check(rs: RuleSet) -> list[Finding]:
@@ -46,9 +51,13 @@ def check(rs: RuleSet) -> list[Finding]:
 
 def _fmt(d: Decimal | None) -> str:
     if d is None:
-        return "n/a"
+        return "—"
     text = format(d.normalize(), "f")
     return text
+
+
+def _names(values) -> str:
+    return ", ".join(str(v) for v in values)
 
 
 # ------------------------------------------------------------------ ids
@@ -59,7 +68,8 @@ def _ids(rs: RuleSet) -> Iterator[Finding]:
 
     def claim(ident: str, path: tuple):
         if ident in seen:
-            return Finding(path + ("id",), "duplicate-id", f"id {ident!r} is already used (at {'/'.join(map(str, seen[ident]))})")
+            message = _("the id {id} is already used; ids must be unique: rename one of them").format(id=quote(ident))
+            return Finding(path + ("id",), "duplicate-id", message, first=seen[ident] + ("id",))
         seen[ident] = path
         return None
 
@@ -87,7 +97,8 @@ def _ids(rs: RuleSet) -> Iterator[Finding]:
                 for ci, clause in enumerate(item.clauses):
                     if clause.id is not None:
                         if clause.id in clause_ids:
-                            yield Finding(ipath + ("clauses", ci, "id"), "duplicate-id", f"clause id {clause.id!r} is used twice in item {item.id!r}")
+                            message = _("the clause id {id} is used twice in item {item}; rename one of them")
+                            yield Finding(ipath + ("clauses", ci, "id"), "duplicate-id", message.format(id=quote(clause.id), item=quote(item.id)))
                         clause_ids.add(clause.id)
     for vi, veto in enumerate(rs.vetoes):
         yield from _unique_fields(veto.fields, ("vetoes", vi))
@@ -97,7 +108,8 @@ def _unique_fields(fields, path) -> Iterator[Finding]:
     seen: set[str] = set()
     for fi, field in enumerate(fields):
         if field.id in seen:
-            yield Finding(path + ("fields", fi, "id"), "duplicate-field", f"field {field.id!r} is declared twice")
+            message = _("the field {field} is declared twice here; delete or rename one of them").format(field=quote(field.id))
+            yield Finding(path + ("fields", fi, "id"), "duplicate-field", message)
         seen.add(field.id)
 
 
@@ -108,15 +120,13 @@ def _class_map(value, path, classes, code="unknown-class", require_all=False) ->
     if isinstance(value, dict):
         for key in value:
             if key not in classes:
-                yield Finding(path + (key,), code, f"class {key!r} is not declared in classes ({', '.join(classes)})")
+                message = _("the class {cls} is not declared under classes ({classes}); use one of them, or declare it")
+                yield Finding(path + (key,), code, message.format(cls=quote(key), classes=_names(classes)))
         if require_all:
             missing = [c for c in classes if c not in value]
             if missing:
-                yield Finding(
-                    path,
-                    "class-missing",
-                    f"no value for class {', '.join(missing)}; give a number, or null where the item does not apply",
-                )
+                message = _("no value for the class {classes}; give a number, or null where the item does not apply")
+                yield Finding(path, "class-missing", message.format(classes=_names(missing)))
 
 
 def _classes(rs: RuleSet) -> Iterator[Finding]:
@@ -134,7 +144,8 @@ def _classes(rs: RuleSet) -> Iterator[Finding]:
                 yield from _class_map(item.max, ip + ("max",), classes, require_all=True)
                 applicable = [c for c in classes if item_max(item, c) is not None]
                 if not applicable:
-                    yield Finding(ip + ("max",), "never-applies", f"item {item.id!r} applies to no class")
+                    message = _("item {item} applies to no class; give its max for at least one class").format(item=quote(item.id))
+                    yield Finding(ip + ("max",), "never-applies", message)
                 for ci, clause in enumerate(item.clauses):
                     cp = ip + ("clauses", ci)
                     for key in ("points", "per", "cap"):
@@ -143,7 +154,8 @@ def _classes(rs: RuleSet) -> Iterator[Finding]:
                         if isinstance(value, dict):
                             missing = [c for c in applicable if c not in value]
                             if missing:
-                                yield Finding(cp + (key,), "class-missing", f"no {key} for class {', '.join(missing)}, to which item {item.id!r} applies")
+                                message = _("no {key} for the class {classes}, to which item {item} applies; add it")
+                                yield Finding(cp + (key,), "class-missing", message.format(key=key, classes=_names(missing), item=quote(item.id)))
                 for fi, field in enumerate(item.fields):
                     if isinstance(field, ScoreField):
                         yield from _class_map(field.max, ip + ("fields", fi, "max"), classes)
@@ -165,21 +177,25 @@ def _field_refs(cond, fields: dict, path, clause_ids_before: set[str] | None) ->
         yield from _field_refs(cond.not_, fields, path + ("not",), clause_ids_before)
     elif isinstance(cond, ClauseHolds):
         if clause_ids_before is None:
-            yield Finding(path + ("clause",), "bad-reference", "a clause reference can only be used inside an item")
+            message = _("a clause reference (clause:) can only be used inside an item; test a field here instead (field:)")
+            yield Finding(path + ("clause",), "bad-reference", message)
         elif cond.clause not in clause_ids_before:
-            yield Finding(path + ("clause",), "bad-reference", f"no earlier clause with id {cond.clause!r} in this item")
+            message = _("no clause with the id {id} comes before this one in the item; refer to a clause listed above, by its id")
+            yield Finding(path + ("clause",), "bad-reference", message.format(id=quote(cond.clause)))
     elif isinstance(cond, FieldTest):
         field = fields.get(cond.field)
         if field is None:
-            yield Finding(path + ("field",), "unknown-field", f"field {cond.field!r} is not declared here (declared: {', '.join(fields) or 'none'})")
+            message = _("the field {field} is not declared here (declared: {declared}); correct the name, or declare it under fields")
+            yield Finding(path + ("field",), "unknown-field", message.format(field=quote(cond.field), declared=_names(fields) or _("none")))
             return
         comps = cond.comparisons()
         if len(comps) > 1:
-            yield Finding(path, "bad-condition", "give at most one comparison in a field test; combine tests with all/any")
+            yield Finding(path, "bad-condition", _("give at most one comparison in a field test; combine several tests with all: or any:"))
             return
         if not comps:
             if not isinstance(field, BoolField):
-                yield Finding(path, "bad-condition", f"{{field: {cond.field}}} alone tests a yes/no field, but {cond.field!r} is {field.type}")
+                message = _("{{field: {name}}} alone tests a yes/no field, but {name} is of type {type}; add a comparison such as ge: 1")
+                yield Finding(path, "bad-condition", message.format(name=cond.field, type=field.type))
             return
         op, value = comps[0]
         ok = True
@@ -195,7 +211,21 @@ def _field_refs(cond, fields: dict, path, clause_ids_before: set[str] | None) ->
             values = value if op == "in" else [value]
             ok = op in ("eq", "ne", "in") and all(isinstance(v, str) and v in field.choices for v in values)
         if not ok:
-            yield Finding(path + ((op if op != "in" else "in"),), "bad-condition", f"cannot compare {field.type} field {cond.field!r} with {op} {value!r}")
+            message = _("cannot compare the field {field} (type {type}) with {op}: {value}; {hint}").format(
+                field=quote(cond.field), type=field.type, op=op, value=quote(value), hint=_comparison_hint(field)
+            )
+            yield Finding(path + (op,), "bad-condition", message)
+
+
+def _comparison_hint(field) -> str:
+    """How a field of this type is tested."""
+    if isinstance(field, BoolField):
+        return _("test a yes/no field with {{field: {name}}}, or with eq: true / eq: false").format(name=field.id)
+    if isinstance(field, DateField):
+        return _("compare a date field with a date, e.g. le: 2021-03-31")
+    if isinstance(field, ChoiceField):
+        return _("use eq, ne or in with its choices: {choices}").format(choices=_names(field.choices))
+    return _("compare it with a number, e.g. ge: 1")
 
 
 def _items(rs: RuleSet) -> Iterator[Finding]:
@@ -207,9 +237,9 @@ def _items(rs: RuleSet) -> Iterator[Finding]:
             if group.void_if is not None:
                 yield from _field_refs(group.void_if, gfields, gp + ("void_if",), None)
                 if not group.void_text:
-                    yield Finding(gp + ("void_if",), "void-text", "void_if needs void_text: the words that say why the group scores 0")
+                    yield Finding(gp + ("void_if",), "void-text", _("void_if needs void_text, the words that say why the group scores 0; add void_text"))
             elif group.fields:
-                yield Finding(gp + ("fields",), "unused-field", "group fields are only used by void_if", WARNING)
+                yield Finding(gp + ("fields",), "unused-field", _("a group's fields are used only by void_if; delete them, or add a void_if"), WARNING)
             for ii, item in enumerate(group.items):
                 ip = gp + ("items", ii)
                 yield from _check_item(item, ip, classes, section.kind)
@@ -222,20 +252,21 @@ def _check_item(item, ip, classes, section_kind) -> Iterator[Finding]:
     used: set[str] = set()
     kinds = {c.kind for c in item.clauses}
     if kinds & CREDIT_KINDS and kinds & DEDUCTION_KINDS and item.start is None:
-        yield Finding(ip + ("clauses",), "start-required", "the item mixes credits and deductions: say where it starts with start: zero or start: max")
+        message = _("the item mixes credits and deductions: say where it starts, with start: zero (add from 0) or start: max (deduct from the maximum)")
+        yield Finding(ip + ("clauses",), "start-required", message)
     earlier: set[str] = set()
     for ci, clause in enumerate(item.clauses):
         cp = ip + ("clauses", ci)
-        # FIX (rule-checks tests): in a penalty section (扣分项) an item's score is
-        # the number of points taken off the total, so a deduction clause, which
-        # starts from the item's 分值, would charge the whole penalty to a unit
-        # where nothing happened.
+        # In a penalty section (扣分项) an item's score is the number of points
+        # taken off the total, so a deduction clause, which starts from the
+        # item's 分值, would charge the whole penalty to a unit where nothing
+        # happened.
         if section_kind == "penalty" and clause.kind in DEDUCTION_KINDS:
-            yield Finding(
-                cp + ("kind",),
-                "penalty-deduction",
-                f"in a penalty section (扣分项) an item's score is the points taken off the total, so {clause.kind} would charge the full penalty when nothing happened; write 扣N分 as award (N points when it happened), or use judged",
+            message = _(
+                "in a penalty section an item's score is the points taken off the total, so {kind} would charge "
+                "the full penalty when nothing happened; write a deduction of N points as award (N points when it happened), or use judged"
             )
+            yield Finding(cp + ("kind",), "penalty-deduction", message.format(kind=clause.kind))
         yield from _field_refs(clause.only_if, fields, cp + ("only_if",), earlier)
         when = getattr(clause, "when", None)
         yield from _field_refs(when, fields, cp + ("when",), earlier)
@@ -246,55 +277,69 @@ def _check_item(item, ip, classes, section_kind) -> Iterator[Finding]:
             field = fields.get(clause.field)
             used.add(clause.field)
             if field is None:
-                yield Finding(cp + ("field",), "unknown-field", f"field {clause.field!r} is not declared in item {item.id!r}")
+                message = _("the field {field} is not declared in item {item}; correct the name, or declare it under the item's fields")
+                yield Finding(cp + ("field",), "unknown-field", message.format(field=quote(clause.field), item=quote(item.id)))
                 continue
             want = {"deduct_each": CountField, "sampled": CountField, "judged": ScoreField, "graded": ChoiceField, "percent": NumberField}[kind]
             if not isinstance(field, want):
-                yield Finding(cp + ("field",), "field-type", f"a {kind} clause needs a {want.model_fields['type'].annotation.__args__[0]} field; {clause.field!r} is {field.type}")
+                message = _("a {kind} clause needs a field of type {want}; {field} is of type {type}: change the field's type, or use another clause")
+                wanted = want.model_fields["type"].annotation.__args__[0]
+                yield Finding(cp + ("field",), "field-type", message.format(kind=kind, want=wanted, field=quote(clause.field), type=field.type))
                 continue
             if kind == "sampled" and field.max != clause.sample:
-                yield Finding(cp + ("sample",), "sample-bound", f"field {clause.field!r} must be bounded by the sample size: give it max: {clause.sample}")
+                message = _("the field {field} must be bounded by the sample size: give it max: {n}")
+                yield Finding(cp + ("sample",), "sample-bound", message.format(field=quote(clause.field), n=clause.sample))
             if kind == "percent" and (field.min != 0 or field.max != 100):
-                yield Finding(cp + ("field",), "percent-bounds", f"a percent field needs min: 0 and max: 100")
+                yield Finding(cp + ("field",), "percent-bounds", _("a percent field needs min: 0 and max: 100; set them on the field"))
             if kind == "graded":
                 if set(field.choices) != set(clause.levels):
-                    yield Finding(cp + ("levels",), "levels", f"levels {list(clause.levels)} must name exactly the choices {field.choices}")
+                    message = _("the levels ({levels}) must name exactly the field's choices ({choices}); make the two lists the same")
+                    yield Finding(cp + ("levels",), "levels", message.format(levels=_names(clause.levels), choices=_names(field.choices)))
                 for c in classes:
                     m = item_max(item, c)
                     if m is not None and max(clause.levels.values()) > m:
-                        yield Finding(cp + ("levels",), "over-max", f"a level is worth more than the item's 分值 {_fmt(m)} for class {c}")
+                        message = _("a level is worth more than the item's maximum {max} for the class {cls}; lower the level or raise the maximum")
+                        yield Finding(cp + ("levels",), "over-max", message.format(max=_fmt(m), cls=c))
             if kind == "judged":
                 for c in classes:
                     m = item_max(item, c)
                     fm = per_class(field.max, c)
                     if m is not None and fm is None:
-                        yield Finding(ip + ("fields",), "class-missing", f"score field {field.id!r} has no max for class {c}")
+                        message = _("the score field {field} has no max for the class {cls}; add it")
+                        yield Finding(ip + ("fields",), "class-missing", message.format(field=quote(field.id), cls=c))
                     elif m is not None and fm > m:
-                        yield Finding(cp + ("field",), "over-max", f"judged score up to {_fmt(fm)} exceeds the item's 分值 {_fmt(m)} for class {c}")
+                        message = _("a judged score up to {score} exceeds the item's maximum {max} for the class {cls}; lower the field's max to at most {max}")
+                        yield Finding(cp + ("field",), "over-max", message.format(score=_fmt(fm), max=_fmt(m), cls=c))
         if kind == "coverage":
             for fi, name in enumerate(clause.fields):
                 used.add(name)
                 f = fields.get(name)
                 if f is None:
-                    yield Finding(cp + ("fields", fi), "unknown-field", f"field {name!r} is not declared in item {item.id!r}")
+                    message = _("the field {field} is not declared in item {item}; correct the name, or declare it under the item's fields")
+                    yield Finding(cp + ("fields", fi), "unknown-field", message.format(field=quote(name), item=quote(item.id)))
                 elif not isinstance(f, BoolField):
-                    yield Finding(cp + ("fields", fi), "field-type", f"coverage counts yes/no fields; {name!r} is {f.type}")
+                    message = _("coverage counts yes/no fields (type: bool); {field} is of type {type}")
+                    yield Finding(cp + ("fields", fi), "field-type", message.format(field=quote(name), type=f.type))
             if clause.full_at is not None and clause.full_at > len(clause.fields):
-                yield Finding(cp + ("full_at",), "full-at", f"full_at {clause.full_at} is more than the {len(clause.fields)} fields listed")
+                message = _("full_at {n} is more than the {count} fields listed; lower it to at most {count}")
+                yield Finding(cp + ("full_at",), "full-at", message.format(n=clause.full_at, count=len(clause.fields)))
         if clause.id:
             earlier.add(clause.id)
     if item.applies_if is not None:
         used |= _used_fields(item.applies_if)
     for fi, field in enumerate(item.fields):
         if field.id not in used:
-            yield Finding(ip + ("fields", fi), "unused-field", f"field {field.id!r} is used by no clause", WARNING)
+            message = _("the field {field} is used by no clause; delete it, or use it in a clause")
+            yield Finding(ip + ("fields", fi), "unused-field", message.format(field=quote(field.id)), WARNING)
         if isinstance(field, NumberField) and field.min is not None and field.max is not None and field.min > field.max:
-            yield Finding(ip + ("fields", fi), "bounds", "min is above max")
+            message = _("min ({min}) is above max ({max}); swap them")
+            yield Finding(ip + ("fields", fi), "bounds", message.format(min=_fmt(field.min), max=_fmt(field.max)))
         if isinstance(field, ScoreField):
             for c in classes:
                 fm = per_class(field.max, c)
                 if fm is not None and ((fm - field.min) % field.step) != 0:
-                    yield Finding(ip + ("fields", fi, "step"), "step", f"the range {_fmt(field.min)}..{_fmt(fm)} is not a whole number of steps of {_fmt(field.step)}")
+                    message = _("the range from {low} to {high} is not a whole number of steps of {step}; change step, min or max")
+                    yield Finding(ip + ("fields", fi, "step"), "step", message.format(low=_fmt(field.min), high=_fmt(fm), step=_fmt(field.step)))
     # Soft check: credits that do not add up to the item's 分值.
     if item_start(item) == "zero":
         for c in classes:
@@ -303,7 +348,8 @@ def _check_item(item, ip, classes, section_kind) -> Iterator[Finding]:
                 continue
             credit = _max_credit(item, fields, c)
             if credit is not None and credit != m:
-                yield Finding(ip + ("max",), "clause-sum", f"clause credits add up to {_fmt(credit)} but the 分值 is {_fmt(m)} for class {c}", WARNING)
+                message = _("the clauses' credits add up to {credit} but the item's maximum is {max} for the class {cls}; check the clause points")
+                yield Finding(ip + ("max",), "clause-sum", message.format(credit=_fmt(credit), max=_fmt(m), cls=c), WARNING)
 
 
 def _max_credit(item, fields, cls) -> Decimal | None:
@@ -361,11 +407,13 @@ def _sums(rs: RuleSet) -> Iterator[Finding]:
                         any_item = True
                 declared = per_class(group.points, c)
                 if declared is not None and declared != group_sum:
-                    yield Finding(gp + ("points",), "group-sum", f"group {group.name!r} declares {_fmt(declared)} points for class {c} but its items add up to {_fmt(group_sum)}")
+                    message = _("the group {name} declares {declared} points for the class {cls}, but its items add up to {total}; correct points or the items' max")
+                    yield Finding(gp + ("points",), "group-sum", message.format(name=quote(group.name), declared=_fmt(declared), cls=c, total=_fmt(group_sum)))
                 section_sum += group_sum
             declared = per_class(section.points, c)
             if declared is not None and declared != section_sum:
-                yield Finding(sp + ("points",), "section-sum", f"section {section.name!r} declares {_fmt(declared)} points for class {c} but its items add up to {_fmt(section_sum)}")
+                message = _("the section {name} declares {declared} points for the class {cls}, but its items add up to {total}; correct points or the items' max")
+                yield Finding(sp + ("points",), "section-sum", message.format(name=quote(section.name), declared=_fmt(declared), cls=c, total=_fmt(section_sum)))
             del any_item
     # Totals per class.
     for c in classes:
@@ -382,7 +430,8 @@ def _sums(rs: RuleSet) -> Iterator[Finding]:
                 ssum = sum((item_max(i, c) or Decimal(0)) for g in s.groups for i in g.items)
                 total += (s.weight or Decimal(0)) * ssum
         if total != declared:
-            yield Finding(("classes", c, "max"), "class-total", f"class {c} declares a total of {_fmt(declared)} but its base items add up to {_fmt(total)}")
+            message = _("the class {cls} declares a total of {declared}, but its base items add up to {total}; correct the class's max or the items' max")
+            yield Finding(("classes", c, "max"), "class-total", message.format(cls=c, declared=_fmt(declared), total=_fmt(total)))
 
 
 def _sections(rs: RuleSet) -> Iterator[Finding]:
@@ -391,21 +440,23 @@ def _sections(rs: RuleSet) -> Iterator[Finding]:
         sp = ("sections", si)
         if section.kind in ("bonus", "penalty"):
             if section.cap is None:
-                yield Finding(sp, "cap-required", f"a {section.kind} section needs a cap")
+                message = _("a {kind} section needs a cap, the most it can add or take off; add cap:")
+                yield Finding(sp, "cap-required", message.format(kind=section.kind))
             if section.weight is not None:
-                yield Finding(sp + ("weight",), "weight", "only base sections carry a weight")
+                yield Finding(sp + ("weight",), "weight", _("only base sections carry a weight; delete it"))
         else:
             if section.cap is not None:
-                yield Finding(sp + ("cap",), "cap", "a base section has no cap; its points are its items' 分值")
+                yield Finding(sp + ("cap",), "cap", _("a base section has no cap, its points are its items' maximums; delete the cap"))
             if rs.composition == "weighted":
                 if section.weight is None:
-                    yield Finding(sp, "weight", "with composition: weighted every base section needs a weight")
+                    yield Finding(sp, "weight", _("with composition: weighted every base section needs a weight; add weight:"))
                 else:
                     weights += section.weight
             elif section.weight is not None:
-                yield Finding(sp + ("weight",), "weight", "a weight needs composition: weighted")
+                yield Finding(sp + ("weight",), "weight", _("a weight needs composition: weighted; delete the weight, or declare the composition"))
     if rs.composition == "weighted" and weights != 1:
-        yield Finding(("composition",), "weights", f"section weights add up to {_fmt(weights)}, not 1")
+        message = _("the section weights add up to {total}, not 1; correct them")
+        yield Finding(("composition",), "weights", message.format(total=_fmt(weights)))
 
 
 def _grades(rs: RuleSet) -> Iterator[Finding]:
@@ -417,41 +468,41 @@ def _grades(rs: RuleSet) -> Iterator[Finding]:
         bp = ("grades", "bands", bi)
         last = bi == len(bands) - 1
         if band.min is None and not last:
-            yield Finding(bp, "grade-bands", "only the lowest band may omit min")
+            yield Finding(bp, "grade-bands", _("only the lowest band may omit min; give this band a min"))
         if band.min is not None and last and bi > 0:
             # A last band with a min leaves totals below it without a grade.
-            yield Finding(bp + ("min",), "grade-bands", "the lowest band must have no min, so that every total gets a grade")
+            yield Finding(bp + ("min",), "grade-bands", _("the lowest band must have no min, so that every total gets a grade; delete its min"))
         if band.min is not None and previous is not None and band.min >= previous:
-            yield Finding(bp + ("min",), "grade-bands", "bands must be listed from the highest min down")
+            yield Finding(bp + ("min",), "grade-bands", _("bands must be listed from the highest min down; reorder them"))
         if band.min is not None:
             previous = band.min
     names = [b.grade for b in bands]
     if len(set(names)) != len(names):
-        yield Finding(("grades", "bands"), "grade-bands", "a grade name is used twice")
+        yield Finding(("grades", "bands"), "grade-bands", _("a grade name is used twice; rename one of them"))
 
 
 def _vetoes(rs: RuleSet) -> Iterator[Finding]:
-    # FIX (rule-checks tests): a veto or gate grade that is not one of the
-    # grade bands is most likely a typo (不及格 for 不合格) and would invent a
-    # grade of its own; lint says so.
+    # A veto or gate grade that is not one of the grade bands is most likely
+    # a typo (不及格 for 不合格) and would invent a grade of its own; lint says so.
     bands = [b.grade for b in rs.grades.bands] if rs.grades is not None else None
     forced = [(("vetoes", vi, "grade"), v.grade) for vi, v in enumerate(rs.vetoes)]
     forced += [(("gates", gi, "grade"), g.grade) for gi, g in enumerate(rs.gates) if g.kind == "fail_below"]
     for path, grade in forced:
         if bands is not None and grade is not None and grade not in bands:
-            yield Finding(path, "unknown-grade", f"grade {grade!r} is not one of the grade bands ({', '.join(bands)})", WARNING)
+            message = _("the grade {grade} is not one of the grade bands ({bands}); if it is a typo, correct it")
+            yield Finding(path, "unknown-grade", message.format(grade=quote(grade), bands=_names(bands)), WARNING)
     for vi, veto in enumerate(rs.vetoes):
         vp = ("vetoes", vi)
         if veto.grade is None and veto.total is None:
-            yield Finding(vp, "veto-outcome", "a veto needs a grade, a fixed total, or both")
+            yield Finding(vp, "veto-outcome", _("a veto needs a grade, a fixed total, or both; add grade: or total:"))
         yield from _field_refs(veto.when, {f.id: f for f in veto.fields}, vp + ("when",), None)
 
 
 def _policy(rs: RuleSet) -> Iterator[Finding]:
     has_applies = any(i.applies_if is not None for s in rs.sections for g in s.groups for i in g.items)
     if has_applies and rs.na_policy == "none":
-        # FIX (rule-checks tests): na_policy is absent here, so its path had no
-        # position and the finding showed at 1:1; point at the first applies_if.
+        # na_policy is absent here, so its path has no position: point at the
+        # first applies_if instead.
         first = next(
             ("sections", si, "groups", gi, "items", ii, "applies_if")
             for si, s in enumerate(rs.sections)
@@ -459,9 +510,9 @@ def _policy(rs: RuleSet) -> Iterator[Finding]:
             for ii, i in enumerate(g.items)
             if i.applies_if is not None
         )
-        yield Finding(first, "na-policy", "items with applies_if need an na_policy (rescale or redistribute)")
+        yield Finding(first, "na-policy", _("items with applies_if need an na_policy: declare na_policy: rescale or na_policy: redistribute"))
     if rs.na_policy != "none" and not has_applies:
-        yield Finding(("na_policy",), "na-policy", "na_policy is declared but no item has applies_if", WARNING)
+        yield Finding(("na_policy",), "na-policy", _("na_policy is declared but no item has applies_if; delete it"), WARNING)
 
 
 def lint_notes(rs: RuleSet) -> Iterator[Finding]:

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..problems import ERROR, Problem, ProblemsError, unreadable
-from ..yamlio import MAX_RULE_FILE_BYTES, MAX_UNITS_FILE_BYTES, load_yaml, position_of
+from ..i18n import _
+from ..problems import ERROR, Problem, ProblemsError, quote, unreadable
+from ..yamlio import MAX_RULE_FILE_BYTES, MAX_UNITS_FILE_BYTES, UNITS_FILES, load_yaml, position_of
 from .checks import Finding, check, lint_notes
 from .model import RuleSet, UnitsFile
+from .schema_messages import schema_problems
 
 BUNDLED = ("county_2020.yaml", "citydept_2020.yaml", "units.yaml")
 
@@ -49,7 +51,7 @@ class LoadedUnits:
     @property
     def positions(self) -> dict:
         if self._positions is None:
-            _raw, self._positions = load_yaml(self._data or b"", self.path, limit=MAX_UNITS_FILE_BYTES, what="units files")
+            _raw, self._positions = load_yaml(self._data or b"", self.path, limit=MAX_UNITS_FILE_BYTES, what=UNITS_FILES)
             self._data = None
         return self._positions
 
@@ -73,68 +75,43 @@ def bundled_paths() -> list[str]:
 def read_bytes(path: str, limit: int | None = None) -> bytes:
     try:
         if os.path.isdir(path):
-            raise unreadable(path, "is a folder, not a file")
+            raise unreadable(path, _("this is a folder, not a file; give the path of a file in it"))
         with open(path, "rb") as fh:
             if limit is None:
                 return fh.read()
             data = fh.read(limit + 1)
             return data
     except FileNotFoundError:
-        raise unreadable(path, "no such file", "not-found")
+        raise unreadable(path, _("no such file; check the folder and the spelling of the name"), "not-found")
     except PermissionError:
-        raise unreadable(path, "permission denied")
+        raise unreadable(path, _("permission denied; check that you may read the file, and close it in Excel or WPS if it is open there"))
     except OSError as exc:
-        raise unreadable(path, f"cannot read: {exc.strerror or exc}")
-
-
-def _schema_problems(file: str, exc: ValidationError, positions: dict) -> list[Problem]:
-    out = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        etype = err["type"]
-        msg = err["msg"]
-        if etype == "union_tag_invalid":
-            tag = err.get("ctx", {}).get("tag")
-            expected = err.get("ctx", {}).get("expected_tags")
-            disc = err.get("ctx", {}).get("discriminator", "kind").strip("'")
-            msg = f"unknown {disc} {tag!r}; expected one of {expected}"
-            loc = loc + (disc,)
-        elif etype == "union_tag_not_found":
-            disc = err.get("ctx", {}).get("discriminator", "kind").strip("'")
-            msg = f"missing {disc}"
-        elif etype == "extra_forbidden":
-            msg = f"unknown key {loc[-1]!r}"
-            line, col = positions.get(loc + ("__key__",), position_of(positions, loc))
-            out.append(Problem(file=file, code="schema", message=msg, line=line, col=col))
-            continue
-        elif etype == "missing":
-            msg = f"missing required key {loc[-1]!r}"
-        elif etype == "value_error":
-            msg = msg.removeprefix("Value error, ")
-        line, col = position_of(positions, loc)
-        where = ".".join(str(p) for p in loc if not (isinstance(p, str) and p in ("function-after", "function-before")))
-        out.append(Problem(file=file, code="schema", message=f"{msg} (at {where})" if where else msg, line=line, col=col))
-    return out
+        raise unreadable(path, _("cannot read the file: {reason}").format(reason=exc.strerror or exc))
 
 
 def _finding_problem(file: str, f: Finding, positions: dict) -> Problem:
     line, col = position_of(positions, f.path)
-    return Problem(file=file, code=f.code, message=f.message, line=line, col=col, severity=f.severity)
+    message = f.message
+    if f.first is not None:
+        message = _("{message} (first on line {line})").format(message=message, line=position_of(positions, f.first)[0])
+    return Problem(file=file, code=f.code, message=message, line=line, col=col, severity=f.severity)
 
 
 def load_rules(path: str, data: bytes | None = None) -> LoadedRules:
     """Load and check a rule file; raises ProblemsError with every error found."""
     if data is None:
         data = read_bytes(path, MAX_RULE_FILE_BYTES)
-    raw, positions = load_yaml(data, path, limit=MAX_RULE_FILE_BYTES, what="rule files")
+    raw, positions = load_yaml(data, path, limit=MAX_RULE_FILE_BYTES)
     if not isinstance(raw, dict):
-        raise ProblemsError([Problem(file=path, code="schema", message="a rule file is a mapping with format, id, title, classes and sections", line=1, col=1)])
+        message = _("a rule file is a mapping with the keys format, id, title, classes and sections; compare with a bundled rule file such as county_2020.yaml")
+        raise ProblemsError([Problem(file=path, code="schema", message=message, line=1, col=1)])
     if raw.get("format") == "gkscore-units/1":
-        raise ProblemsError([Problem(file=path, code="wrong-kind", message="this is a units file, not a rule file", line=1, col=1)])
+        message = _("this is a units file (format: gkscore-units/1), not a rule file; give it where a units file is asked for (--units)")
+        raise ProblemsError([Problem(file=path, code="wrong-kind", message=message, line=1, col=1)])
     try:
         rs = RuleSet.model_validate(raw)
     except ValidationError as exc:
-        raise ProblemsError(_schema_problems(path, exc, positions))
+        raise ProblemsError(schema_problems(path, exc, positions))
     findings = check(rs)
     errors = [_finding_problem(path, f, positions) for f in findings if f.severity == ERROR]
     if errors:
@@ -149,23 +126,25 @@ def load_units(path: str, data: bytes | None = None) -> LoadedUnits:
         data = read_bytes(path, MAX_UNITS_FILE_BYTES)
     # Read without positions (100,000 units: ~90 MB of them); a message that
     # needs one reads the file again, with them.
-    raw, _ = load_yaml(data, path, limit=MAX_UNITS_FILE_BYTES, what="units files", track=False)
+    raw, _positions = load_yaml(data, path, limit=MAX_UNITS_FILE_BYTES, what=UNITS_FILES, track=False)
     found: list[dict] = []
 
     def positions() -> dict:
         if not found:
-            found.append(load_yaml(data, path, limit=MAX_UNITS_FILE_BYTES, what="units files")[1])
+            found.append(load_yaml(data, path, limit=MAX_UNITS_FILE_BYTES, what=UNITS_FILES)[1])
         return found[0]
 
     if not isinstance(raw, dict):
-        raise ProblemsError([Problem(file=path, code="schema", message="a units file is a mapping with format, id, classes and units", line=1, col=1)])
+        message = _("a units file is a mapping with the keys format, id, classes and units; start from the bundled units.yaml")
+        raise ProblemsError([Problem(file=path, code="schema", message=message, line=1, col=1)])
     if raw.get("format") == "gkscore/1":
         line, col = position_of(positions(), ("format",))
-        raise ProblemsError([Problem(file=path, code="wrong-kind", message="this is a rule file, not a units file", line=line, col=col)])
+        message = _("this is a rule file (format: gkscore/1), not a units file; give it where a rule file is asked for (--rules)")
+        raise ProblemsError([Problem(file=path, code="wrong-kind", message=message, line=line, col=col)])
     try:
         uf = UnitsFile.model_validate(raw)
     except ValidationError as exc:
-        raise ProblemsError(_schema_problems(path, exc, positions()))
+        raise ProblemsError(schema_problems(path, exc, positions()))
     del raw
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -174,14 +153,18 @@ def load_units(path: str, data: bytes | None = None) -> LoadedUnits:
     for ui, unit in enumerate(uf.units):
         if unit.cls not in uf.classes:
             line, col = position_of(positions(), ("units", ui, "class"))
-            problems.append(Problem(file=path, code="unknown-class", message=f"class {unit.cls!r} is not declared in classes", line=line, col=col))
+            message = _("class {cls} is not declared under classes; use one of {known}, or declare it").format(
+                cls=quote(unit.cls), known=", ".join(uf.classes)
+            )
+            problems.append(Problem(file=path, code="unknown-class", message=message, line=line, col=col))
         for ni, name in enumerate([unit.name] + list(unit.aliases)):
             key = norm_name(name)
             if key in seen and seen[key] != ui:
                 loc = ("units", ui, "name") if ni == 0 else ("units", ui, "aliases", ni - 1)
                 line, col = position_of(positions(), loc)
                 other = uf.units[seen[key]].name
-                problems.append(Problem(file=path, code="duplicate-unit", message=f"name {name!r} already belongs to {other!r}", line=line, col=col))
+                message = _("the name {name} already belongs to the unit {other}; delete or rename one of them").format(name=quote(name), other=quote(other))
+                problems.append(Problem(file=path, code="duplicate-unit", message=message, line=line, col=col))
             seen[key] = ui
     if problems:
         raise ProblemsError(problems)

@@ -29,6 +29,9 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from ..i18n import _
+from ..problems import quote
+
 FORMAT = "gkscore/1"
 
 
@@ -38,23 +41,25 @@ def _strict_number(value: Any) -> Any:
     # our YAML loader; refuse them anyway so an API caller cannot sneak
     # binary fractions in.
     if isinstance(value, bool):
-        raise ValueError("expected a number, got a boolean")
+        raise ValueError(_("expected a number, found {value}; write a number, not true or false").format(value=quote(value)))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError("expected a finite number")
+            raise ValueError(_("expected a finite number, found {value}").format(value=quote(value)))
         return value
     if isinstance(value, str):
-        raise ValueError(f"expected a number, got text {value!r}; write it without quotes")
-    raise ValueError(f"expected a number, got {type(value).__name__}")
+        raise ValueError(_("expected a number, found the text {value}; write the number without quotes").format(value=quote(value)))
+    if value is None:
+        raise ValueError(_("the value is empty; write a number"))
+    raise ValueError(_("expected a number, found {value}").format(value=quote(value)))
 
 
 def _strict_int(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, Decimal) and value == value.to_integral_value():
             return int(value)
-        raise ValueError(f"expected a whole number, got {value!r}")
+        raise ValueError(_("expected a whole number, found {value}").format(value=quote(value)))
     return value
 
 

@@ -140,7 +140,7 @@ def rule_cases(out: Path, valid_rules: str, valid_units: str) -> list[Case]:
     add("r_bom_inside.yaml", r.replace("title: ", "title: \ufeff", 1).replace("id: obs-demo\n", "\ufeffid: x\n", 1))
     add("r_control_char.yaml", r.replace("观测测试规则", "观测\x07测试规则"), needle="control character")
     add("r_nul.yaml", r.replace("观测测试规则", "观测\x00测试规则"), needle="control character")
-    add("r_huge.yaml", "format: gkscore/1\nnotes: |\n" + ("  " + "x" * 1000 + "\n") * 3000, needle="limited to")
+    add("r_huge.yaml", "format: gkscore/1\nnotes: |\n" + ("  " + "x" * 1000 + "\n") * 3000, needle="the limit for rule files")
     add("r_huge_but_under_cap.yaml", "format: gkscore/1\nlist:\n" + "- a\n" * 500_000)
     add("r_many_flow_numbers.yaml", "format: gkscore/1\nlist: [" + "1," * 900_000 + "1]\n")
     add("r_deep.yaml", "format: gkscore/1\nx: " + "[" * 5000 + "]" * 5000 + "\n")
@@ -175,7 +175,7 @@ def rule_cases(out: Path, valid_rules: str, valid_units: str) -> list[Case]:
     add("u_alias_bomb.yaml", LAUGHS.replace("gkscore/1", "gkscore-units/1"), role="units", needle="alias")
     add("u_unknown_class.yaml", u.replace("{name: 市财政局, class: A}", "{name: 市财政局, class: Z}"), role="units")
     add("u_not_utf8.yaml", u.encode("gbk"), role="units", needle="UTF-8")
-    add("u_huge.yaml", "format: gkscore-units/1\nnotes: |\n" + ("  " + "x" * 1000 + "\n") * 34_000, role="units", needle="limited to")
+    add("u_huge.yaml", "format: gkscore-units/1\nnotes: |\n" + ("  " + "x" * 1000 + "\n") * 34_000, role="units", needle="the limit for units files")
     add("u_dup_key.yaml", u.replace("id: obs-demo-units\n", "id: obs-demo-units\nid: y\n"), role="units", needle="duplicate key")
     return cases
 
