@@ -8,9 +8,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Tests never depend on the developer's colour settings or terminal width.
 os.environ.setdefault("NO_COLOR", "1")
 os.environ.setdefault("COLUMNS", "200")
-# Messages in English unless a test asks for another language (the developer's
-# locale must not decide what the assertions read).
-os.environ.setdefault("GKSCORE_LANG", "en")
+# In-process runs speak English, whatever the developer's locale, unless a test
+# asks for another language; subprocesses get the environment as it is, so a
+# test can set LANG for them.
+from gkscore import i18n  # noqa: E402
+
+i18n.activate("en")
 
 
 @pytest.fixture
@@ -25,4 +28,4 @@ def run_cli(*args: str, input: str | None = None):
     from gkscore.cli import main
 
     runner = CliRunner()
-    return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+    return runner.invoke(main, list(args), input=input, catch_exceptions=False, env={"GKSCORE_LANG": "en"})

@@ -215,7 +215,7 @@ def test_number_written_as_text(tmp_path):
     assert problems(tmp_path, text) == [(20, 60, "schema")]
     # One problem, in plain words, with no pydantic internals in it.
     assert messages(tmp_path, text) == [
-        "expected a number, found the text '1'; write the number without quotes (at sections.0.groups.0.items.0.clauses.0.award.points.number)"
+        "expected a number, found the text '1'; write the number without quotes (at sections.0.groups.0.items.0.clauses.0.points)"
     ]
 
 

@@ -241,6 +241,44 @@ def every_language(message: str, context: str | None = None) -> tuple[str, ...]:
     return tuple(out)
 
 
+class Labels:
+    """The named words of one report, template or reader: column headers,
+    row labels, the words of a type column.
+
+        COLUMNS = Labels(unit=N_("Unit"), total=N_("Total"), rank=N_("Rank"))
+        COLUMNS["rank"]          # "名次" or "Rank", in the active language
+        COLUMNS.key_of("名次")   # "rank": a header read in either language
+        COLUMNS.key_of("Rank")   # "rank"
+
+    The message ids are marked with ``N_`` where they are written, so the
+    extractor finds them; the lookup in the other direction is built on first
+    use and holds every language, whatever the active one.
+    """
+
+    def __init__(self, **texts: str) -> None:
+        self.texts = texts
+        self._keys: dict[str, str] | None = None
+
+    def __getitem__(self, key: str) -> str:
+        return _(self.texts[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.texts
+
+    def keys(self):
+        return self.texts.keys()
+
+    def key_of(self, text: str) -> str | None:
+        """The key whose label, in any language, is ``text`` (spaces around it
+        ignored); None when no label reads so."""
+        if self._keys is None:
+            self._keys = {}
+            for key, message in self.texts.items():
+                for spelling in every_language(message):
+                    self._keys.setdefault(spelling.strip(), key)
+        return self._keys.get(text.strip())
+
+
 # ------------------------------------------------------------ the global domain
 
 @contextmanager

@@ -33,6 +33,7 @@ KNOWN = (
     (r"expected ',' or '\]'|did not find expected ',' or '\]'", N_("a list in [ ] is not closed: add the ] or a comma between the values")),
     (r"expected ',' or '\}'|did not find expected ',' or '\}'", N_("a mapping in { } is not closed: add the } or a comma between the pairs")),
     (r"did not find expected node content|expected the node content", N_("a value is missing here")),
+    (r"chomping or indentation indicators|while scanning a block scalar", N_("after | or > the text starts on the next line, indented: move it there")),
     (r"did not find expected comment or line break", N_("unexpected text after the value on this line: put the whole value in quotes")),
     (r"constructor for the tag|undefined tag handle|failed to decode base64", N_("tags (!name, !!type) are not used in gkscore files: delete the tag, or put the value in quotes")),
     (r"directive", N_("directive lines starting with % are not used in gkscore files: delete the line")),

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import sys
 
 import click
 
 from ..i18n import _, ngettext
 from .common import CONTEXT_SETTINGS, debug_option, guarded, print_problems
+
+
+def _shown(path: str, bundled: bool) -> str:
+    """A bundled file is named by its stem (county_2020), not by where the
+    package happens to be installed."""
+    return os.path.splitext(os.path.basename(path))[0] if bundled else path
+
+
+def _rename(problems: list, bundled: bool) -> list:
+    return [dataclasses.replace(p, file=_shown(p.file, bundled)) for p in problems] if bundled else problems
 
 
 def _load_all(files: tuple[str, ...]):
@@ -61,7 +73,8 @@ def _load_all(files: tuple[str, ...]):
 @guarded
 def validate(files, quiet, debug):
     rules, units, problems, code = _load_all(files)
-    print_problems(problems)
+    bundled = not files
+    print_problems(_rename(problems, bundled))
     if not problems and not quiet:
         for r in rules:
             n = sum(len(g.items) for s in r.ruleset.sections for g in s.groups)
@@ -71,11 +84,11 @@ def validate(files, quiet, debug):
                 n,
             )
             names = ", ".join(c.name for c in r.ruleset.classes.values())
-            click.echo(line.format(file=r.path, id=r.ruleset.id, n=n, classes=names))
+            click.echo(line.format(file=_shown(r.path, bundled), id=r.ruleset.id, n=n, classes=names))
         for u in units:
             n = len(u.units.units)
             line = ngettext("{file}: valid ({id}, {n} unit)", "{file}: valid ({id}, {n} units)", n)
-            click.echo(line.format(file=u.path, id=u.units.id, n=n))
+            click.echo(line.format(file=_shown(u.path, bundled), id=u.units.id, n=n))
     return code
 
 
@@ -93,9 +106,10 @@ def validate(files, quiet, debug):
 @guarded
 def lint(files, strict, debug):
     rules, units, problems, code = _load_all(files)
-    print_problems(problems)
+    bundled = not files
+    print_problems(_rename(problems, bundled))
     warnings = [w for r in rules for w in r.warnings]
-    print_problems(warnings, sys.stdout)
+    print_problems(_rename(warnings, bundled), sys.stdout)
     if code:
         return code
     n = len(warnings)

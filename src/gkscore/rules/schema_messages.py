@@ -199,10 +199,24 @@ def schema_problems(file: str, exc, positions: dict) -> list[Problem]:
         if err["type"] == "union_tag_invalid":
             loc = loc + (str(_ctx(err, "discriminator", "kind")).strip("'"),)
         line, col = position_of(positions, loc)
-        where = ".".join(str(p) for p in loc if not (isinstance(p, str) and (p in _NOT_KEYS or p.startswith(("function-", "tagged-union")))))
+        where = ".".join(str(p) for p in _file_path(positions, loc, err["type"]))
         if where:
             message = _("{message} (at {where})").format(message=message, where=where)
         out.append(Problem(file=file, code="schema", message=message, line=line, col=col))
+    return out
+
+
+def _file_path(positions: dict, loc: tuple, etype: str) -> list:
+    """The parts of ``loc`` that are keys or indexes in the file: pydantic adds
+    the tags of unions (number, map, award ...) and validator names, which a
+    person cannot find in the file.  A missing key is named as well."""
+    path: tuple = ()
+    for part in loc:
+        if path + (part,) in positions:
+            path = path + (part,)
+    out = list(path)
+    if etype == "missing" and loc and isinstance(loc[-1], str) and loc[-1] not in out[-1:]:
+        out.append(loc[-1])
     return out
 
 
