@@ -12,6 +12,7 @@ ships in the wheel).  How to mark a string::
     pgettext("report column", "Total")        # same English, different meanings
     LABELS = {"rank": N_("Rank")}             # module level: mark only ...
     _(LABELS["rank"])                          # ... translate where it is used
+    COLUMNS = Labels(rank=N_("Rank"))          # named words; COLUMNS.key_of("名次") == "rank"
 
 Rules: the argument of ``_()`` is a literal (never an f-string: the
 placeholders must reach the translator as ``{name}``); values go in with
