@@ -40,8 +40,10 @@ with i18n.using("en"):
     def main() -> None:
         """The gkscore command group."""
 
-    from . import obs_cmds, rules_cmds, score_cmds
+    from . import draft_cmds, obs_cmds, rules_cmds, score_cmds
 
-    for _cmd in (*rules_cmds.COMMANDS, *obs_cmds.COMMANDS, *score_cmds.COMMANDS):
+    # draft_cmds after rules_cmds: its `rules` group, whose default is the
+    # `rules` command of rules_cmds, takes that command's place
+    for _cmd in (*rules_cmds.COMMANDS, *obs_cmds.COMMANDS, *score_cmds.COMMANDS, *draft_cmds.COMMANDS):
         main.add_command(_cmd)
     del _cmd

@@ -1,0 +1,196 @@
+"""Writing a year-over-year comparison: terminal, Markdown, xlsx.
+
+Every report shows, per rank group, each unit's rank last year and this
+year with the change (↑3, ↓1, —, 新增, 未参评), the totals and their
+difference, and per 一级指标 the change in the share of points won, in
+percentage points.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import IO
+
+from ..exact import fmt
+from .core import Comparison, UnitChange, share
+
+
+def _num(value: Decimal | None) -> str:
+    return "—" if value is None else fmt(value, 2)
+
+
+def _signed(value: Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    text = fmt(value, places)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def _rank(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
+def headers(cmp: Comparison, sections: list[str]) -> list[str]:
+    return ["单位", f"{cmp.last_name}名次", f"{cmp.this_name}名次", "名次变化", f"{cmp.last_name}总分", f"{cmp.this_name}总分", "总分增减"] + [
+        f"{s}得分率变化" for s in sections
+    ]
+
+
+def row(c: UnitChange, cmp: Comparison, sections: list[str]) -> list[str]:
+    name = c.unit if not c.last_unit else f"{c.unit}(上年:{c.last_unit})"
+    return [name, _rank(c.last_rank), _rank(c.this_rank), c.mark, _num(c.last_total), _num(c.this_total), _signed(c.total_delta)] + [
+        _share_cell(c, s) for s in sections
+    ]
+
+
+def _share_cell(c: UnitChange, section: str) -> str:
+    last, this = c.shares.get(section, (None, None))
+    d = c.share_delta(section)
+    if d is None:
+        return "—" if this is None else share(this)
+    return f"{_signed(d, 1)}({share(last)}→{share(this)})"
+
+
+def notes(cmp: Comparison) -> list[str]:
+    out = ["得分率 = 一级指标得分 ÷ 该一级指标满分;变化以百分点计,比较的是得分率而不是分数(两年的分值可能不同)。"]
+    if cmp.only_this:
+        out.append("本年新增的一级指标(不比较):" + "、".join(cmp.only_this))
+    if cmp.only_last:
+        out.append("上年有、本年没有的一级指标(不比较):" + "、".join(cmp.only_last))
+    return out
+
+
+def print_table(cmp: Comparison) -> None:
+    """Compact for a terminal: ranks and totals as 上年→本年, each 一级指标 as
+    the change of its share in percentage points (the shares are in md/xlsx)."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    for group, changes in cmp.groups.items():
+        table = Table(title=Text(f"排名变化:{group}({cmp.last_name} → {cmp.this_name})"), box=box.SIMPLE_HEAD)
+        table.add_column("单位", no_wrap=True)
+        for h in ("名次", "变化", "总分", "增减"):
+            table.add_column(h, no_wrap=True, justify="right")
+        sections = cmp.sections[group]
+        for sec in sections:
+            table.add_column(sec, justify="right")
+        for c in changes:
+            name = c.unit if not c.last_unit else f"{c.unit}(原{c.last_unit})"
+            cells = [name, f"{_rank(c.last_rank)}→{_rank(c.this_rank)}", c.mark,
+                     f"{_num(c.last_total)}→{_num(c.this_total)}", _signed(c.total_delta)]
+            cells += [_signed(c.share_delta(sec), 1) for sec in sections]
+            table.add_row(*(Text(x) for x in cells))
+        console.print(table)
+    console.print(Text("一级指标各列:得分率的变化(百分点)。" + notes(cmp)[0]))
+    for line in notes(cmp)[1:]:
+        console.print(Text(line))
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def write_md(out: IO[str], cmp: Comparison) -> None:
+    out.write(f"# 考评结果对比:{_md(cmp.last_name)} → {_md(cmp.this_name)}\n\n")
+    for group, changes in cmp.groups.items():
+        out.write(f"## {_md(group)}\n\n")
+        sections = cmp.sections[group]
+        h = headers(cmp, sections)
+        out.write("| " + " | ".join(_md(x) for x in h) + " |\n|" + "---|" * len(h) + "\n")
+        for c in changes:
+            out.write("| " + " | ".join(_md(x) for x in row(c, cmp, sections)) + " |\n")
+        out.write("\n")
+    for line in notes(cmp):
+        out.write(f"- {_md(line)}\n")
+
+
+def write_xlsx(path: str, cmp: Comparison) -> None:
+    """Sheet 排名变化: one block per rank group (title, header, a row per unit);
+    sheet 一级指标得分率: one row per unit and 一级指标 with both shares."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    from ..fsutil import atomic_path
+
+    thin = Side(style="thin", color="999999")
+    style = {
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "fill": PatternFill("solid", fgColor="DDEBF7"),
+        "font": Font(name="宋体", size=11),
+        "bold": Font(name="宋体", size=11, bold=True),
+        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    }
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "排名变化"
+    ws.append([f"考评结果对比:{cmp.last_name} → {cmp.this_name}"])
+    ws.cell(1, 1).font = Font(name="宋体", size=14, bold=True)
+    widest = 0
+    for group, changes in cmp.groups.items():
+        sections = cmp.sections[group]
+        widest = max(widest, len(sections))
+        ws.append([])
+        ws.append([f"排名组别:{group}"])
+        ws.cell(ws.max_row, 1).font = style["bold"]
+        h = headers(cmp, sections)
+        ws.append(h)
+        _style_row(ws, ws.max_row, len(h), style, header=True)
+        for uc in changes:
+            ws.append(_xlsx_row(uc, sections))
+            _style_row(ws, ws.max_row, len(h), style)
+    for i, w in enumerate([26, 10, 10, 12, 10, 10, 10] + [14] * widest, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    r = ws.max_row + 2
+    for line in notes(cmp):
+        ws.cell(r, 1, line).font = Font(name="宋体", size=10, italic=True)
+        r += 1
+    _shares_sheet(wb.create_sheet("一级指标得分率"), cmp, style)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def _style_row(ws, r: int, width: int, style: dict, header: bool = False) -> None:
+    for c in range(1, width + 1):
+        cell = ws.cell(r, c)
+        cell.border = style["border"]
+        cell.font = style["bold"] if header else style["font"]
+        if header:
+            cell.fill = style["fill"]
+        if header or c > 1:
+            cell.alignment = style["center"]
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # a unit named '=…' stays text, never a formula
+
+
+def _xlsx_row(c: UnitChange, sections: list[str]) -> list:
+    """Numbers stay numbers in the workbook, so the office can sort and chart them."""
+    name = c.unit if not c.last_unit else f"{c.unit}(上年:{c.last_unit})"
+    num = lambda d: None if d is None else float(fmt(d, 2))  # noqa: E731 - fmt fixed the decimals; a cell holds a float
+    out = [name, c.last_rank, c.this_rank, c.mark, num(c.last_total), num(c.this_total), num(c.total_delta)]
+    for s in sections:
+        d = c.share_delta(s)
+        out.append(None if d is None else float(fmt(d, 1)))
+    return out
+
+
+def _shares_sheet(ws, cmp: Comparison, style: dict) -> None:
+    from openpyxl.utils import get_column_letter
+
+    h = ["排名组别", "单位", "一级指标", f"{cmp.last_name}得分率(%)", f"{cmp.this_name}得分率(%)", "变化(百分点)"]
+    ws.append(h)
+    _style_row(ws, 1, len(h), style, header=True)
+    pct = lambda v: None if v is None else float(fmt(v * 100, 1))  # noqa: E731
+    for group, changes in cmp.groups.items():
+        for uc in changes:
+            for s in cmp.sections[group]:
+                last, this = uc.shares.get(s, (None, None))
+                d = uc.share_delta(s)
+                ws.append([group, uc.unit, s, pct(last), pct(this), None if d is None else float(fmt(d, 1))])
+                _style_row(ws, ws.max_row, len(h), style)
+    for i, w in enumerate([12, 26, 16, 16, 16, 14], 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"

@@ -1,0 +1,400 @@
+"""From a table's cells to the indicator tree: header, sections, groups, items.
+
+The header row names the columns (一级指标, 二级指标, 指标说明, 评分细则,
+分值 or one 分值 column per class).  Below it, the merges carry the
+structure: the rows one 一级指标 cell spans are a section, the rows one
+二级指标 cell spans a group, and the rows one 分值 cell spans one item (a
+分值 cell merged over three 评分细则 rows is one item whose text is those
+three rows, joined by line breaks).  Nothing here reads the 评分细则: that
+is ``phrases``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from ..normalize import fold
+from ..problems import Problem
+from .table import Cell, TableGrid
+
+TEXT_WORDS = ("评分细则", "评分标准", "考评标准", "考核标准", "评分办法", "评分方法", "计分方法", "评分要求", "扣分标准",
+              "评价标准", "考评细则", "评分规则", "评分依据", "计分标准", "考核细则", "评分说明", "考评方法")
+DESC_WORDS = ("指标说明", "考评内容", "考核内容", "指标内容", "评价内容", "测评内容", "考评要点", "指标解释", "考核要点",
+              "内容", "说明", "要点", "三级指标")
+POINTS_WORDS = ("分值", "分数", "标准分", "满分", "权重")
+TOTAL_WORDS = ("合计", "总计", "总分", "合计分值", "总分值", "小计")
+NOTE_PREFIXES = ("注", "说明", "备注", "附注")
+
+_CLASS_LABEL = re.compile(r"([A-Za-z0-9]+)\s*类")
+_POINTS_TAIL = re.compile(r"[（(]\s*(?P<body>[^()（）]*\d[^()（）]*?)\s*[)）]\s*$")
+_POINTS_BARE = re.compile(r"(?:^|\s)(?P<body>\d+(?:\.\d+)?\s*分)\s*$")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def compact(text: str) -> str:
+    return "".join(fold(text).split())
+
+
+def column_role(header: str) -> str | None:
+    h = compact(header)
+    if not h:
+        return None
+    if "一级" in h:
+        return "l1"
+    if "二级" in h:
+        return "l2"
+    if any(w in h for w in TEXT_WORDS):
+        return "text"
+    if h in ("序号", "编号"):
+        return "seq"
+    if "备注" in h:
+        return "note"
+    if any(w in h for w in POINTS_WORDS) or re.fullmatch(r"[A-Za-z0-9]+类", h):
+        return "points"
+    if any(w in h for w in DESC_WORDS):
+        return "desc"
+    return None
+
+
+@dataclass
+class ClassColumn:
+    col: int
+    id: str
+    name: str
+
+
+@dataclass
+class RawItem:
+    rows: list[int]
+    description: str | None
+    text: str
+    max: dict[str, Decimal | None]
+    text_at: tuple[int, int]
+
+
+@dataclass
+class RawGroup:
+    name: str
+    points: dict[str, Decimal] | None
+    row: int
+    col: int
+    items: list[RawItem] = field(default_factory=list)
+
+
+@dataclass
+class RawSection:
+    name: str
+    kind: str
+    points: dict[str, Decimal] | None
+    row: int
+    col: int
+    groups: list[RawGroup] = field(default_factory=list)
+
+
+@dataclass
+class RawTable:
+    grid: TableGrid
+    title: str
+    classes: list[ClassColumn]
+    sections: list[RawSection]
+    stated_totals: dict[str, Decimal] | None = None
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ header
+
+
+@dataclass
+class Header:
+    row: int
+    end: int  # first body row
+    roles: dict[str, int]  # l1/l2/desc/text -> column
+    classes: list[ClassColumn]
+
+
+def find_header(grid: TableGrid) -> Header | None:
+    for r in range(min(len(grid.rows), 20)):
+        roles: dict[str, int] = {}
+        points: list[int] = []
+        seen: set[tuple[int, int]] = set()
+        for c in range(grid.width):
+            cell = grid.cell(r, c)
+            role = column_role(cell.text)
+            if role == "points":
+                points.append(c)
+            elif role and role not in roles and cell.anchor not in seen:
+                roles[role] = c
+            seen.add(cell.anchor)
+        if "text" in roles and points:
+            return _header(grid, r, roles, points)
+    return None
+
+
+def _header(grid: TableGrid, r: int, roles: dict[str, int], points: list[int]) -> Header:
+    end = r + 1
+    # 分值 merged over A类 | B类 in the row below: two header rows.
+    if end < len(grid.rows):
+        below = [grid.cell(end, c) for c in points]
+        if len({grid.cell(r, c).anchor for c in points}) < len(points) and all(b.anchor[0] == end for b in below):
+            labels = [b.text for b in below]
+            end += 1
+            return Header(r, end, roles, _classes(points, labels))
+    # several 分值 columns may share one merged header cell only in the two-row form above
+    distinct: list[int] = []
+    anchors: set = set()
+    for c in points:
+        a = grid.cell(r, c).anchor
+        if a not in anchors:
+            anchors.add(a)
+            distinct.append(c)
+    return Header(r, end, roles, _classes(distinct, [grid.cell(r, c).text for c in distinct]))
+
+
+def _classes(cols: list[int], labels: list[str]) -> list[ClassColumn]:
+    out: list[ClassColumn] = []
+    if len(cols) == 1:
+        m = _CLASS_LABEL.search(fold(labels[0]))
+        cid = m.group(1) if m else "all"
+        return [ClassColumn(cols[0], cid, compact(labels[0]) if m else "全部单位")]
+    used: set[str] = set()
+    for i, (c, label) in enumerate(zip(cols, labels), 1):
+        m = _CLASS_LABEL.search(fold(label))
+        cid = m.group(1) if m and m.group(1) not in used else f"c{i}"
+        used.add(cid)
+        out.append(ClassColumn(c, cid, compact(label) or f"第{i}类"))
+    return out
+
+
+# --------------------------------------------------------------- numbers
+
+
+def parse_points(text: str, number=None) -> Decimal | None:
+    """A 分值 cell: '' -> None (does not apply); '2', '2分', '２' -> Decimal; else ValueError."""
+    if number is not None:
+        return number
+    t = compact(text)
+    if t in ("", "/", "-", "—", "——", "／"):
+        return None
+    t = t.removesuffix("分")
+    if not _NUMBER.match(t):
+        raise ValueError(text)
+    try:
+        return Decimal(t)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        raise ValueError(text)
+
+
+def split_name_points(text: str, class_ids: list[str]) -> tuple[str, dict[str, Decimal] | None, str | None]:
+    """'日常管理\\n(22分)' -> ('日常管理', {cls: 22}, None).  A bracket that holds
+    figures we cannot read stays in the name and is returned as the third
+    element, for a 待核 note."""
+    raw = text.strip()
+    m = _POINTS_TAIL.search(raw) or _POINTS_BARE.search(raw)
+    if not m:
+        return _join_lines(raw), None, None
+    body = fold(m.group("body"))
+    name = _join_lines(raw[: m.start()])
+    simple = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*分?\s*", body)
+    if simple:
+        v = Decimal(simple.group(1))
+        return name, {c: v for c in class_ids}, None
+    per = dict(re.findall(r"([A-Za-z0-9]+)\s*类[^0-9]*?(\d+(?:\.\d+)?)\s*分", body))
+    if per and set(per) == set(class_ids):
+        return name, {c: Decimal(per[c]) for c in class_ids}, None
+    return _join_lines(raw), None, m.group(0).strip()
+
+
+def _join_lines(text: str) -> str:
+    # A name broken over lines in a narrow column is one name.
+    return "".join(line.strip() for line in text.strip().split("\n"))
+
+
+def section_kind(name: str) -> str:
+    if "加分" in name:
+        return "bonus"
+    if "扣分" in name or "减分" in name:
+        return "penalty"
+    return "base"
+
+
+# ------------------------------------------------------------------ body
+
+
+@dataclass
+class _Row:
+    r: int
+    l1: Cell | None
+    l2: Cell | None
+    desc: Cell | None
+    text: Cell
+    points: list[Cell]
+
+
+def read_structure(grid: TableGrid, header: Header) -> RawTable:
+    roles, classes = header.roles, header.classes
+    class_ids = [c.id for c in classes]
+    table = RawTable(grid=grid, title=_title(grid, header), classes=classes, sections=[])
+    header_texts = [compact(grid.cell(header.row, c).text) for c in range(grid.width)]
+    rows: list[_Row] = []
+    pending_section: Cell | None = None
+    for r in range(header.end, len(grid.rows)):
+        cells = grid.rows[r]
+        texts = [compact(c.text) for c in cells]
+        if not any(texts):
+            continue
+        if texts == header_texts[: len(texts)]:
+            continue  # the header repeated on a new page
+        if len({c.anchor for c in cells}) == 1:
+            whole = cells[0].text.strip()
+            if "l1" not in roles and not compact(whole).startswith(NOTE_PREFIXES):
+                pending_section = cells[0]
+            else:
+                table.notes.append(f"{grid.name}第{r + 1}行: {whole}" if grid.name.startswith("表") else f"{grid.name}!{r + 1}: {whole}")
+            continue
+        first = next(t for t in texts if t)
+        if first in TOTAL_WORDS:
+            table.stated_totals = _totals(grid, r, classes, table.problems)
+            continue
+        l1 = grid.cell(r, roles["l1"]) if "l1" in roles else pending_section
+        l2 = grid.cell(r, roles["l2"]) if "l2" in roles else None
+        text = grid.cell(r, roles["text"])
+        desc = grid.cell(r, roles["desc"]) if "desc" in roles else None
+        if desc is not None and (desc.anchor in (text.anchor, l2.anchor if l2 else None) or not desc.text):
+            desc = None
+        if l2 is not None and l1 is not None and l2.anchor == l1.anchor:
+            l2 = None  # 加分项 written across both columns: the section is its own group
+        if not text.text and desc is not None:
+            text, desc = desc, None  # only a 考评内容 column filled: it is the rule
+        rows.append(_Row(r, l1, l2, desc, text, [grid.cell(r, c.col) for c in classes]))
+    _build(table, rows, roles, class_ids)
+    return table
+
+
+def _title(grid: TableGrid, header: Header) -> str:
+    above = [grid.cell(r, 0).text.strip() for r in range(header.row) if grid.cell(r, 0).text.strip()]
+    for text in reversed(above):
+        if not (compact(text).startswith("附件") and len(compact(text)) <= 6):
+            return _join_lines(text)
+    return _join_lines(grid.caption)
+
+
+def _totals(grid: TableGrid, r: int, classes: list[ClassColumn], problems: list[Problem]) -> dict[str, Decimal] | None:
+    out: dict[str, Decimal] = {}
+    for c in classes:
+        cell = grid.cell(r, c.col)
+        try:
+            v = parse_points(cell.text, cell.number)
+        except ValueError:
+            problems.append(grid.problem(r, c.col, "bad-points", f"合计分值“{cell.text}”不是数字"))
+            continue
+        if v is not None:
+            out[c.id] = v
+    return out or None
+
+
+def _same(a: Cell | None, b: Cell | None) -> bool:
+    return a is not None and b is not None and a.anchor == b.anchor
+
+
+def _continues(cell: Cell | None, prev: Cell | None) -> bool:
+    """The row stays under the previous 一级/二级指标: the same merged cell, or
+    an empty unmerged cell below it (a sheet where nobody merged the cells)."""
+    if cell is None or prev is None:
+        return cell is None and prev is None
+    return cell.anchor == prev.anchor or (not cell.text and cell.anchor[0] > prev.anchor[0])
+
+
+def _build(table: RawTable, rows: list[_Row], roles: dict[str, int], class_ids: list[str]) -> None:
+    grid = table.grid
+    section: RawSection | None = None
+    group: RawGroup | None = None
+    item_rows: list[_Row] = []
+    prev: _Row | None = None
+
+    def close_item() -> None:
+        if item_rows and group is not None:
+            item = _item(grid, item_rows, class_ids, table.problems)
+            if item is not None:
+                group.items.append(item)
+        item_rows.clear()
+
+    for row in rows:
+        new_section = prev is None or not _continues(row.l1, prev.l1)
+        new_group = new_section or not _continues(row.l2, prev.l2)
+        if new_group and prev is not None and any(_same(a, b) for a, b in zip(row.points, prev.points)):
+            r, c = row.points[0].anchor
+            table.problems.append(grid.problem(row.r, c, "points-across", "分值单元格跨越了两个二级指标,无法判断它属于哪一项;请拆分这个合并单元格"))
+        if new_section:
+            close_item()
+            cell = row.l1
+            name_text = cell.text if cell is not None and cell.text else ""
+            if not name_text:
+                table.problems.append(grid.problem(row.r, roles.get("l1", 0), "no-section", "这一行没有一级指标名称"))
+                name_text = "一级指标"
+            name, points, odd = split_name_points(name_text, class_ids)
+            at = cell.anchor if cell is not None else (row.r, 0)
+            section = RawSection(name=name, kind=section_kind(name), points=points, row=at[0], col=at[1])
+            if odd:
+                table.notes.append(f"待核 — 一级指标“{name}”的分值“{odd}”未能识别")
+            table.sections.append(section)
+        if new_group:
+            close_item()
+            cell = row.l2
+            if cell is not None and cell.text:
+                name, points, odd = split_name_points(cell.text, class_ids)
+                at = cell.anchor
+                if odd:
+                    table.notes.append(f"待核 — 二级指标“{name}”的分值“{odd}”未能识别")
+            else:
+                name, points, at = section.name, None, (row.r, roles.get("l2", 0))
+            group = RawGroup(name=name, points=points, row=at[0], col=at[1])
+            section.groups.append(group)
+        elif item_rows and not any(_same(a, b) for a, b in zip(row.points, item_rows[-1].points)):
+            close_item()
+        item_rows.append(row)
+        prev = row
+    close_item()
+    # A 分值 cell merged across a group boundary would silently join two groups' rows.
+    for sec in table.sections:
+        sec.groups = [g for g in sec.groups if g.items]
+    table.sections = [s for s in table.sections if s.groups]
+
+
+def _item(grid: TableGrid, rows: list[_Row], class_ids: list[str], problems: list[Problem]) -> RawItem | None:
+    texts: list[str] = []
+    descs: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for row in rows:
+        if row.text.anchor not in seen and row.text.text:
+            seen.add(row.text.anchor)
+            texts.append(row.text.text)
+        if row.desc is not None and row.desc.anchor not in seen:
+            seen.add(row.desc.anchor)
+            descs.append(row.desc.text)
+    first = rows[0]
+    maxima: dict[str, Decimal | None] = {}
+    bad = False
+    for cid, cell in zip(class_ids, first.points):
+        try:
+            maxima[cid] = parse_points(cell.text, cell.number)
+        except ValueError:
+            r, c = cell.anchor
+            problems.append(grid.problem(r, c, "bad-points", f"分值“{cell.text}”不是数字(应为 2、0.5 这样的数,空白表示不适用)"))
+            bad = True
+    if bad:
+        return None
+    text_col = first.text.anchor[1]
+    if not texts:
+        problems.append(grid.problem(first.r, text_col, "no-text", "这一行有分值但评分细则为空"))
+        return None
+    if all(v is None for v in maxima.values()):
+        problems.append(
+            grid.problem(first.r, first.points[0].anchor[1], "no-points",
+                         "这一行没有分值:若它与上一行共用一个分值,请在表中合并这几行的分值单元格;若本行不计分,请填 0")
+        )
+        return None
+    return RawItem(rows=[r.r for r in rows], description="\n".join(descs) or None, text="\n".join(texts),
+                   max=maxima, text_at=(first.r, text_col))

@@ -1,0 +1,433 @@
+"""What changed between two rule files: the edits a person made to a table.
+
+    diff_rules(old, new) -> list[Change]
+
+Sections, groups and items are matched by id first (kept only when the texts
+are still alike, since drafted files number their items by position), then
+by identical text, then by the most similar text (difflib ratio >= 0.6).
+Groups and sections that match by neither id nor name are matched by where
+most of their items went.  Each matched pair is compared field by field;
+what is left over was added or removed.  A removed group is one change
+(with its item count), not one per item; the same for sections.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import asdict, dataclass
+
+from .model import RuleSet
+from .resolve import per_class
+from .words import clause_words, condition_words, figure_words, number, points_words
+
+SIMILAR = 0.6
+SAME_ID_SIMILAR = 0.3
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # added removed moved renamed text description max clause cap threshold condition points fields start file
+    level: str  # file | section | group | item
+    id: str
+    path: str
+    what: str
+    old: str | None = None
+    new: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if m.real_quick_ratio() < SAME_ID_SIMILAR or m.quick_ratio() < SAME_ID_SIMILAR:
+        return 0.0
+    return m.ratio()
+
+
+def _match(old: list, new: list, key_id, key_text, extra=None) -> dict[int, int]:
+    """old index -> new index: same id (if still alike), same text, most similar text."""
+    pairs: dict[int, int] = {}
+    taken: set[int] = set()
+    by_id = {key_id(n): j for j, n in enumerate(new)}
+    for i, o in enumerate(old):
+        j = by_id.get(key_id(o))
+        if j is not None and j not in taken and similarity(key_text(o), key_text(new[j])) >= SAME_ID_SIMILAR:
+            pairs[i] = j
+            taken.add(j)
+    by_text: dict[str, list[int]] = {}
+    for j, n in enumerate(new):
+        if j not in taken:
+            by_text.setdefault(key_text(n), []).append(j)
+    for i, o in enumerate(old):
+        if i in pairs:
+            continue
+        free = [j for j in by_text.get(key_text(o), []) if j not in taken]
+        if free:
+            pairs[i] = free[0]
+            taken.add(free[0])
+    if extra is not None:
+        for i, j in extra(pairs, taken):
+            pairs[i] = j
+            taken.add(j)
+    scored = []
+    for i, o in enumerate(old):
+        if i in pairs:
+            continue
+        for j, n in enumerate(new):
+            if j not in taken:
+                s = similarity(key_text(o), key_text(n))
+                if s >= SIMILAR:
+                    scored.append((-s, i, j))
+    for _, i, j in sorted(scored):
+        if i not in pairs and j not in taken:
+            pairs[i] = j
+            taken.add(j)
+    return pairs
+
+
+@dataclass
+class _Node:
+    kind: str
+    obj: object
+    section: object
+    group: object | None
+    index: int
+
+
+def _flatten(rs: RuleSet):
+    sections, groups, items = [], [], []
+    for section in rs.sections:
+        sections.append(_Node("section", section, section, None, len(sections)))
+        for group in section.groups:
+            groups.append(_Node("group", group, section, None, len(groups)))
+            for item in group.items:
+                items.append(_Node("item", item, section, group, len(items)))
+    return sections, groups, items
+
+
+def _item_text(n: _Node) -> str:
+    return f"{n.obj.description or ''}\n{n.obj.text}"
+
+
+def _path(section, group=None) -> str:
+    return section.name if group is None else f"{section.name} / {group.name}"
+
+
+def _by_majority(children_old, children_new, item_pairs, parent_of):
+    """Parents matched by where most of their children went."""
+
+    def extra(pairs, taken):
+        votes: dict[tuple[int, int], int] = {}
+        for oi, nj in item_pairs.items():
+            po, pn = parent_of(children_old[oi], "old"), parent_of(children_new[nj], "new")
+            votes[(po, pn)] = votes.get((po, pn), 0) + 1
+        for (po, pn), _ in sorted(votes.items(), key=lambda kv: -kv[1]):
+            if po not in pairs and pn not in taken:
+                yield po, pn
+                taken = taken | {pn}
+                pairs = {**pairs, po: pn}
+
+    return extra
+
+
+def diff_rules(old: RuleSet, new: RuleSet) -> list[Change]:
+    o_secs, o_groups, o_items = _flatten(old)
+    n_secs, n_groups, n_items = _flatten(new)
+    item_pairs = _match(o_items, n_items, lambda n: n.obj.id, _item_text)
+    gidx_old = {id(g.obj): g.index for g in o_groups}
+    gidx_new = {id(g.obj): g.index for g in n_groups}
+    group_pairs = _match(
+        o_groups, n_groups, lambda n: n.obj.id, lambda n: n.obj.name,
+        _by_majority(o_items, n_items, item_pairs, lambda n, side: (gidx_old if side == "old" else gidx_new)[id(n.group)]),
+    )
+    sidx_old = {id(s.obj): s.index for s in o_secs}
+    sidx_new = {id(s.obj): s.index for s in n_secs}
+    section_pairs = _match(
+        o_secs, n_secs, lambda n: n.obj.id, lambda n: n.obj.name,
+        _by_majority(o_groups, n_groups, group_pairs, lambda n, side: (sidx_old if side == "old" else sidx_new)[id(n.section)]),
+    )
+    changes: list[tuple[tuple, Change]] = []
+    changes += [((-1, -1, -1), c) for c in _file_changes(old, new)]
+    _sections(o_secs, n_secs, section_pairs, changes)
+    _groups(o_groups, n_groups, group_pairs, section_pairs, sidx_old, sidx_new, changes)
+    _items(o_items, n_items, item_pairs, group_pairs, section_pairs, (sidx_old, sidx_new, gidx_old, gidx_new), changes)
+    return [c for _, c in sorted(changes, key=lambda kc: kc[0])]
+
+
+# ------------------------------------------------------------------ file
+
+
+def _file_changes(old: RuleSet, new: RuleSet) -> list[Change]:
+    out = []
+
+    def add(what, a, b, kind="file"):
+        out.append(Change(kind, "file", new.id, "", what, None if a is None else str(a), None if b is None else str(b)))
+
+    for key, label in (("title", "标题"), ("year", "年度"), ("precision", "小数位数"), ("composition", "计分方式"), ("na_policy", "不适用项处理")):
+        a, b = getattr(old, key), getattr(new, key)
+        if a != b:
+            add(f"{label}:{a} → {b}", a, b)
+    for c in old.classes:
+        if c not in new.classes:
+            add(f"删除类别 {c}({old.classes[c].name})", c, None, "removed")
+    for c in new.classes:
+        if c not in old.classes:
+            add(f"新增类别 {c}({new.classes[c].name})", None, c, "added")
+        elif old.classes[c].max != new.classes[c].max:
+            add(f"{c}类总分:{number(old.classes[c].max)} → {number(new.classes[c].max)}", number(old.classes[c].max), number(new.classes[c].max), "points")
+    bands = lambda rs: "、".join(f"{b.grade}≥{number(b.min)}" if b.min is not None else b.grade for b in rs.grades.bands) if rs.grades else "无"  # noqa: E731
+    if bands(old) != bands(new):
+        add(f"等次:{bands(old)} → {bands(new)}", bands(old), bands(new), "threshold")
+    gates = lambda rs: ";".join(  # noqa: E731
+        f"基础分≥{number(g.min_base)}方计加分" if g.kind == "bonus_requires_base" else f"基础分<{number(g.base_below)}为{g.grade}" for g in rs.gates
+    ) or "无"
+    if gates(old) != gates(new):
+        add(f"门槛:{gates(old)} → {gates(new)}", gates(old), gates(new), "threshold")
+    o_v = {v.id: v for v in old.vetoes}
+    n_v = {v.id: v for v in new.vetoes}
+    for vid in o_v.keys() - n_v.keys():
+        add(f"删除否决项 {vid}:{o_v[vid].text}", o_v[vid].text, None, "removed")
+    for vid in n_v.keys() - o_v.keys():
+        add(f"新增否决项 {vid}:{n_v[vid].text}", None, n_v[vid].text, "added")
+    for vid in o_v.keys() & n_v.keys():
+        a, b = condition_words(o_v[vid].when), condition_words(n_v[vid].when)
+        if a != b:
+            add(f"否决项 {vid} 条件:{a} → {b}", a, b, "condition")
+    return out
+
+
+# -------------------------------------------------------------- sections
+
+
+def _per_class_changes(label: str, a, b, classes: list[str]) -> list[tuple[str, str, str]]:
+    out = []
+    for c in classes:
+        x, y = per_class(a, c), per_class(b, c)
+        if x != y:
+            name = f"{label} {c}类" if len(classes) > 1 else label
+            out.append((f"{name}:{number(x) if x is not None else '无'} → {number(y) if y is not None else '无'}", number(x), number(y)))
+    return out
+
+
+def _classes(*objs) -> list[str]:
+    seen: list[str] = []
+    for value in objs:
+        if isinstance(value, dict):
+            for c in value:
+                if c not in seen:
+                    seen.append(c)
+    return seen or ["*"]
+
+
+def _sections(o_secs, n_secs, pairs, changes) -> None:
+    matched_new = set(pairs.values())
+    for i, o in enumerate(o_secs):
+        s = o.obj
+        if i not in pairs:
+            n_items = sum(len(g.items) for g in s.groups)
+            changes.append(((o.index, -1, -1), Change("removed", "section", s.id, s.name, f"删除一级指标“{s.name}”(含{n_items}项)", s.name, None)))
+            continue
+        n = n_secs[pairs[i]].obj
+        key = (pairs[i], -1, -1)
+        if s.name != n.name:
+            changes.append((key, Change("renamed", "section", n.id, n.name, f"一级指标改名:“{s.name}” → “{n.name}”", s.name, n.name)))
+        elif s.id != n.id:
+            changes.append((key, Change("renamed", "section", n.id, n.name, f"编号 {s.id} → {n.id}", s.id, n.id)))
+        if s.kind != n.kind:
+            changes.append((key, Change("section", "section", n.id, n.name, f"类型:{s.kind} → {n.kind}", s.kind, n.kind)))
+        classes = _classes(s.points, n.points, s.cap, n.cap)
+        for what, a, b in _per_class_changes("一级指标分值", s.points, n.points, classes):
+            changes.append((key, Change("points", "section", n.id, n.name, what, a, b)))
+        for what, a, b in _per_class_changes("上限", s.cap, n.cap, classes):
+            changes.append((key, Change("cap", "section", n.id, n.name, what, a, b)))
+    for j, n in enumerate(n_secs):
+        if j not in matched_new:
+            s = n.obj
+            n_items = sum(len(g.items) for g in s.groups)
+            changes.append(((j, -1, -1), Change("added", "section", s.id, s.name, f"新增一级指标“{s.name}”(含{n_items}项)", None, s.name)))
+
+
+def _groups(o_groups, n_groups, pairs, section_pairs, sidx_old, sidx_new, changes) -> None:
+    matched_new = set(pairs.values())
+    removed_sections = {i for i in range(len(sidx_old)) if i not in section_pairs}
+    added_sections = set(range(len(sidx_new))) - set(section_pairs.values())
+    for i, o in enumerate(o_groups):
+        g = o.obj
+        if i not in pairs:
+            if sidx_old[id(o.section)] not in removed_sections:
+                where = (section_pairs.get(sidx_old[id(o.section)], -1), o.index, -1)
+                changes.append((where, Change("removed", "group", g.id, _path(o.section), f"删除二级指标“{g.name}”(含{len(g.items)}项)", g.name, None)))
+            continue
+        nn = n_groups[pairs[i]]
+        n = nn.obj
+        key = (sidx_new[id(nn.section)], nn.index, -1)
+        path = _path(nn.section, n)
+        if g.name != n.name:
+            changes.append((key, Change("renamed", "group", n.id, path, f"二级指标改名:“{g.name}” → “{n.name}”", g.name, n.name)))
+        elif g.id != n.id:
+            changes.append((key, Change("renamed", "group", n.id, path, f"编号 {g.id} → {n.id}", g.id, n.id)))
+        if section_pairs.get(sidx_old[id(o.section)]) != sidx_new[id(nn.section)]:
+            changes.append((key, Change("moved", "group", n.id, path, f"从“{o.section.name}”移到“{nn.section.name}”", o.section.name, nn.section.name)))
+        classes = _classes(g.points, n.points, g.max_lost, n.max_lost)
+        for what, a, b in _per_class_changes("二级指标分值", g.points, n.points, classes):
+            changes.append((key, Change("points", "group", n.id, path, what, a, b)))
+        for what, a, b in _per_class_changes("最多扣分", g.max_lost, n.max_lost, classes):
+            changes.append((key, Change("cap", "group", n.id, path, what, a, b)))
+        rename = {x.id: y.id for x, y in zip(g.fields, n.fields) if x.type == y.type}
+        a, b = condition_words(g.void_if, rename), condition_words(n.void_if)
+        if a != b or (g.void_text or "") != (n.void_text or ""):
+            changes.append((key, Change("condition", "group", n.id, path, f"整组不得分条件:{g.void_text or '无'} → {n.void_text or '无'}", g.void_text, n.void_text)))
+    for j, nn in enumerate(n_groups):
+        if j not in matched_new and sidx_new[id(nn.section)] not in added_sections:
+            g = nn.obj
+            changes.append(((sidx_new[id(nn.section)], j, -1), Change("added", "group", g.id, _path(nn.section), f"新增二级指标“{g.name}”(含{len(g.items)}项)", None, g.name)))
+
+
+# ----------------------------------------------------------------- items
+
+
+def _items(o_items, n_items, pairs, group_pairs, section_pairs, index, changes) -> None:
+    sidx_old, sidx_new, gidx_old, gidx_new = index
+    matched_new = set(pairs.values())
+    removed_groups = {i for i in range(len(gidx_old)) if i not in group_pairs}
+    added_groups = set(range(len(gidx_new))) - set(group_pairs.values())
+    for i, o in enumerate(o_items):
+        it = o.obj
+        if i not in pairs:
+            if gidx_old[id(o.group)] not in removed_groups:
+                where = (section_pairs.get(sidx_old[id(o.section)], -1), group_pairs.get(gidx_old[id(o.group)], -1), o.index)
+                changes.append((where, Change("removed", "item", it.id, _path(o.section, o.group), f"删除:{_short(it.text)}", it.text, None)))
+            continue
+        nn = n_items[pairs[i]]
+        n = nn.obj
+        path = _path(nn.section, nn.group)
+        key = (sidx_new[id(nn.section)], gidx_new[id(nn.group)], nn.index)
+
+        def add(kind, what, a=None, b=None):
+            changes.append((key, Change(kind, "item", n.id, path, what, a, b)))
+
+        if it.id != n.id:
+            add("renamed", f"编号 {it.id} → {n.id}", it.id, n.id)
+        if group_pairs.get(gidx_old[id(o.group)]) != gidx_new[id(nn.group)]:
+            add("moved", f"从“{_path(o.section, o.group)}”移到“{path}”", _path(o.section, o.group), path)
+        if (it.description or "") != (n.description or ""):
+            add("description", f"指标说明改为:{n.description or '(无)'}", it.description, n.description)
+        if it.text != n.text:
+            add("text", f"评分细则改为:{_short(n.text, 60)}", it.text, n.text)
+        for what, a, b in _per_class_changes("分值", it.max, n.max, _classes(it.max, n.max)):
+            add("max", what, a, b)
+        if it.start != n.start:
+            add("start", f"起算方式:{it.start or '默认'} → {n.start or '默认'}", it.start, n.start)
+        _clauses(it, n, add, _fields(it, n, add))
+    for j, nn in enumerate(n_items):
+        if j not in matched_new and gidx_new[id(nn.group)] not in added_groups:
+            n = nn.obj
+            changes.append(((sidx_new[id(nn.section)], gidx_new[id(nn.group)], nn.index), Change("added", "item", n.id, _path(nn.section, nn.group), f"新增:{_short(n.text)}(分值 {points_words(n.max)})", None, n.text)))
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _fields(o, n, add) -> dict[str, str]:
+    """Report added, removed, renamed and retyped fields; return old id -> new id
+    for the renamed ones (same place among the item's fields, same type)."""
+    a = {f.id: f for f in o.fields}
+    b = {f.id: f for f in n.fields}
+    gone = [f for f in a if f not in b]
+    new = [f for f in b if f not in a]
+    rename: dict[str, str] = {}
+    for f in list(gone):
+        pos = list(a).index(f)
+        cand = list(b)[pos] if pos < len(b) else None
+        if cand in new and b[cand].type == a[f].type:
+            rename[f] = cand
+            gone.remove(f)
+            new.remove(cand)
+    retyped = [f for f in a if f in b and a[f].type != b[f].type]
+    parts = []
+    if rename:
+        parts.append("改名 " + "、".join(f"{x}→{y}" for x, y in rename.items()))
+    if new:
+        parts.append("新增 " + "、".join(new))
+    if gone:
+        parts.append("删除 " + "、".join(gone))
+    if retyped:
+        parts.append("类型改变 " + "、".join(f"{f}({a[f].type}→{b[f].type})" for f in retyped))
+    if parts:
+        add("fields", "观测项:" + ";".join(parts), ",".join(a), ",".join(b))
+    return rename
+
+
+def _label(i: int, clause) -> str:
+    return f"第{i + 1}条" + (f"“{_short(clause.text, 20)}”" if clause.text else "")
+
+
+def _clauses(o, n, add, rename: dict[str, str]) -> None:
+    a, b = list(o.clauses), list(n.clauses)
+    words_a = lambda c: clause_words(c, rename)  # noqa: E731 - old clauses in the new field names
+    if len(a) == len(b):
+        pairs = list(zip(range(len(a)), range(len(b))))
+    else:
+        pairs = []
+        used: set[int] = set()
+        for i, ca in enumerate(a):
+            j = next((j for j, cb in enumerate(b) if j not in used and cb.kind == ca.kind and _anchor(ca, rename) == _anchor(cb, {})), None)
+            if j is not None:
+                pairs.append((i, j))
+                used.add(j)
+        for i in [i for i in range(len(a)) if i not in {p[0] for p in pairs}]:
+            add("clause", f"删除条款:{words_a(a[i])}", words_a(a[i]), None)
+        for j in [j for j in range(len(b)) if j not in used]:
+            add("clause", f"新增条款:{clause_words(b[j])}", None, clause_words(b[j]))
+    for i, j in pairs:
+        ca, cb = a[i], b[j]
+        label = _label(j, cb)
+        if ca.kind != cb.kind:
+            add("clause", f"{label}:{words_a(ca)} → {clause_words(cb)}", words_a(ca), clause_words(cb))
+            continue
+        fa, fb = figure_words(ca), figure_words(cb)
+        if fa != fb:
+            add("clause", f"{label}:{fa} → {fb}", fa, fb)
+        cap_a, cap_b = getattr(ca, "cap", None), getattr(cb, "cap", None)
+        if cap_a != cap_b:
+            wa = f"最多扣{points_words(cap_a)}分" if cap_a is not None else "不限"
+            wb = f"最多扣{points_words(cap_b)}分" if cap_b is not None else "不限"
+            add("cap", f"{label}:{wa} → {wb}", wa, wb)
+        for attr, word in (("sample", "抽查{}个"), ("full_at", "涉及{}项得满分")):
+            x, y = getattr(ca, attr, None), getattr(cb, attr, None)
+            if x != y:
+                add("threshold", f"{label}:{word.format(x)} → {word.format(y)}", str(x), str(y))
+        for attr in ("when", "only_if"):
+            wa, wb = condition_words(getattr(ca, attr, None), rename), condition_words(getattr(cb, attr, None))
+            if wa != wb:
+                kind = "threshold" if _shape(wa) == _shape(wb) else "condition"
+                add(kind, f"{label}:{wa or '无条件'} → {wb or '无条件'}", wa, wb)
+        fa_, fb_ = _field_of(ca, rename), _field_of(cb, {})
+        if fa_ != fb_:
+            add("condition", f"{label}:观测项 {fa_} → {fb_}", fa_, fb_)
+        if getattr(ca, "mode", None) != getattr(cb, "mode", None) or getattr(ca, "counts", None) != getattr(cb, "counts", None):
+            add("clause", f"{label}:{words_a(ca)} → {clause_words(cb)}", words_a(ca), clause_words(cb))
+
+
+def _field_of(clause, rename: dict[str, str]):
+    f = getattr(clause, "field", None)
+    if f is not None:
+        return rename.get(f, f)
+    fields = getattr(clause, "fields", None)
+    return ",".join(rename.get(x, x) for x in fields) if fields else None
+
+
+def _anchor(clause, rename: dict[str, str]) -> str:
+    return _field_of(clause, rename) or condition_words(getattr(clause, "when", None), rename)
+
+
+def _shape(words: str) -> str:
+    """A condition in words with its figures and dates taken out: two
+    conditions of one shape differ only in a threshold."""
+    return re.sub(r"\d[\d.\-/]*", "#", words)
