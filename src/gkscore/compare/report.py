@@ -30,9 +30,11 @@ def _rank(value: int | None) -> str:
     return "—" if value is None else str(value)
 
 
-def headers(cmp: Comparison, sections: list[str]) -> list[str]:
+def headers(cmp: Comparison, sections: list[str], *, shares: bool = False) -> list[str]:
+    """``shares``: the 一级指标 columns hold both shares (md), not only the change (xlsx)."""
+    what = "得分率%(变化)" if shares else "得分率变化"
     return ["单位", f"{cmp.last_name}名次", f"{cmp.this_name}名次", "名次变化", f"{cmp.last_name}总分", f"{cmp.this_name}总分", "总分增减"] + [
-        f"{s}得分率变化" for s in sections
+        f"{s}\n{what}" for s in sections
     ]
 
 
@@ -44,11 +46,13 @@ def row(c: UnitChange, cmp: Comparison, sections: list[str]) -> list[str]:
 
 
 def _share_cell(c: UnitChange, section: str) -> str:
+    """'97.4→99.1(+1.7)': the shares in percent and the change in points."""
     last, this = c.shares.get(section, (None, None))
+    pct = lambda v: "—" if v is None else fmt(v * 100, 1)  # noqa: E731
     d = c.share_delta(section)
     if d is None:
-        return "—" if this is None else share(this)
-    return f"{_signed(d, 1)}({share(last)}→{share(this)})"
+        return pct(this)
+    return f"{pct(last)}→{pct(this)}({_signed(d, 1)})"
 
 
 def notes(cmp: Comparison) -> list[str]:
@@ -90,15 +94,15 @@ def print_table(cmp: Comparison) -> None:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return text.replace("|", "\\|").replace("\n", "")
 
 
 def write_md(out: IO[str], cmp: Comparison) -> None:
     out.write(f"# 考评结果对比:{_md(cmp.last_name)} → {_md(cmp.this_name)}\n\n")
     for group, changes in cmp.groups.items():
-        out.write(f"## {_md(group)}\n\n")
+        out.write(f"## 排名组别:{_md(group)}\n\n")
         sections = cmp.sections[group]
-        h = headers(cmp, sections)
+        h = headers(cmp, sections, shares=True)
         out.write("| " + " | ".join(_md(x) for x in h) + " |\n|" + "---|" * len(h) + "\n")
         for c in changes:
             out.write("| " + " | ".join(_md(x) for x in row(c, cmp, sections)) + " |\n")
@@ -149,6 +153,13 @@ def write_xlsx(path: str, cmp: Comparison) -> None:
         ws.cell(r, 1, line).font = Font(name="宋体", size=10, italic=True)
         r += 1
     _shares_sheet(wb.create_sheet("一级指标得分率"), cmp, style)
+    for sheet in wb.worksheets:
+        # printed on A4 landscape, all columns on one page width
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = "landscape"
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
     with atomic_path(path) as tmp:
         wb.save(tmp)
 
@@ -162,6 +173,8 @@ def _style_row(ws, r: int, width: int, style: dict, header: bool = False) -> Non
             cell.fill = style["fill"]
         if header or c > 1:
             cell.alignment = style["center"]
+    if header:
+        ws.row_dimensions[r].height = 32  # two lines: "日常管理" / "得分率变化"
         if isinstance(cell.value, str):
             cell.data_type = "s"  # a unit named '=…' stays text, never a formula
 

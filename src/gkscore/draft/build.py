@@ -68,7 +68,8 @@ def build(table: RawTable, *, title: str, year: int | None, rules_id: str, sourc
     if table.stated_totals:
         for c, v in table.stated_totals.items():
             if c in totals and totals[c] != v:
-                notes.append(f"待核 — 合计行写{v}分,而{c}类各项分值之和为{totals[c]}分")
+                which = f"{c}类" if len(classes) > 1 else ""
+                notes.append(f"待核 — 合计行写{v}分,而{which}各项分值之和为{totals[c]}分")
     data: dict = {"format": "gkscore/1", "id": rules_id, "title": title}
     if source:
         data["source"] = source
@@ -112,7 +113,7 @@ def _section(sec: RawSection, sid: str, classes: list[str], year, stats, comment
         elif sec.kind == "base":
             section_notes.append(f"待核 — 表中写明{_shown(_per_class_value(sec.points))}分,而各项分值之和为{_shown(_per_class_value(item_sums))}分")
     if sec.kind != "base":
-        stated = sec.points or _stated_cap(sec, classes)
+        stated = sec.points or _stated_cap(sec, classes, notes)
         if stated is not None:
             out["cap"] = _per_class_value(stated)
         else:
@@ -126,8 +127,16 @@ def _section(sec: RawSection, sid: str, classes: list[str], year, stats, comment
     return out
 
 
-def _stated_cap(sec: RawSection, classes: list[str]) -> dict[str, Decimal] | None:
+def _stated_cap(sec: RawSection, classes: list[str], notes: list[str]) -> dict[str, Decimal] | None:
+    """A cap in the section's name ("加分项(最高5分)") or in a footnote that
+    names the section's kind ("注:加分项累计不超过5分")."""
     m = _STATED_CAP.search(ph.fold_same_length(sec.name))
+    if not m:
+        word = "加分" if sec.kind == "bonus" else "扣分"
+        for note in notes:
+            for sentence in re.split(r"[;。；\n]", ph.fold_same_length(note)):
+                if word in sentence:
+                    m = m or _STATED_CAP.search(sentence)
     return {c: Decimal(m.group(1)) for c in classes} if m else None
 
 
@@ -163,6 +172,7 @@ def _group(grp, gid: str, classes, kind, year, stats, comments) -> dict:
             text = raw.text.replace(provisos[ii - 1][0], "")
             void = None if shared else provisos[ii - 1][1]
         draft = read_item(text, raw.max, kind, year, void)
+        draft.checks[:0] = raw.checks
         items.append(_item(raw, iid, draft))
         stats.items += 1
         if draft.recognised:

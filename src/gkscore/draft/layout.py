@@ -55,6 +55,8 @@ def column_role(header: str) -> str | None:
         return "points"
     if any(w in h for w in DESC_WORDS):
         return "desc"
+    if any(w in h for w in ("项目", "指标", "类别", "维度")):
+        return "level"  # 考核项目, 考核指标: the next free of 一级, 二级指标
     return None
 
 
@@ -72,6 +74,7 @@ class RawItem:
     text: str
     max: dict[str, Decimal | None]
     text_at: tuple[int, int]
+    checks: list[str] = field(default_factory=list)  # what a person must check about the rows themselves
 
 
 @dataclass
@@ -102,6 +105,7 @@ class RawTable:
     stated_totals: dict[str, Decimal] | None = None
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    item_checks: dict[int, list[str]] = field(default_factory=dict)  # first row of an item -> 待核 points
 
 
 # ------------------------------------------------------------------ header
@@ -125,6 +129,10 @@ def find_header(grid: TableGrid) -> Header | None:
             role = column_role(cell.text)
             if role == "points":
                 points.append(c)
+            elif role == "level" and cell.anchor not in seen:
+                free = next((k for k in ("l1", "l2") if k not in roles), None)
+                if free:
+                    roles[free] = c
             elif role and role not in roles and cell.anchor not in seen:
                 roles[role] = c
             seen.add(cell.anchor)
@@ -158,14 +166,22 @@ def _classes(cols: list[int], labels: list[str]) -> list[ClassColumn]:
     if len(cols) == 1:
         m = _CLASS_LABEL.search(fold(labels[0]))
         cid = m.group(1) if m else "all"
-        return [ClassColumn(cols[0], cid, compact(labels[0]) if m else "全部单位")]
+        return [ClassColumn(cols[0], cid, _class_name(labels[0]) if m else "全部单位")]
     used: set[str] = set()
     for i, (c, label) in enumerate(zip(cols, labels), 1):
         m = _CLASS_LABEL.search(fold(label))
         cid = m.group(1) if m and m.group(1) not in used else f"c{i}"
         used.add(cid)
-        out.append(ClassColumn(c, cid, compact(label) or f"第{i}类"))
+        out.append(ClassColumn(c, cid, _class_name(label) or f"第{i}类"))
     return out
+
+
+def _class_name(label: str) -> str:
+    """'A类分值' -> 'A类'; '分值(未开设网站)' -> '未开设网站'."""
+    name = compact(label)
+    for w in POINTS_WORDS:
+        name = name.replace(w, "")
+    return name.strip("()（）:：")
 
 
 # --------------------------------------------------------------- numbers
@@ -248,17 +264,22 @@ def read_structure(grid: TableGrid, header: Header) -> RawTable:
         if texts == header_texts[: len(texts)]:
             continue  # the header repeated on a new page
         if len({c.anchor for c in cells}) == 1:
+            # one cell across the table: a footnote (注:…), else a 一级指标 title row
             whole = cells[0].text.strip()
-            if "l1" not in roles and not compact(whole).startswith(NOTE_PREFIXES):
-                pending_section = cells[0]
+            if compact(whole).startswith(NOTE_PREFIXES):
+                table.notes.append(f"表注({grid.name}第{r + 1}行):{whole}")
             else:
-                table.notes.append(f"{grid.name}第{r + 1}行: {whole}" if grid.name.startswith("表") else f"{grid.name}!{r + 1}: {whole}")
+                pending_section = cells[0]
             continue
         first = next(t for t in texts if t)
         if first in TOTAL_WORDS:
             table.stated_totals = _totals(grid, r, classes, table.problems)
             continue
-        l1 = grid.cell(r, roles["l1"]) if "l1" in roles else pending_section
+        l1 = grid.cell(r, roles["l1"]) if "l1" in roles else None
+        if l1 is None or (not l1.text and l1.anchor == (r, roles["l1"]) and pending_section is not None):
+            l1 = pending_section
+        elif l1.text:
+            pending_section = None
         l2 = grid.cell(r, roles["l2"]) if "l2" in roles else None
         text = grid.cell(r, roles["text"])
         desc = grid.cell(r, roles["desc"]) if "desc" in roles else None
@@ -295,6 +316,11 @@ def _totals(grid: TableGrid, r: int, classes: list[ClassColumn], problems: list[
     return out or None
 
 
+def _blank(row: _Row) -> bool:
+    """Every 分值 cell of the row empty and not part of a merge from above."""
+    return all(not c.text and c.number is None and c.anchor[0] == row.r for c in row.points)
+
+
 def _same(a: Cell | None, b: Cell | None) -> bool:
     return a is not None and b is not None and a.anchor == b.anchor
 
@@ -318,6 +344,7 @@ def _build(table: RawTable, rows: list[_Row], roles: dict[str, int], class_ids: 
         if item_rows and group is not None:
             item = _item(grid, item_rows, class_ids, table.problems)
             if item is not None:
+                item.checks = table.item_checks.get(item_rows[0].r, [])
                 group.items.append(item)
         item_rows.clear()
 
@@ -352,6 +379,9 @@ def _build(table: RawTable, rows: list[_Row], roles: dict[str, int], class_ids: 
                 name, points, at = section.name, None, (row.r, roles.get("l2", 0))
             group = RawGroup(name=name, points=points, row=at[0], col=at[1])
             section.groups.append(group)
+        elif item_rows and _blank(row):
+            # nobody merged the 分值 cells: the row shares the 分值 above, and a person checks that
+            table.item_checks.setdefault(item_rows[0].r, []).append(f"第{row.r + 1}行没有分值,按与上一行共用一个分值起草")
         elif item_rows and not any(_same(a, b) for a, b in zip(row.points, item_rows[-1].points)):
             close_item()
         item_rows.append(row)

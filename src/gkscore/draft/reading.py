@@ -303,7 +303,9 @@ def _settle(d: ItemDraft, maxima, section_kind: str) -> ItemDraft:
         sums = {c: sum((_per_class(cl["points"], maxima).get(c, Decimal(0)) for cl in credits), Decimal(0)) for c in applicable}
         said = shown(_points_value(sums))
         if any(s != applicable[c] for c, s in sums.items()):
-            if len(credits) != 1 or deductions:
+            # one figure that is some class's 分值 ("得1分" where A类 is 1 and B类 2) is read
+            # as "the 分值 of each class"; any other mismatch is left to a person
+            if len(credits) != 1 or deductions or not set(sums.values()) & set(applicable.values()):
                 raise Unread(f"细则各项得分之和为{said}分,而分值为{shown(_points_value(applicable))}分")
             clause = credits[0]
             clause["points"] = _points_value(applicable)

@@ -14,7 +14,8 @@ from decimal import Decimal
 from ..exact import fmt
 from .model import AllOf, AnyOf, ClauseHolds, FieldTest, NotOf
 
-OP_WORDS = {"eq": "等于", "ne": "不等于", "ge": "不少于", "gt": "超过", "le": "不晚于/不超过", "lt": "少于", "in": "属于"}
+OP_WORDS = {"eq": "等于", "ne": "不等于", "ge": "不少于", "gt": "超过", "le": "不超过", "lt": "少于", "in": "属于"}
+DATE_OP_WORDS = {"ge": "不早于", "gt": "晚于", "le": "不晚于", "lt": "早于"}
 
 
 def number(value) -> str:
@@ -42,6 +43,12 @@ def _scalar(value) -> str:
     return number(value)
 
 
+def _op(op: str, value) -> str:
+    if hasattr(value, "isoformat") and op in DATE_OP_WORDS:
+        return DATE_OP_WORDS[op]
+    return OP_WORDS[op]
+
+
 def condition_words(cond, rename: dict[str, str] | None = None) -> str:
     """``rename`` maps field ids to the names to show (a field renamed between
     two versions reads as its new name, so only real changes differ)."""
@@ -52,7 +59,7 @@ def condition_words(cond, rename: dict[str, str] | None = None) -> str:
         tests = cond.comparisons()
         if not tests:
             return f"{name}=是"
-        return "且".join(f"{name}{OP_WORDS[op]}{_scalar(v)}" for op, v in tests)
+        return "且".join(f"{name}{_op(op, v)}{_scalar(v)}" for op, v in tests)
     if isinstance(cond, AllOf):
         return "(" + " 且 ".join(condition_words(c, rename) for c in cond.all) + ")"
     if isinstance(cond, AnyOf):
