@@ -49,7 +49,9 @@ class Measure:
     corresponding: int = 0  # of the recognised
     identical: int = 0  # of the recognised
     identical_all: int = 0  # of all items whose fields correspond, recognised or not
-    differing: list[str] = field(default_factory=list)
+    differing: list[str] = field(default_factory=list)  # recognised, same fields, a different score
+    other_fields: list[str] = field(default_factory=list)  # recognised, but asking other questions than the hand item
+    compared: int = 0  # (unit, item) scores compared, over all rounds
 
 
 def _fields_key(fields) -> list[tuple]:
@@ -181,11 +183,16 @@ def measure(n: int, workdir: Path) -> Measure:
         _write_csv(workdir / f"draft_{k}.csv", draft, draft_rows)
         rounds.append((_score(workdir / f"hand_{k}.csv", hand_path), _score(workdir / f"draft_{k}.csv", draft_path)))
     for did, (hid, same, _, _) in corresponds.items():
-        if applies[did] is None or not same:
+        if applies[did] is None:
             continue
-        equal = all(
-            h[(unit, hid)] == d[(unit, did)] for h, d in rounds for unit, cls in units if (unit, did) in d
-        )
+        if not same:
+            if did not in unread:
+                m.other_fields.append(f"{did} ({hid})")
+            continue
+        pairs = [(h[(unit, hid)], d[(unit, did)]) for h, d in rounds for unit, cls in units if (unit, did) in d]
+        assert pairs, did
+        m.compared += len(pairs)
+        equal = all(a == b for a, b in pairs)
         recognised = did not in unread
         m.corresponding += recognised
         m.identical += recognised and equal

@@ -55,6 +55,7 @@ NUMBERING = re.compile(r"^\s*[\(（]?\d+[\.．、\)）]\s*")
 _SEPARATORS = ",;。:"
 _OPEN, _CLOSE = "(（[【《“", ")）]】》”"
 
+_ALSO = re.compile(r"或|并|且|同时|以及")  # after a threshold: a second requirement or an alternative
 OPS = {"不少于": "ge", "不低于": "ge", "至少": "ge", "达到": "ge", "超过": "gt", "多于": "gt", "高于": "gt", "大于": "gt",
        "不足": "lt", "少于": "lt", "低于": "lt"}
 
@@ -312,7 +313,7 @@ def condition(p: Piece) -> None:
     c = fold_same_length(p.cond)
     parts = [x for x in re.split(r"[,;]", c) if x.strip()]
     m = _THRESHOLD.search(c)
-    if m and len(parts) == 1 and not re.search(r"或|并|且|同时", c):
+    if m and len(parts) == 1 and not _ALSO.search(c[m.end():]):
         if m.group(1):
             op, value, unit, tail = OPS[m.group(1)], m.group(2), m.group(3), m.group(4)
             if m.group(1) == "达到" and tail not in ("以上", "及以上"):
@@ -322,7 +323,7 @@ def condition(p: Piece) -> None:
         p.extra["threshold"] = {"op": op, "value": Decimal(value), "unit": unit}
         return
     m = _DATE.search(c)
-    if m and not re.search(r"或|并|且|同时", c):
+    if m and not _ALSO.search(c[m.end():]):
         own = next(x for x in parts if m.group(0) in x)
         rest = own.replace(m.group(0), "").strip(" 于在")
         if len(parts) == 1 or (len(parts) == 2 and not rest):
