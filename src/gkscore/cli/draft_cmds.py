@@ -7,7 +7,6 @@ before and ``gkscore rules diff OLD NEW`` is added beside it.
 
 from __future__ import annotations
 
-import sys
 
 import click
 

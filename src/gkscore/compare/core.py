@@ -16,15 +16,9 @@ _UNIT_KEYS = ("unit", "class", "rank_group", "rank", "total", "sections", "items
 
 def load_results(path: str) -> dict:
     """A results json as gkscore writes it; anything else is one clear problem."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(256 * 1024 * 1024 + 1)
-    except FileNotFoundError:
-        raise unreadable(path, "文件不存在", "not-found")
-    except IsADirectoryError:
-        raise unreadable(path, "这是一个文件夹,不是文件")
-    except OSError as exc:
-        raise unreadable(path, f"无法读取:{exc.strerror or exc}")
+    from ..rules.load import read_bytes
+
+    data = read_bytes(path)
     try:
         doc = json.loads(data.decode("utf-8-sig"), parse_float=Decimal, parse_int=Decimal)
     except (UnicodeDecodeError, ValueError) as exc:

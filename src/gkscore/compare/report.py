@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import IO
 
 from ..exact import fmt
-from .core import Comparison, UnitChange, share
+from .core import Comparison, UnitChange
 
 
 def _num(value: Decimal | None) -> str:

@@ -53,7 +53,8 @@ def draft_table(path: str, *, title: str | None = None, year: int | None = None,
     from ..rules.load import load_rules
     from .build import build
     from .container import table_kind
-    from .layout import find_header, read_structure
+    from .header import find_header
+    from .layout import read_structure
     from .yamlwrite import dump_rules
 
     kind = table_kind(path)

@@ -14,12 +14,11 @@ what is left over was added or removed.  A removed group is one change
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import asdict, dataclass
 
 from .model import RuleSet
-from .resolve import per_class
-from .words import clause_words, condition_words, figure_words, number, points_words
+from .diff_items import classes_of, item_changes, per_class_changes, short
+from .words import condition_words, number, points_words
 
 SIMILAR = 0.6
 SAME_ID_SIMILAR = 0.3
@@ -203,26 +202,6 @@ def _file_changes(old: RuleSet, new: RuleSet) -> list[Change]:
 # -------------------------------------------------------------- sections
 
 
-def _per_class_changes(label: str, a, b, classes: list[str]) -> list[tuple[str, str, str]]:
-    out = []
-    for c in classes:
-        x, y = per_class(a, c), per_class(b, c)
-        if x != y:
-            name = f"{label} {c}类" if len(classes) > 1 else label
-            out.append((f"{name}:{number(x) if x is not None else '无'} → {number(y) if y is not None else '无'}", number(x), number(y)))
-    return out
-
-
-def _classes(*objs) -> list[str]:
-    seen: list[str] = []
-    for value in objs:
-        if isinstance(value, dict):
-            for c in value:
-                if c not in seen:
-                    seen.append(c)
-    return seen or ["*"]
-
-
 def _sections(o_secs, n_secs, pairs, changes) -> None:
     matched_new = set(pairs.values())
     for i, o in enumerate(o_secs):
@@ -239,10 +218,10 @@ def _sections(o_secs, n_secs, pairs, changes) -> None:
             changes.append((key, Change("renamed", "section", n.id, n.name, f"编号 {s.id} → {n.id}", s.id, n.id)))
         if s.kind != n.kind:
             changes.append((key, Change("section", "section", n.id, n.name, f"类型:{s.kind} → {n.kind}", s.kind, n.kind)))
-        classes = _classes(s.points, n.points, s.cap, n.cap)
-        for what, a, b in _per_class_changes("一级指标分值", s.points, n.points, classes):
+        classes = classes_of(s.points, n.points, s.cap, n.cap)
+        for what, a, b in per_class_changes("一级指标分值", s.points, n.points, classes):
             changes.append((key, Change("points", "section", n.id, n.name, what, a, b)))
-        for what, a, b in _per_class_changes("上限", s.cap, n.cap, classes):
+        for what, a, b in per_class_changes("上限", s.cap, n.cap, classes):
             changes.append((key, Change("cap", "section", n.id, n.name, what, a, b)))
     for j, n in enumerate(n_secs):
         if j not in matched_new:
@@ -272,10 +251,10 @@ def _groups(o_groups, n_groups, pairs, section_pairs, sidx_old, sidx_new, change
             changes.append((key, Change("renamed", "group", n.id, path, f"编号 {g.id} → {n.id}", g.id, n.id)))
         if section_pairs.get(sidx_old[id(o.section)]) != sidx_new[id(nn.section)]:
             changes.append((key, Change("moved", "group", n.id, path, f"从“{o.section.name}”移到“{nn.section.name}”", o.section.name, nn.section.name)))
-        classes = _classes(g.points, n.points, g.max_lost, n.max_lost)
-        for what, a, b in _per_class_changes("二级指标分值", g.points, n.points, classes):
+        classes = classes_of(g.points, n.points, g.max_lost, n.max_lost)
+        for what, a, b in per_class_changes("二级指标分值", g.points, n.points, classes):
             changes.append((key, Change("points", "group", n.id, path, what, a, b)))
-        for what, a, b in _per_class_changes("最多扣分", g.max_lost, n.max_lost, classes):
+        for what, a, b in per_class_changes("最多扣分", g.max_lost, n.max_lost, classes):
             changes.append((key, Change("cap", "group", n.id, path, what, a, b)))
         rename = {x.id: y.id for x, y in zip(g.fields, n.fields) if x.type == y.type}
         a, b = condition_words(g.void_if, rename), condition_words(n.void_if)
@@ -300,7 +279,7 @@ def _items(o_items, n_items, pairs, group_pairs, section_pairs, index, changes) 
         if i not in pairs:
             if gidx_old[id(o.group)] not in removed_groups:
                 where = (section_pairs.get(sidx_old[id(o.section)], -1), group_pairs.get(gidx_old[id(o.group)], -1), o.index)
-                changes.append((where, Change("removed", "item", it.id, _path(o.section, o.group), f"删除:{_short(it.text)}", it.text, None)))
+                changes.append((where, Change("removed", "item", it.id, _path(o.section, o.group), f"删除:{short(it.text)}", it.text, None)))
             continue
         nn = n_items[pairs[i]]
         n = nn.obj
@@ -314,120 +293,8 @@ def _items(o_items, n_items, pairs, group_pairs, section_pairs, index, changes) 
             add("renamed", f"编号 {it.id} → {n.id}", it.id, n.id)
         if group_pairs.get(gidx_old[id(o.group)]) != gidx_new[id(nn.group)]:
             add("moved", f"从“{_path(o.section, o.group)}”移到“{path}”", _path(o.section, o.group), path)
-        if (it.description or "") != (n.description or ""):
-            add("description", f"指标说明改为:{n.description or '(无)'}", it.description, n.description)
-        if it.text != n.text:
-            add("text", f"评分细则改为:{_short(n.text, 60)}", it.text, n.text)
-        for what, a, b in _per_class_changes("分值", it.max, n.max, _classes(it.max, n.max)):
-            add("max", what, a, b)
-        if it.start != n.start:
-            add("start", f"起算方式:{it.start or '默认'} → {n.start or '默认'}", it.start, n.start)
-        _clauses(it, n, add, _fields(it, n, add))
+        item_changes(it, n, add)
     for j, nn in enumerate(n_items):
         if j not in matched_new and gidx_new[id(nn.group)] not in added_groups:
             n = nn.obj
-            changes.append(((sidx_new[id(nn.section)], gidx_new[id(nn.group)], nn.index), Change("added", "item", n.id, _path(nn.section, nn.group), f"新增:{_short(n.text)}(分值 {points_words(n.max)})", None, n.text)))
-
-
-def _short(text: str, n: int = 40) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _fields(o, n, add) -> dict[str, str]:
-    """Report added, removed, renamed and retyped fields; return old id -> new id
-    for the renamed ones (same place among the item's fields, same type)."""
-    a = {f.id: f for f in o.fields}
-    b = {f.id: f for f in n.fields}
-    gone = [f for f in a if f not in b]
-    new = [f for f in b if f not in a]
-    rename: dict[str, str] = {}
-    for f in list(gone):
-        pos = list(a).index(f)
-        cand = list(b)[pos] if pos < len(b) else None
-        if cand in new and b[cand].type == a[f].type:
-            rename[f] = cand
-            gone.remove(f)
-            new.remove(cand)
-    retyped = [f for f in a if f in b and a[f].type != b[f].type]
-    parts = []
-    if rename:
-        parts.append("改名 " + "、".join(f"{x}→{y}" for x, y in rename.items()))
-    if new:
-        parts.append("新增 " + "、".join(new))
-    if gone:
-        parts.append("删除 " + "、".join(gone))
-    if retyped:
-        parts.append("类型改变 " + "、".join(f"{f}({a[f].type}→{b[f].type})" for f in retyped))
-    if parts:
-        add("fields", "观测项:" + ";".join(parts), ",".join(a), ",".join(b))
-    return rename
-
-
-def _label(i: int, clause) -> str:
-    return f"第{i + 1}条" + (f"“{_short(clause.text, 20)}”" if clause.text else "")
-
-
-def _clauses(o, n, add, rename: dict[str, str]) -> None:
-    a, b = list(o.clauses), list(n.clauses)
-    words_a = lambda c: clause_words(c, rename)  # noqa: E731 - old clauses in the new field names
-    if len(a) == len(b):
-        pairs = list(zip(range(len(a)), range(len(b))))
-    else:
-        pairs = []
-        used: set[int] = set()
-        for i, ca in enumerate(a):
-            j = next((j for j, cb in enumerate(b) if j not in used and cb.kind == ca.kind and _anchor(ca, rename) == _anchor(cb, {})), None)
-            if j is not None:
-                pairs.append((i, j))
-                used.add(j)
-        for i in [i for i in range(len(a)) if i not in {p[0] for p in pairs}]:
-            add("clause", f"删除条款:{words_a(a[i])}", words_a(a[i]), None)
-        for j in [j for j in range(len(b)) if j not in used]:
-            add("clause", f"新增条款:{clause_words(b[j])}", None, clause_words(b[j]))
-    for i, j in pairs:
-        ca, cb = a[i], b[j]
-        label = _label(j, cb)
-        if ca.kind != cb.kind:
-            add("clause", f"{label}:{words_a(ca)} → {clause_words(cb)}", words_a(ca), clause_words(cb))
-            continue
-        fa, fb = figure_words(ca), figure_words(cb)
-        if fa != fb:
-            add("clause", f"{label}:{fa} → {fb}", fa, fb)
-        cap_a, cap_b = getattr(ca, "cap", None), getattr(cb, "cap", None)
-        if cap_a != cap_b:
-            wa = f"最多扣{points_words(cap_a)}分" if cap_a is not None else "不限"
-            wb = f"最多扣{points_words(cap_b)}分" if cap_b is not None else "不限"
-            add("cap", f"{label}:{wa} → {wb}", wa, wb)
-        for attr, word in (("sample", "抽查{}个"), ("full_at", "涉及{}项得满分")):
-            x, y = getattr(ca, attr, None), getattr(cb, attr, None)
-            if x != y:
-                add("threshold", f"{label}:{word.format(x)} → {word.format(y)}", str(x), str(y))
-        for attr in ("when", "only_if"):
-            wa, wb = condition_words(getattr(ca, attr, None), rename), condition_words(getattr(cb, attr, None))
-            if wa != wb:
-                kind = "threshold" if _shape(wa) == _shape(wb) else "condition"
-                add(kind, f"{label}:{wa or '无条件'} → {wb or '无条件'}", wa, wb)
-        fa_, fb_ = _field_of(ca, rename), _field_of(cb, {})
-        if fa_ != fb_:
-            add("condition", f"{label}:观测项 {fa_} → {fb_}", fa_, fb_)
-        if getattr(ca, "mode", None) != getattr(cb, "mode", None) or getattr(ca, "counts", None) != getattr(cb, "counts", None):
-            add("clause", f"{label}:{words_a(ca)} → {clause_words(cb)}", words_a(ca), clause_words(cb))
-
-
-def _field_of(clause, rename: dict[str, str]):
-    f = getattr(clause, "field", None)
-    if f is not None:
-        return rename.get(f, f)
-    fields = getattr(clause, "fields", None)
-    return ",".join(rename.get(x, x) for x in fields) if fields else None
-
-
-def _anchor(clause, rename: dict[str, str]) -> str:
-    return _field_of(clause, rename) or condition_words(getattr(clause, "when", None), rename)
-
-
-def _shape(words: str) -> str:
-    """A condition in words with its figures and dates taken out: two
-    conditions of one shape differ only in a threshold."""
-    return re.sub(r"\d[\d.\-/]*", "#", words)
+            changes.append(((sidx_new[id(nn.section)], gidx_new[id(nn.group)], nn.index), Change("added", "item", n.id, _path(nn.section, nn.group), f"新增:{short(n.text)}(分值 {points_words(n.max)})", None, n.text)))
