@@ -87,3 +87,25 @@ def test_total_row_and_footnote(tmp_path):
     assert "待核 — 合计行写101分,而各项分值之和为2分" in rs.note
     lint = run_cli("lint", str(tmp_path / "out.yaml"))
     assert "待核 — 合计行写101分" in lint.stdout
+
+
+def test_veto_rows_and_negative_penalty_points(tmp_path):
+    rows = [
+        ["一级指标", "二级指标", "评分细则", "分值"],
+        ["日常管理", "组织推进", "建立工作机制的,得2分。", 2],
+        ["扣分项", "泄密", "发生泄密事件的,扣5分。", "-5"],
+        ["一票否决", "弄虚作假", "考评中弄虚作假的,考评等次直接为不合格。", None],
+        [None, "重大事故", "发生重大舆情事故的,总分计0分。", None],
+        [None, "其他", "其他严重情形。", None],
+    ]
+    rs = _draft(tmp_path, _sheet(tmp_path / "t.xlsx", rows, ["A5:A7"]))
+    assert [s.kind for s in rs.sections] == ["base", "penalty"]
+    assert rs.sections[1].groups[0].items[0].max == 5
+    assert [(v.id, v.grade, v.total) for v in rs.vetoes] == [("veto1", "不合格", None), ("veto2", None, 0), ("veto3", "不合格", None)]
+    assert "待核 — 否决项 veto3“其他严重情形。”未写否决的结果" in rs.note
+
+
+def test_negative_points_outside_a_penalty_section(tmp_path):
+    rows = [["一级指标", "二级指标", "评分细则", "分值"], ["日常管理", "组织推进", "建立工作机制的,得2分。", -2]]
+    r = run_cli("draft", str(_sheet(tmp_path / "t.xlsx", rows)))
+    assert r.exit_code == 1 and "表!D2: 分值“-2”为负数" in r.stderr

@@ -60,8 +60,15 @@ def build(table: RawTable, *, title: str, year: int | None, rules_id: str, sourc
     comments: dict[str, list[str]] = {}
     sections: list[dict] = []
     notes = list(table.notes)
-    for si, sec in enumerate(table.sections, 1):
+    vetoes: list[dict] = []
+    scored = [sec for sec in table.sections if sec.kind != "veto"]
+    for si, sec in enumerate(scored, 1):
         sections.append(_section(sec, f"s{si}", classes, year, stats, comments, notes))
+    for sec in table.sections:
+        if sec.kind == "veto":
+            for grp in sec.groups:
+                for raw in grp.items:
+                    vetoes.append(_veto(raw, len(vetoes) + 1, notes))
     totals = {c: _sum(_class_max(i["max"], c) or Decimal(0)
                       for s in sections if s.get("kind", "base") == "base" for g in s["groups"] for i in g["items"])
               for c in classes}
@@ -77,6 +84,8 @@ def build(table: RawTable, *, title: str, year: int | None, rules_id: str, sourc
         data["year"] = year
     data["classes"] = {c.id: {"name": c.name, "max": totals[c.id]} for c in table.classes}
     data["precision"] = _precision(sections)
+    if vetoes:
+        data["vetoes"] = vetoes
     check_notes = [n for n in notes if n.startswith("待核")]
     if notes:
         data["note"] = "\n".join(notes)
@@ -84,6 +93,29 @@ def build(table: RawTable, *, title: str, year: int | None, rules_id: str, sourc
             stats.checks.append(("(整个文件)", n))
     data["sections"] = sections
     return BuiltRules(data=data, comments=comments, stats=stats)
+
+
+_VETO_GRADE = re.compile(r"(?:评为|定为|确定为|等次为|结果为|档次为|直接为)\s*[“\"]?(不合格|不称职|较差|差等?|不达标|末位|末等)")
+_VETO_ZERO = re.compile(r"(?:总分|得分|成绩|考评分)\s*(?:计|为|按|记)?\s*0\s*分|不得分|计零分|为零分")
+
+
+def _veto(raw, k: int, notes: list[str]) -> dict:
+    """A row of a 一票否决 section: a yes/no question and its outcome."""
+    vid = f"veto{k}"
+    text = ph.fold_same_length(raw.text)
+    out = {"id": vid, "text": raw.text,
+           "fields": [{"id": "yes1", "type": "bool", "prompt": f"是否存在:{raw.text.strip().rstrip('。')}?"}],
+           "when": {"field": "yes1"}}
+    grade = _VETO_GRADE.search(text)
+    if grade:
+        out["grade"] = grade.group(1)
+    elif _VETO_ZERO.search(text):
+        out["total"] = Decimal(0)
+    else:
+        out["grade"] = "不合格"
+        check = f"待核 — 否决项 {vid}“{raw.text[:30]}”未写否决的结果,按等次“不合格”起草"
+        notes.append(check)
+    return out
 
 
 def _precision(sections: list[dict]) -> int:

@@ -23,7 +23,7 @@ TOTAL_WORDS = ("合计", "总计", "总分", "合计分值", "总分值", "小�
 NOTE_PREFIXES = ("注", "说明", "备注", "附注")
 _POINTS_TAIL = re.compile(r"[（(]\s*(?P<body>[^()（）]*\d[^()（）]*?)\s*[)）]\s*$")
 _POINTS_BARE = re.compile(r"(?:^|\s)(?P<body>\d+(?:\.\d+)?\s*分)\s*$")
-_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_NUMBER = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 
 
 @dataclass
@@ -70,13 +70,16 @@ class RawTable:
 
 
 def parse_points(text: str, number=None) -> Decimal | None:
-    """A 分值 cell: '' -> None (does not apply); '2', '2分', '２' -> Decimal; else ValueError."""
+    """A 分值 cell: '' -> None (does not apply); '2', '2分', '２' -> Decimal;
+    '-5', '扣5分' -> -5 (a 扣分项 may write its points so); else ValueError."""
     if number is not None:
         return number
     t = compact(text)
     if t in ("", "/", "-", "—", "——", "／"):
         return None
-    t = t.removesuffix("分")
+    t = t.removesuffix("分").replace("−", "-")
+    if t.startswith("扣"):
+        t = "-" + t[1:]
     if not _NUMBER.match(t):
         raise ValueError(text)
     try:
@@ -111,6 +114,8 @@ def _join_lines(text: str) -> str:
 
 
 def section_kind(name: str) -> str:
+    if "否决" in name:
+        return "veto"  # 一票否决: each row is a veto, with no 分值
     if "加分" in name:
         return "bonus"
     if "扣分" in name or "减分" in name:
@@ -224,7 +229,7 @@ def _build(table: RawTable, rows: list[_Row], roles: dict[str, int], class_ids: 
 
     def close_item() -> None:
         if item_rows and group is not None:
-            item = _item(grid, item_rows, class_ids, table.problems)
+            item = _item(grid, item_rows, class_ids, table.problems, section.kind)
             if item is not None:
                 item.checks = table.item_checks.get(item_rows[0].r, [])
                 group.items.append(item)
@@ -261,6 +266,8 @@ def _build(table: RawTable, rows: list[_Row], roles: dict[str, int], class_ids: 
                 name, points, at = section.name, None, (row.r, roles.get("l2", 0))
             group = RawGroup(name=name, points=points, row=at[0], col=at[1])
             section.groups.append(group)
+        elif section.kind == "veto":
+            close_item()  # one veto a row
         elif item_rows and _blank(row):
             # nobody merged the 分值 cells: the row shares the 分值 above, and a person checks that
             table.item_checks.setdefault(item_rows[0].r, []).append(f"第{row.r + 1}行没有分值,按与上一行共用一个分值起草")
@@ -275,7 +282,7 @@ def _build(table: RawTable, rows: list[_Row], roles: dict[str, int], class_ids: 
     table.sections = [s for s in table.sections if s.groups]
 
 
-def _item(grid: TableGrid, rows: list[_Row], class_ids: list[str], problems: list[Problem]) -> RawItem | None:
+def _item(grid: TableGrid, rows: list[_Row], class_ids: list[str], problems: list[Problem], kind: str) -> RawItem | None:
     texts: list[str] = []
     descs: list[str] = []
     seen: set[tuple[int, int]] = set()
@@ -296,13 +303,22 @@ def _item(grid: TableGrid, rows: list[_Row], class_ids: list[str], problems: lis
             r, c = cell.anchor
             problems.append(grid.problem(r, c, "bad-points", f"分值“{cell.text}”不是数字(应为 2、0.5 这样的数,空白表示不适用)"))
             bad = True
+    for cid, cell in zip(class_ids, first.points):
+        v = maxima.get(cid)
+        if v is not None and v < 0:
+            if kind == "penalty":
+                maxima[cid] = -v  # "-5" in a 扣分项: worth at most 5 points off
+            else:
+                r, c = cell.anchor
+                problems.append(grid.problem(r, c, "bad-points", f"分值“{cell.text}”为负数:只有扣分项的分值可以写成负数"))
+                bad = True
     if bad:
         return None
     text_col = first.text.anchor[1]
     if not texts:
         problems.append(grid.problem(first.r, text_col, "no-text", "这一行有分值但评分细则为空"))
         return None
-    if all(v is None for v in maxima.values()):
+    if all(v is None for v in maxima.values()) and kind != "veto":
         problems.append(
             grid.problem(first.r, first.points[0].anchor[1], "no-points",
                          "这一行没有分值:若它与上一行共用一个分值,请在表中合并这几行的分值单元格;若本行不计分,请填 0")
