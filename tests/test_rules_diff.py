@@ -126,3 +126,28 @@ def test_diff_of_two_different_tables_is_symmetric_in_size(other):
     added = lambda cs: sum(c.kind == "added" for c in cs)  # noqa: E731
     removed = lambda cs: sum(c.kind == "removed" for c in cs)  # noqa: E731
     assert added(forward) == removed(backward) and removed(forward) == added(backward)
+
+
+def test_drafts_of_two_versions_of_a_table(tmp_path):
+    """Drafted files number items by position: a row inserted in the table
+    renumbers the items after it, and the diff still sees one added item."""
+    from draft_tables import Row, annex, write_docx
+    from gkscore.draft import draft_table
+
+    ax = annex(2)
+    old = tmp_path / "old.yaml"
+    old.write_text(draft_table(str(write_docx(ax, tmp_path / "old.docx")), classes="county").yaml_text, encoding="utf-8")
+    # a new row in 组织推进 after its first item, and a new 分值 for the third
+    rows = list(ax.rows)
+    rows.insert(1, Row(cells={"评分细则": "4.建立政务公开工作联络员制度的,得1分。", "分值": "1"}))
+    rows[3] = Row(cells={**rows[3].cells, "分值": "1"})
+    changed = type(ax)(ax.number, ax.title, ax.header, rows)
+    new = tmp_path / "new.yaml"
+    new.write_text(draft_table(str(write_docx(changed, tmp_path / "new.docx")), classes="county").yaml_text, encoding="utf-8")
+    changes = diff_rules(load_rules(str(old)).ruleset, load_rules(str(new)).ruleset)
+    summary = [(c.kind, c.id) for c in changes if c.kind != "renamed"]
+    assert ("added", "s1.g1.i2") in summary
+    assert ("max", "s1.g1.i4") in summary  # 3.组织开展…: 2 -> 1, now the fourth item
+    renamed = [c.what for c in changes if c.kind == "renamed"]
+    assert "编号 s1.g1.i2 → s1.g1.i3" in renamed and "编号 s1.g1.i3 → s1.g1.i4" in renamed
+    assert not [c for c in changes if c.kind in ("removed", "text", "moved")]

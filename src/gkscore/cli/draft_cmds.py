@@ -40,10 +40,9 @@ def _output(output: str | None, inputs: list[str]):
 def draft(table, output, title, year, classes, rules_id, table_name, debug):
     """从 Word(.docx) 或 Excel(.xlsx) 指标表起草规则文件。
 
-    读取一级指标、二级指标、指标说明、评分细则和分值列(合并单元格按原表理解),
-    把常见写法(得N分、每发现1个扣N分、扣完为止、随机抽查N个…每少一个扣N分、
-    X月X日前、不低于N%…)写成计分条款;读不准的项写成评定项并加“待核”说明。
-    起草结果一定能通过 gkscore validate;用 gkscore lint 逐条列出待核之处。
+    读取一级指标、二级指标、指标说明、评分细则和分值列(合并单元格按原表理解),把常见写法(得N分、每发现1个扣N分、扣完为止、随机抽查N个…每少一个扣N分、X月X日前、不低于N%…)写成计分条款;读不准的项写成评定项并加“待核”说明。
+
+    起草结果一定能通过 gkscore validate;用 gkscore lint 逐条列出待核之处。详见 docs/draft.md。
     """
     from ..draft import draft_table
 
@@ -74,8 +73,7 @@ def draft(table, output, title, year, classes, rules_id, table_name, debug):
 @debug_option
 @guarded
 def rules_diff(old, new, fmt, output, debug):
-    """比较两个规则文件:新增、删除、移动、改名的指标,各类分值的变化,
-    条款的分数(扣0.2分 → 扣0.5分)、上限和门槛的变化。
+    """比较两个规则文件:新增、删除、移动、改名的指标,各类分值的变化,条款的分数(扣0.2分 → 扣0.5分)、上限和门槛的变化。
 
     两个文件相同时退出码为 0,不同为 1(可用于持续集成检查)。
     """
@@ -148,9 +146,7 @@ rules_group.add_command(rules_diff)
 def compare(last, this, fmt, output, units, last_name, this_name, debug):
     """比较两年的考评结果(gkscore score --format json 的输出)。
 
-    按单位名称和别名配对,逐个排名组别列出名次变化(↑3、↓1、新增、未参评)、
-    总分增减,以及各一级指标得分率的变化(比较得分率而不是分数,因为两年的
-    分值可能不同)。
+    按单位名称和别名配对,逐个排名组别列出名次变化(↑3、↓1、新增、未参评)、总分增减,以及各一级指标得分率的变化(比较得分率而不是分数,因为两年的分值可能不同)。
     """
     from ..compare.core import aliases_from_units, compare_results, load_results
     from ..compare.report import print_table, write_md, write_xlsx

@@ -48,30 +48,37 @@ def similarity(a: str, b: str) -> float:
 
 
 def _match(old: list, new: list, key_id, key_text, extra=None) -> dict[int, int]:
-    """old index -> new index: same id (if still alike), same text, most similar text."""
+    """old index -> new index, in this order: same id and same text; same text
+    (a row inserted above renumbers a drafted file's items, their words stay);
+    ``extra`` (parents: where most of their children went); same id with a
+    text still alike; the most similar text."""
     pairs: dict[int, int] = {}
     taken: set[int] = set()
+
+    def pair(i: int, j: int) -> None:
+        pairs[i] = j
+        taken.add(j)
+
     by_id = {key_id(n): j for j, n in enumerate(new)}
     for i, o in enumerate(old):
         j = by_id.get(key_id(o))
-        if j is not None and j not in taken and similarity(key_text(o), key_text(new[j])) >= SAME_ID_SIMILAR:
-            pairs[i] = j
-            taken.add(j)
+        if j is not None and key_text(o) == key_text(new[j]):
+            pair(i, j)
     by_text: dict[str, list[int]] = {}
     for j, n in enumerate(new):
         if j not in taken:
             by_text.setdefault(key_text(n), []).append(j)
     for i, o in enumerate(old):
-        if i in pairs:
-            continue
-        free = [j for j in by_text.get(key_text(o), []) if j not in taken]
+        free = [j for j in by_text.get(key_text(o), []) if j not in taken] if i not in pairs else []
         if free:
-            pairs[i] = free[0]
-            taken.add(free[0])
+            pair(i, free[0])
     if extra is not None:
         for i, j in extra(pairs, taken):
-            pairs[i] = j
-            taken.add(j)
+            pair(i, j)
+    for i, o in enumerate(old):
+        j = by_id.get(key_id(o))
+        if i not in pairs and j is not None and j not in taken and similarity(key_text(o), key_text(new[j])) >= SAME_ID_SIMILAR:
+            pair(i, j)
     scored = []
     for i, o in enumerate(old):
         if i in pairs:
@@ -83,8 +90,7 @@ def _match(old: list, new: list, key_id, key_text, extra=None) -> dict[int, int]
                     scored.append((-s, i, j))
     for _, i, j in sorted(scored):
         if i not in pairs and j not in taken:
-            pairs[i] = j
-            taken.add(j)
+            pair(i, j)
     return pairs
 
 
