@@ -109,3 +109,25 @@ def test_negative_points_outside_a_penalty_section(tmp_path):
     rows = [["一级指标", "二级指标", "评分细则", "分值"], ["日常管理", "组织推进", "建立工作机制的,得2分。", -2]]
     r = run_cli("draft", str(_sheet(tmp_path / "t.xlsx", rows)))
     assert r.exit_code == 1 and "表!D2: 分值“-2”为负数" in r.stderr
+
+
+def test_points_cells_as_offices_write_them():
+    from decimal import Decimal as D
+
+    import pytest
+
+    from gkscore.draft.layout import parse_points
+
+    cases = {"2": D(2), "2分": D(2), "０.５": D("0.5"), "0": D(0), "": None, "—": None, "0-5": D(5), "0～2": D(2),
+             "≤5": D(5), "最高5分": D(5), "不超过2分": D(2), "-5": D(-5), "扣5分": D(-5)}
+    for text, want in cases.items():
+        assert parse_points(text) == want, text
+    for bad in ("二分", "2-5", "约2", "2/3"):
+        with pytest.raises(ValueError):
+            parse_points(bad)
+
+
+def test_other_header_words(tmp_path):
+    rows = [["考核指标", "考核要求", "分值(分)"], ["组织领导", "建立工作机制的,得2分。", 2]]
+    rs = _draft(tmp_path, _sheet(tmp_path / "t.xlsx", rows))
+    assert rs.sections[0].name == "组织领导" and rs.sections[0].groups[0].items[0].max == 2

@@ -80,6 +80,8 @@ def parse_points(text: str, number=None) -> Decimal | None:
     t = t.removesuffix("分").replace("−", "-")
     if t.startswith("扣"):
         t = "-" + t[1:]
+    # a range or an upper bound: '0-5', '0～2', '≤5', '最高5分', '不超过2分' -> its top
+    t = re.sub(r"^(?:0(?:\.0+)?\s*[-~～—至]\s*|[≤<]=?|最高|最多|不超过|上限)(?=\d)", "", t)
     if not _NUMBER.match(t):
         raise ValueError(text)
     try:
