@@ -278,7 +278,7 @@ def _build(table: RawTable, rows: list[_Row], roles: dict[str, int], class_ids: 
         item_rows.append(row)
         prev = row
     close_item()
-    # A 分值 cell merged across a group boundary would silently join two groups' rows.
+    # groups and sections whose every row was refused (each with its problem) are left out
     for sec in table.sections:
         sec.groups = [g for g in sec.groups if g.items]
     table.sections = [s for s in table.sections if s.groups]

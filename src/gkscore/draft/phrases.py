@@ -160,7 +160,7 @@ def bare(norm: str) -> str:
     """Without numbering, brackets around the whole piece and end punctuation."""
     t = NUMBERING.sub("", norm).strip()
     t = t.strip("。" + _SEPARATORS + " ")
-    if t[:1] in "((" and t[-1:] in "))":
+    if t[:1] == "(" and t[-1:] == ")":
         t = t[1:-1].strip("。" + _SEPARATORS + " ")
     return t
 
@@ -195,13 +195,14 @@ def classify(p: Piece) -> Piece:
         return p
     per_class = _per_class(t)
     d = _DEDUCT.search(t)
-    if d and _SAMPLE.search(t):
-        p.extra = {"sample": int(_SAMPLE.search(t).group(1)), "unit": _SAMPLE.search(t).group(2)}
+    sample = _SAMPLE.search(t)
+    if d and sample:
+        p.extra = {"sample": int(sample.group(1)), "unit": sample.group(2)}
         return sampled_deduction(p, t, d)
     if d:
         return _deduction(p, t, d, per_class)
-    if _CREDIT_EACH.search(t):
-        c = _CREDIT_EACH.search(t)
+    c = _CREDIT_EACH.search(t)
+    if c:
         p.kind, p.points, p.cond = "credit_each", Decimal(c.group(2)), _verbatim(p, t[: c.start()])
         return p
     m = _AWARD_END.search(t)
@@ -241,7 +242,7 @@ def _deduction(p: Piece, t: str, d: re.Match, per_class) -> Piece:
     p.points = per_class or Decimal(d.group(3))
     if d.group(2):
         p.extra["weight_word"] = True  # 扣权重N分
-    each = _EACH.search(t[: d.start()] + t[d.start() : d.end()])
+    each = _EACH.search(t[: d.end()])
     if each:
         p.kind = "deduct_each"
         p.extra["unit"] = next(g for g in each.groups() if g) if any(each.groups()) else "个"
