@@ -256,3 +256,13 @@ def test_full_width_text_is_read_the_same():
     d = read("地区概况类栏目更新及时，得０．５分；信息准确，得０．５分。", D(1))
     assert d.recognised and [c["points"] for c in d.clauses] == [D("0.5"), D("0.5")]
     assert d.clauses[0]["text"] == "地区概况类栏目更新及时，得０．５分"
+
+
+def test_bonus_awards_above_the_points_are_capped_by_them():
+    d = read("被国务院表彰的加3分,被省政府表彰的加2分,最高加3分。", D(3), kind="bonus")
+    assert d.recognised and kinds(d) == ["award", "award"]
+    assert d.readings[-1] == "各项加分之和5分超过分值时按分值3分计"
+    d = read("被国务院表彰的加3分,被省政府表彰的加2分,最高加4分。", D(3), kind="bonus")
+    assert kinds(d) == ["judged"] and "加分上限与分值不一致" in d.checks[0]
+    d = read("被国务院表彰的加1分。", D(3), kind="bonus")  # less than the 分值 and no rule for the rest
+    assert kinds(d) == ["judged"]

@@ -192,7 +192,10 @@ def _apply(p: ph.Piece, d: ItemDraft, maxima, section_kind: str, year: int | Non
     elif k == "credit_each":
         raise Unread(f"“{_short(p.text)}”按次加分,规则语言没有按次加分的条款")
     elif k == "bonus_cap":
-        raise Unread(f"“{_short(p.text)}”的加分上限需与分值核对")
+        applicable = {m for m in maxima.values() if m is not None}
+        if section_kind != "bonus" or applicable != {p.points}:
+            raise Unread(f"“{_short(p.text)}”的加分上限与分值不一致")
+        d.readings.append(f"“{p.text}”即本项分值:加分之和超过时按分值计")
     elif section_kind == "penalty" and k in DEDUCTIONS:
         _penalty(p, d)
     elif k == "award":
@@ -302,7 +305,10 @@ def _settle(d: ItemDraft, maxima, section_kind: str) -> ItemDraft:
     if credits:
         sums = {c: sum((_per_class(cl["points"], maxima).get(c, Decimal(0)) for cl in credits), Decimal(0)) for c in applicable}
         said = shown(_points_value(sums))
-        if any(s != applicable[c] for c, s in sums.items()):
+        if section_kind == "bonus" and all(s >= applicable[c] for c, s in sums.items()):
+            if any(s > applicable[c] for c, s in sums.items()):
+                d.readings.append(f"各项加分之和{said}分超过分值时按分值{shown(_points_value(applicable))}分计")
+        elif any(s != applicable[c] for c, s in sums.items()):
             # one figure that is some class's 分值 ("得1分" where A类 is 1 and B类 2) is read
             # as "the 分值 of each class"; any other mismatch is left to a person
             if len(credits) != 1 or deductions or not set(sums.values()) & set(applicable.values()):
