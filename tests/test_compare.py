@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, run_cli
+from gkscore import i18n
 from gkscore.compare import compare_results, rank_change_phrase
 
 
@@ -46,7 +47,9 @@ def test_ranks_totals_and_shares():
     rows = {c.unit: c for c in cmp.groups["county"]}
     assert [c.unit for c in cmp.groups["county"]] == ["团风县人民政府", "红安县", "黄州区", "新区", "罗田县"]
     assert rows["团风县人民政府"].last_unit == "团风县"
-    assert [(u, rows[u].mark) for u in rows] == [("团风县人民政府", "↑1"), ("红安县", "↑1"), ("黄州区", "↓1"), ("新区", "新增"), ("罗田县", "未参评")]
+    with i18n.using("zh"):
+        assert [(u, rows[u].mark) for u in rows] == [("团风县人民政府", "↑1"), ("红安县", "↑1"), ("黄州区", "↓1"), ("新区", "新增"), ("罗田县", "未参评")]
+    assert rows["新区"].mark == "new" and rows["罗田县"].mark == "not evaluated"
     assert rows["黄州区"].total_delta == D(-2)
     # 日常管理: 18/20 = 90% -> 24/30 = 80%; 主动公开: 72/80 = 90% -> 64/70 = 91.43%
     assert rows["黄州区"].share_delta("日常管理") == D("-10.0")
@@ -71,7 +74,9 @@ def test_a_unit_that_changed_rank_group_is_not_ranked_against_itself():
     last = doc(unit("市某局", 3, 80, {"日常管理": 10, "主动公开": 70}, group="A"))
     this = doc(unit("市某局", 1, 90, {"日常管理": 20, "主动公开": 70}, group="B"))
     c = compare_results(last, this).groups["B"][0]
-    assert c.mark == "类别变化(A→B)" and c.rank_delta is None and c.phrase() == ""
+    assert c.mark == "group changed (A→B)" and c.rank_delta is None and c.phrase() == ""
+    with i18n.using("zh"):
+        assert c.mark == "类别变化（A→B）"
 
 
 @pytest.fixture(scope="module")
@@ -87,19 +92,21 @@ def two_years(tmp_path_factory):
 
 def test_cli_table_md_xlsx(two_years, tmp_path):
     last, this = map(str, two_years)
-    r = run_cli("compare", last, this, "--last-name", "2019年", "--this-name", "2020年")
+    r = run_cli("--lang", "zh", "compare", last, this, "--last-name", "2019年", "--this-name", "2020年")
     assert r.exit_code == 0, r.stderr
-    assert "排名变化:county(2019年 → 2020年)" in r.stdout and "排名变化:A" in r.stdout
+    assert "排名变化：county（2019年 → 2020年）" in r.stdout and "排名变化：A" in r.stdout
+    r = run_cli("compare", last, this)
+    assert r.exit_code == 0 and "Rank changes: county (last year → this year)" in r.stdout
     md = tmp_path / "c.md"
-    assert run_cli("compare", last, this, "-o", str(md)).exit_code == 0
+    assert run_cli("--lang", "zh", "compare", last, this, "-o", str(md)).exit_code == 0
     text = md.read_text(encoding="utf-8")
-    assert text.startswith("# 考评结果对比:上年 → 本年") and "## 排名组别:county" in text and "## 排名组别:B" in text and "97.4→99.1(+1.7)" in text
+    assert text.startswith("# 考评结果对比：上年 → 本年") and "## 排名组别：county" in text and "## 排名组别：B" in text and "97.4→99.1(+1.7)" in text
     xlsx = tmp_path / "c.xlsx"
-    assert run_cli("compare", last, this, "-o", str(xlsx)).exit_code == 0
+    assert run_cli("--lang", "zh", "compare", last, this, "-o", str(xlsx)).exit_code == 0
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["排名变化", "一级指标得分率"]
     values = [[c.value for c in row] for row in wb["排名变化"].iter_rows()]
-    assert ["排名组别:county"] + [None] * (len(values[2]) - 1) == values[2]
+    assert ["排名组别：county"] + [None] * (len(values[2]) - 1) == values[2]
     assert values[3][:4] == ["单位", "上年名次", "本年名次", "名次变化"]
     by_unit = {r[0]: r for r in values if r and isinstance(r[1], int)}
     last_doc, this_doc = (json.loads(p.read_text(encoding="utf-8")) for p in two_years)
@@ -112,7 +119,7 @@ def test_cli_problems(two_years, tmp_path):
     last, this = map(str, two_years)
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "something-else"}', encoding="utf-8")
-    r = run_cli("compare", last, str(bad))
+    r = run_cli("--lang", "zh", "compare", last, str(bad))
     assert r.exit_code == 1 and "不是 gkscore 的结果文件" in r.stderr
     bad.write_text("not json", encoding="utf-8")
     assert run_cli("compare", last, str(bad)).exit_code == 2

@@ -71,7 +71,7 @@ def test_draft_is_the_same_every_time(tables):
 @pytest.mark.parametrize("n", [2, 3])
 def test_cli_draft_validates_and_lint_lists_every_check(tables, tmp_path, n):
     out = tmp_path / f"annex{n}.yaml"
-    args = ["draft", str(tables[(n, "docx")]), "-o", str(out)] + (["--classes", CLASSES[n]] if CLASSES[n] else [])
+    args = ["--lang", "zh", "draft", str(tables[(n, "docx")]), "-o", str(out)] + (["--classes", CLASSES[n]] if CLASSES[n] else [])
     r = run_cli(*args)
     assert r.exit_code == 0, r.stderr
     assert "项已识别为计分条款" in r.stderr and "gkscore lint" in r.stderr

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import openpyxl
 
-from conftest import run_cli
+from conftest import run_cli as _run_cli
+
+
+def run_cli(*args):
+    return _run_cli("--lang", "zh", *args)
 from gkscore.rules.load import load_rules
 
 
@@ -108,7 +112,7 @@ def test_veto_rows_and_negative_penalty_points(tmp_path):
 def test_negative_points_outside_a_penalty_section(tmp_path):
     rows = [["一级指标", "二级指标", "评分细则", "分值"], ["日常管理", "组织推进", "建立工作机制的,得2分。", -2]]
     r = run_cli("draft", str(_sheet(tmp_path / "t.xlsx", rows)))
-    assert r.exit_code == 1 and "表!D2: 分值“-2”为负数" in r.stderr
+    assert r.exit_code == 1 and '表!D2: 分值 "-2" 为负数' in r.stderr
 
 
 def test_points_cells_as_offices_write_them():

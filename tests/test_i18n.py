@@ -28,6 +28,7 @@ ALLOWED_WORDS = {
     "gkscore", "zh", "en", "lang", "GKSCORE_LANG", "help", "h", "V", "version", "debug", "q", "quiet", "strict",
     "class", "format", "table", "json", "rules", "results", "JSON", "YAML", "xlsx", "csv",
     "validate", "lint", "schema", "template", "check", "score", "explain",
+    "draft", "compare", "diff", "show", "md",
 }
 
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from conftest import ROOT, run_cli
+from gkscore import i18n
 from gkscore.rules.diff import diff_rules
 from gkscore.rules.load import load_rules
 
@@ -60,43 +61,55 @@ def edited_county(tmp_path):
 
 
 EXPECTED = [
-    ("threshold", "rcgl.zztj.2", "第2条“县(市、区)政府领导对政务公开或政府网…”:instructions不少于2 → instructions不少于3"),
-    ("clause", "rcgl.jdjc.ba3", "第1条“漏报政务新媒体、上报账号信息不准确(如…”:每个扣0.2分 → 每个扣0.5分"),
-    ("max", "zdgk.hygq.jttc", "分值:4 → 3"),
-    ("cap", "zdgk.hygq.jttc", "第1条:不限 → 最多扣3分"),
-    ("max", "zdgk.hygq.qs", "分值:2 → 3"),
-    ("removed", "zdgk.hykf.kf", "删除:对于涉及公众利益、需要社会广泛知晓的电视电话会议,通过广播电视、网络或新媒体直…"),
-    ("added", "zdgk.hykf.zb", "新增:涉及公众利益的会议进行网络直播的,得1分。(分值 1)"),
-    ("renamed", "zdgk.gkzn", "二级指标改名:“公开指南” → “政府信息公开指南”"),
-    ("text", "ysqgk.hfjs.1", "评分细则改为:在法定期限内答复的。"),
+    ("threshold", "rcgl.zztj.2", '第2条"县(市、区)政府领导对政务公开或政府网…"：instructions不少于2 → instructions不少于3'),
+    ("clause", "rcgl.jdjc.ba3", '第1条"漏报政务新媒体、上报账号信息不准确(如…"：每个扣0.2分 → 每个扣0.5分'),
+    ("max", "zdgk.hygq.jttc", "分值：4 → 3"),
+    ("cap", "zdgk.hygq.jttc", "第1条：不限 → 最多扣3分"),
+    ("max", "zdgk.hygq.qs", "分值：2 → 3"),
+    ("removed", "zdgk.hykf.kf", "删除：对于涉及公众利益、需要社会广泛知晓的电视电话会议,通过广播电视、网络或新媒体直…"),
+    ("added", "zdgk.hykf.zb", "新增：涉及公众利益的会议进行网络直播的,得1分。（分值 1）"),
+    ("renamed", "zdgk.gkzn", '二级指标改名："公开指南" → "政府信息公开指南"'),
+    ("text", "ysqgk.hfjs.1", "评分细则改为：在法定期限内答复的。"),
     ("renamed", "ptjs.ipv6.gz", "编号 ptjs.ipv6.1 → ptjs.ipv6.gz"),
-    ("points", "jcgk.ccfa", "二级指标分值:1 → 2"),
-    ("threshold", "jcgk.ccfa.1", "第1条:plan_date不晚于2020-08-31 → plan_date不晚于2020-09-30"),
-    ("moved", "jcgk.bzml.1", "从“基层政务公开 / 编制目录”移到“基层政务公开 / 出台方案”"),
-    ("points", "jcgk.bzml", "二级指标分值:3 → 2"),
-    ("cap", "jfx", "上限:5 → 6"),
+    ("points", "jcgk.ccfa", "二级指标分值：1 → 2"),
+    ("threshold", "jcgk.ccfa.1", "第1条：plan_date不晚于2020-08-31 → plan_date不晚于2020-09-30"),
+    ("moved", "jcgk.bzml.1", '从 "基层政务公开 / 编制目录" 移到 "基层政务公开 / 出台方案"'),
+    ("points", "jcgk.bzml", "二级指标分值：3 → 2"),
+    ("cap", "jfx", "上限：5 → 6"),
 ]
 
 
 def test_diff_lists_exactly_the_edits(tmp_path):
-    changes = diff_rules(load_rules(str(COUNTY)).ruleset, load_rules(str(edited_county(tmp_path))).ruleset)
+    with i18n.using("zh"):
+        changes = diff_rules(load_rules(str(COUNTY)).ruleset, load_rules(str(edited_county(tmp_path))).ruleset)
     assert [(c.kind, c.id, c.what) for c in changes] == EXPECTED
+
+
+def test_the_same_edits_in_english(tmp_path):
+    changes = diff_rules(load_rules(str(COUNTY)).ruleset, load_rules(str(edited_county(tmp_path))).ruleset)
+    assert [(c.kind, c.id) for c in changes] == [(k, i) for k, i, _w in EXPECTED]
+    words = {c.id: c.what for c in changes}
+    assert words["rcgl.jdjc.ba3"].endswith("0.2 off each → 0.5 off each")
+    assert words["rcgl.zztj.2"].endswith("instructions at least 2 → instructions at least 3")
+    assert words["jfx"] == "cap: 5 → 6"
 
 
 def test_cli_exit_codes_and_formats(tmp_path):
     edited = str(edited_county(tmp_path))
-    same = run_cli("rules", "diff", str(COUNTY), str(COUNTY))
+    same = run_cli("--lang", "zh", "rules", "diff", str(COUNTY), str(COUNTY))
     assert same.exit_code == 0 and "均相同" in same.stdout
-    r = run_cli("rules", "diff", str(COUNTY), edited)
+    r = run_cli("--lang", "zh", "rules", "diff", str(COUNTY), edited)
     assert r.exit_code == 1 and f"共 {len(EXPECTED)} 处变化" in r.stdout
     assert "每个扣0.2分 → 每个扣0.5分" in r.stdout
+    r = run_cli("rules", "diff", str(COUNTY), edited)
+    assert r.exit_code == 1 and f"{len(EXPECTED)} changes" in r.stdout and "0.2 off each → 0.5 off each" in r.stdout
     r = run_cli("rules", "diff", str(COUNTY), edited, "--format", "json")
     doc = json.loads(r.stdout)
     assert r.exit_code == 1 and doc["format"] == "gkscore-rules-diff/1" and not doc["equal"]
     assert [(c["kind"], c["id"]) for c in doc["changes"]] == [(k, i) for k, i, _ in EXPECTED]
     assert set(doc["changes"][0]) == {"kind", "level", "id", "path", "what", "old", "new"}
     out = tmp_path / "diff.md"
-    r = run_cli("rules", "diff", str(COUNTY), edited, "--format", "md", "-o", str(out))
+    r = run_cli("--lang", "zh", "rules", "diff", str(COUNTY), edited, "--format", "md", "-o", str(out))
     md = out.read_text(encoding="utf-8")
     assert r.exit_code == 1 and md.startswith("# 规则变化") and md.count("\n| ") == len(EXPECTED) + 1
 
@@ -106,7 +119,9 @@ def test_rules_command_still_shows_the_tree():
     assert r.exit_code == 0 and json.loads(r.stdout)["id"] == "huanggang-county-2020"
     assert run_cli("rules", "show", str(COUNTY)).exit_code == 0
     r = run_cli("rules", "-h")
-    assert r.exit_code == 0 and "rules diff OLD NEW" in r.stdout and "FILE [--class C]" in r.stdout
+    assert r.exit_code == 0 and "rules diff [OPTIONS] OLD NEW" in r.stdout and "rules [OPTIONS] FILE" in r.stdout
+    r = run_cli("--lang", "zh", "rules", "-h")
+    assert "rules diff [选项] 旧文件 新文件" in r.stdout and "rules [选项] 文件" in r.stdout
 
 
 def test_invalid_input(tmp_path):
@@ -144,7 +159,8 @@ def test_drafts_of_two_versions_of_a_table(tmp_path):
     changed = type(ax)(ax.number, ax.title, ax.header, rows)
     new = tmp_path / "new.yaml"
     new.write_text(draft_table(str(write_docx(changed, tmp_path / "new.docx")), classes="county").yaml_text, encoding="utf-8")
-    changes = diff_rules(load_rules(str(old)).ruleset, load_rules(str(new)).ruleset)
+    with i18n.using("zh"):
+        changes = diff_rules(load_rules(str(old)).ruleset, load_rules(str(new)).ruleset)
     summary = [(c.kind, c.id) for c in changes if c.kind != "renamed"]
     assert ("added", "s1.g1.i2") in summary
     assert ("max", "s1.g1.i4") in summary  # 3.组织开展…: 2 -> 1, now the fourth item

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ..exact import q
 from ..normalize import norm_name
+from ..i18n import _
 from ..problems import Problem, ProblemsError, unreadable
 
 FORMAT = "gkscore-results/1"
@@ -22,14 +23,17 @@ def load_results(path: str) -> dict:
     try:
         doc = json.loads(data.decode("utf-8-sig"), parse_float=Decimal, parse_int=Decimal)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise unreadable(path, f"不是 gkscore 的结果文件(JSON 无法读取:{exc});请用 gkscore score --format json -o 文件 生成", "bad-results")
+        message = _("not a gkscore results file (the JSON cannot be read: {reason}); write one with gkscore score --format json -o FILE")
+        raise unreadable(path, message.format(reason=exc), "bad-results")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("units"), list):
-        raise ProblemsError([Problem(file=path, code="bad-results", message=f"不是 gkscore 的结果文件(format 应为 {FORMAT});请用 gkscore score --format json -o 文件 生成")])
+        message = _("not a gkscore results file (its format should be {format}); write one with gkscore score --format json -o FILE")
+        raise ProblemsError([Problem(file=path, code="bad-results", message=message.format(format=FORMAT))])
     problems = []
     for i, u in enumerate(doc["units"]):
         missing = [k for k in _UNIT_KEYS if not isinstance(u, dict) or k not in u]
         if missing:
-            problems.append(Problem(file=path, code="bad-results", message=f"units[{i}] 缺少 {', '.join(missing)}"))
+            message = _("units[{i}] lacks {keys}").format(i=i, keys=", ".join(missing))
+            problems.append(Problem(file=path, code="bad-results", message=message))
     if problems:
         raise ProblemsError(problems)
     return doc
@@ -77,12 +81,13 @@ class UnitChange:
 
     @property
     def mark(self) -> str:
+        """↑3, ↓1, —, or new / not evaluated / group changed, in the language of the run."""
         if self.status == "new":
-            return "新增"
+            return _("new")
         if self.status == "gone":
-            return "未参评"
+            return _("not evaluated")
         if not self.comparable:
-            return f"类别变化({self.last_group}→{self.rank_group})"
+            return _("group changed ({old}→{new})").format(old=self.last_group, new=self.rank_group)
         d = self.rank_delta
         return f"↑{d}" if d > 0 else f"↓{-d}" if d < 0 else "—"
 
@@ -93,6 +98,7 @@ class UnitChange:
         return self.this_total - self.last_total
 
     def phrase(self) -> str:
+        """The words of the 通报 (Chinese, as the 通报 is): see ``rank_change_phrase``."""
         if self.status == "gone":
             return ""
         if self.status == "new":
@@ -162,7 +168,7 @@ def _base_sections(units) -> list[str]:
 
 
 def compare_results(last: dict, this: dict, aliases: dict[str, str] | None = None, *,
-                    last_name: str = "上年", this_name: str = "本年") -> Comparison:
+                    last_name: str = "", this_name: str = "") -> Comparison:
     """``aliases``: folded name or alias -> canonical name (from a units file)."""
     aliases = aliases or {}
 
@@ -198,7 +204,7 @@ def compare_results(last: dict, this: dict, aliases: dict[str, str] | None = Non
         both = _base_sections(this_by[k] for k in names if k in last_by)
         last_side = _base_sections(last_by[k] for k in names if k in last_by)
         sections[group] = [s for s in both if s in last_side]
-    return Comparison(last_name=last_name, this_name=this_name, sections=sections,
+    return Comparison(last_name=last_name or _("last year"), this_name=this_name or _("this year"), sections=sections,
                       only_last=[s for s in s_last if s not in s_this], only_this=[s for s in s_this if s not in s_last],
                       groups=groups)
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import IO
 
 from ..exact import fmt
+from ..i18n import _
 from .core import Comparison, UnitChange
 
 
@@ -32,15 +33,15 @@ def _rank(value: int | None) -> str:
 
 def headers(cmp: Comparison, sections: list[str], *, shares: bool = False) -> list[str]:
     """``shares``: the 一级指标 columns hold both shares (md), not only the change (xlsx)."""
-    what = "得分率%(变化)" if shares else "得分率变化"
-    return ["单位", f"{cmp.last_name}名次", f"{cmp.this_name}名次", "名次变化", f"{cmp.last_name}总分", f"{cmp.this_name}总分", "总分增减"] + [
-        f"{s}\n{what}" for s in sections
-    ]
+    what = _("share won, % (change)") if shares else _("change of the share won")
+    return [
+        _("Unit"), _("Rank, {year}").format(year=cmp.last_name), _("Rank, {year}").format(year=cmp.this_name), _("Rank change"),
+        _("Total, {year}").format(year=cmp.last_name), _("Total, {year}").format(year=cmp.this_name), _("Total change"),
+    ] + [f"{s}\n{what}" for s in sections]
 
 
 def row(c: UnitChange, cmp: Comparison, sections: list[str]) -> list[str]:
-    name = c.unit if not c.last_unit else f"{c.unit}(上年:{c.last_unit})"
-    return [name, _rank(c.last_rank), _rank(c.this_rank), c.mark, _num(c.last_total), _num(c.this_total), _signed(c.total_delta)] + [
+    return [_unit_name(c), _rank(c.last_rank), _rank(c.this_rank), c.mark, _num(c.last_total), _num(c.this_total), _signed(c.total_delta)] + [
         _share_cell(c, s) for s in sections
     ]
 
@@ -55,12 +56,19 @@ def _share_cell(c: UnitChange, section: str) -> str:
     return f"{pct(last)}→{pct(this)}({_signed(d, 1)})"
 
 
+def _unit_name(c: UnitChange) -> str:
+    return c.unit if not c.last_unit else _("{unit} (last year: {old})").format(unit=c.unit, old=c.last_unit)
+
+
 def notes(cmp: Comparison) -> list[str]:
-    out = ["得分率 = 一级指标得分 ÷ 该一级指标满分;变化以百分点计,比较的是得分率而不是分数(两年的分值可能不同)。"]
+    from ..rules.words import listing
+
+    out = [_("Share won = the points won in a 一级指标 ÷ its full points; changes are in percentage points. "
+             "Shares are compared, not points, since the points of a 一级指标 may change between years.")]
     if cmp.only_this:
-        out.append("本年新增的一级指标(不比较):" + "、".join(cmp.only_this))
+        out.append(_("一级指标 new this year (not compared): {names}").format(names=listing(cmp.only_this)))
     if cmp.only_last:
-        out.append("上年有、本年没有的一级指标(不比较):" + "、".join(cmp.only_last))
+        out.append(_("一级指标 of last year that are gone (not compared): {names}").format(names=listing(cmp.only_last)))
     return out
 
 
@@ -74,21 +82,21 @@ def print_table(cmp: Comparison) -> None:
 
     console = Console(highlight=False)
     for group, changes in cmp.groups.items():
-        table = Table(title=Text(f"排名变化:{group}({cmp.last_name} → {cmp.this_name})"), box=box.SIMPLE_HEAD)
-        table.add_column("单位", no_wrap=True)
-        for h in ("名次", "变化", "总分", "增减"):
+        title = _("Rank changes: {group} ({last} → {this})").format(group=group, last=cmp.last_name, this=cmp.this_name)
+        table = Table(title=Text(title), box=box.SIMPLE_HEAD)
+        table.add_column(_("Unit"), no_wrap=True)
+        for h in (_("Rank"), _("Change"), _("Total"), _("Difference")):
             table.add_column(h, no_wrap=True, justify="right")
         sections = cmp.sections[group]
         for sec in sections:
             table.add_column(sec, justify="right")
         for c in changes:
-            name = c.unit if not c.last_unit else f"{c.unit}(原{c.last_unit})"
-            cells = [name, f"{_rank(c.last_rank)}→{_rank(c.this_rank)}", c.mark,
+            cells = [_unit_name(c), f"{_rank(c.last_rank)}→{_rank(c.this_rank)}", c.mark,
                      f"{_num(c.last_total)}→{_num(c.this_total)}", _signed(c.total_delta)]
             cells += [_signed(c.share_delta(sec), 1) for sec in sections]
             table.add_row(*(Text(x) for x in cells))
         console.print(table)
-    console.print(Text("一级指标各列:得分率的变化(百分点)。" + notes(cmp)[0]))
+    console.print(Text(_("The 一级指标 columns: change of the share won, in percentage points.") + " " + notes(cmp)[0]))
     for line in notes(cmp)[1:]:
         console.print(Text(line))
 
@@ -98,9 +106,9 @@ def _md(text: str) -> str:
 
 
 def write_md(out: IO[str], cmp: Comparison) -> None:
-    out.write(f"# 考评结果对比:{_md(cmp.last_name)} → {_md(cmp.this_name)}\n\n")
+    out.write("# " + _md(_("Results compared: {last} → {this}").format(last=cmp.last_name, this=cmp.this_name)) + "\n\n")
     for group, changes in cmp.groups.items():
-        out.write(f"## 排名组别:{_md(group)}\n\n")
+        out.write("## " + _md(_("Rank group: {group}").format(group=group)) + "\n\n")
         sections = cmp.sections[group]
         h = headers(cmp, sections, shares=True)
         out.write("| " + " | ".join(_md(x) for x in h) + " |\n|" + "---|" * len(h) + "\n")
@@ -130,15 +138,15 @@ def write_xlsx(path: str, cmp: Comparison) -> None:
     }
     wb = Workbook()
     ws = wb.active
-    ws.title = "排名变化"
-    ws.append([f"考评结果对比:{cmp.last_name} → {cmp.this_name}"])
+    ws.title = _("Rank changes")[:31]
+    ws.append([_("Results compared: {last} → {this}").format(last=cmp.last_name, this=cmp.this_name)])
     ws.cell(1, 1).font = Font(name="宋体", size=14, bold=True)
     widest = 0
     for group, changes in cmp.groups.items():
         sections = cmp.sections[group]
         widest = max(widest, len(sections))
         ws.append([])
-        ws.append([f"排名组别:{group}"])
+        ws.append([_("Rank group: {group}").format(group=group)])
         ws.cell(ws.max_row, 1).font = style["bold"]
         h = headers(cmp, sections)
         ws.append(h)
@@ -152,7 +160,7 @@ def write_xlsx(path: str, cmp: Comparison) -> None:
     for line in notes(cmp):
         ws.cell(r, 1, line).font = Font(name="宋体", size=10, italic=True)
         r += 1
-    _shares_sheet(wb.create_sheet("一级指标得分率"), cmp, style)
+    _shares_sheet(wb.create_sheet(_("Shares per 一级指标")[:31]), cmp, style)
     for sheet in wb.worksheets:
         # printed on A4 landscape, all columns on one page width
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -181,7 +189,7 @@ def _style_row(ws, r: int, width: int, style: dict, header: bool = False) -> Non
 
 def _xlsx_row(c: UnitChange, sections: list[str]) -> list:
     """Numbers stay numbers in the workbook, so the office can sort and chart them."""
-    name = c.unit if not c.last_unit else f"{c.unit}(上年:{c.last_unit})"
+    name = _unit_name(c)
     num = lambda d: None if d is None else float(fmt(d, 2))  # noqa: E731 - fmt fixed the decimals; a cell holds a float
     out = [name, c.last_rank, c.this_rank, c.mark, num(c.last_total), num(c.this_total), num(c.total_delta)]
     for s in sections:
@@ -193,7 +201,8 @@ def _xlsx_row(c: UnitChange, sections: list[str]) -> list:
 def _shares_sheet(ws, cmp: Comparison, style: dict) -> None:
     from openpyxl.utils import get_column_letter
 
-    h = ["排名组别", "单位", "一级指标", f"{cmp.last_name}得分率(%)", f"{cmp.this_name}得分率(%)", "变化(百分点)"]
+    h = [_("Rank group"), _("Unit"), _("一级指标"), _("Share won, {year} (%)").format(year=cmp.last_name),
+         _("Share won, {year} (%)").format(year=cmp.this_name), _("Change (percentage points)")]
     ws.append(h)
     _style_row(ws, 1, len(h), style, header=True)
     pct = lambda v: None if v is None else float(fmt(v * 100, 1))  # noqa: E731

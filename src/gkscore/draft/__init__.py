@@ -9,6 +9,10 @@ its structure taken from the header and the merged cells (``layout``), each
 ``yamlwrite``).  The draft is loaded back with the ordinary rule loader
 before it is returned: a draft that does not validate is a bug, never a
 file handed to the user.
+
+Messages to the user go through ``i18n``; the words written into the rule
+file (its notes, prompts and comments, 待核 included) are Chinese, the
+language of the table they come from: they are the file's content.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import os
 import re
 from dataclasses import dataclass
 
-from ..problems import Problem, ProblemsError
+from ..i18n import _
+from ..problems import Problem, ProblemsError, quote
 from .build import DraftStats
 
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -40,10 +45,11 @@ def parse_classes(spec: str) -> list[tuple[str, str | None]]:
         part = part.strip()
         if not part:
             continue
-        cid, _, name = part.partition("=")
+        cid, _sep, name = part.partition("=")
         cid = cid.strip()
         if not _CLASS_ID.match(cid):
-            raise ProblemsError([Problem(file="--classes", code="usage", message=f"类别代号“{cid}”只能用英文字母、数字和下划线(如 A、B、county)")], exit_code=2)
+            message = _("class id {id} may hold only ASCII letters, digits and _ (such as A, B, county)").format(id=quote(cid))
+            raise ProblemsError([Problem(file="--classes", code="usage", message=message)], exit_code=2)
         out.append((cid, name.strip() or None))
     return out
 
@@ -71,7 +77,9 @@ def draft_table(path: str, *, title: str | None = None, year: int | None = None,
         wanted = parse_classes(classes)
         if len(wanted) != len(header.classes):
             found = "、".join(grid.cell(header.row if header.end == header.row + 1 else header.end - 1, c.col).text or c.name for c in header.classes)
-            raise ProblemsError([Problem(file=path, code="usage", message=f"--classes 给了 {len(wanted)} 个类别,而{grid.name}有 {len(header.classes)} 个分值列({found})")], exit_code=2)
+            message = _("--classes names {given} classes but {table} has {columns} 分值 columns ({found})").format(
+                given=len(wanted), table=grid.name, columns=len(header.classes), found=found)
+            raise ProblemsError([Problem(file=path, code="usage", message=message)], exit_code=2)
         for col, (cid, name) in zip(header.classes, wanted):
             col.id = cid
             col.name = name or col.name
@@ -79,7 +87,7 @@ def draft_table(path: str, *, title: str | None = None, year: int | None = None,
     if raw.problems:
         raise ProblemsError(raw.problems)
     if not raw.sections:
-        raise ProblemsError([Problem(file=path, code="no-items", message=f"{grid.name}的表头下面没有带分值的指标行")])
+        raise ProblemsError([Problem(file=path, code="no-items", message=_("{table} has no rows with 分值 below its header").format(table=grid.name))])
     title = title or raw.title or os.path.splitext(os.path.basename(path))[0]
     if year is None:
         m = _YEAR.search(title)
@@ -87,7 +95,8 @@ def draft_table(path: str, *, title: str | None = None, year: int | None = None,
     if rules_id is None:
         rules_id = f"draft-{year}" if year else "draft"
     elif not _RULES_ID.match(rules_id):
-        raise ProblemsError([Problem(file="--id", code="usage", message=f"规则文件代号“{rules_id}”只能用小写英文字母、数字和 _ . -,以字母或数字开头")], exit_code=2)
+        message = _("rule file id {id} may hold only lower-case ASCII letters, digits, _ . and -, starting with a letter or digit").format(id=quote(rules_id))
+        raise ProblemsError([Problem(file="--id", code="usage", message=message)], exit_code=2)
     built = build(raw, title=title, year=year, rules_id=rules_id, source=f"{os.path.basename(path)} {grid.name}")
     header_lines = [
         f"由 gkscore draft 根据 {os.path.basename(path)}({grid.name})起草,请逐项核对后再使用。",
@@ -100,7 +109,7 @@ def draft_table(path: str, *, title: str | None = None, year: int | None = None,
         loaded = load_rules(f"{os.path.splitext(path)[0]}.yaml", data=text.encode("utf-8"))
     except ProblemsError as exc:
         raise ProblemsError(
-            [Problem(file=path, code="draft-invalid", message=f"起草结果未通过校验(程序缺陷,请报告):{p.format()}") for p in exc.problems],
+            [Problem(file=path, code="draft-invalid", message=_("the draft does not validate (a bug in gkscore; please report it): {problem}").format(problem=p.format())) for p in exc.problems],
             exit_code=3,
         )
     return Draft(yaml_text=text, stats=built.stats, table_name=grid.name, warnings=loaded.warnings)
@@ -113,13 +122,14 @@ def _choose(path: str, grids, wanted: str | None, find_header):
         for i, (g, h) in enumerate(found, 1):
             if wanted in (str(i), g.name, f"表{i}"):
                 if h is None:
-                    raise ProblemsError([Problem(file=path, code="no-header", message=f"{g.name}没有找到表头:表头需有“评分细则”(或评分标准)列和“分值”列")])
+                    raise ProblemsError([Problem(file=path, code="no-header", message=_("{table} has no header row: it needs a 评分细则 (or 评分标准) column and a 分值 column").format(table=g.name))])
                 return g, h
-        names = "、".join(g.name for g in grids) or "(没有表格)"
-        raise ProblemsError([Problem(file=path, code="usage", message=f"没有“{wanted}”这张表;可选:{names}")], exit_code=2)
+        names = ", ".join(g.name for g in grids) or _("(no tables)")
+        raise ProblemsError([Problem(file=path, code="usage", message=_("no table {table}; the tables are: {names}").format(table=quote(wanted), names=names))], exit_code=2)
     if not candidates:
-        raise ProblemsError([Problem(file=path, code="no-header", message="没有找到指标表:表头需有“评分细则”(或评分标准)列和“分值”列")])
+        raise ProblemsError([Problem(file=path, code="no-header", message=_("no indicator table found: its header needs a 评分细则 (or 评分标准) column and a 分值 column"))])
     if len(candidates) > 1:
-        listing = ";".join(f"{g.name} {(g.caption or '')[:30]}".strip() for g, _ in candidates)
-        raise ProblemsError([Problem(file=path, code="several-tables", message=f"文件中有 {len(candidates)} 张指标表({listing}),请用 --table 指定一张")], exit_code=2)
+        listing = "; ".join(f"{g.name} {(g.caption or '')[:30]}".strip() for g, _h in candidates)
+        message = _("the file holds {n} indicator tables ({listing}); choose one with --table").format(n=len(candidates), listing=listing)
+        raise ProblemsError([Problem(file=path, code="several-tables", message=message)], exit_code=2)
     return candidates[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import zipfile
 
+from ..i18n import _
 from ..problems import unreadable
 
 MAX_PART_BYTES = 64 * 1024 * 1024
@@ -17,7 +18,12 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 _MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
-_SAVE_AS = {"docx": "请用 Word/WPS 另存为 .docx 后再试", "xlsx": "请用 Excel/WPS 另存为 .xlsx 后再试"}
+
+
+def _save_as(kind: str) -> str:
+    if kind == "docx":
+        return _("save it again as .docx in Word or WPS and try again")
+    return _("save it again as .xlsx in Excel or WPS and try again")
 
 
 def table_kind(path: str) -> str:
@@ -28,41 +34,42 @@ def table_kind(path: str) -> str:
     if ext in (".xlsx", ".xlsm"):
         return "xlsx"
     if ext in (".doc", ".xls", ".wps", ".et", ".pdf", ".odt", ".ods"):
-        raise unreadable(path, f"不能读取 {ext} 文件:只支持 .docx 和 .xlsx,{_SAVE_AS['docx' if ext in ('.doc', '.wps', '.odt', '.pdf') else 'xlsx']}", "not-supported")
-    raise unreadable(path, "只能读取 Word(.docx) 或 Excel(.xlsx) 文件中的指标表", "not-supported")
+        kind = "docx" if ext in (".doc", ".wps", ".odt", ".pdf") else "xlsx"
+        raise unreadable(path, _("cannot read a {ext} file: only .docx and .xlsx are read; {advice}").format(ext=ext, advice=_save_as(kind)), "not-supported")
+    raise unreadable(path, _("the indicator table is read from a Word (.docx) or Excel (.xlsx) file only"), "not-supported")
 
 
 def check_container(path: str, kind: str) -> None:
     """Refuse what cannot be read safely (exit 2, one message)."""
     if os.path.isdir(path):
-        raise unreadable(path, "这是一个文件夹,不是文件")
+        raise unreadable(path, _("this is a folder, not a file; give the path of a file in it"))
     try:
         size = os.path.getsize(path)
     except FileNotFoundError:
-        raise unreadable(path, "文件不存在", "not-found")
+        raise unreadable(path, _("no such file; check the folder and the spelling of the name"), "not-found")
     except OSError as exc:
-        raise unreadable(path, f"无法读取:{exc.strerror or exc}")
+        raise unreadable(path, _("cannot read the file: {reason}").format(reason=exc.strerror or exc))
     if size > MAX_FILE_BYTES:
-        raise unreadable(path, f"文件过大({size} 字节),指标表不会这么大", "too-large")
+        raise unreadable(path, _("the file is too large for an indicator table ({size} bytes)").format(size=size), "too-large")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             total = 0
             for info in infos:
                 if info.file_size > MAX_PART_BYTES:
-                    raise unreadable(path, f"文件中的 {info.filename} 解压后有 {info.file_size} 字节,拒绝读取(防止压缩炸弹)", "too-large")
+                    raise unreadable(path, _("part {part} would unpack to {size} bytes; refusing to read it (zip bomb guard)").format(part=info.filename, size=info.file_size), "too-large")
                 total += info.file_size
             if total > MAX_TOTAL_BYTES:
-                raise unreadable(path, f"文件解压后共 {total} 字节,拒绝读取(防止压缩炸弹)", "too-large")
+                raise unreadable(path, _("the file would unpack to {size} bytes; refusing to read it (zip bomb guard)").format(size=total), "too-large")
             names = {i.filename for i in infos}
     except zipfile.BadZipFile:
         if _looks_encrypted(path):
-            raise unreadable(path, f"文件设有密码保护,{_SAVE_AS[kind]}(不设密码)", "encrypted")
-        raise unreadable(path, f"不是有效的 .{kind} 文件(可能已损坏或是旧格式),{_SAVE_AS[kind]}", f"not-{kind}")
+            raise unreadable(path, _("the file is protected by a password; {advice}, without a password").format(advice=_save_as(kind)), "encrypted")
+        raise unreadable(path, _("not a valid .{kind} file (damaged, or an older format); {advice}").format(kind=kind, advice=_save_as(kind)), f"not-{kind}")
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
-        raise unreadable(path, f"无法读取:{exc}")
+        raise unreadable(path, _("cannot read the file: {reason}").format(reason=exc))
     if _MAIN_PART[kind] not in names:
-        raise unreadable(path, f"是 zip 文件但不是 .{kind} 文档,{_SAVE_AS[kind]}", f"not-{kind}")
+        raise unreadable(path, _("a zip file but not a .{kind} document; {advice}").format(kind=kind, advice=_save_as(kind)), f"not-{kind}")
 
 
 def _looks_encrypted(path: str) -> bool:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..normalize import fold
-from ..problems import Problem
+from ..i18n import _
+from ..problems import Problem, quote
 from .header import ClassColumn, Header, compact
 from .table import Cell, TableGrid
 
@@ -198,7 +199,7 @@ def _totals(grid: TableGrid, r: int, classes: list[ClassColumn], problems: list[
         try:
             v = parse_points(cell.text, cell.number)
         except ValueError:
-            problems.append(grid.problem(r, c.col, "bad-points", f"合计分值“{cell.text}”不是数字"))
+            problems.append(grid.problem(r, c.col, "bad-points", _("the total {value} is not a number").format(value=quote(cell.text))))
             continue
         if v is not None:
             out[c.id] = v
@@ -242,13 +243,13 @@ def _build(table: RawTable, rows: list[_Row], roles: dict[str, int], class_ids: 
         new_group = new_section or not _continues(row.l2, prev.l2)
         if new_group and prev is not None and any(_same(a, b) for a, b in zip(row.points, prev.points)):
             r, c = row.points[0].anchor
-            table.problems.append(grid.problem(row.r, c, "points-across", "分值单元格跨越了两个二级指标,无法判断它属于哪一项;请拆分这个合并单元格"))
+            table.problems.append(grid.problem(row.r, c, "points-across", _("a 分值 cell merged across two 二级指标: which item it belongs to cannot be told; unmerge it")))
         if new_section:
             close_item()
             cell = row.l1
             name_text = cell.text if cell is not None and cell.text else ""
             if not name_text:
-                table.problems.append(grid.problem(row.r, roles.get("l1", 0), "no-section", "这一行没有一级指标名称"))
+                table.problems.append(grid.problem(row.r, roles.get("l1", 0), "no-section", _("this row has no 一级指标 name")))
                 name_text = "一级指标"
             name, points, odd = split_name_points(name_text, class_ids)
             at = cell.anchor if cell is not None else (row.r, 0)
@@ -303,7 +304,7 @@ def _item(grid: TableGrid, rows: list[_Row], class_ids: list[str], problems: lis
             maxima[cid] = parse_points(cell.text, cell.number)
         except ValueError:
             r, c = cell.anchor
-            problems.append(grid.problem(r, c, "bad-points", f"分值“{cell.text}”不是数字(应为 2、0.5 这样的数,空白表示不适用)"))
+            problems.append(grid.problem(r, c, "bad-points", _("分值 {value} is not a number (write 2 or 0.5; leave it empty where the item does not apply)").format(value=quote(cell.text))))
             bad = True
     for cid, cell in zip(class_ids, first.points):
         v = maxima.get(cid)
@@ -312,18 +313,18 @@ def _item(grid: TableGrid, rows: list[_Row], class_ids: list[str], problems: lis
                 maxima[cid] = -v  # "-5" in a 扣分项: worth at most 5 points off
             else:
                 r, c = cell.anchor
-                problems.append(grid.problem(r, c, "bad-points", f"分值“{cell.text}”为负数:只有扣分项的分值可以写成负数"))
+                problems.append(grid.problem(r, c, "bad-points", _("分值 {value} is negative: only a 扣分项 may write its points so").format(value=quote(cell.text))))
                 bad = True
     if bad:
         return None
     text_col = first.text.anchor[1]
     if not texts:
-        problems.append(grid.problem(first.r, text_col, "no-text", "这一行有分值但评分细则为空"))
+        problems.append(grid.problem(first.r, text_col, "no-text", _("this row has a 分值 but no 评分细则")))
         return None
     if all(v is None for v in maxima.values()) and kind != "veto":
         problems.append(
             grid.problem(first.r, first.points[0].anchor[1], "no-points",
-                         "这一行没有分值:若它与上一行共用一个分值,请在表中合并这几行的分值单元格;若本行不计分,请填 0")
+                         _("this row has no 分值: if it shares the 分值 of the row above, merge their 分值 cells; if it scores nothing, write 0"))
         )
         return None
     return RawItem(rows=[r.r for r in rows], description="\n".join(descs) or None, text="\n".join(texts),

@@ -9,6 +9,7 @@ since neighbouring cells often hold the same figure.
 
 from __future__ import annotations
 
+from ..i18n import _
 from ..problems import unreadable
 from .container import check_container
 from .table import Cell, TableGrid, docx_locator
@@ -23,7 +24,7 @@ def read_docx_tables(path: str) -> list[TableGrid]:
     try:
         document = docx.Document(path)
     except Exception as exc:  # python-docx raises a variety of errors for damaged parts
-        raise unreadable(path, f"无法读取 Word 文档:{type(exc).__name__}: {exc}", "not-docx")
+        raise unreadable(path, _("cannot read the Word document: {reason}").format(reason=f"{type(exc).__name__}: {exc}"), "not-docx")
     grids: list[TableGrid] = []
     before: list[str] = []
     for block in document.iter_inner_content():

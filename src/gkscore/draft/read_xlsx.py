@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ..exact import from_float
+from ..i18n import _
 from ..problems import unreadable
 from .container import check_container
 from .table import Cell, TableGrid, xlsx_locator
@@ -27,7 +28,7 @@ def read_xlsx_tables(path: str) -> list[TableGrid]:
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors for damaged parts
-        raise unreadable(path, f"无法读取 Excel 工作簿:{type(exc).__name__}: {exc}", "not-xlsx")
+        raise unreadable(path, _("cannot read the Excel workbook: {reason}").format(reason=f"{type(exc).__name__}: {exc}"), "not-xlsx")
     try:
         return [_grid(path, ws) for ws in wb.worksheets if ws.sheet_state == "visible"]
     finally:

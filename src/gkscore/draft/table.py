@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..i18n import _
 from ..problems import Problem
 
 
@@ -50,10 +51,10 @@ class TableGrid:
 
 
 def docx_locator(path: str, table_no: int) -> Callable[[int, int], dict]:
-    """Word has no cell names: say 表N 第R行第C列 (1-based, as a person counts)."""
+    """Word has no cell names: say table N, row R, column C (1-based, as a person counts)."""
 
     def locate(r: int, c: int) -> dict:
-        return {"file": path, "sheet": f"表{table_no}", "cell": f"第{r + 1}行第{c + 1}列"}
+        return {"file": path, "sheet": _("table {n}").format(n=table_no), "cell": _("row {row} column {col}").format(row=r + 1, col=c + 1)}
 
     return locate
 

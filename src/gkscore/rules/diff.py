@@ -16,11 +16,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import asdict, dataclass
 
+from ..i18n import N_, _
+from ..problems import quote
 from .model import RuleSet
 from .diff_items import classes_of, item_changes, per_class_changes, short
-from .words import condition_words, number, points_words
+from .words import condition_words, listing, number, points_words
 
 SIMILAR = 0.6
+FILE_KEYS = (("title", N_("title")), ("year", N_("year")), ("precision", N_("decimals")), ("composition", N_("composition")), ("na_policy", N_("na_policy")))
 SAME_ID_SIMILAR = 0.3
 
 
@@ -88,7 +91,7 @@ def _match(old: list, new: list, key_id, key_text, extra=None) -> dict[int, int]
                 s = similarity(key_text(o), key_text(n))
                 if s >= SIMILAR:
                     scored.append((-s, i, j))
-    for _, i, j in sorted(scored):
+    for _score, i, j in sorted(scored):
         if i not in pairs and j not in taken:
             pair(i, j)
     return pairs
@@ -130,7 +133,7 @@ def _by_majority(children_old, children_new, item_pairs, parent_of):
         for oi, nj in item_pairs.items():
             po, pn = parent_of(children_old[oi], "old"), parent_of(children_new[nj], "new")
             votes[(po, pn)] = votes.get((po, pn), 0) + 1
-        for (po, pn), _ in sorted(votes.items(), key=lambda kv: -kv[1]):
+        for (po, pn), _votes in sorted(votes.items(), key=lambda kv: -kv[1]):
             if po not in pairs and pn not in taken:
                 yield po, pn
                 taken = taken | {pn}
@@ -160,7 +163,7 @@ def diff_rules(old: RuleSet, new: RuleSet) -> list[Change]:
     _sections(o_secs, n_secs, section_pairs, changes)
     _groups(o_groups, n_groups, group_pairs, section_pairs, sidx_old, sidx_new, changes)
     _items(o_items, n_items, item_pairs, group_pairs, section_pairs, (sidx_old, sidx_new, gidx_old, gidx_new), changes)
-    return [c for _, c in sorted(changes, key=lambda kc: kc[0])]
+    return [c for _key, c in sorted(changes, key=lambda kc: kc[0])]
 
 
 # ------------------------------------------------------------------ file
@@ -172,36 +175,39 @@ def _file_changes(old: RuleSet, new: RuleSet) -> list[Change]:
     def add(what, a, b, kind="file"):
         out.append(Change(kind, "file", new.id, "", what, None if a is None else str(a), None if b is None else str(b)))
 
-    for key, label in (("title", "标题"), ("year", "年度"), ("precision", "小数位数"), ("composition", "计分方式"), ("na_policy", "不适用项处理")):
+    for key, label in FILE_KEYS:
         a, b = getattr(old, key), getattr(new, key)
         if a != b:
-            add(f"{label}:{a} → {b}", a, b)
+            add(_("{what}: {old} → {new}").format(what=_(label), old=a, new=b), a, b)
     for c in old.classes:
         if c not in new.classes:
-            add(f"删除类别 {c}({old.classes[c].name})", c, None, "removed")
+            add(_("class {cls} ({name}) removed").format(cls=c, name=old.classes[c].name), c, None, "removed")
     for c in new.classes:
         if c not in old.classes:
-            add(f"新增类别 {c}({new.classes[c].name})", None, c, "added")
+            add(_("class {cls} ({name}) added").format(cls=c, name=new.classes[c].name), None, c, "added")
         elif old.classes[c].max != new.classes[c].max:
-            add(f"{c}类总分:{number(old.classes[c].max)} → {number(new.classes[c].max)}", number(old.classes[c].max), number(new.classes[c].max), "points")
-    bands = lambda rs: "、".join(f"{b.grade}≥{number(b.min)}" if b.min is not None else b.grade for b in rs.grades.bands) if rs.grades else "无"  # noqa: E731
+            a, b = number(old.classes[c].max), number(new.classes[c].max)
+            add(_("total of class {cls}: {old} → {new}").format(cls=c, old=a, new=b), a, b, "points")
+    none = _("none")
+    bands = lambda rs: listing(f"{b.grade}≥{number(b.min)}" if b.min is not None else b.grade for b in rs.grades.bands) if rs.grades else none  # noqa: E731
     if bands(old) != bands(new):
-        add(f"等次:{bands(old)} → {bands(new)}", bands(old), bands(new), "threshold")
-    gates = lambda rs: ";".join(  # noqa: E731
-        f"基础分≥{number(g.min_base)}方计加分" if g.kind == "bonus_requires_base" else f"基础分<{number(g.base_below)}为{g.grade}" for g in rs.gates
-    ) or "无"
+        add(_("{what}: {old} → {new}").format(what=_("grade bands"), old=bands(old), new=bands(new)), bands(old), bands(new), "threshold")
+    gates = lambda rs: listing(  # noqa: E731
+        _("bonus only with a base of at least {n}").format(n=number(g.min_base)) if g.kind == "bonus_requires_base"
+        else _("a base below {n} is {grade}").format(n=number(g.base_below), grade=g.grade) for g in rs.gates
+    ) or none
     if gates(old) != gates(new):
-        add(f"门槛:{gates(old)} → {gates(new)}", gates(old), gates(new), "threshold")
+        add(_("{what}: {old} → {new}").format(what=_("gates"), old=gates(old), new=gates(new)), gates(old), gates(new), "threshold")
     o_v = {v.id: v for v in old.vetoes}
     n_v = {v.id: v for v in new.vetoes}
-    for vid in o_v.keys() - n_v.keys():
-        add(f"删除否决项 {vid}:{o_v[vid].text}", o_v[vid].text, None, "removed")
-    for vid in n_v.keys() - o_v.keys():
-        add(f"新增否决项 {vid}:{n_v[vid].text}", None, n_v[vid].text, "added")
-    for vid in o_v.keys() & n_v.keys():
+    for vid in sorted(o_v.keys() - n_v.keys()):
+        add(_("veto {id} removed: {text}").format(id=vid, text=o_v[vid].text), o_v[vid].text, None, "removed")
+    for vid in sorted(n_v.keys() - o_v.keys()):
+        add(_("veto {id} added: {text}").format(id=vid, text=n_v[vid].text), None, n_v[vid].text, "added")
+    for vid in sorted(o_v.keys() & n_v.keys()):
         a, b = condition_words(o_v[vid].when), condition_words(n_v[vid].when)
         if a != b:
-            add(f"否决项 {vid} 条件:{a} → {b}", a, b, "condition")
+            add(_("veto {id}, condition: {old} → {new}").format(id=vid, old=a, new=b), a, b, "condition")
     return out
 
 
@@ -214,26 +220,30 @@ def _sections(o_secs, n_secs, pairs, changes) -> None:
         s = o.obj
         if i not in pairs:
             n_items = sum(len(g.items) for g in s.groups)
-            changes.append(((o.index, -1, -1), Change("removed", "section", s.id, s.name, f"删除一级指标“{s.name}”(含{n_items}项)", s.name, None)))
+            what = _("一级指标 {name} removed ({n} items)").format(name=quote(s.name), n=n_items)
+            changes.append(((o.index, -1, -1), Change("removed", "section", s.id, s.name, what, s.name, None)))
             continue
         n = n_secs[pairs[i]].obj
         key = (pairs[i], -1, -1)
         if s.name != n.name:
-            changes.append((key, Change("renamed", "section", n.id, n.name, f"一级指标改名:“{s.name}” → “{n.name}”", s.name, n.name)))
+            what = _("一级指标 renamed: {old} → {new}").format(old=quote(s.name), new=quote(n.name))
+            changes.append((key, Change("renamed", "section", n.id, n.name, what, s.name, n.name)))
         elif s.id != n.id:
-            changes.append((key, Change("renamed", "section", n.id, n.name, f"编号 {s.id} → {n.id}", s.id, n.id)))
+            changes.append((key, Change("renamed", "section", n.id, n.name, _("id {old} → {new}").format(old=s.id, new=n.id), s.id, n.id)))
         if s.kind != n.kind:
-            changes.append((key, Change("section", "section", n.id, n.name, f"类型:{s.kind} → {n.kind}", s.kind, n.kind)))
+            what = _("{what}: {old} → {new}").format(what=_("kind"), old=s.kind, new=n.kind)
+            changes.append((key, Change("section", "section", n.id, n.name, what, s.kind, n.kind)))
         classes = classes_of(s.points, n.points, s.cap, n.cap)
-        for what, a, b in per_class_changes("一级指标分值", s.points, n.points, classes):
+        for what, a, b in per_class_changes(N_("points of the 一级指标"), s.points, n.points, classes):
             changes.append((key, Change("points", "section", n.id, n.name, what, a, b)))
-        for what, a, b in per_class_changes("上限", s.cap, n.cap, classes):
+        for what, a, b in per_class_changes(N_("cap"), s.cap, n.cap, classes):
             changes.append((key, Change("cap", "section", n.id, n.name, what, a, b)))
     for j, n in enumerate(n_secs):
         if j not in matched_new:
             s = n.obj
             n_items = sum(len(g.items) for g in s.groups)
-            changes.append(((j, -1, -1), Change("added", "section", s.id, s.name, f"新增一级指标“{s.name}”(含{n_items}项)", None, s.name)))
+            what = _("一级指标 {name} added ({n} items)").format(name=quote(s.name), n=n_items)
+            changes.append(((j, -1, -1), Change("added", "section", s.id, s.name, what, None, s.name)))
 
 
 def _groups(o_groups, n_groups, pairs, section_pairs, sidx_old, sidx_new, changes) -> None:
@@ -245,31 +255,36 @@ def _groups(o_groups, n_groups, pairs, section_pairs, sidx_old, sidx_new, change
         if i not in pairs:
             if sidx_old[id(o.section)] not in removed_sections:
                 where = (section_pairs.get(sidx_old[id(o.section)], -1), o.index, -1)
-                changes.append((where, Change("removed", "group", g.id, _path(o.section), f"删除二级指标“{g.name}”(含{len(g.items)}项)", g.name, None)))
+                what = _("二级指标 {name} removed ({n} items)").format(name=quote(g.name), n=len(g.items))
+                changes.append((where, Change("removed", "group", g.id, _path(o.section), what, g.name, None)))
             continue
         nn = n_groups[pairs[i]]
         n = nn.obj
         key = (sidx_new[id(nn.section)], nn.index, -1)
         path = _path(nn.section, n)
         if g.name != n.name:
-            changes.append((key, Change("renamed", "group", n.id, path, f"二级指标改名:“{g.name}” → “{n.name}”", g.name, n.name)))
+            what = _("二级指标 renamed: {old} → {new}").format(old=quote(g.name), new=quote(n.name))
+            changes.append((key, Change("renamed", "group", n.id, path, what, g.name, n.name)))
         elif g.id != n.id:
-            changes.append((key, Change("renamed", "group", n.id, path, f"编号 {g.id} → {n.id}", g.id, n.id)))
+            changes.append((key, Change("renamed", "group", n.id, path, _("id {old} → {new}").format(old=g.id, new=n.id), g.id, n.id)))
         if section_pairs.get(sidx_old[id(o.section)]) != sidx_new[id(nn.section)]:
-            changes.append((key, Change("moved", "group", n.id, path, f"从“{o.section.name}”移到“{nn.section.name}”", o.section.name, nn.section.name)))
+            what = _("moved from {old} to {new}").format(old=quote(o.section.name), new=quote(nn.section.name))
+            changes.append((key, Change("moved", "group", n.id, path, what, o.section.name, nn.section.name)))
         classes = classes_of(g.points, n.points, g.max_lost, n.max_lost)
-        for what, a, b in per_class_changes("二级指标分值", g.points, n.points, classes):
+        for what, a, b in per_class_changes(N_("points of the 二级指标"), g.points, n.points, classes):
             changes.append((key, Change("points", "group", n.id, path, what, a, b)))
-        for what, a, b in per_class_changes("最多扣分", g.max_lost, n.max_lost, classes):
+        for what, a, b in per_class_changes(N_("most points lost"), g.max_lost, n.max_lost, classes):
             changes.append((key, Change("cap", "group", n.id, path, what, a, b)))
         rename = {x.id: y.id for x, y in zip(g.fields, n.fields) if x.type == y.type}
         a, b = condition_words(g.void_if, rename), condition_words(n.void_if)
         if a != b or (g.void_text or "") != (n.void_text or ""):
-            changes.append((key, Change("condition", "group", n.id, path, f"整组不得分条件:{g.void_text or '无'} → {n.void_text or '无'}", g.void_text, n.void_text)))
+            what = _("{what}: {old} → {new}").format(what=_("condition voiding the group"), old=g.void_text or _("none"), new=n.void_text or _("none"))
+            changes.append((key, Change("condition", "group", n.id, path, what, g.void_text, n.void_text)))
     for j, nn in enumerate(n_groups):
         if j not in matched_new and sidx_new[id(nn.section)] not in added_sections:
             g = nn.obj
-            changes.append(((sidx_new[id(nn.section)], j, -1), Change("added", "group", g.id, _path(nn.section), f"新增二级指标“{g.name}”(含{len(g.items)}项)", None, g.name)))
+            what = _("二级指标 {name} added ({n} items)").format(name=quote(g.name), n=len(g.items))
+            changes.append(((sidx_new[id(nn.section)], j, -1), Change("added", "group", g.id, _path(nn.section), what, None, g.name)))
 
 
 # ----------------------------------------------------------------- items
@@ -285,7 +300,8 @@ def _items(o_items, n_items, pairs, group_pairs, section_pairs, index, changes) 
         if i not in pairs:
             if gidx_old[id(o.group)] not in removed_groups:
                 where = (section_pairs.get(sidx_old[id(o.section)], -1), group_pairs.get(gidx_old[id(o.group)], -1), o.index)
-                changes.append((where, Change("removed", "item", it.id, _path(o.section, o.group), f"删除:{short(it.text)}", it.text, None)))
+                what = _("removed: {text}").format(text=short(it.text))
+                changes.append((where, Change("removed", "item", it.id, _path(o.section, o.group), what, it.text, None)))
             continue
         nn = n_items[pairs[i]]
         n = nn.obj
@@ -296,11 +312,12 @@ def _items(o_items, n_items, pairs, group_pairs, section_pairs, index, changes) 
             changes.append((key, Change(kind, "item", n.id, path, what, a, b)))
 
         if it.id != n.id:
-            add("renamed", f"编号 {it.id} → {n.id}", it.id, n.id)
+            add("renamed", _("id {old} → {new}").format(old=it.id, new=n.id), it.id, n.id)
         if group_pairs.get(gidx_old[id(o.group)]) != gidx_new[id(nn.group)]:
-            add("moved", f"从“{_path(o.section, o.group)}”移到“{path}”", _path(o.section, o.group), path)
+            add("moved", _("moved from {old} to {new}").format(old=quote(_path(o.section, o.group)), new=quote(path)), _path(o.section, o.group), path)
         item_changes(it, n, add)
     for j, nn in enumerate(n_items):
         if j not in matched_new and gidx_new[id(nn.group)] not in added_groups:
             n = nn.obj
-            changes.append(((sidx_new[id(nn.section)], gidx_new[id(nn.group)], nn.index), Change("added", "item", n.id, _path(nn.section, nn.group), f"新增:{short(n.text)}(分值 {points_words(n.max)})", None, n.text)))
+            what = _("added: {text} (分值 {points})").format(text=short(n.text), points=points_words(n.max))
+            changes.append(((sidx_new[id(nn.section)], gidx_new[id(nn.group)], nn.index), Change("added", "item", n.id, _path(nn.section, nn.group), what, None, n.text)))

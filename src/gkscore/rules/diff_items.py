@@ -5,29 +5,34 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import N_, _
+from ..problems import quote
 from .resolve import per_class
-from .words import clause_words, condition_words, figure_words, number, points_words
+from .words import cap_words, clause_words, condition_words, figure_words, listing, number
 
 
 def item_changes(o, n, add) -> None:
     if (o.description or "") != (n.description or ""):
-        add("description", f"指标说明改为:{n.description or '(无)'}", o.description, n.description)
+        add("description", _("指标说明 now: {text}").format(text=n.description or _("(none)")), o.description, n.description)
     if o.text != n.text:
-        add("text", f"评分细则改为:{short(n.text, 60)}", o.text, n.text)
-    for what, a, b in per_class_changes("分值", o.max, n.max, classes_of(o.max, n.max)):
+        add("text", _("评分细则 now: {text}").format(text=short(n.text, 60)), o.text, n.text)
+    for what, a, b in per_class_changes(N_("分值"), o.max, n.max, classes_of(o.max, n.max)):
         add("max", what, a, b)
     if o.start != n.start:
-        add("start", f"起算方式:{o.start or '默认'} → {n.start or '默认'}", o.start, n.start)
+        default = _("default")
+        add("start", _("{what}: {old} → {new}").format(what=_("start"), old=o.start or default, new=n.start or default), o.start, n.start)
     _clauses(o, n, add, _fields(o, n, add))
 
 
 def per_class_changes(label: str, a, b, classes: list[str]) -> list[tuple[str, str, str]]:
+    """``label`` is a marked message id (N_), translated here."""
     out = []
     for c in classes:
         x, y = per_class(a, c), per_class(b, c)
         if x != y:
-            name = f"{label} {c}类" if len(classes) > 1 else label
-            out.append((f"{name}:{number(x) if x is not None else '无'} → {number(y) if y is not None else '无'}", number(x), number(y)))
+            name = _("{what}, class {cls}").format(what=_(label), cls=c) if len(classes) > 1 else _(label)
+            shown = lambda v: number(v) if v is not None else _("none")  # noqa: E731
+            out.append((_("{what}: {old} → {new}").format(what=name, old=shown(x), new=shown(y)), number(x), number(y)))
     return out
 
 
@@ -64,20 +69,22 @@ def _fields(o, n, add) -> dict[str, str]:
     retyped = [f for f in a if f in b and a[f].type != b[f].type]
     parts = []
     if rename:
-        parts.append("改名 " + "、".join(f"{x}→{y}" for x, y in rename.items()))
+        parts.append(_("renamed {fields}").format(fields=listing(f"{x}→{y}" for x, y in rename.items())))
     if new:
-        parts.append("新增 " + "、".join(new))
+        parts.append(_("added {fields}").format(fields=listing(new)))
     if gone:
-        parts.append("删除 " + "、".join(gone))
+        parts.append(_("removed {fields}").format(fields=listing(gone)))
     if retyped:
-        parts.append("类型改变 " + "、".join(f"{f}({a[f].type}→{b[f].type})" for f in retyped))
+        parts.append(_("type changed {fields}").format(fields=listing(f"{f} ({a[f].type}→{b[f].type})" for f in retyped)))
     if parts:
-        add("fields", "观测项:" + ";".join(parts), ",".join(a), ",".join(b))
+        add("fields", _("fields: {changes}").format(changes="; ".join(parts)), ",".join(a), ",".join(b))
     return rename
 
 
 def _label(i: int, clause) -> str:
-    return f"第{i + 1}条" + (f"“{short(clause.text, 20)}”" if clause.text else "")
+    if clause.text:
+        return _("clause {n} {text}").format(n=i + 1, text=quote(short(clause.text, 20)))
+    return _("clause {n}").format(n=i + 1)
 
 
 def _clauses(o, n, add, rename: dict[str, str]) -> None:
@@ -94,37 +101,37 @@ def _clauses(o, n, add, rename: dict[str, str]) -> None:
                 pairs.append((i, j))
                 used.add(j)
         for i in [i for i in range(len(a)) if i not in {p[0] for p in pairs}]:
-            add("clause", f"删除条款:{words_a(a[i])}", words_a(a[i]), None)
+            add("clause", _("clause removed: {clause}").format(clause=words_a(a[i])), words_a(a[i]), None)
         for j in [j for j in range(len(b)) if j not in used]:
-            add("clause", f"新增条款:{clause_words(b[j])}", None, clause_words(b[j]))
+            add("clause", _("clause added: {clause}").format(clause=clause_words(b[j])), None, clause_words(b[j]))
     for i, j in pairs:
         ca, cb = a[i], b[j]
         label = _label(j, cb)
+        change = lambda x, y: _("{what}: {old} → {new}").format(what=label, old=x, new=y)  # noqa: E731
         if ca.kind != cb.kind:
-            add("clause", f"{label}:{words_a(ca)} → {clause_words(cb)}", words_a(ca), clause_words(cb))
+            add("clause", change(words_a(ca), clause_words(cb)), words_a(ca), clause_words(cb))
             continue
         fa, fb = figure_words(ca), figure_words(cb)
         if fa != fb:
-            add("clause", f"{label}:{fa} → {fb}", fa, fb)
+            add("clause", change(fa, fb), fa, fb)
         cap_a, cap_b = getattr(ca, "cap", None), getattr(cb, "cap", None)
         if cap_a != cap_b:
-            wa = f"最多扣{points_words(cap_a)}分" if cap_a is not None else "不限"
-            wb = f"最多扣{points_words(cap_b)}分" if cap_b is not None else "不限"
-            add("cap", f"{label}:{wa} → {wb}", wa, wb)
-        for attr, word in (("sample", "抽查{}个"), ("full_at", "涉及{}项得满分")):
+            add("cap", change(cap_words(cap_a), cap_words(cap_b)), cap_words(cap_a), cap_words(cap_b))
+        for attr, word in (("sample", N_("sample of {n}")), ("full_at", N_("full points at {n}"))):
             x, y = getattr(ca, attr, None), getattr(cb, attr, None)
             if x != y:
-                add("threshold", f"{label}:{word.format(x)} → {word.format(y)}", str(x), str(y))
+                add("threshold", change(_(word).format(n=x), _(word).format(n=y)), str(x), str(y))
         for attr in ("when", "only_if"):
             wa, wb = condition_words(getattr(ca, attr, None), rename), condition_words(getattr(cb, attr, None))
             if wa != wb:
                 kind = "threshold" if _shape(wa) == _shape(wb) else "condition"
-                add(kind, f"{label}:{wa or '无条件'} → {wb or '无条件'}", wa, wb)
+                always = _("always")
+                add(kind, change(wa or always, wb or always), wa, wb)
         fa_, fb_ = _field_of(ca, rename), _field_of(cb, {})
         if fa_ != fb_:
-            add("condition", f"{label}:观测项 {fa_} → {fb_}", fa_, fb_)
+            add("condition", change(_("field {id}").format(id=fa_), _("field {id}").format(id=fb_)), fa_, fb_)
         if getattr(ca, "mode", None) != getattr(cb, "mode", None) or getattr(ca, "counts", None) != getattr(cb, "counts", None):
-            add("clause", f"{label}:{words_a(ca)} → {clause_words(cb)}", words_a(ca), clause_words(cb))
+            add("clause", change(words_a(ca), clause_words(cb)), words_a(ca), clause_words(cb))
 
 
 def _field_of(clause, rename: dict[str, str]):

@@ -5,20 +5,22 @@ from __future__ import annotations
 import json
 from typing import IO
 
+from ..i18n import N_, _, ngettext
 from .diff import Change
 
 KIND_WORDS = {
-    "added": "新增", "removed": "删除", "moved": "移动", "renamed": "改名", "text": "细则", "description": "说明",
-    "max": "分值", "points": "分值", "clause": "条款", "cap": "上限", "threshold": "门槛", "condition": "条件",
-    "fields": "观测项", "start": "起算", "file": "文件", "section": "类型",
+    "added": N_("added"), "removed": N_("removed"), "moved": N_("moved"), "renamed": N_("renamed"), "text": N_("评分细则"),
+    "description": N_("指标说明"), "max": N_("分值"), "points": N_("分值"), "clause": N_("clause"), "cap": N_("cap"),
+    "threshold": N_("threshold"), "condition": N_("condition"), "fields": N_("fields"), "start": N_("start"),
+    "file": N_("file"), "section": N_("kind"),
 }
-LEVEL_WORDS = {"file": "文件", "section": "一级指标", "group": "二级指标", "item": "指标项"}
+LEVEL_WORDS = {"file": N_("file"), "section": N_("一级指标"), "group": N_("二级指标"), "item": N_("item")}
 
 
 def summary(old_path: str, new_path: str, changes: list[Change]) -> str:
     if not changes:
-        return f"{old_path} 与 {new_path}:指标、分值和计分条款均相同。"
-    return f"{old_path} → {new_path}:共 {len(changes)} 处变化。"
+        return _("{old} and {new}: the same indicators, points and clauses.").format(old=old_path, new=new_path)
+    return ngettext("{old} → {new}: {n} change.", "{old} → {new}: {n} changes.", len(changes)).format(old=old_path, new=new_path, n=len(changes))
 
 
 def write_json(out: IO[str], old_path: str, new_path: str, changes: list[Change]) -> None:
@@ -32,12 +34,14 @@ def _md_cell(text: str | None) -> str:
 
 
 def write_md(out: IO[str], old_path: str, new_path: str, changes: list[Change]) -> None:
-    out.write(f"# 规则变化\n\n{summary(old_path, new_path, changes)}\n\n")
+    title = _("Changes of the rules")
+    out.write(f"# {title}\n\n{summary(old_path, new_path, changes)}\n\n")
     if not changes:
         return
-    out.write("| 变化 | 层级 | 位置 | 编号 | 内容 |\n|---|---|---|---|---|\n")
+    heads = (_("Change"), _("Level"), _("Where"), _("Id"), _("What"))
+    out.write("| " + " | ".join(heads) + " |\n|---|---|---|---|---|\n")
     for c in changes:
-        out.write(f"| {KIND_WORDS.get(c.kind, c.kind)} | {LEVEL_WORDS[c.level]} | {_md_cell(c.path)} | {_md_cell(c.id)} | {_md_cell(c.what)} |\n")
+        out.write(f"| {_(KIND_WORDS.get(c.kind, c.kind))} | {_(LEVEL_WORDS[c.level])} | {_md_cell(c.path)} | {_md_cell(c.id)} | {_md_cell(c.what)} |\n")
 
 
 def print_table(old_path: str, new_path: str, changes: list[Change]) -> None:
@@ -51,9 +55,9 @@ def print_table(old_path: str, new_path: str, changes: list[Change]) -> None:
     if not changes:
         return
     table = Table(box=box.SIMPLE_HEAD, show_lines=False)
-    for name in ("变化", "位置", "编号", "内容"):
+    for name in (_("Change"), _("Where"), _("Id"), _("What")):
         table.add_column(name, overflow="fold")
     for c in changes:
         # Text, not markup: a rule's words may hold [brackets] rich would read as styles
-        table.add_row(*(Text(t) for t in (KIND_WORDS.get(c.kind, c.kind), c.path or LEVEL_WORDS[c.level], c.id, c.what)))
+        table.add_row(*(Text(t) for t in (_(KIND_WORDS.get(c.kind, c.kind)), c.path or _(LEVEL_WORDS[c.level]), c.id, c.what)))
     console.print(table)
