@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from oracle import openpyxl_reader
 from test_obs_helpers import (
     DEMO_RULES,
     DEMO_UNITS,
@@ -80,7 +81,8 @@ def test_bad_values(filled, tmp_path, kind, case):
         set_xlsx(path, sheet, cell, text)
         want = [(path.name, sheet, cell, code)]
     assert problems_of([path]) == want
-    assert problems_of([path], reader="openpyxl") == want
+    with openpyxl_reader():
+        assert problems_of([path]) == want
 
 
 def test_message_names_file_sheet_cell_value_and_expectation(filled, tmp_path):
@@ -109,14 +111,14 @@ def test_unknown_unit_and_wrong_class_in_csv(filled, tmp_path):
     assert problems_of([path]) == sorted([
         (path.name, None, lines["unknown"], "unknown-unit"),
         (path.name, None, lines["wrong"], "wrong-class"),
-    ], key=lambda t: t[2])
+    ], key=lambda t: t[2]) + [(DEMO_UNITS.name, None, None, "missing-unit")]  # the two units lost their rows
 
 
 def test_unknown_unit_and_recorded_class_in_xlsx(filled, tmp_path):
     path = _copy(filled, "xlsx", tmp_path)
     set_xlsx(path, "市财政局", "B1", "市不存在局")
     set_xlsx(path, A, "B2", "B")
-    assert problems_of([path]) == [(path.name, A, "B2", "wrong-class"), (path.name, "市财政局", "B1", "unknown-unit")]
+    assert problems_of([path]) == [(path.name, A, "B2", "wrong-class"), (path.name, "市财政局", "B1", "unknown-unit"), (DEMO_UNITS.name, None, None, "missing-unit")]
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "long"])
@@ -199,7 +201,8 @@ def test_unknown_item_field_duplicate_missing_not_applicable(filled, tmp_path, k
         ]
     got = problems_of([path])
     assert sorted(got, key=repr) == sorted(want, key=repr)
-    assert problems_of([path], reader="openpyxl") == got
+    with openpyxl_reader():
+        assert problems_of([path]) == got
 
 
 def test_rules_mismatch(filled, tmp_path):
@@ -269,9 +272,9 @@ def test_unreadable_files_give_one_line_and_exit_2(filled, tmp_path, name, conte
 
 
 def test_zip_bomb_guard(filled, tmp_path, monkeypatch):
-    from gkscore.observations import grid
+    from gkscore.observations import xlsx_guard
 
-    monkeypatch.setattr(grid, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setattr(xlsx_guard, "MAX_MEMBER_BYTES", 1000)
     res = _run([filled["xlsx"]])
     assert res.exit_code == 2 and "zip bomb guard" in res.stderr
 

@@ -1,7 +1,9 @@
-"""Reading filled observation files: round trips, spellings, merging, order, readers."""
+"""Reading filled observation files: round trips, spellings, merging, order,
+and the reader against openpyxl (the test oracle)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import shutil
@@ -10,6 +12,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from oracle import cells_of, openpyxl_reader
 from test_obs_helpers import (
     CITYDEPT,
     COUNTY,
@@ -55,19 +58,22 @@ def test_round_trip_gives_back_exactly_the_values(tmp_path, kind, seed):
 
 
 @pytest.mark.parametrize("layout", ["sheets", "long"])
-def test_calamine_and_openpyxl_give_identical_observations(tmp_path, layout):
+def test_observations_are_those_openpyxl_reads(tmp_path, layout):
     path = demo_template(tmp_path, "obs.xlsx", layout=layout)
     fill_xlsx(path, 7)
-    a = load([path], reader="calamine")
-    b = load([path], reader="openpyxl")
+    assert cells_of(path) == cells_of(path, oracle=True)
+    a = load([path])
+    with openpyxl_reader():
+        b = load([path])
     assert a[0].values == b[0].values  # values, sources, raw text, scorer
     # and identical problem positions
     sheet, cell = find_xlsx(path, A, "i2", "passed")
     set_xlsx(path, sheet, cell, 9)
     sheet2, cell2 = find_xlsx(path, A, "i1", "done")
     set_xlsx(path, sheet2, cell2, "有点")
-    pa = problems_of([path], reader="calamine")
-    pb = problems_of([path], reader="openpyxl")
+    pa = problems_of([path])
+    with openpyxl_reader():
+        pb = problems_of([path])
     assert pa == pb
     assert ("obs.xlsx", sheet, cell, "out-of-range") in pa
 
@@ -82,8 +88,9 @@ def test_calamine_offsets_give_true_positions(tmp_path):
     ws.insert_rows(1, 3)
     ws.insert_cols(1, 2)
     wb.save(path)
-    a = load([path], reader="calamine")
-    b = load([path], reader="openpyxl")
+    a = load([path])
+    with openpyxl_reader():
+        b = load([path])
     assert a[0].values == b[0].values
     some = next(iter(a[0].values.values()))
     assert some.source.cell.startswith("I")  # value column G moved to I
@@ -213,8 +220,9 @@ def test_what_office_staff_type_is_accepted(tmp_path):
         sheet, cell = find_xlsx_cached(wb, A, item, field)
         wb[sheet][cell].value = cell_value
     wb.save(path)
-    for reader in ("calamine", "openpyxl"):
-        sets = load([path], reader=reader)
+    for reader in (contextlib.nullcontext, openpyxl_reader):
+        with reader():
+            sets = load([path])
         for item, field, _, want in cases:
             got = sets[0].get(A, item, field).value
             assert got == want and type(got) is type(want), (reader, item, field, got)
@@ -225,18 +233,18 @@ def test_what_office_staff_type_is_accepted(tmp_path):
     ("1", True), ("0", False), ("TRUE", True), ("false", False), ("Ｙ", True),
 ])
 def test_bool_spellings(text, want):
-    from gkscore.observations.allowed import parse_value
+    from gkscore.observations.values import read_value
     from test_obs_helpers import field_of
 
-    assert parse_value(field_of(rules(), "i1", "done"), "A", text) == (want, None)
+    assert read_value(field_of(rules(), "i1", "done"), "A", text) == (want, None)
 
 
 @pytest.mark.parametrize("text", ["2021-03-31", "2021/3/31", "2021年3月31日", "２０２１-０３-３１", " 2021.3.31 ", dt.datetime(2021, 3, 31)])
 def test_date_spellings(text):
-    from gkscore.observations.allowed import parse_value
+    from gkscore.observations.values import read_value
     from test_obs_helpers import field_of
 
-    assert parse_value(field_of(rules(), "w1", "date"), "A", text) == (dt.date(2021, 3, 31), None)
+    assert read_value(field_of(rules(), "w1", "date"), "A", text) == (dt.date(2021, 3, 31), None)
 
 
 def test_unit_names_match_through_aliases_and_normalisation(tmp_path):
@@ -287,7 +295,8 @@ def test_ignored_rows_sheets_columns_and_hidden_rows(tmp_path):
     notes["A3"] = 123
     wb.save(path)
     assert values_of(load([path])) == expected
-    assert values_of(load([path], reader="openpyxl")) == expected
+    with openpyxl_reader():
+        assert values_of(load([path])) == expected
 
 
 def test_partial_records_missing_values(tmp_path):

@@ -12,17 +12,17 @@ An adjustments file is YAML::
         approved_by: 张三
         date: 2021-02-03
 
-or csv with the header ``unit,item,field,value,reason,approved_by,date``.
-Every row must name a known unit, item and field and give a valid value for
-the field; ``reason`` and ``approved_by`` are required, so every change to a
-published score can be traced.  Without the file nothing changes.
+or csv with the header ``unit,item,field,value,reason,approved_by,date``
+(read like an observation csv: the same encodings).  Every row must name a
+known unit, item and field and give a valid value for the field, checked by
+the observation checker with its messages; ``reason`` and ``approved_by``
+are required, so every change to a published score can be traced.  Without
+the file nothing changes.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, replace
 
 from .observations.types import Observation, ObservationSet, Source, show_value
@@ -58,38 +58,35 @@ def _rows_yaml(path: str, data: bytes):
         yield line, {k: ("" if row.get(k) is None else (row[k].isoformat() if isinstance(row[k], dt.date) else str(row[k]) if not isinstance(row[k], bool) else ("是" if row[k] else "否"))) for k in COLUMNS} | {"_keys": set(row)}
 
 
-def _rows_csv(path: str, data: bytes):
-    from .observations.read_csv import decode
+def _rows_csv(path: str):
+    from .observations.read_csv import read_csv
 
-    text, _encoding = decode(path, data)
-    reader = csv.reader(io.StringIO(text, newline=""))
     header = None
-    for row in reader:
-        line = reader.line_num
+    for line, record in read_csv(path).records():
         if header is None:
-            header = [h.strip().lower() for h in row]
+            header = [h.strip().lower() for h in record]
             missing = [c for c in COLUMNS if c not in header]
             if missing:
                 raise ProblemsError([Problem(file=path, code="adjust-format", line=line, message=f"missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")])
             continue
-        if not any(cell.strip() for cell in row):
+        if not any(cell.strip() for cell in record):
             continue
-        rec = {c: (row[header.index(c)].strip() if header.index(c) < len(row) else "") for c in COLUMNS}
+        rec = {c: (record[header.index(c)].strip() if header.index(c) < len(record) else "") for c in COLUMNS}
         rec["_keys"] = set(COLUMNS)
         yield line, rec
 
 
 def load_adjustments(path: str, sets: list[ObservationSet], rules_by_id: dict, units_index) -> list[Adjustment]:
     """Apply the file to ``sets`` in place; returns what changed.  All problems at once."""
-    from .observations.allowed import parse_value
+    from .observations.check_rows import RowChecker
     from .observations.spec import owners
     from .rules.load import read_bytes
 
-    data = read_bytes(path)
-    rows = _rows_csv(path, data) if path.lower().endswith(".csv") else _rows_yaml(path, data)
+    rows = _rows_csv(path) if path.lower().endswith(".csv") else _rows_yaml(path, read_bytes(path))
     problems: list[Problem] = []
     out: list[Adjustment] = []
     set_of_unit = {u: s for s in sets for u in s.units}
+    checkers: dict[str, RowChecker] = {}
     seen: dict[tuple, int] = {}
     # Changes are applied only when the whole file is valid.
     pending: list[tuple[ObservationSet, tuple, Observation]] = []
@@ -109,30 +106,28 @@ def load_adjustments(path: str, sets: list[ObservationSet], rules_by_id: dict, u
         if not all(rec[k] for k in ("unit", "item", "field", "value", "reason", "approved_by")):
             continue
         unit = units_index.find(rec["unit"])
-        if unit is None:
-            bad("unknown-unit", f"unknown unit {rec['unit']!r}")
-            continue
-        obs = set_of_unit.get(unit.name)
+        obs = set_of_unit.get(unit.name) if unit is not None else None
         if obs is None:
-            bad("unknown-unit", f"unit {unit.name!r} is not in the observations being scored")
+            if unit is None:
+                bad(*_any_checker(checkers, sets, rules_by_id, units_index).unit_error(rec["unit"], None))
+            else:
+                bad("unknown-unit", f"unit {unit.name} is not in the observations being scored")
             continue
-        loaded = rules_by_id[obs.rules_id]
-        index = owners(loaded.ruleset)
-        owner = index.get(rec["item"])
-        cls = obs.units[unit.name]
-        if owner is None:
-            bad("unknown-item", f"unknown item {rec['item']!r} in rules {obs.rules_id}")
-            continue
-        if cls not in owner.classes:
-            bad("not-applicable", f"item {rec['item']!r} does not apply to {unit.name} (class {cls})")
-            continue
-        spec = owner.specs.get(rec["field"])
-        if spec is None:
-            bad("unknown-field", f"unknown field {rec['field']!r} of item {rec['item']!r} (fields: {', '.join(owner.specs)})")
-            continue
-        value, err = parse_value(spec.field, cls, rec["value"])
+        checker = checkers.get(obs.rules_id)
+        if checker is None:
+            loaded = rules_by_id[obs.rules_id]
+            checker = checkers[obs.rules_id] = RowChecker(loaded, owners(loaded.ruleset), units_index, keep_evidence=False, keep_scorer=False)
+        err = checker.unit_error(rec["unit"], unit)
+        spec = None
+        if err is None:
+            spec, err = checker.field_error(rec["item"], rec["field"])
+        if err is None:
+            err = checker.applies_error(unit, rec["item"], rec["value"])
+        value = None
+        if err is None:
+            value, err = checker.value_error(spec, unit.cls, rec["value"])
         if err is not None:
-            bad(err[0], err[1])
+            bad(*err)
             continue
         key = (unit.name, rec["item"], rec["field"])
         if key in seen:
@@ -154,3 +149,14 @@ def load_adjustments(path: str, sets: list[ObservationSet], rules_by_id: dict, u
         obs.values[key] = new
         obs.missing.discard(key)
     return out
+
+
+def _any_checker(checkers: dict, sets, rules_by_id: dict, units_index):
+    """A checker for the messages about the unit alone (any rule file will do)."""
+    from .observations.check_rows import RowChecker
+    from .observations.spec import owners
+
+    if checkers:
+        return next(iter(checkers.values()))
+    loaded = rules_by_id[sets[0].rules_id]
+    return RowChecker(loaded, owners(loaded.ruleset), units_index, keep_evidence=False, keep_scorer=False)

@@ -20,7 +20,9 @@ class Options:
     rules: list[str] = field(default_factory=list)
     units: str | None = None
     partial: bool = False
-    reader: str = "calamine"
+    # a subset of the roster said on the command line (--class, --unit)
+    classes: list[str] = field(default_factory=list)
+    unit_names: list[str] = field(default_factory=list)
     adjust: list[str] = field(default_factory=list)
     rank_by: list[str] = field(default_factory=list)
     # False: units keep their figures only (what ranking and a summary need);
@@ -117,6 +119,7 @@ def run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
 def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
     from .adjustments import load_adjustments
     from .observations.api import load_observations
+    from .observations.roster import Subset
     from .observations.units_index import UnitsIndex
     from .ranking import parse_rank_by, rank
     from .rules.load import load_rules
@@ -141,7 +144,8 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
     mark("load rules and units")
     if progress:
         progress("reading observations")
-    sets = load_observations(opts.observations, rules=explicit or None, units=units, partial=opts.partial, reader=opts.reader, keep_text=opts.keep_items if opts.keep_text is None else opts.keep_text)
+    sets = load_observations(opts.observations, rules=explicit or None, units=units, partial=opts.partial, subset=Subset(opts.classes, opts.unit_names),
+                             keep_text=opts.keep_items if opts.keep_text is None else opts.keep_text)
     mark("check and merge")
     rules_by_id = {s.rules_id: s.rules for s in sets}
     index = UnitsIndex(units)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
@@ -89,36 +89,6 @@ def quote(value: Any, limit: int = 80) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-@dataclass
-class ProblemList:
-    """Collects problems so that one run reports all of them."""
-
-    items: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        self.items.append(problem)
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.items.extend(problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == WARNING]
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-
 class ProblemsError(Exception):
     """Raised by the core when input is invalid; carries every problem found.
 
@@ -133,10 +103,10 @@ class ProblemsError(Exception):
 
 
 def _sort_key(p: Problem):
-    return (p.file, p.sheet or "", _cell_key(p.cell), p.line or 0, p.col or 0, p.code, p.message)
+    return (p.file, p.sheet or "", cell_key(p.cell), p.line or 0, p.col or 0, p.code, p.message)
 
 
-def _cell_key(cell: str | None):
+def cell_key(cell: str | None):
     if not cell:
         return (0, 0)
     letters = "".join(ch for ch in cell if ch.isalpha())

@@ -69,41 +69,80 @@ def template(rules, units_path, classes, unit_names, fmt, layout, output, debug)
 @click.argument("obs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--rules", "rules_paths", multiple=True, help="Rule file (path or bundled stem) the sheets were made from (repeatable; default: the bundled ones).")
 @click.option("--units", "units_path", type=click.Path(dir_okay=False), help="Units file (default: the bundled units.yaml).")
-@click.option("--partial", is_flag=True, help="Accept missing values: list what is incomplete, exit 1.")
-@click.option("--reader", type=click.Choice(["calamine", "openpyxl"]), default="calamine", show_default=True, help="xlsx reader.")
+@click.option("--class", "classes", multiple=True, help="Only units of this class are expected (repeatable; default: what the templates record, else every unit).")
+@click.option("--unit", "unit_names", multiple=True, help="Only this unit is expected, by name or alias (repeatable).")
+@click.option("--partial", is_flag=True, help="Accept missing values and units: list what is incomplete, exit 1.")
 @debug_option
 @guarded
-def check(obs, rules_paths, units_path, partial, reader, debug):
+def check(obs, rules_paths, units_path, classes, unit_names, partial, debug):
     """Validate filled observation files (xlsx or csv) without scoring.
 
     Several files merge (集中评分): the same field with equal values in two
-    files is fine, different values are a conflict.  Every problem is printed
-    as file:sheet!cell (or file:line): message (code).  Exit 0 when complete
-    and valid, 1 on problems or (with --partial) missing values, 2 when a file
-    cannot be read.
+    files is fine, different values are a conflict.  Every unit of the units
+    file that the rules score is expected (or the units the templates were
+    made for, or those of --class/--unit): a unit without observations is a
+    problem.  Every problem is printed as file:sheet!cell (or file:line):
+    message (code); a table of every unit (values filled, problems,
+    scorers) follows.  Exit 0 when complete and valid, 1 on problems or
+    (with --partial) anything missing, 2 when a file cannot be read.
     """
-    from ..observations.api import load_observations
+    from ..observations.api import read_observations
+    from ..observations.roster import Subset
     from ..rules.load import load_rules, load_units
+    from .common import print_problems
 
     rules = [load_rules(resolve_rules_arg(p)) for p in rules_paths]
     lu = load_units(default_units(units_path))
-    # no evidence or scorer texts: check never shows them
-    sets = load_observations(list(obs), rules=rules or None, units=lu, partial=partial, reader=reader, keep_text=False)
+    reading = read_observations(list(obs), rules=rules or None, units=lu, partial=partial, subset=Subset(list(classes), list(unit_names)),
+                                keep_evidence=False, keep_scorer=True, status=True)
+    print_problems(reading.notes)
+    print_problems(reading.problems)
+    sets = reading.sets
+    sys.stdout.write(status_table(reading.status))
     n_units = sum(len(s.units) for s in sets)
-    # values only, without building an Observation per value (a million at 10k units)
-    n_values = sum(1 for s in sets for key in s.values if s.value(*key) is not None)
-    missing = sorted(k for s in sets for k in s.missing)
+    n_values = sum(line.filled for line in reading.status)
     tags = ", ".join(f"{s.rules_id}@{s.rules_sha256[:12]}" for s in sets)
-    if missing:
+    if reading.problems:
+        if len(reading.problems) > 1:
+            click.echo(f"{len(reading.problems)} problems found", err=True)
+        return reading.exit_code
+    missing = sorted(k for s in sets for k in s.missing)
+    absent = [u for s in sets for u in s.missing_units]
+    if missing or absent:
         by_unit: dict[str, list[str]] = {}
         for unit, owner, field in missing:
             by_unit.setdefault(unit, []).append(f"{owner}.{field}")
+        for unit in absent:
+            click.echo(f"incomplete: {unit}: 未提交 (no observations)", err=True)
         for unit, keys in by_unit.items():
             click.echo(f"incomplete: {unit}: {len(keys)} missing: {', '.join(keys)}", err=True)
-        click.echo(f"partial: {len(obs)} file(s), {n_units} units, {n_values} values, {len(missing)} missing ({tags})", err=True)
+        click.echo(f"partial: {len(obs)} file(s), {n_units} units, {n_values} values, {len(missing)} missing, {len(absent)} unit(s) not submitted ({tags})", err=True)
         return 1
     sys.stdout.write(f"ok: {len(obs)} file(s), {n_units} units, {n_values} values ({tags})\n")
     return 0
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def status_table(lines) -> str:
+    """One line per unit: who has submitted what (check's table)."""
+    if not lines:
+        return ""
+    head = ["单位 unit", "类别 class", "已填/应填 filled", "问题 problems", "评分人 scorers"]
+    rows = [head] + [
+        [line.unit, line.cls, f"{line.filled}/{line.expected}" if line.found else f"未提交 0/{line.expected}", str(line.problems), "、".join(line.scorers)]
+        for line in lines
+    ]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(head) - 1)]
+    out = []
+    for r in rows:
+        cells = [r[i] + " " * (widths[i] - _width(r[i])) for i in range(len(widths))] + [r[-1]]
+        out.append("  ".join(cells).rstrip() + "\n")
+    return "".join(out)
 
 
 COMMANDS = [template, check]

@@ -15,7 +15,8 @@ _SUFFIX = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "md", ".markd
 
 
 def _input_options(fn):
-    fn = click.option("--reader", type=click.Choice(["calamine", "openpyxl"]), default="calamine", show_default=True, help="Spreadsheet cell reader.")(fn)
+    fn = click.option("--unit", "unit_names", multiple=True, help="Only this unit is expected, by name or alias (repeatable): score a subset.")(fn)
+    fn = click.option("--class", "classes", multiple=True, help="Only units of this class are expected (repeatable): score a subset.")(fn)
     fn = click.option("--adjust", "adjust", multiple=True, type=click.Path(dir_okay=False), help="Adjustments file (复核), YAML or csv; repeatable.")(fn)
     fn = click.option("--partial", is_flag=True, help="Score what is filled; mark units and items incomplete; exit 1.")(fn)
     fn = click.option("--units", type=click.Path(dir_okay=False), help="Units file (default: the bundled Huanggang units).")(fn)
@@ -41,14 +42,14 @@ def _progress():
     return update
 
 
-def _run(observations, rules, units, partial, reader, adjust, rank_by=(), keep_items=True, keep_text=None):
+def _run(observations, rules, units, partial, subset, adjust, rank_by=(), keep_items=True, keep_text=None):
     from ..pipeline import Options, run
 
     progress = _progress()
     try:
         return run(
             Options(
-                observations=list(observations), rules=list(rules), units=units, partial=partial, reader=reader,
+                observations=list(observations), rules=list(rules), units=units, partial=partial, classes=list(subset[0]), unit_names=list(subset[1]),
                 adjust=list(adjust), rank_by=list(rank_by), keep_items=keep_items, keep_text=keep_text,
             ),
             progress=progress,
@@ -127,7 +128,7 @@ def _write_documents(result, places: int, notice: str | None, per_unit: str | No
 @_document_options
 @debug_option
 @guarded
-def score(observations, rules, units, partial, reader, adjust, fmt, output, detail, rank_by, decimals, formulas, notice, per_unit, chart, chart_style, debug):
+def score(observations, rules, units, partial, classes, unit_names, adjust, fmt, output, detail, rank_by, decimals, formulas, notice, per_unit, chart, chart_style, debug):
     """Score filled observation sheets (xlsx or csv) and rank units.
 
     Several files merge (集中评分); several tables (county and city
@@ -163,7 +164,7 @@ def score(observations, rules, units, partial, reader, adjust, fmt, output, deta
     # Reading builds millions of live observations, and every full collection
     # would walk them all again: no cycle collection while they are built.
     with gc_paused():
-        result = _run(observations, rules, units, partial, reader, adjust, rank_by, keep_items=False, keep_text=shows_texts)
+        result = _run(observations, rules, units, partial, (classes, unit_names), adjust, rank_by, keep_items=False, keep_text=shows_texts)
         places = decimals if decimals is not None else result.precision
         with _collecting_new_garbage():
             if fmt in DOCUMENT_FORMATS:
@@ -244,13 +245,13 @@ def _write(result, fmt: str, output: str | None, detail: bool, places: int, form
 @_input_options
 @debug_option
 @guarded
-def explain(observations, unit_name, rules, units, partial, reader, adjust, debug):
+def explain(observations, unit_name, rules, units, partial, classes, unit_names, adjust, debug):
     """Every point UNIT lost: the verbatim rule text, the observation, the
     evidence and the arithmetic (e.g. 2 - 0.5 × 3 = 0.5)."""
     from ..problems import Problem, ProblemsError
     from ..render.explain import explain_text
 
-    result = _run(observations, rules, units, partial, reader, adjust)
+    result = _run(observations, rules, units, partial, (classes, unit_names), adjust)
     unit = result.units_index.find(unit_name)
     match = [r for r in result.results if unit is not None and r.unit == unit.name]
     if not match:

@@ -1,33 +1,51 @@
-"""Public API: write templates, load filled observation files.
+"""Public API: write templates, read filled observation files.
 
     write_template(loaded_rules, loaded_units, out_path, *, fmt="xlsx", layout="sheets",
                    classes=None, unit_names=None) -> list[Unit]
-    load_observations(paths, *, rules=None, units, partial=False, reader="calamine",
+    read_observations(paths, *, rules=None, units, partial=False, subset=None,
+                      keep_evidence=True, keep_scorer=True, status=False) -> Reading
+    load_observations(paths, *, rules=None, units, partial=False, subset=None,
                       keep_text=True) -> list[ObservationSet]
 
-``load_observations`` reads every file, finds the rule file each records
-(id and sha256) among ``rules`` or else among the bundled ones, checks every
-value and merges the files.  It raises ProblemsError with every problem found
-(exit code 2 when a file cannot be read at all, else 1).
+``read_observations`` reads every file once, finds the rule file each
+records (id and sha256) among ``rules`` or else among the bundled ones,
+checks every value as it is read, merges the files and compares the units
+found with the roster (``roster``).  It never raises for bad input: the
+``Reading`` carries the sets, every problem, the notes (sheets ignored) and,
+with ``status``, a line per unit.  ``load_observations`` is the same, raising
+ProblemsError with every problem (exit code 2 when a file cannot be read at
+all, else 1).
 
-Rows are checked as they are read and kept compactly (``check_rows``,
-``store``): memory grows with the number of (unit, field) slots, a few
-array entries each, not with Python objects per row.
+A file that fails part-way (a sheet calamine cannot read, a csv that breaks
+off) contributes its problems and nothing else: what it gave is taken back
+from the checkers (``RowChecker.drop_file``), in the same single pass.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..problems import Problem, ProblemsError
 from .check_rows import RowChecker
-from .extract import RawRow, iter_grid, problem_at, read_meta, src_key
-from .layout import META_SHEET, parse_rules_tag
+from .layout import parse_rules_tag
 from .merge import merge
+from .raw import problem_at, src_key
+from .roster import Subset, UnitStatus, expected_units, missing_unit_problem, subset_problems, unit_status
+from .rows import FileReading, file_rows
 from .spec import owners
 from .types import ObservationSet
 from .units_index import UnitsIndex
+
+
+@dataclass
+class Reading:
+    sets: list[ObservationSet]
+    problems: list[Problem]
+    exit_code: int  # for the problems: 1 invalid input, 2 a file that cannot be read
+    notes: list[Problem] = field(default_factory=list)  # sheets ignored
+    status: list[UnitStatus] = field(default_factory=list)
 
 
 def write_template(loaded_rules, loaded_units, out_path: str, *, fmt: str = "xlsx", layout: str = "sheets", classes=None, unit_names=None):
@@ -37,46 +55,19 @@ def write_template(loaded_rules, loaded_units, out_path: str, *, fmt: str = "xls
 
     refuse_overwriting_inputs(out_path, [loaded_rules.path, loaded_units.path])
     units = select_units(loaded_rules, loaded_units, classes, unit_names)
+    # recorded as the units the template was made for when not all of them
+    subset = (classes or unit_names) and len(units) != len(select_units(loaded_rules, loaded_units))
     if fmt == "csv":
         from .template_csv import write_csv_template
 
-        write_csv_template(loaded_rules, units, out_path)
+        write_csv_template(loaded_rules, units, out_path, subset=subset)
     elif fmt == "xlsx":
         from .template_xlsx import write_xlsx_template
 
-        write_xlsx_template(loaded_rules, loaded_units, units, out_path, layout)
+        write_xlsx_template(loaded_rules, loaded_units, units, out_path, layout, subset=subset)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return units
-
-
-def read_rows(path: str, reader: str, problems: list[Problem]) -> list[RawRow]:
-    """Every raw row of one file (xlsx or csv); problems are appended."""
-    return list(iter_rows(path, reader, problems))
-
-
-def iter_rows(path: str, reader: str, problems: list[Problem], lane=None):
-    """The raw rows of one file, one at a time (a csv is never held whole).
-    With a ``lane`` (see ``extract.iter_grid``), rows a checker takes whole
-    are counted there instead of being yielded."""
-    from .grid import sniff
-
-    kind = sniff(path)
-    if kind == "csv":
-        from .read_csv import read_csv_grid
-
-        yield from iter_grid(path, read_csv_grid(path), is_csv=True, problems=problems, lane=lane)
-        return
-    from .read_xlsx import read_grids
-
-    grids = read_grids(path, reader)
-    meta = (None, None)
-    for g in grids:
-        if g.title == META_SHEET:
-            meta = read_meta(g, path)
-    for g in grids:
-        yield from iter_grid(path, g, is_csv=False, meta_tag=meta, problems=problems, lane=lane)
-        g.release()  # read: the sources of its rows keep only file, sheet and cell
 
 
 class _RulesFinder:
@@ -114,23 +105,15 @@ class _RulesFinder:
         where = "the given rule files" if self.given else "the given or bundled rule files"
         return None, ("unknown-rules", f"made from rules {rid!r}, which is not among {where}")
 
-
-def load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, reader: str = "calamine", keep_text: bool = True) -> list[ObservationSet]:
-    """``keep_text=False`` drops evidence and scorer texts (a summary report
-    never shows them): less memory for very large inputs."""
-    from ..timing import gc_paused
-
-    with gc_paused():
-        failed: dict[str, tuple[list[Problem], ProblemsError]] = {}
-        while True:
-            try:
-                return _load_observations(paths, rules=rules, units=units, partial=partial, reader=reader, keep_text=keep_text, failed=failed)
-            except _FileFailed:
-                continue  # read again without the file that could not be read to its end
-
-
-class _FileFailed(Exception):
-    pass
+    def resolve(self, tag):
+        if tag is None:
+            if len(self.given) == 1:
+                return self.given[0], None
+            return None, ("no-rules", "this file does not record which rules it was made from; give exactly one --rules file")
+        parsed = parse_rules_tag(tag)
+        if parsed is None:
+            return None, ("bad-value", f"expected <rules id>@<sha256>, got \"{tag}\"")
+        return self.find(*parsed)
 
 
 class _Lane:
@@ -146,85 +129,97 @@ class _Lane:
         return None if checker is None else checker.add_plain
 
 
-def _load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, reader: str = "calamine", keep_text: bool = True, failed: dict) -> list[ObservationSet]:
-    paths = list(paths)
+def load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, subset: Subset | None = None, keep_text: bool = True) -> list[ObservationSet]:
+    """``keep_text=False`` drops evidence and scorer texts (a summary report
+    never shows them): less memory for very large inputs."""
+    reading = read_observations(paths, rules=rules, units=units, partial=partial, subset=subset, keep_evidence=keep_text, keep_scorer=keep_text)
+    if reading.problems:
+        raise ProblemsError(reading.problems, exit_code=reading.exit_code)
+    return reading.sets
+
+
+def read_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, subset: Subset | None = None,
+                      keep_evidence: bool = True, keep_scorer: bool = True, status: bool = False) -> Reading:
+    from ..timing import gc_paused
+
+    with gc_paused():
+        return _read(list(paths), rules, units, partial, subset or Subset(), keep_evidence, keep_scorer, status)
+
+
+def _read(paths, rules, units, partial, subset, keep_evidence, keep_scorer, status) -> Reading:
+    from ..timing import mark
+
     problems: list[Problem] = []
+    notes: list[Problem] = []
     exit_code = 1
     finder = _RulesFinder(rules)
     index = UnitsIndex(units)
     checkers: dict[str, RowChecker] = {}
     tag_problems: dict[tuple, list] = {}
-    resolved: dict[str, object] = {}
+    resolved: dict = {}
     by_tag: dict = {}  # tag -> its RowChecker, once resolved without error
+    scopes: dict[str, object] = {}  # file -> the units its template was made for
     any_rows = False
     for path in paths:
-        if path in failed:
-            # Rows are checked as they are read; a file that fails part-way
-            # contributes nothing but the problems found before it failed.
-            before, exc = failed[path]
-            problems.extend(before)
-            problems.extend(exc.problems)
-            exit_code = max(exit_code, exc.exit_code)
-            continue
+        reading = FileReading(path)
         file_problems: list[Problem] = []
         n_rows = 0
         lane = _Lane(by_tag)
         try:
-            for row in iter_rows(path, reader, file_problems, lane):
+            for row in file_rows(reading, index, file_problems, notes, lane):
                 n_rows += 1
                 tag = row.tag
                 checker = by_tag.get(tag)
                 if checker is not None:
-                    # the usual case: a tag already resolved to its checker
-                    checker.add(row)
+                    checker.add(row)  # the usual case: a tag already resolved to its checker
                     continue
                 if tag not in resolved:
-                    if tag is None:
-                        if len(finder.given) == 1:
-                            resolved[tag] = (finder.given[0], None)
-                        else:
-                            resolved[tag] = (None, ("no-rules", "this file does not record which rules it was made from; give exactly one --rules file"))
-                    else:
-                        parsed = parse_rules_tag(tag)
-                        if parsed is None:
-                            resolved[tag] = (None, ("bad-value", f"expected <rules id>@<sha256>, got \"{tag}\""))
-                        else:
-                            resolved[tag] = finder.find(*parsed)
+                    resolved[tag] = finder.resolve(tag)
                 lr, err = resolved[tag]
                 if err is not None:
-                    src = row.tag_src or row.unit_src
-                    tag_problems.setdefault((row.file, tag, err), []).append(src)
+                    tag_problems.setdefault((row.file, tag, err), []).append(row.tag_src or row.unit_src)
                     continue
                 key = lr.path + "\0" + lr.sha256
                 checker = checkers.get(key)
                 if checker is None:
-                    checker = checkers[key] = RowChecker(lr, owners(lr.ruleset), index, keep_text=keep_text)
+                    checker = checkers[key] = RowChecker(lr, owners(lr.ruleset), index, keep_evidence, keep_scorer)
                 by_tag[tag] = checker
                 checker.add(row)
         except ProblemsError as exc:
-            n_rows += lane.rows
-            if n_rows:
-                failed[path] = (file_problems, exc)
-                raise _FileFailed() from None
+            for checker in checkers.values():
+                checker.drop_file(path)
             problems.extend(file_problems)
             problems.extend(exc.problems)
             exit_code = max(exit_code, exc.exit_code)
             continue
         problems.extend(file_problems)
+        scopes[path] = reading.scope
         any_rows = any_rows or n_rows + lane.rows > 0
-    from ..timing import mark
-
     mark("read")
     for (_file, _tag, (code, message)), srcs in tag_problems.items():
         problems.append(problem_at(min(srcs, key=src_key), code, message))
+    ordered = sorted(checkers.values(), key=lambda c: (c.rs.id, c.rules.sha256))
+    if subset:
+        bad = subset_problems(subset, index, [c.rs for c in ordered] or [r.ruleset for r in finder.given])
+        if bad:
+            return Reading([], problems + bad, 2, notes)
     sets: list[ObservationSet] = []
-    for checker in sorted(checkers.values(), key=lambda c: (c.rs.id, c.rules.sha256)):
+    lines: list[UnitStatus] = []
+    for checker in ordered:
         problems.extend(checker.finish())
         oset, more = merge(checker, partial=partial)
         problems.extend(more)
+        files = {s.file for places in checker.unit_places.values() for s in places}
+        expected = expected_units(checker.rs, index, subset, {scopes.get(f) for f in files})
+        missing = [u for u in expected if u not in oset.units]
+        if missing:
+            if partial:
+                oset.missing_units = missing
+            else:
+                problems.append(missing_unit_problem(checker.rs, index, missing))
+        if status:
+            lines.extend(unit_status(checker, oset, expected))
         sets.append(oset)
     if not any_rows and not problems:
         problems.append(Problem(file=paths[0] if paths else "-", code="no-observations", message="no observation rows found (is this a gkscore template?)"))
-    if problems:
-        raise ProblemsError(problems, exit_code=exit_code)
-    return sets
+    return Reading(sets, problems, exit_code, notes, lines)

@@ -3,22 +3,26 @@
 Each row becomes an ``Entry`` (a typed value, or a blank) or a Problem:
 unknown-unit, wrong-class, unknown-item, unknown-field, not-applicable,
 bad-value, out-of-range, off-step.  Unit-level problems are reported once per
-file and unit, at the first position in sheet/cell or line order.
+file and unit, at the first position in sheet/cell or line order.  The same
+checks, with the same messages, validate adjustments (``unit_error``,
+``field_error``, ``value_error``).
 """
 
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..normalize import norm_name
 from ..problems import Problem
-from .allowed import allowed_text, display, is_blank, parse_value
-from .extract import RawRow, problem_at, src_key
+from .allowed import allowed_text
+from .raw import RawRow, problem_at, src_key
 from .spec import Owner
 from .types import Source
 from .units_index import UnitsIndex
+from .values import cell_text, is_blank, read_value
 
 
 _NO = object()
@@ -42,12 +46,16 @@ class RowChecker:
     once (the usual case) costs a few array entries, not objects; a slot given
     twice or more keeps full ``Entry`` objects in ``extra`` for merging."""
 
-    def __init__(self, loaded_rules, owners: dict[str, Owner], units: UnitsIndex, keep_text: bool = True) -> None:
+    def __init__(self, loaded_rules, owners: dict[str, Owner], units: UnitsIndex, keep_evidence: bool = True, keep_scorer: bool = True) -> None:
         self.rules = loaded_rules
         self.rs = loaded_rules.ruleset
         self.owners = owners
         self.units = units
-        self.keep_text = keep_text
+        # evidence and scorer texts: a summary never shows them (8 bytes per
+        # slot, 77 MB at 100,000 units); check shows the scorers only
+        self.keep_evidence = keep_evidence
+        self.keep_scorer = keep_scorer
+        self.unit_problems: Counter = Counter()  # unit name -> problems found in its rows
         self.bad_keys: set[tuple[str, str, str]] = set()
         self.unit_places: dict[str, list[Source]] = {}
         self._last_place: dict[str, tuple] = {}
@@ -60,7 +68,6 @@ class RowChecker:
         # thousands of rows.  Keys keep types apart (True vs 1 vs Decimal 1)
         # and Decimals by their text, so a cached answer is exactly what a
         # fresh call would give.
-        self._unit_cache: dict[tuple, object] = {}
         self._value_cache: dict[tuple, tuple] = {}
         # slots
         self.spec_list: list[tuple[str, str]] = [(o, f) for o, owner in owners.items() for f in owner.specs]
@@ -68,15 +75,14 @@ class RowChecker:
         self.ns = max(len(self.spec_list), 1)
         # id(spec) -> its slot index (the specs live as long as ``owners``)
         self._spec_slot: dict[int, int] = {id(spec): self.spec_idx[(o, f)] for o, owner in owners.items() for f, spec in owner.specs.items()}
-        self._unit_by_text: dict[str, object] = {}  # raw unit text -> _find_unit's answer
+        self._unit_by_text: dict = {}  # unit cell text -> the unit it names (or None)
         self.unit_names: list[str] = []
         self.unit_slot: dict[str, int] = {}
         self.cnt = bytearray()
         self.val = array("i")  # index into vals; -1: blank cell
         self.place = array("i")  # index into places
         self.row = array("i")
-        # index into texts (0: ""); left empty without keep_text (a summary
-        # never shows them: 8 bytes per slot, 77 MB at 100,000 units)
+        # index into texts (0: ""); left empty when not kept
         self.ev = array("i")
         self.sc = array("i")
         self.vals: list[tuple] = []  # (value, raw text)
@@ -95,7 +101,9 @@ class RowChecker:
         self._ev_end = array("q", [0])
         self._ev_idx: dict[str, int] = {}  # repeated evidence, while small
         self.extra: dict[int, list[Entry]] = {}
-        self.blank_units: set[int] = set()
+        # units whose slots merge must read one by one: a blank cell, or a
+        # file taken back (``drop_file``)
+        self.careful_units: set[int] = set()
         # add_plain's state: (Positions, raw unit text, raw class text, unit,
         # slot base, the class's lane) of the last row whose unit part
         # ``add`` found clean.  A class's lane: item -> field -> (slot index,
@@ -118,13 +126,14 @@ class RowChecker:
             self.val.extend(zeros)
             self.place.extend(zeros)
             self.row.extend(zeros)
-            if self.keep_text:
+            if self.keep_evidence:
                 self.ev.extend(zeros)
+            if self.keep_scorer:
                 self.sc.extend(zeros)
         return u * self.ns
 
     def _text(self, text: str) -> int:
-        if not text or not self.keep_text:
+        if not text or not self.keep_scorer:
             return 0
         i = self._text_idx.get(text)
         if i is None:
@@ -133,7 +142,7 @@ class RowChecker:
         return i
 
     def _evidence(self, text: str) -> int:
-        if not text or not self.keep_text:
+        if not text or not self.keep_evidence:
             return 0
         i = self._ev_idx.get(text)
         if i is None:
@@ -173,31 +182,31 @@ class RowChecker:
         return Entry(self.unit_names[slot // self.ns], owner, field, value, raw, self.source(slot), *self.texts_of(slot))
 
     def texts_of(self, slot: int) -> tuple[str, str]:
-        """(evidence, scorer) kept for ``slot``; empty without keep_text."""
-        if not self.keep_text:
-            return "", ""
-        return self.evidence_at(self.ev[slot]), self.texts[self.sc[slot]]
+        """(evidence, scorer) kept for ``slot``; empty when not kept."""
+        return (self.evidence_at(self.ev[slot]) if self.keep_evidence else "",
+                self.texts[self.sc[slot]] if self.keep_scorer else "")
 
     def _store(self, unit: str, owner: str, field: str, vidx: int, row: RawRow, si: int | None = None) -> None:
         base = self._unit_base(unit)
         slot = base + (self.spec_idx[(owner, field)] if si is None else si)
         c = self.cnt[slot]
         if vidx < 0:
-            self.blank_units.add(base // self.ns)
+            self.careful_units.add(base // self.ns)
         if c == 0:
             self.cnt[slot] = 1
             self.val[slot] = vidx
             self.place[slot] = self._place(row)
             self.row[slot] = row.r
-            if self.keep_text:
+            if self.keep_evidence:
                 self.ev[slot] = self._evidence(row.evidence)
+            if self.keep_scorer:
                 self.sc[slot] = self._text(row.scorer)
             return
         group = self.extra.get(slot)
         if group is None:
             group = self.extra[slot] = [self.entry(slot)]
         value, raw = (None, "") if vidx < 0 else self.vals[vidx]
-        group.append(Entry(unit, owner, field, value, raw, row.value_src, row.evidence if self.keep_text else "", row.scorer if self.keep_text else ""))
+        group.append(Entry(unit, owner, field, value, raw, row.value_src, row.evidence if self.keep_evidence else "", row.scorer if self.keep_scorer else ""))
         self.cnt[slot] = min(c + 1, 255)
 
     # ---- checking
@@ -215,64 +224,89 @@ class RowChecker:
             out.append(problem_at(src, code, message))
         return out
 
-    def _find_unit(self, raw):
-        key = (type(raw), raw if not isinstance(raw, Decimal) else str(raw))
-        try:
-            return self._unit_cache[key]
-        except KeyError:
-            unit = self._unit_cache[key] = self.units.find(raw)
-            return unit
-        except TypeError:  # unhashable: never from a reader, but stay safe
-            return self.units.find(raw)
+    def find_unit(self, text):
+        """The unit a unit cell's text names (None: none), cached: a sheet
+        repeats the same names on thousands of rows."""
+        unit = self._unit_by_text.get(text, _NO)
+        if unit is _NO:
+            unit = self._unit_by_text[text] = self.units.find(text)
+        return unit
+
+    def unit_error(self, text, unit) -> tuple[str, str] | None:
+        """Why a unit cell (its text, and the unit found) cannot be scored here."""
+        if unit is None:
+            return "unknown-unit", f"unknown unit \"{(text or '').strip()}\"; not a name or alias in {self.units.loaded.path}"
+        if unit.cls not in self.rs.classes:
+            return "wrong-class", f"unit {unit.name} is class {unit.cls}, which rules {self.rs.id} do not score (classes: {', '.join(self.rs.classes)})"
+        return None
+
+    def field_error(self, item: str, field: str):
+        """(the field's spec, None), or (None, (code, message)) for an unknown item or field."""
+        owner = self.owners.get(item)
+        if owner is None:
+            return None, ("unknown-item", f"unknown item \"{item}\" in rules {self.rs.id}")
+        spec = owner.specs.get(field)
+        if spec is None:
+            return None, ("unknown-field", f"unknown field \"{field}\" of {item} (fields: {', '.join(owner.specs) or 'none'})")
+        return spec, None
+
+    def applies_error(self, unit, item: str, value) -> tuple[str, str] | None:
+        """A value for an item that does not apply to the unit's class."""
+        if unit.cls in self.owners[item].classes:
+            return None
+        return "not-applicable", f"{item} does not apply to class {unit.cls} ({unit.name}); leave it empty, got \"{cell_text(value)}\""
+
+    def value_error(self, spec, cls: str, value):
+        """(typed value, None) or (None, (code, message)) for a non-blank cell."""
+        return read_value(spec.field, cls, value)
 
     def _parse(self, spec, cls: str, raw):
         """(value, err, display text, value index) for a non-blank cell, cached."""
-        key = (id(spec), cls, type(raw), raw if not isinstance(raw, Decimal) else str(raw))
+        t = raw.__class__
+        key = (id(spec), cls, t, raw if t is not Decimal else str(raw))
         try:
             return self._value_cache[key]
         except KeyError:
             pass
-        except TypeError:
-            value, err = parse_value(spec.field, cls, raw)
-            self.vals.append((value, display(raw)))
-            return value, err, display(raw), len(self.vals) - 1
-        value, err = parse_value(spec.field, cls, raw)
-        text = display(raw)
+        except TypeError:  # unhashable: never from a reader, but stay safe
+            value, err = read_value(spec.field, cls, raw)
+            self.vals.append((value, cell_text(raw)))
+            return value, err, cell_text(raw), len(self.vals) - 1
+        value, err = read_value(spec.field, cls, raw)
+        text = cell_text(raw)
         vidx = -1
         if err is None:
             vidx = len(self.vals)
             self.vals.append((value, text))
         out = self._value_cache[key] = (value, err, text, vidx)
-        if err is None and key[2] is str:
+        if err is None and t is str:
             self._lane_vals.setdefault((key[0], cls), {})[raw] = vidx
         return out
+
+    def _problem(self, unit: str, src: Source, code: str, message: str) -> None:
+        self.problems.append(problem_at(src, code, message))
+        self.unit_problems[unit] += 1
 
     def add(self, row: RawRow) -> None:
         self._fast = None
         ru = row.unit
-        if ru.__class__ is str:
-            unit = self._unit_by_text.get(ru, _NO)
-            if unit is _NO:
-                unit = self._unit_by_text[ru] = self._find_unit(ru)
-        else:
-            unit = self._find_unit(ru)
-        if unit is None:
-            raw = display(row.unit).strip()
+        unit = self.find_unit(ru)
+        err = self.unit_error(ru, unit)
+        if err is not None:
+            code, message = err
             src = row.unit_src
-            self._unit_problem((row.file, src.sheet, "unknown", norm_name(raw)), src, "unknown-unit", f"unknown unit \"{raw}\"; not a name or alias in {self.units.loaded.path}")
-            return
-        if unit.cls not in self.rs.classes:
-            self._unit_problem((row.file, "wrong", unit.name), row.unit_src, "wrong-class", f"unit {unit.name} is class {unit.cls}, which rules {self.rs.id} do not score (classes: {', '.join(self.rs.classes)})")
+            key = (row.file, src.sheet, "unknown", norm_name(ru or "")) if unit is None else (row.file, "wrong", unit.name)
+            self._unit_problem(key, src, code, message)
             return
         # cls_src last: with lazy positions it is built only for a mismatch;
         # the usual case (the class as written in the units file) is one compare
         rc = row.cls
         clean = True
-        if rc is not None and not (type(rc) is str and rc == unit.cls) and not is_blank(rc) and display(rc).strip() != unit.cls:
+        if rc is not None and rc != unit.cls and not is_blank(rc) and rc.strip() != unit.cls:
             cls_src = row.cls_src
             if cls_src is not None:
                 clean = False  # every such row counts in the message: no fast lane
-                self._unit_problem((row.file, "recorded", unit.name), cls_src, "wrong-class", f"unit {unit.name} is class {unit.cls} in the units file, but this sheet says \"{display(row.cls).strip()}\"; make a new template")
+                self._unit_problem((row.file, "recorded", unit.name), cls_src, "wrong-class", f"unit {unit.name} is class {unit.cls} in the units file, but this sheet says \"{rc.strip()}\"; make a new template")
         name = unit.name
         pos = row.pos
         if name is self._lp_name and pos is self._lp_pos:
@@ -287,18 +321,14 @@ class RowChecker:
                 self._unit_base(name)
             places.append(Source(row.file, sheet=row.pos.title))
         self._lp_name, self._lp_pos = name, pos
-        if clean and ru.__class__ is str and (rc is None or rc.__class__ is str):
+        if clean and ru.__class__ is str:
             lane = self._lanes.get(unit.cls)
             if lane is None:
                 lane = self._lanes[unit.cls] = self._lane_for(unit.cls)
             self._fast = (pos, ru, rc, unit, self.unit_slot[name] * self.ns, lane)
-        owner = self.owners.get(row.item)
-        if owner is None:
-            self.problems.append(problem_at(row.item_src, "unknown-item", f"unknown item \"{row.item}\" in rules {self.rs.id}"))
-            return
-        spec = owner.specs.get(row.field)
-        if spec is None:
-            self.problems.append(problem_at(row.field_src, "unknown-field", f"unknown field \"{row.field}\" of {row.item} (fields: {', '.join(owner.specs) or 'none'})"))
+        spec, err = self.field_error(row.item, row.field)
+        if err is not None:
+            self._problem(name, row.item_src if err[0] == "unknown-item" else row.field_src, *err)
             return
         v = row.value
         if type(v) is str:
@@ -311,13 +341,18 @@ class RowChecker:
                     if len(self._blank) < 65536:
                         self._blank[v] = blank
         else:
-            blank = is_blank(v)
-        if unit.cls not in owner.classes:
-            if not blank:
-                self.problems.append(problem_at(row.value_src, "not-applicable", f"{row.item} does not apply to class {unit.cls} ({unit.name}); leave it empty, got \"{display(row.value)}\""))
+            blank = v is None
+        if not blank:
+            err = self.applies_error(unit, row.item, v)
+            if err is not None:
+                self._problem(name, row.value_src, *err)
+                return
+        elif unit.cls not in self.owners[row.item].classes:
             return
         if row.flagged:
-            self.bad_keys.add((name, row.item, row.field))  # formula / error value: already reported where it was read
+            # formula, error value ...: already reported where it was read
+            self.bad_keys.add((name, row.item, row.field))
+            self.unit_problems[name] += 1
             return
         if blank:
             self._store(name, row.item, row.field, -1, row)
@@ -326,8 +361,7 @@ class RowChecker:
         value, err, raw_text, vidx = hit if hit is not None else self._parse(spec, unit.cls, v)
         if err is not None:
             self.bad_keys.add((name, row.item, row.field))
-            code, message = err
-            self.problems.append(problem_at(row.value_src, code, message))
+            self._problem(name, row.value_src, *err)
             return
         self._store(name, row.item, row.field, vidx, row, self._spec_slot[id(spec)])
 
@@ -355,7 +389,7 @@ class RowChecker:
             return False  # given before: merge needs the full entries
         if v is None:
             vidx = -1
-            self.blank_units.add(st[4] // self.ns)
+            self.careful_units.add(st[4] // self.ns)
         elif v.__class__ is str:
             vidx = texts.get(v, -1)
             if vidx < 0:
@@ -371,10 +405,56 @@ class RowChecker:
         self.val[slot] = vidx
         self.place[slot] = self._pl_i
         self.row[slot] = r
-        if self.keep_text:
+        if self.keep_evidence:
             self.ev[slot] = self._evidence(evidence)
+        if self.keep_scorer:
             self.sc[slot] = self._text(scorer)
         return True
+
+    def drop_file(self, file: str) -> None:
+        """Take back every value read from ``file`` (a file that failed
+        part-way contributes its problems and nothing else)."""
+        ns = self.ns
+        mine = {i for i, (pos, _col) in enumerate(self.places) if pos.file == file}
+        place, cnt = self.place, self.cnt
+        for slot in range(len(cnt)):
+            if cnt[slot] == 1 and slot not in self.extra and place[slot] in mine:
+                cnt[slot] = 0
+                self.careful_units.add(slot // ns)
+        for slot, group in list(self.extra.items()):
+            kept = [e for e in group if e.src.file != file]
+            if len(kept) == len(group):
+                continue
+            self.careful_units.add(slot // ns)
+            if kept:
+                self.extra[slot] = kept
+                cnt[slot] = min(len(kept), 255)
+            else:
+                del self.extra[slot]
+                cnt[slot] = 0
+        for name in list(self.unit_places):
+            places = [s for s in self.unit_places[name] if s.file != file]
+            if places:
+                self.unit_places[name] = places
+            else:
+                del self.unit_places[name]
+        self._last_place.clear()
+        self._lp_name = self._lp_pos = None
+        self._pl_pos, self._pl_i = None, -1
+        self._fast = None
+
+    def scorers(self, unit: str) -> list[str]:
+        """The scorers named in the rows of ``unit`` (kept with keep_scorer)."""
+        u = self.unit_slot.get(unit)
+        if u is None or not self.keep_scorer:
+            return []
+        ns = self.ns
+        names = {self.texts[self.sc[slot]] for slot in range(u * ns, u * ns + ns) if self.cnt[slot] and slot not in self.extra}
+        for slot in range(u * ns, u * ns + ns):
+            for e in self.extra.get(slot, ()):
+                names.add(e.scorer)
+        names.discard("")
+        return sorted(names)
 
     def _lane_for(self, cls: str) -> dict:
         lane: dict[str, dict] = {}

@@ -9,8 +9,10 @@ Three layouts share one set of column keys:
   one row per field.
 
 Every xlsx template carries a hidden metadata sheet ``_gkscore`` naming the
-rule file it was made from (id and sha256); csv rows carry it in the ``rules``
-column as ``<id>@<sha256>``.
+rule file it was made from (id and sha256), the sheets it made and the units
+it was made for; csv rows carry the rule file in the ``rules`` column as
+``<id>@<sha256>``, and a csv template made for some of the units lists them
+in rows whose item is ``_scope``.
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ HEADER_ROW_SHEET = 4
 
 TOTAL_WORDS = {"合计", "总计", "小计", "total", "sum", "总分"}
 
+# The item of the rows by which a csv template records the units it was made
+# for (only a template for some of the units has them): never data.
+SCOPE_ITEM = "_scope"
+
 WIDTHS = {
     "unit": 22, "class": 8, "item": 14, "field": 14, "section": 16, "group": 18, "text": 60,
     "prompt": 40, "type": 8, "allowed": 18, "value": 14, "evidence": 36, "scorer": 12, "rules": 30,
@@ -99,17 +105,25 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text)
 
 
+def _looks_inert(text: str) -> bool:
+    """Quotes, then a formula-leading character: what ``inert_csv`` writes."""
+    rest = text.lstrip("'")
+    return rest != text and rest[:1] in _FORMULA_START
+
+
 def inert_csv(text: str) -> str:
-    """Neutralise a csv cell that a spreadsheet would read as a formula."""
+    """Neutralise a csv cell that a spreadsheet would read as a formula: a
+    leading ``'``.  A text that already looks so (a unit named ``'=x``) gets
+    one more, so that ``un_inert`` gives it back exactly."""
     text = clean_text(text)
-    if text.startswith(_FORMULA_START):
+    if text.startswith(_FORMULA_START) or _looks_inert(text):
         return "'" + text
     return text
 
 
 def un_inert(text: str) -> str:
     """Undo ``inert_csv``: strip exactly the one quote it added."""
-    if len(text) >= 2 and text[0] == "'" and text[1] in _FORMULA_START:
+    if _looks_inert(text):
         return text[1:]
     return text
 

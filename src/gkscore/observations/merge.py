@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ..problems import Problem
 from .check_rows import Entry, RowChecker
-from .extract import problem_at, src_key
+from .raw import problem_at, src_key
 from .spec import expected_fields
 from .types import Observation, ObservationSet
 
@@ -67,6 +67,7 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
             else:
                 bad.add(key)
                 problems.append(problem_at(e.src, "duplicate-field", f"{key[0]} {key[1]}.{key[2]} is given twice in this file (first at {first.src})"))
+                checker.unit_problems[key[0]] += 1
         values = {}
         for e in per_file.values():
             values.setdefault(_canon(e.value), []).append(e)
@@ -75,6 +76,7 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
             for e in per_file.values():
                 others = ", ".join(f"{o.raw!r} in {o.src}" for o in per_file.values() if _canon(o.value) != _canon(e.value))
                 problems.append(problem_at(e.src, "conflict", f"conflict: {key[0]} {key[1]}.{key[2]} is {e.raw!r} here but {others}"))
+                checker.unit_problems[key[0]] += 1
             continue
         if key in bad:
             continue
@@ -103,7 +105,7 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
             pattern_of[cls] = bytes(pat)
         u = checker.unit_slot[unit]
         base = u * ns
-        if cnt[base : base + ns] == pattern_of[cls] and u not in checker.blank_units and unit not in bad_units:
+        if cnt[base : base + ns] == pattern_of[cls] and u not in checker.careful_units and unit not in bad_units:
             # every field given exactly once, with a value: the usual case
             status[base : base + ns] = pattern_of[cls]
             continue
@@ -114,7 +116,7 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
             if slot in overrides:
                 status[slot] = 2
                 continue
-            if c == 1 and vals[slot] >= 0 and key not in bad:
+            if c == 1 and vals[slot] >= 0 and key not in bad and slot not in checker.extra:
                 status[slot] = 1
                 continue
             if key in bad:
@@ -131,9 +133,11 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
             if blanks:
                 for e in blanks:
                     problems.append(problem_at(e.src, "missing-value", f"no value for {spec.owner}.{spec.field_id} ({_short(spec.field.prompt)}); expected {expected}"))
+                    checker.unit_problems[unit] += 1
             else:
                 where = min(checker.unit_places[unit], key=src_key)
                 problems.append(problem_at(where, "missing-value", f"no row for {unit} {spec.owner}.{spec.field_id} ({_short(spec.field.prompt)}); expected {expected}"))
+                checker.unit_problems[unit] += 1
     oset.values = CompactValues(checker, status, overrides, [(unit, expected_of[cls_of[unit]]) for unit in units_seen])
     return oset, problems
 

@@ -1,9 +1,11 @@
-"""Reading a csv into a Grid whose row numbers are the csv's line numbers.
+"""Reading a csv as a table of records whose row numbers are line numbers.
 
 Encodings: UTF-8 with or without BOM; UTF-16 with BOM (Excel's "Unicode
 text", tab-separated); GBK/GB18030 (what Excel on Chinese Windows writes as
 "CSV") is detected when the file is not valid UTF-8.  Line endings may be
-mixed.  Each record's row number is the line it starts on.
+mixed.  Each record's row number is the line it starts on.  The whole file
+is decoded once before any record is read (``_sniff``), so a file that is
+not text is refused before it gives a row.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import csv
 import io
 import os
 
-from .grid import Grid, fail
+from .files import fail
 from .layout import un_inert
 
 MAX_CSV_BYTES = 256 * 1024 * 1024
@@ -45,32 +47,25 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
 CHUNK = 1024 * 1024
 
 
-class CsvGrid(Grid):
-    """A csv file as a Grid whose rows are read on demand, one record at a
-    time: nothing but the current record is held in memory, however large the
-    file.  ``rows()`` may be called again (it reads the file again)."""
+class CsvTable:
+    """A csv file as a table whose records are read on demand, one at a
+    time: nothing but the current record is held in memory, however large
+    the file.  ``records()`` may be called again (it reads the file again)."""
+
+    first_col = 1
+    flagged: dict = {}  # a csv cell holds no formula: text is text
+    merged: list = []
 
     def __init__(self, path: str, encoding: str, delimiter: str) -> None:
-        super().__init__(title="")
-        self.path, self.encoding, self.delimiter = path, encoding, delimiter
-
-    def rows(self):
-        """(line, {column: text}) per record with a non-empty cell: the
-        records as the generic Grid interface has them."""
-        for start, record in self._records():
-            row = {c: value for c, value in enumerate(record, 1) if value}
-            if row:
-                yield start, row
+        self.file, self.title = path, None
+        self.encoding, self.delimiter = encoding, delimiter
 
     def records(self):
-        """(line, cells) per record with at least one non-empty cell, as a
-        list (column c at index c - 1; an empty string for an empty cell).
-        The long layout's reader (extract.iter_grid) uses it: no dict per
-        record."""
-        return self._records()
-
-    def _records(self):
-        path = self.path
+        """(line, cells) per record with at least one non-empty cell; the
+        cells are texts, "" for an empty one, the quote ``inert_csv`` put
+        before a formula-like text removed."""
+        path = self.file
+        csv.field_size_limit(MAX_CSV_BYTES)  # one huge field is a value to report, not a broken file
         with open(path, "rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
             reader = csv.reader(text, delimiter=self.delimiter)
@@ -86,6 +81,11 @@ class CsvGrid(Grid):
                         yield start, record
             except csv.Error as exc:
                 raise fail(path, f"line {reader.line_num}: malformed csv ({exc})", "unreadable")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise fail(path, f"cannot read line {reader.line_num + 1}: {exc}", "unreadable")
+
+    def release(self) -> None:
+        pass
 
 
 def _sniff(path: str) -> tuple[str, str]:
@@ -149,6 +149,6 @@ def _sniff(path: str) -> tuple[str, str]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def read_csv_grid(path: str) -> Grid:
+def read_csv(path: str) -> CsvTable:
     enc, delimiter = _sniff(path)
-    return CsvGrid(path, enc, delimiter)
+    return CsvTable(path, enc, delimiter)

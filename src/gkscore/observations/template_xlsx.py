@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from .. import __version__
 from ..fsutil import atomic_path
-from .allowed import ACCEPTED_BOOL, ACCEPTED_DATE, allowed_text
+from .allowed import allowed_text
 from .layout import (
     CLASS_ROW,
     COVER_SHEET,
@@ -38,6 +38,7 @@ from .layout import (
 )
 from .template_rows import long_records, prompt_text, unit_specs
 from .validation import ListStore, Validations
+from .values import ACCEPTED_BOOL, ACCEPTED_DATE
 
 _BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -87,7 +88,9 @@ def _protect(ws) -> None:
     p.sort = False
 
 
-def _meta(wb, loaded_rules, loaded_units, layout: str) -> None:
+def _meta(wb, loaded_rules, loaded_units, layout: str, sheets: list[str], scope: list[str] | None) -> None:
+    """The metadata sheet: the rule file, the sheets made and the units the
+    template was made for (``scope``: all of the rule file's, or a list)."""
     rs = loaded_rules.ruleset
     ws = wb.create_sheet(META_SHEET)
     rows = [
@@ -99,8 +102,10 @@ def _meta(wb, loaded_rules, loaded_units, layout: str) -> None:
         ("units_id", loaded_units.units.id),
         ("units_sha256", loaded_units.sha256),
         ("gkscore", __version__),
+        ("scope", "all" if scope is None else "subset"),
     ]
-    for r, (k, v) in enumerate(rows, start=1):
+    listed = [("scope_unit", name) for name in scope or []] + [("sheet", title) for title in sheets]
+    for r, (k, v) in enumerate(rows + listed, start=1):
         put(ws, r, 1, k)
         put(ws, r, 2, str(v))
     ws.sheet_state = "veryHidden"
@@ -221,7 +226,9 @@ def _long_sheet(ws, loaded_rules, units, store: ListStore) -> None:
     _protect(ws)
 
 
-def build_workbook(loaded_rules, loaded_units, units, layout: str = "sheets") -> Workbook:
+def build_workbook(loaded_rules, loaded_units, units, layout: str = "sheets", subset: bool = False) -> Workbook:
+    """``subset``: the units are a subset chosen with --class/--unit, recorded
+    as the units the template was made for."""
     wb = Workbook()
     cover = wb.active
     cover.title = COVER_SHEET
@@ -235,16 +242,17 @@ def build_workbook(loaded_rules, loaded_units, units, layout: str = "sheets") ->
     elif layout == "long":
         _cover(cover, loaded_rules, [(u.name, u.cls, LONG_SHEET) for u in units], layout)
         _long_sheet(wb.create_sheet(LONG_SHEET), loaded_rules, units, store)
+        titles = [LONG_SHEET]
     else:
         raise ValueError(f"unknown layout {layout!r}")
-    _meta(wb, loaded_rules, loaded_units, layout)
+    _meta(wb, loaded_rules, loaded_units, layout, titles, [u.name for u in units] if subset else None)
     if store.ws is not None:
         # keep the lists sheet after the data sheets
         wb.move_sheet(store.ws, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     return wb
 
 
-def write_xlsx_template(loaded_rules, loaded_units, units, out_path: str, layout: str = "sheets") -> None:
-    wb = build_workbook(loaded_rules, loaded_units, units, layout)
+def write_xlsx_template(loaded_rules, loaded_units, units, out_path: str, layout: str = "sheets", subset: bool = False) -> None:
+    wb = build_workbook(loaded_rules, loaded_units, units, layout, subset)
     with atomic_path(out_path) as tmp:
         wb.save(tmp)

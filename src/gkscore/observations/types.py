@@ -1,7 +1,7 @@
 """What a filled observation sheet becomes once read: typed values with provenance.
 
-This is the contract between the readers (csv, xlsx sheet-per-unit, xlsx long
-layout; calamine or openpyxl) and the scoring core.
+This is the contract between the reader (csv, xlsx sheet-per-unit, xlsx long
+layout) and the scoring core.
 """
 
 from __future__ import annotations
@@ -73,6 +73,10 @@ class ObservationSet:
     units: dict[str, str] = field(default_factory=dict)
     # (unit, owner, field) that were expected but missing (only with partial=True)
     missing: set[tuple[str, str, str]] = field(default_factory=set)
+    # units of the roster with no observation at all, in the units file's
+    # order (only with partial=True; without it they are a missing-unit
+    # problem): shown as 未完成, never scored or ranked
+    missing_units: list[str] = field(default_factory=list)
     # the LoadedRules the values were checked against (set by the reader), so
     # the scorer never has to find and load the rule file a second time
     rules: object = None

@@ -1,0 +1,104 @@
+"""Which units are expected, which are missing, and how far each got.
+
+Every unit of the units file whose class a rule file scores is expected,
+unless a subset is said: explicitly (``--class``/``--unit``, as for
+``template``), or by the templates themselves -- a template records the
+units it was made for, and when the files of a rule file that carry such a
+record all carry the same one, that is the expectation.  A unit expected
+but not found is a ``missing-unit`` problem naming the units in the units
+file's order; with ``partial`` it is listed in ``ObservationSet.missing_units``
+instead (shown as 未完成, never scored).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..problems import Problem
+from .spec import expected_fields
+
+
+@dataclass
+class Subset:
+    """A subset said on the command line: classes and/or unit names."""
+
+    classes: list[str] = field(default_factory=list)
+    unit_names: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.classes or self.unit_names)
+
+
+@dataclass
+class UnitStatus:
+    """One line of ``check``'s table."""
+
+    unit: str
+    cls: str
+    rules_id: str
+    filled: int
+    expected: int
+    problems: int
+    scorers: list[str]
+    found: bool  # any row for the unit
+
+
+def subset_problems(subset: Subset, index, rule_sets) -> list[Problem]:
+    """Classes and names of a said subset that mean nothing here (exit 2)."""
+    out = []
+    classes = {c for rs in rule_sets for c in rs.classes}
+    for c in subset.classes:
+        if rule_sets and c not in classes:
+            out.append(Problem(file=index.loaded.path, code="unknown-class", message=f"--class {c}: no such class in the rules being read (classes: {', '.join(sorted(classes))})"))
+    for name in subset.unit_names:
+        if index.find(name) is None:
+            out.append(Problem(file=index.loaded.path, code="unknown-unit", message=f"--unit {name}: no such unit in the units file (names and aliases are matched)"))
+    return out
+
+
+def expected_units(rs, index, subset: Subset, records: set) -> list[str]:
+    """The units expected for rule set ``rs``, in the units file's order.
+    ``records``: what the files read for it recorded (None: nothing; "all";
+    or a tuple of unit names)."""
+    roster = [u for u in index.units if u.cls in rs.classes]
+    if subset:
+        classes = set(subset.classes) or set(rs.classes)
+        if subset.unit_names:
+            wanted = {u.name for u in (index.find(n) for n in subset.unit_names) if u is not None}
+            return [u.name for u in roster if u.name in wanted and u.cls in classes]
+        return [u.name for u in roster if u.cls in classes]
+    said = {r for r in records if r is not None}
+    if len(said) == 1:
+        (record,) = said
+        if record != "all":
+            wanted = {u.name for u in (index.find(n) for n in record) if u is not None}
+            return [u.name for u in roster if u.name in wanted]
+    return [u.name for u in roster]
+
+
+def missing_unit_problem(rs, index, missing: list[str]) -> Problem:
+    shown = ", ".join(missing[:50]) + (f", … ({len(missing)} in all)" if len(missing) > 50 else "")
+    return Problem(
+        file=index.loaded.path,
+        code="missing-unit",
+        message=f"{len(missing)} unit(s) to be scored by {rs.id} have no observations: {shown}; "
+        "give their files, or say which units you score with --class/--unit",
+    )
+
+
+def unit_status(checker, oset, expected: list[str]) -> list[UnitStatus]:
+    """One line per unit expected or found, in the units file's order."""
+    index = checker.units
+    cls_of = {u.name: u.cls for u in index.units}
+    names = set(expected) | set(oset.units)
+    out = []
+    specs_of: dict[str, list] = {}
+    for name in sorted(names, key=lambda n: index.order.get(n, 1 << 30)):
+        cls = cls_of[name]
+        specs = specs_of.get(cls)
+        if specs is None:
+            specs = specs_of[cls] = expected_fields(checker.rs, cls, checker.owners)
+        found = name in oset.units
+        filled = sum(1 for s in specs if oset.value(name, s.owner, s.field_id) is not None) if found else 0
+        out.append(UnitStatus(name, cls, checker.rs.id, filled, len(specs), checker.unit_problems.get(name, 0), checker.scorers(name), found))
+    return out

@@ -1,0 +1,257 @@
+"""From one file to its observation rows (``file_rows``), before any rule is
+consulted.
+
+A csv file is one table; an xlsx is one table per worksheet, its metadata
+sheet read first.  ``sheets.plan`` says how to read each table.  Below the
+header: fully empty rows are skipped, as are rows with no item, field,
+value, evidence or scorer (notes) and a total row (合计 ...); anything else
+without an item and field is reported.  Rows whose item is ``_scope`` are
+the template's record of the units it was made for, not data.
+
+Both layouts read records -- lists of cells as the reader gives them (see
+``values``) -- in one loop each, for csv and xlsx alike.
+"""
+
+from __future__ import annotations
+
+from ..problems import Problem
+from .files import sniff
+from .layout import META_SHEET, SCOPE_ITEM, TOTAL_WORDS
+from .raw import LAZY, Positions, RawRow, col_letter, problem_at
+from .sheets import Meta, plan, read_meta
+from .types import Source
+from .values import cell_text, is_blank, narrow
+
+CHECKED_COLUMNS = ("unit", "class", "item", "field", "value", "evidence", "scorer", "rules")
+
+_FLAG_MESSAGES = {
+    "formula": "a formula ({}) in an input cell; type the value itself (paste as values)",
+    "error-value": "the cell shows the error {}; type the value itself",
+    "bad-string-index": "the cell points to shared string {!r}, which the workbook does not hold (damaged workbook); type the value again",
+    "unusual-cell": "the cell holds {} (an unusual workbook); type the value again",
+    "duplicate-cell": "this cell appears twice in the sheet's XML{} (damaged workbook): the value is not read; type it again",
+}
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _flag_problem(table, pos: Positions, r: int, c: int, code: str) -> Problem:
+    info = table.info
+    detail = {"formula": info.formulas, "error-value": info.errors, "bad-string-index": info.bad_strings, "unusual-cell": info.odd}.get(code)
+    text = _short(str(detail[(r, c)])) if detail is not None else ""
+    return problem_at(pos.at(r, c), code, _FLAG_MESSAGES[code].format(text))
+
+
+def _report_flagged(table, pos: Positions, r: int, cols: dict, problems: list[Problem]) -> bool:
+    """Report the flagged cells of row r that are read; True when the value cell is one."""
+    flagged = table.flagged
+    value = False
+    for key in CHECKED_COLUMNS:
+        c = cols.get(key)
+        if c is not None and (r, c) in flagged:
+            problems.append(_flag_problem(table, pos, r, c, flagged[(r, c)]))
+            value = value or key == "value"
+    return value
+
+
+def _check_merged(table, pos: Positions, header_row: int, cols: dict, problems: list[Problem]) -> None:
+    """Merged ranges over the cells we read below the header: each row needs its own cell."""
+    used = {cols[k] for k in CHECKED_COLUMNS if k in cols}
+    for r1, c1, r2, c2 in table.merged:
+        if r2 <= header_row or not any(c1 <= c <= c2 for c in used):
+            continue
+        ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+        problems.append(problem_at(pos.at(max(r1, header_row + 1), c1), "merged-cells", f"cells {ref} are merged over input cells; unmerge them and fill each cell"))
+
+
+def _text(v) -> str:
+    return v.strip() if v.__class__ is str else cell_text(v).strip()
+
+
+def _is_total(rec) -> bool:
+    return any(v.__class__ is str and v and narrow(v).casefold() in TOTAL_WORDS for v in rec)
+
+
+def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], scope: list[str], lane=None):
+    """The rows of the long layout (csv, or the xlsx sheet 观测).  With a
+    ``lane`` (see ``file_rows``), a row its checker can take whole is
+    offered to it first and never becomes a RawRow."""
+    cols, hr = p.cols, p.header_row
+    c0 = table.first_col
+    at = {k: c - c0 for k, c in cols.items()}
+    width = max(at.values()) + 1
+    pad = [""] * width
+    i_unit, i_value, i_item, i_field = at["unit"], at["value"], at["item"], at["field"]
+    i_class, i_rules, i_evidence, i_scorer = at.get("class"), at.get("rules"), at.get("evidence"), at.get("scorer")
+    rest = [at[k] for k in ("value", "evidence", "scorer") if k in at]
+    flagged_rows = {r for r, _c in table.flagged} if table.flagged else None
+    meta_t, meta_src = meta.tag, meta.tag_src
+    lane_tag, add_plain = LAZY, None
+    fast = 0
+    file = table.file
+    try:
+        for r, rec in table.records():
+            if r <= hr:
+                continue
+            if len(rec) < width:
+                rec = rec + pad[len(rec):]
+            v = rec[i_item]
+            item = v.strip() if v.__class__ is str else _text(v)
+            v = rec[i_field]
+            field = v.strip() if v.__class__ is str else _text(v)
+            if not field and _is_total(rec):
+                continue  # a total row: never data (data rows name a field)
+            if not item and not field:
+                if all(is_blank(rec[i]) for i in rest):
+                    continue
+                problems.append(problem_at(pos.at(r, cols["item"]), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
+                continue
+            if item == SCOPE_ITEM:
+                scope.append(_text(rec[i_unit]))
+                continue
+            if i_rules is not None:
+                v = rec[i_rules]
+                tag = (v.strip() if v.__class__ is str else _text(v)) or None
+            else:
+                tag = None
+            if i_evidence is not None:
+                v = rec[i_evidence]
+                evidence = v.strip() if v.__class__ is str else _text(v)
+            else:
+                evidence = ""
+            if i_scorer is not None:
+                v = rec[i_scorer]
+                scorer = v.strip() if v.__class__ is str else _text(v)
+            else:
+                scorer = ""
+            v = rec[i_unit]
+            unit = (v or None) if v.__class__ is str else cell_text(v)
+            if i_class is not None:
+                v = rec[i_class]
+                cls = (v or None) if v.__class__ is str else cell_text(v)
+            else:
+                cls = None
+            value = rec[i_value]
+            if value == "":
+                value = None
+            bad = flagged_rows is not None and r in flagged_rows and _report_flagged(table, pos, r, cols, problems)
+            if lane is not None and not bad:
+                t = tag or meta_t
+                if add_plain is None or t != lane_tag:
+                    lane_tag, add_plain = t, lane.for_tag(t)
+                if add_plain is not None and add_plain(pos, r, unit, cls, item, field, value, evidence, scorer):
+                    fast += 1
+                    continue
+            yield RawRow(
+                file=file, unit=unit, cls=cls, item=item, field=field, value=value,
+                evidence=evidence, scorer=scorer,
+                tag=tag or meta_t, tag_src=LAZY if tag else meta_src,
+                pos=pos, r=r, cols=cols, flagged=bad,
+            )
+    finally:
+        if lane is not None:
+            lane.rows += fast
+
+
+def unit_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem]):
+    """The rows of one unit sheet (the sheet-per-unit layout)."""
+    cols, hr = p.cols, p.header_row
+    for src in (p.unit_src, p.cls_src):
+        if src is None:
+            continue
+        at = _cell_at(src)
+        if at in table.flagged:
+            problems.append(_flag_problem(table, pos, *at, table.flagged[at]))
+            if src is p.unit_src:
+                return
+    _check_merged(table, pos, hr, cols, problems)
+    if is_blank(p.unit):
+        problems.append(problem_at(p.unit_src, "unknown-unit", "the unit cell is empty"))
+        return
+    unit = p.unit if p.unit.__class__ is str else cell_text(p.unit)
+    cls = None if p.cls is None or p.cls.__class__ is str else cell_text(p.cls)
+    cls = p.cls if cls is None else cls
+    c0 = table.first_col
+    at = {k: c - c0 for k, c in cols.items()}
+    width = max(at.values()) + 1
+    pad = [""] * width
+    i_item, i_field, i_value = at["item"], at["field"], at["value"]
+    i_evidence, i_scorer = at.get("evidence"), at.get("scorer")
+    rest = [at[k] for k in ("value", "evidence", "scorer") if k in at]
+    flagged = table.flagged
+    for r, rec in table.records():
+        if r <= hr:
+            continue
+        if len(rec) < width:
+            rec = rec + pad[len(rec):]
+        item, field = _text(rec[i_item]), _text(rec[i_field])
+        if not field and _is_total(rec):
+            continue
+        if not item and not field:
+            if all(is_blank(rec[i]) for i in rest):
+                continue
+            problems.append(problem_at(pos.at(r, cols["item"]), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
+            continue
+        bad = bool(flagged) and _report_flagged(table, pos, r, cols, problems)
+        value = rec[i_value]
+        yield RawRow(
+            file=table.file, unit=unit, unit_src=p.unit_src, cls=cls, cls_src=p.cls_src,
+            item=item, field=field, value=None if value == "" else value,
+            evidence=_text(rec[i_evidence]) if i_evidence is not None else "",
+            scorer=_text(rec[i_scorer]) if i_scorer is not None else "",
+            tag=meta.tag, tag_src=meta.tag_src,
+            pos=pos, r=r, cols=cols, flagged=bad,
+        )
+
+
+def _cell_at(src: Source) -> tuple[int, int]:
+    from .xlsx_plain import column_number
+
+    letters = src.cell.rstrip("0123456789")
+    return int(src.cell[len(letters):]), column_number(letters)
+
+
+class FileReading:
+    """What reading one file found besides its rows: its record of the units
+    the template was made for (``scope``: None, "all" or unit names)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.scope = None
+
+
+def file_rows(reading: FileReading, units, problems: list[Problem], notes: list[Problem], lane=None):
+    """The raw rows of one file, one at a time (a csv is never held whole).
+    With a ``lane`` -- an object with ``for_tag(tag)`` giving a checker's
+    ``add_plain`` (or None) and a counter ``rows`` -- rows of the long
+    layout that a checker takes whole are counted there instead of being
+    yielded: a million rows at 10k units, where building a RawRow for each
+    cost more than checking it."""
+    path = reading.path
+    if sniff(path) == "csv":
+        from .read_csv import read_csv
+
+        tables = [read_csv(path)]
+    else:
+        from .read_xlsx import read_workbook
+
+        tables = read_workbook(path, first=META_SHEET)
+    meta = Meta()
+    scope: list[str] = []
+    for table in tables:
+        if table.title == META_SHEET:
+            meta = read_meta(table)
+            continue
+        p = plan(table, meta, units, problems, notes)
+        if p is not None:
+            pos = Positions(table.file, table.title)
+            if p.kind == "long":
+                _check_merged(table, pos, p.header_row, p.cols, problems)
+                yield from long_rows(table, pos, p, meta, problems, scope, lane)
+            else:
+                yield from unit_rows(table, pos, p, meta, problems)
+        table.release()
+    reading.scope = tuple(scope) if scope else meta.scope

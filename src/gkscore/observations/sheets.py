@@ -1,0 +1,219 @@
+"""Which sheets hold observations, and where: the header row, its columns,
+the unit and class cells (``plan``), and what the template recorded in its
+metadata sheet (``read_meta``).
+
+A sheet is an observation sheet when it has a header row naming the item,
+field and value columns (and the unit column: the long layout).  A sheet is
+also taken for a unit sheet -- and then a header it lacks is a problem at
+the header cell, never a reason to skip it -- when the template recorded it
+as one of its sheets, when its title is a unit's name, when it has a 单位
+(unit) label beside a unit's name, or when a row near the top names three
+or more observation columns.  Only the other sheets (the cover, a sheet
+someone added) are ignored, each with a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..problems import Problem
+from .layout import (
+    COVER_SHEET,
+    HEADER_ROW_SHEET,
+    LABELS,
+    LISTS_SHEET,
+    LONG_COLUMNS,
+    META_SHEET,
+    REQUIRED_LONG,
+    REQUIRED_SHEET,
+    SHEET_COLUMNS,
+    header_key,
+    label_key,
+)
+from .raw import Positions, col_letter, problem_at
+from .types import Source
+from .values import cell_text, is_blank
+
+HEADER_SCAN = 30
+MARK_COLUMNS = 3  # a row naming this many observation columns is a header, however broken
+
+
+@dataclass
+class Meta:
+    """What the template recorded in its metadata sheet (all optional)."""
+
+    tag: str | None = None  # <rules id>@<sha256>
+    tag_src: Source | None = None
+    layout: str | None = None
+    sheets: set = field(default_factory=set)  # titles of the sheets the template made
+    scope: object = None  # None: not recorded; "all"; or a tuple of unit names
+
+
+@dataclass
+class Plan:
+    kind: str  # "long" or "unit"
+    header_row: int
+    cols: dict
+    unit: object = None
+    unit_src: Source | None = None
+    cls: object = None
+    cls_src: Source | None = None
+
+
+def top_rows(table, limit: int) -> list[tuple[int, dict]]:
+    """(row, {column: cell}) of the non-empty cells of the first ``limit`` rows."""
+    out = []
+    c0 = table.first_col
+    for r, rec in table.records():
+        if r > limit:
+            break
+        cells = {c0 + i: v for i, v in enumerate(rec) if not is_blank(v)}
+        if cells:
+            out.append((r, cells))
+    return out
+
+
+def read_meta(table) -> Meta:
+    """The rules tag, layout, sheet list and scope of the metadata sheet."""
+    meta = Meta()
+    units: list[str] = []
+    rid = sha = None
+    for r, cells in top_rows(table, 1 << 20):
+        key = cells.get(1)
+        value = cells.get(2)
+        if not isinstance(key, str):
+            continue
+        key = key.strip()
+        text = "" if value is None else cell_text(value).strip()
+        if key == "rules_id":
+            rid = text
+        elif key == "rules_sha256":
+            sha, meta.tag_src = text, Source(table.file, sheet=table.title, cell=f"B{r}")
+        elif key == "layout":
+            meta.layout = text
+        elif key == "sheet" and text:
+            meta.sheets.add(text)
+        elif key == "scope":
+            meta.scope = "all" if text == "all" else meta.scope
+        elif key == "scope_unit" and text:
+            units.append(text)
+    if rid is not None and sha is not None:
+        meta.tag = f"{rid}@{sha}"
+    if units:
+        meta.scope = tuple(units)
+    return meta
+
+
+def _keys(cells: dict) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for c in sorted(cells):
+        key = header_key(cells[c])
+        if key is not None and key not in out:
+            out[key] = c
+    return out
+
+
+def _header(rows, need) -> tuple[int, dict, list] | None:
+    for r, cells in rows:
+        cols: dict[str, int] = {}
+        dups: list[tuple[str, int]] = []
+        for c in sorted(cells):
+            key = header_key(cells[c])
+            if key is None:
+                continue
+            if key in cols:
+                dups.append((key, c))
+            else:
+                cols[key] = c
+        if all(k in cols for k in need):
+            return r, cols, dups
+    return None
+
+
+def plan(table, meta: Meta, units, problems: list[Problem], notes: list[Problem]) -> Plan | None:
+    """How to read ``table`` (None: nothing to read); problems and notes are appended."""
+    is_csv = table.title is None
+    if not is_csv and table.title in (META_SHEET, LISTS_SHEET):
+        return None
+    pos = Positions(table.file, table.title)
+    rows = top_rows(table, 1 if is_csv else HEADER_SCAN)
+    if is_csv:
+        rows = rows[:1]
+    found = _header(rows, REQUIRED_LONG)
+    if found is None and is_csv:
+        first, cells = rows[0] if rows else (1, {})
+        keys = [header_key(v) for v in cells.values()]
+        missing = [k for k in REQUIRED_LONG if k not in keys]
+        problems.append(Problem(file=table.file, line=first, code="bad-header", message=f"the first row must name the columns {','.join(REQUIRED_LONG)} (missing: {','.join(missing)})"))
+        return None
+    kind = "long"
+    if found is None:
+        found = _header(rows, REQUIRED_SHEET)
+        kind = "unit"
+    if found is None:
+        _unreadable_header(table, rows, meta, units, pos, problems, notes)
+        return None
+    hr, cols, dups = found
+    for key, c in dups:
+        problems.append(problem_at(pos.at(hr, c), "duplicate-column", f"column {key!r} appears twice"))
+    if kind == "long":
+        return Plan("long", hr, cols)
+    labels: dict[str, tuple[object, Source]] = {}
+    for r, cells in rows:
+        if r >= hr:
+            break
+        for c, v in cells.items():
+            key = label_key(v)
+            if key and key not in labels:
+                labels[key] = (_cell(rows, r, c + 1), pos.at(r, c + 1))
+    if "unit" not in labels:
+        problems.append(problem_at(pos.at(1, 1), "unknown-unit", "this sheet has observation columns but no 单位 (unit) cell above them"))
+        return None
+    unit, unit_src = labels["unit"]
+    cls, cls_src = labels.get("class", (None, None))
+    return Plan("unit", hr, cols, unit, unit_src, cls, cls_src)
+
+
+def _cell(rows, r: int, c: int):
+    for row, cells in rows:
+        if row == r:
+            return cells.get(c)
+    return None
+
+
+def _unreadable_header(table, rows, meta: Meta, units, pos: Positions, problems: list[Problem], notes: list[Problem]) -> None:
+    """A sheet without a complete header: a problem if it is a unit sheet
+    (saying which header cell is wrong), else a note that it is ignored."""
+    title = table.title
+    best_row, best = 0, {}
+    for r, cells in rows:
+        keys = _keys(cells)
+        if len(keys) > len(best):
+            best_row, best = r, keys
+    has_unit_cell = any(
+        label_key(v) == "unit" and units.find(cell_text(_cell(rows, r, c + 1) or "")) is not None
+        for r, cells in rows for c, v in cells.items()
+    ) and not (title == COVER_SHEET and meta.tag is not None)
+    marked = title in meta.sheets or units.find(title) is not None or has_unit_cell or len(best) >= MARK_COLUMNS
+    if not marked:
+        if title != COVER_SHEET or meta.tag is None:
+            notes.append(problem_at(pos.sheet(), "ignored-sheet", "not an observation sheet (no 单位 cell, no header row with 指标编号/字段/填写值): ignored", "note"))
+        return
+    long = "unit" in best and meta.layout != "sheets"
+    order, need = (LONG_COLUMNS, REQUIRED_LONG) if long else (SHEET_COLUMNS, REQUIRED_SHEET)
+    if not best:
+        row = 1 if long else HEADER_ROW_SHEET
+        names = ", ".join(f"{LABELS[k]} {k}" for k in need)
+        problems.append(problem_at(pos.at(row, 1), "bad-header", f"this unit sheet has no header row: expected a row naming the columns {names} (as in the template, row {row})"))
+        return
+    cells = dict(next(c for r, c in rows if r == best_row))
+    for key in need:
+        if key in best:
+            continue
+        col = order.index(key) + 1
+        wrong = cells.get(col)
+        expected = f"{LABELS[key]} {key}"
+        if wrong is not None and header_key(wrong) is None:
+            problems.append(problem_at(pos.at(best_row, col), "bad-header", f"header cell reads \"{cell_text(wrong)[:40]}\"; expected {expected}"))
+        else:
+            problems.append(problem_at(pos.at(best_row, col if wrong is None else 1), "bad-header", f"the header row {best_row} has no {expected} column ({col_letter(col)}{best_row} in the template)"))

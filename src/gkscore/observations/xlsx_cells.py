@@ -1,0 +1,451 @@
+"""The cells of one worksheet as python-calamine will read them, found with
+expat before calamine allocates anything.
+
+The scan walks the sheet's XML with expat (a streaming XML parser: no
+DOCTYPE or entity is accepted, a comment or an odd attribute is what it is)
+and follows the same events python-calamine 0.9 follows, by local name
+(namespace prefixes ignored, as calamine does): cells are the ``c``
+elements after the first ``sheetData`` start and before its end; a cell's
+position is its ``r`` attribute, else the row's ``r`` and the column after
+the previous cell; a cell's value is its last ``v``, ``is`` or ``f`` child.
+It records, per sheet:
+
+* the extent of the cells that hold something (a ``v`` or an ``is``), and
+  how many there are, so a stray far-away cell is refused before calamine
+  sizes its range from it;
+* cells holding a formula, an error value, a shared-string index that is
+  not a plain number below the number of strings, markup inside a value, and
+  cells given twice (calamine keeps the last silently): each is a problem at
+  its cell, and its value is never used;
+* the merged ranges.
+
+Rows in the one plain shape of ``xlsx_plain`` are accounted for without
+handing their bytes to expat, but only where expat has just closed a row
+(or opened ``sheetData``) exactly at that byte: the skipped bytes are then
+whole rows in element content, as expat would have read them.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+from . import xlsx_plain as plain
+from .files import fail
+
+CHUNK = 4 * 1024 * 1024
+PENDING = 1024 * 1024  # at most this much of an unfinished row waits for the next chunk
+KEEP = 16  # bytes kept back when nothing can be cut: a tag split across chunks
+MAX_VALUE_TEXT = 64  # characters of a value kept for a message
+MAX_WIDENINGS = 16
+ERROR_TEXTS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"}
+CELL_TYPES = {"s", "n", "b", "e", "str", "inlineStr", "d", "is", None}
+
+_NAME = rb"(?:[^\s<>/=:]+:)?"
+_ATTRS = rb"""(?:\s+[^\s<>/=]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*"""
+# what may lie between the start of the event expat reported last and the
+# point where plain rows begin
+_AFTER_ROW = re.compile(rb"</" + _NAME + rb"row\s*>\s*")
+_AFTER_SHEET_DATA = re.compile(rb"<" + _NAME + rb"sheetData" + _ATTRS + rb">\s*")
+
+
+class Rescan(Exception):
+    """Cells came out of order after plain rows were skipped: read the sheet
+    again with expat alone, so that every position is known."""
+
+
+@dataclass
+class SheetCells:
+    title: str
+    part: str
+    max_row: int = 0  # of the cells holding something; 0: none
+    max_col: int = 0
+    cells: int = 0
+    formulas: dict = field(default_factory=dict)  # (row, col) -> formula text
+    errors: dict = field(default_factory=dict)  # (row, col) -> "#N/A"
+    bad_strings: dict = field(default_factory=dict)  # (row, col) -> the index text
+    odd: dict = field(default_factory=dict)  # (row, col) -> what is inside the value
+    duplicates: list = field(default_factory=list)  # (row, col) of cells given twice
+    merged: list = field(default_factory=list)  # (r1, c1, r2, c2)
+
+    def flagged(self) -> dict:
+        """(row, col) -> problem code for every cell whose value is not used."""
+        out = {}
+        for code, cells in (("formula", self.formulas), ("error-value", self.errors), ("bad-string-index", self.bad_strings),
+                            ("unusual-cell", self.odd), ("duplicate-cell", self.duplicates)):
+            for pos in cells:
+                out.setdefault(pos, code)
+        return out
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def parse_ref(text: str) -> tuple[int, int] | None:
+    """(row, col), 1-based, of an A1 reference as calamine reads it (letters
+    of either case, then digits); None for anything else."""
+    i = 0
+    while i < len(text) and ("A" <= text[i] <= "Z" or "a" <= text[i] <= "z"):
+        i += 1
+    letters, digits = text[:i], text[i:]
+    if not letters or not digits.isascii() or not digits.isdigit() or len(letters) > 3 or len(digits) > 7:
+        return None
+    row, col = int(digits), plain.column_number(letters)
+    if not (1 <= row <= plain.MAX_ROW and 1 <= col <= plain.MAX_COL):
+        return None
+    return row, col
+
+
+def _row_number(text: str) -> int | None:
+    """A row's ``r`` as calamine reads it (a reference whose column is ignored)."""
+    stripped = text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    if not stripped or not stripped.isascii() or not stripped.isdigit() or len(stripped) > 7:
+        return None
+    row = int(stripped)
+    return row if 1 <= row <= plain.MAX_ROW else None
+
+
+class _Cell:
+    __slots__ = ("pos", "type", "depth", "child", "child_depth", "text", "odd", "content", "formula", "strings")
+
+    def __init__(self, pos, type_, depth):
+        self.pos, self.type, self.depth = pos, type_, depth
+        self.child = None  # local name of the direct child being read
+        self.child_depth = 0
+        self.text: list[str] | None = None  # raw text of a v or f
+        self.odd = ""
+        self.content = False
+        self.formula = None
+        self.strings: list[str] = []  # raw texts of the v children of a t="s" cell
+
+
+class SheetScan:
+    """One pass over one worksheet part; ``feed`` bytes, then ``close``."""
+
+    def __init__(self, sheet: SheetCells, strings: int, path: str, plain_rows: bool = True) -> None:
+        self.sheet, self.strings, self.path = sheet, strings, path
+        self.use_plain = plain_rows
+        p = self.p = expat.ParserCreate()
+        p.StartElementHandler = self._start
+        p.EndElementHandler = self._end
+        p.DefaultHandler = self._text
+        p.CommentHandler = lambda _data: self._markup(False)
+        p.ProcessingInstructionHandler = lambda _target, _data: self._markup(False)
+        p.StartCdataSectionHandler = lambda: self._markup(True)
+        p.StartDoctypeDeclHandler = self._doctype
+        p.EntityDeclHandler = self._doctype
+        self.stack: list[str] = []
+        self.phase = 0  # 0 before sheetData, 1 inside, 2 after
+        self.sd_depth = 0
+        self.row0 = 0  # calamine's row and column counters (0-based)
+        self.col0 = 0
+        self.cell: _Cell | None = None
+        self.last_event = None  # ("start" | "end", local name, expat byte index)
+        self.fed = 0  # bytes given to expat
+        self.boundary = False  # expat stands right after a row (or sheetData's start)
+        self.last_key = -1  # position (row * 2**14 + col) of the last cell holding something
+        self.ordered = True
+        self.skipped = False  # plain rows were accounted for without expat
+        self.positions = array("q")  # of the cells expat read, for duplicates
+        self.bound = 0  # column bound of the plain rows
+
+    # ---- expat handlers (mirroring python-calamine's XlsxCellReader)
+
+    def _doctype(self, *args) -> None:
+        raise fail(self.path, f"sheet {self.sheet.title!r} declares a DOCTYPE (XML entities); refusing to read it: save the workbook again in Excel or WPS", "unsafe-xml")
+
+    def _markup(self, cdata: bool) -> None:
+        # calamine reads a <v> up to its first event that is not text, and
+        # drops CDATA wherever it is in a cell: such a value is not read
+        cell = self.cell
+        if cell is not None and (cdata or cell.child == "v") and not cell.odd:
+            cell.odd = "CDATA" if cdata else "a comment or processing instruction inside the value"
+
+    def _text(self, data: str) -> None:
+        cell = self.cell
+        if cell is not None and cell.text is not None:
+            cell.text.append(data)
+
+    def _start(self, name: str, attrs: dict) -> None:
+        local = _local(name)
+        stack = self.stack
+        stack.append(local)
+        self.last_event = ("start", local, self.p.CurrentByteIndex)
+        if self.phase != 1:
+            if local == "mergeCell":
+                self._merge(attrs)
+            elif local == "sheetData" and self.phase == 0:
+                self.phase, self.sd_depth = 1, len(stack)
+            return
+        cell = self.cell
+        if cell is None:
+            if local == "c":
+                self._open_cell(attrs)
+            elif local == "row":
+                r = attrs.get("r")
+                if r is not None:
+                    row = _row_number(r)
+                    if row is None:
+                        raise self._damaged(f"a row numbered {r[:20]!r}")
+                    self.row0 = row - 1
+            elif local == "mergeCell":
+                self._merge(attrs)
+            return
+        depth = len(stack)
+        if depth == cell.depth + 1:
+            if local not in ("v", "f", "is"):
+                raise self._damaged(f"an element <{local}> inside cell {self._ref(cell.pos)}")
+            cell.child, cell.child_depth = local, depth
+            if local == "f":
+                cell.formula = cell.formula or ""
+                cell.text = []
+            elif local == "v":
+                cell.content = True
+                cell.text = []
+            else:
+                cell.content = True
+                cell.text = None
+        elif cell.child == "v" and not cell.odd:
+            cell.odd = "markup inside the value"
+
+    def _end(self, name: str) -> None:
+        local = _local(name)
+        stack = self.stack
+        depth = len(stack)
+        stack.pop()
+        self.last_event = ("end", local, self.p.CurrentByteIndex)
+        if self.phase != 1:
+            return
+        cell = self.cell
+        if cell is not None:
+            if depth == cell.depth:
+                self._close_cell(cell)
+            elif depth == cell.child_depth:
+                text = "".join(cell.text) if cell.text is not None else None
+                if cell.child == "f":
+                    cell.formula = text or ""
+                elif cell.child == "v" and text is not None:
+                    cell.strings.append(text)
+                cell.child, cell.child_depth, cell.text = None, 0, None
+            return
+        if local == "row":
+            self.row0 += 1
+            self.col0 = 0
+        elif local == "sheetData":
+            self.phase = 2
+
+    def _open_cell(self, attrs: dict) -> None:
+        r = attrs.get("r")
+        if r is not None:
+            pos = parse_ref(r)
+            if pos is None:
+                raise self._damaged(f"a cell reference {r[:20]!r} outside A1:XFD1048576")
+            self.col0 = pos[1] - 1
+        else:
+            pos = (self.row0 + 1, self.col0 + 1)
+            if pos[0] > plain.MAX_ROW or pos[1] > plain.MAX_COL:
+                raise self._damaged("a cell beyond XFD1048576")
+        t = attrs.get("t")
+        if t not in CELL_TYPES:
+            raise self._damaged(f"a cell of unknown type {t[:20]!r} at {self._ref(pos)}")
+        self.cell = _Cell(pos, t, len(self.stack))
+
+    def _close_cell(self, cell: _Cell) -> None:
+        self.cell = None
+        self.col0 += 1
+        pos = cell.pos
+        sheet = self.sheet
+        if cell.formula is not None:
+            sheet.formulas[pos] = "=" + _xml_text(cell.formula) if cell.formula.strip() else "="
+        if cell.odd:
+            sheet.odd[pos] = cell.odd
+        t = cell.type
+        if t == "e" and cell.strings:
+            text = cell.strings[-1]
+            if text and text not in ERROR_TEXTS:
+                raise self._damaged(f"an unknown error value {text[:20]!r} at {self._ref(pos)}")
+            if text:
+                sheet.errors[pos] = text
+        elif t == "s":
+            for raw in cell.strings:
+                if raw and not (raw.isascii() and raw.isdigit() and int(raw) < self.strings):
+                    sheet.bad_strings[pos] = raw[:MAX_VALUE_TEXT]
+        elif t in ("n", "b", None) and any("&" in raw for raw in cell.strings) and not cell.odd:
+            sheet.odd[pos] = "a character reference inside a number"
+        if not cell.content:
+            return
+        r, c = pos
+        sheet.cells += 1
+        if r > sheet.max_row:
+            sheet.max_row = r
+        if c > sheet.max_col:
+            sheet.max_col = c
+        key = r * 16384 + c
+        if key <= self.last_key:
+            if self.skipped:
+                raise Rescan()
+            self.ordered = False
+        else:
+            self.last_key = key
+        self.positions.append(key)
+
+    def _merge(self, attrs: dict) -> None:
+        ref = attrs.get("ref")
+        if ref is None:
+            return
+        a, _, b = ref.partition(":")
+        p1, p2 = parse_ref(a), parse_ref(b or a)
+        if p1 is None or p2 is None:
+            raise self._damaged(f"a merged range {ref[:40]!r}")
+        r1, r2 = sorted((p1[0], p2[0]))
+        c1, c2 = sorted((p1[1], p2[1]))
+        if (r1, c1) != (r2, c2):
+            self.sheet.merged.append((r1, c1, r2, c2))
+
+    def _ref(self, pos) -> str:
+        return f"{plain.column_letters(pos[1])}{pos[0]}"
+
+    def _damaged(self, what: str):
+        return fail(self.path, f"sheet {self.sheet.title!r} has {what} (damaged or unusual workbook); save it again as .xlsx in Excel or WPS")
+
+    # ---- feeding
+
+    def _parse(self, data: bytes, final: bool = False) -> None:
+        try:
+            self.p.Parse(data, final)
+        except expat.ExpatError as exc:
+            raise fail(self.path, f"sheet {self.sheet.title!r} is not readable XML ({expat.ErrorString(exc.code)}, line {exc.lineno}); save the workbook again as .xlsx")
+        self.fed += len(data)
+
+    def _feed(self, buf: bytes, start: int, end: int) -> None:
+        """Give buf[start:end] to expat; then note whether it stands right
+        after a row (or the start of sheetData) at ``end``."""
+        before = self.fed
+        self._parse(buf[start:end])
+        self.boundary = False
+        ev = self.last_event
+        if not self.use_plain or ev is None or self.phase != 1 or self.cell is not None or len(self.stack) != self.sd_depth:
+            return
+        kind, local, at = ev
+        if at < before:
+            return  # reported in an earlier piece: not proved here
+        raw = start + (at - before)
+        if kind == "end" and local == "row":
+            pattern = _AFTER_ROW
+        elif kind == "start" and local == "sheetData":
+            pattern = _AFTER_SHEET_DATA
+        else:
+            return
+        self.boundary = pattern.fullmatch(buf, raw, end) is not None
+
+    def advance(self, buf: bytes, pos: int, final: bool) -> int:
+        """Read buf from pos as far as it can be read now; returns where it stopped."""
+        n = len(buf)
+        while pos < n:
+            if self.boundary:
+                limit = n if final else buf.rfind(b"</row>", pos) + 6
+                if limit > pos:
+                    stop = self._plain(buf, pos, limit)
+                    if stop > pos:
+                        pos = stop
+                        continue
+            q1 = buf.find(b"</row>", pos)
+            if self.boundary and q1 < 0 and not final and n - pos < PENDING:
+                return pos  # a plain row in the making: wait for the rest
+            q2 = buf.find(b"<row", pos + 1)
+            cut = min([q for q in (q1 + 6 if q1 >= 0 else -1, q2) if q > pos], default=-1)
+            if cut < 0:
+                cut = n if final else max(pos, n - KEEP)
+                if cut == pos:
+                    return pos
+            self._feed(buf, pos, cut)
+            pos = cut
+        return pos
+
+    def close(self) -> None:
+        self._parse(b"", True)
+        if self.phase == 0:
+            raise self._damaged("no cell table (sheetData)")
+        sheet = self.sheet
+        if not self.ordered:
+            keys = sorted(self.positions)
+            seen = {keys[i] for i in range(1, len(keys)) if keys[i] == keys[i - 1]}
+            sheet.duplicates = sorted(divmod(k, 16384) for k in seen)
+
+    # ---- plain rows
+
+    def _plain(self, buf: bytes, pos: int, limit: int) -> int:
+        """Account for the plain rows at buf[pos:limit]; returns where they end."""
+        sheet = self.sheet
+        bound = max(self.bound, sheet.max_col, 1)
+        stop = pos
+        for _ in range(MAX_WIDENINGS):
+            if bound > plain.MAX_PLAIN_COLUMNS:
+                break
+            try:
+                stop = plain.plain_rows(bound, self.strings).match(buf, stop, limit).end()
+            except SystemError:  # a regex engine bug (see xlsx_plain): expat decides
+                break
+            if stop >= limit:
+                break
+            wider = plain.widest_content(buf, stop, limit)
+            if wider <= bound:
+                break
+            bound = wider
+        if stop == pos:
+            return pos
+        self.bound = bound
+        rows = list(map(int, plain.ROW_NUMBER.findall(buf, pos, stop)))
+        if not rows:
+            return pos  # whitespace only
+        good = plain.ascending(rows)
+        if rows[0] <= self.last_key // 16384:
+            return pos
+        if good < len(rows):
+            stop = next(m.start() for i, m in enumerate(plain.ROW_NUMBER.finditer(buf, pos, stop)) if i == good)
+            rows = rows[:good]
+        cells = buf.count(b"</c>", pos, stop)
+        if cells:
+            last = buf.rfind(b"</c>", pos, stop)
+            row_at = buf.rfind(b'<row r="', pos, last)
+            last_row = int(plain.ROW_NUMBER.match(buf, row_at).group(1))
+            sheet.cells += cells
+            sheet.max_row = max(sheet.max_row, last_row)
+            sheet.max_col = max(sheet.max_col, bound)
+            self.last_key = last_row * 16384 + 16383
+        self.row0, self.col0 = rows[-1], 0
+        self.skipped = True
+        return stop
+
+
+def _xml_text(raw: str) -> str:
+    """The text of a raw value or formula, its references expanded."""
+    if "&" not in raw:
+        return raw.strip()
+    import html
+
+    return html.unescape(raw).strip()
+
+
+def scan_sheet(fh, sheet: SheetCells, strings: int, path: str, count, plain_rows: bool = True) -> None:
+    """Scan one worksheet part read from ``fh``; ``count(n)`` is told how many
+    bytes were unpacked (the zip bomb guard)."""
+    scan = SheetScan(sheet, strings, path, plain_rows)
+    buf = b""
+    pos = 0
+    while True:
+        chunk = fh.read(CHUNK)
+        count(len(chunk))
+        final = not chunk
+        if pos:
+            buf = buf[pos:]
+            pos = 0
+        if chunk:
+            buf = buf + chunk if buf else chunk
+        pos = scan.advance(buf, pos, final)
+        if final:
+            break
+    scan.close()
