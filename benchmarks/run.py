@@ -200,10 +200,10 @@ def bench_size(n: int, a, results: dict) -> dict:
                     _templates(n, table, t, a, g, units, work, env)
                 if "checks" in a.only:
                     for key in list(t["check"]):
-                        fmt, _, reader = key.partition("/")
+                        fmt = key.partition("/")[0]
                         paths = [str(p) for p in files["csv" if fmt == "csv" else "xlsx" if fmt == "xlsx-long" else "sheets"]]
                         print(f"[{n}] {table} check {key}", flush=True)
-                        t["check"][key] = repeat([g, "check", *paths, "--units", units, "--reader", reader or "calamine"], a.detail_runs, env=env)
+                        t["check"][key] = repeat([g, "check", *paths, "--units", units], a.detail_runs, env=env)
                         print(f"      median {t['check'][key]['wall']:.2f} s, {t['check'][key]['rss_mb']:.0f} MB", flush=True)
                 continue
             t: dict = {"rows": sum(1 for _ in gen.records(table, gen.unit_names(table, min(n, 50))) ) * n // min(n, 50),
@@ -223,16 +223,11 @@ def bench_size(n: int, a, results: dict) -> dict:
             if files["sheets"]:
                 inputs["xlsx-sheets"] = [str(p) for p in files["sheets"]]
             for fmt, paths in inputs.items():
-                readers = ["calamine"] if fmt == "csv" else (["calamine", "openpyxl"] if n <= a.openpyxl_max else ["calamine"])
-                for reader in readers:
-                    key = fmt if fmt == "csv" else f"{fmt}/{reader}"
-                    t["check"][key] = run(f"check {key}", [g, "check", *paths, "--units", units, "--reader", reader])
-                    out_csv = work / f"s-{fmt}-{reader}.csv"
-                    t["score"][key] = run(f"score {key}", [g, "score", *paths, "--units", units, "--reader", reader, "--format", "csv", "-o", str(out_csv)], a.runs)
-                if len(readers) > 1:
-                    # the two readers must give the same result on the same files
-                    outs = {(work / f"s-{fmt}-{r}.csv").read_bytes() for r in readers if (work / f"s-{fmt}-{r}.csv").exists()}
-                    t["readers_identical"] = t.get("readers_identical", True) and len(outs) == 1
+                # one xlsx reader (python-calamine): keys keep its name beside the floors'
+                key = fmt if fmt == "csv" else f"{fmt}/calamine"
+                t["check"][key] = run(f"check {key}", [g, "check", *paths, "--units", units])
+                out_csv = work / f"s-{fmt}.csv"
+                t["score"][key] = run(f"score {key}", [g, "score", *paths, "--units", units, "--format", "csv", "-o", str(out_csv)], a.runs)
                 # floors on the same files
                 if fmt == "csv":
                     t["floors"]["csv/csv"] = run("floor csv", [sys.executable, str(HERE / "floors.py"), "csv", *paths], a.runs)
@@ -489,7 +484,7 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=HERE / "data")
     ap.add_argument("--sheets-max", type=int, default=1000)
     ap.add_argument("--template-xlsx-max", type=int, default=10000)
-    ap.add_argument("--openpyxl-max", type=int, default=1000, help="largest size for the openpyxl reader and floor (slow)")
+    ap.add_argument("--openpyxl-max", type=int, default=1000, help="largest size for the openpyxl floor (slow)")
     ap.add_argument("--max-mem-gb", type=float, default=12.0)
     ap.add_argument("--skip-exports", default="", help="comma-separated: json,md,table,csv-detail,xlsx")
     ap.add_argument("--large-export-tables", default="", help="above 10,000 units, run the exports only for these tables (comma-separated; default all): each takes minutes there")

@@ -66,7 +66,7 @@ def _sha(p: Path):
 
 
 def _obs_cmds(p):
-    return [["check", p], ["check", p, "--reader", "openpyxl"]]
+    return [["check", p], ["score", p, "--format", "json"]]
 
 
 def _csv_cmds(p):
@@ -423,6 +423,6 @@ def test_negative_date_serial_is_refused_by_both_readers(tmp_path):
     c.number_format = "yyyy-mm-dd"
     wb.save(p)
     a = cli("check", p)
-    b = cli("check", p, "--reader", "openpyxl")
+    b = cli("score", p, "--format", "json")
     assert a.exit_code == 1 and "bad-value" in a.stderr
     assert b.exit_code == 1 and "bad-value" in b.stderr, b.stdout + b.stderr

@@ -63,7 +63,6 @@ def test_inputs_unchanged_after_every_command(files, tmp_path):
         ("template", R, "--units", U, "-o", o / "t.csv"),
         ("template", R, "--units", U, "--layout", "long", "-o", o / "tl.xlsx"),
         ("check", files["xlsx"], "--rules", R, "--units", U),
-        ("check", files["xlsx"], "--rules", R, "--units", U, "--reader", "openpyxl"),
         ("check", files["csv"], "--rules", R, "--units", U),
     ]
     for fmt in ("json", "csv", "md", "xlsx", "table"):

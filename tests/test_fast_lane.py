@@ -1,5 +1,5 @@
-"""The fast lane of the long layout -- RowChecker.add_plain, fed by the csv
-and calamine row loops in extract -- decides exactly what the full path
+"""The fast lane of the long layout -- RowChecker.add_plain, fed by the one
+row loop of rows.long_rows -- decides exactly what the full path
 (a RawRow through RowChecker.add) decides: the same observations, sources,
 texts, missing keys and problems, on filled templates mutated at random
 (duplicates, conflicts, bad and blank values, unknown units, items and
@@ -13,21 +13,20 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
+from oracle import openpyxl_reader
 from test_obs_helpers import _sheet_layout, demo_template, fill_csv, fill_xlsx, load, read_csv_rows, write_csv_rows
 
 from gkscore.observations import api
-from gkscore.observations.extract import iter_grid
-from gkscore.observations.read_xlsx import read_grids
 from gkscore.problems import ProblemsError
 
 BAD_TEXTS = ["", " ", "\u3000", "不知道", "-1", "1e3", "3.14159", "是", "否", "2020-13-01", "  2  ", "'=1+1", "0"]
 
 
-def _dump(paths, *, partial=False, keep_text=True, reader="calamine"):
+def _dump(paths, *, partial=False, keep_text=True):
     """Everything a reader gives: per set, every observation in full; or the
     problems, each with its position."""
     try:
-        sets = load(paths, partial=partial, keep_text=keep_text, reader=reader)
+        sets = load(paths, partial=partial, keep_text=keep_text)
     except ProblemsError as exc:
         return ("problems", exc.exit_code, [p.format() for p in exc.problems])
     out = []
@@ -120,8 +119,9 @@ def test_calamine_fast_lane_equals_full_path(tmp_path, monkeypatch, seed):
     _mutate_long_xlsx(path, rng, rng.randrange(0, 12))
     fast, full = _both(monkeypatch, [path])
     assert fast == full
-    # and the openpyxl reader (the generic loop, no fast lane) agrees
-    assert _dump([path], reader="openpyxl") == fast
+    # and openpyxl, reading the same cells, gives the same
+    with openpyxl_reader():
+        assert _dump([path]) == fast
 
 
 def test_fast_lane_across_files_and_conflicts(tmp_path, monkeypatch):
@@ -165,62 +165,54 @@ def test_the_lane_takes_most_rows_of_a_clean_file(tmp_path):
     assert 0 < taken[0].rows < rows
 
 
-def test_calamine_raw_rows_loop_equals_generic_loop(tmp_path):
-    """The calamine long loop (raw lists, normalising only the cells read)
-    yields the rows and problems of the generic per-dict loop, including
-    numbers, dates, booleans, total rows, rows without item and field, and a
-    sheet whose first columns are empty (calamine's range starts later)."""
+def test_one_row_loop_for_csv_and_xlsx(tmp_path):
+    """The long layout's one loop reads a csv and an xlsx sheet alike: the
+    same rows and problems from the same cells, whatever their types
+    (numbers, dates, booleans), with total rows, rows without item and
+    field, and a sheet whose first column is empty (calamine's range
+    starts later); and openpyxl reads the xlsx the same."""
     from openpyxl import Workbook
+    import csv
     import datetime as dt
 
+    from gkscore.observations.rows import FileReading, file_rows
+    from gkscore.observations.values import cell_text
+
+    table = [
+        ["unit", "class", "item", "field", "value", "evidence", "scorer", "rules"],
+        ["县1", "county", "a.b", "x", 1.5, " ev ", "s", "r@1"],
+        ["县1", "county", " a.b ", "y", True, None, None, None],
+        ["县1", "county", "a.b", "z", dt.datetime(2020, 3, 1), 3, 4.0, None],
+        [None, None, None, None, 5, None, None, None],
+        ["合计", None, None, None, None, None, None, None],
+        [12, "county", 7, 8.25, "  ", "", None, " r@2 "],
+        [None, None, None, None, None, None, None, None],
+        ["县2", "county", "a.c", "w", -0.0, None, None, None],
+    ]
     wb = Workbook()
     ws = wb.active
     ws.title = "观测"
-    ws.append([None, "unit", "class", "item", "field", "value", "evidence", "scorer", "rules"])
-    ws.append([None, "县1", "county", "a.b", "x", 1.5, " ev ", "s", "r@1"])
-    ws.append([None, "县1", "county", " a.b ", "y", True, None, None, None])
-    ws.append([None, "县1", "county", "a.b", "z", dt.datetime(2020, 3, 1), 3, 4.0, None])
-    ws.append([None, None, None, None, None, 5, None, None, None])
-    ws.append([None, "合计", None, None, None, None, None, None, None])
-    ws.append([None, 12, "county", 7, 8.25, "  ", "", None, " r@2 "])
-    ws.append([None, None, None, None, None, None, None, None, None])
-    ws.append([None, "县2", "county", "a.c", "w", -0.0, None, None, None])
-    path = tmp_path / "long.xlsx"
-    wb.save(path)
+    for row in table:
+        ws.append([None] + row)
+    xlsx = tmp_path / "long.xlsx"
+    wb.save(xlsx)
+    path = tmp_path / "long.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["" if v is None else cell_text(v) if not isinstance(v, str) else v for v in row] for row in table])
 
-    def rows_of(grid):
+    def rows_of(p):
         problems = []
         rows = [
-            (r.unit, r.cls, r.item, r.field, repr(r.value), r.evidence, r.scorer, r.tag, r.r, str(r.unit_src), str(r.value_src))
-            for r in iter_grid(str(path), grid, is_csv=False, problems=problems)
+            (r.unit, r.cls, r.item, r.field, "" if r.value is None else cell_text(r.value).strip(), r.evidence, r.scorer, r.tag, r.r)
+            for r in file_rows(FileReading(str(p)), None, problems, [])
         ]
-        return rows, [p.format() for p in problems]
+        return rows, [(p.code, p.message) for p in problems]
 
-    (grid,) = [g for g in read_grids(str(path), "calamine") if g.title == "观测"]
-    assert grid.first_col == 1  # column A is empty: the range starts at B
-    fast = rows_of(grid)
-    generic_grid = read_grids(str(path), "calamine")[0]
-    generic = rows_of(_NoRaw(generic_grid))
-    assert fast == generic
-    assert len(fast[0]) == 5 and fast[1]  # the row without item/field is reported
-    # openpyxl reads the whitespace-only text cell as written, calamine as
-    # empty: both are blank to the checker (the observations are equal)
-    opx = rows_of(read_grids(str(path), "openpyxl")[0])
-    blank = ("None", "'  '")
-    assert [t[:4] + (t[4] in blank,) + t[5:] for t in opx[0]] == [t[:4] + (t[4] in blank,) + t[5:] for t in fast[0]]
-    assert opx[1] == fast[1]
-
-
-class _NoRaw:
-    """A grid seen without raw_rows: iter_grid takes the generic loop."""
-
-    def __init__(self, grid):
-        self._g = grid
-
-    def __getattr__(self, name):
-        if name == "raw_rows":
-            raise AttributeError(name)
-        return getattr(self._g, name)
+    got = rows_of(xlsx)
+    assert len(got[0]) == 5 and got[1]  # the row without item/field is reported
+    assert got == rows_of(path)
+    with openpyxl_reader():
+        assert rows_of(xlsx) == got
 
 
 def test_evidence_texts_round_trip_through_the_compact_store():
@@ -229,14 +221,14 @@ def test_evidence_texts_round_trip_through_the_compact_store():
     from gkscore.observations.check_rows import RowChecker
 
     checker = RowChecker.__new__(RowChecker)
-    RowChecker.__init__(checker, _FakeRules(), {}, None, keep_text=True)
+    RowChecker.__init__(checker, _FakeRules(), {}, None, keep_evidence=True)
     texts = ["", "见附件", "https://example.gov.cn/a?b=1&c=二", "😀 emoji", "x" * 5000, "见附件"]
     texts += [f"文号{i}" for i in range(5000)] + ["见附件", "文号7"]
     idx = [checker._evidence(t) for t in texts]
     assert [checker.evidence_at(i) for i in idx] == texts
     assert idx[0] == 0 and idx[1] == idx[5] == idx[-2]
     off = RowChecker.__new__(RowChecker)
-    RowChecker.__init__(off, _FakeRules(), {}, None, keep_text=False)
+    RowChecker.__init__(off, _FakeRules(), {}, None, keep_evidence=False)
     assert off._evidence("见附件") == 0 and off.evidence_at(0) == ""
 
 

@@ -74,7 +74,7 @@ def fill_csv(path, seed=0, lr=None, uu=None, value_fn=None) -> dict:
     col = {k: head.index(k) for k in ("unit", "class", "item", "field", "value", "scorer")}
     expected = {}
     for row in rows[1:]:
-        if not row or row[col["item"]] == "_scope":
+        if not row:
             continue
         f = field_of(lr, row[col["item"]], row[col["field"]])
         v = sample_value(f, row[col["class"]], rng)

@@ -47,7 +47,14 @@ class Run:
 
     @property
     def complete(self) -> bool:
-        return all(r.complete for r in self.results)
+        return not self.missing_units and all(r.complete for r in self.results)
+
+    @property
+    def missing_units(self) -> list[tuple[str, str]]:
+        """(rules id, unit) of the units with no observation at all (only
+        with --partial; else they are a missing-unit problem): 未完成, never
+        scored or ranked."""
+        return [(s.rules_id, u) for s in self.sets for u in s.missing_units]
 
     @property
     def precision(self) -> int:

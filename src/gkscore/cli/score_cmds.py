@@ -15,8 +15,6 @@ _SUFFIX = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "md", ".markd
 
 
 def _input_options(fn):
-    fn = click.option("--unit", "unit_names", multiple=True, help="Only this unit is expected, by name or alias (repeatable): score a subset.")(fn)
-    fn = click.option("--class", "classes", multiple=True, help="Only units of this class are expected (repeatable): score a subset.")(fn)
     fn = click.option("--adjust", "adjust", multiple=True, type=click.Path(dir_okay=False), help="Adjustments file (复核), YAML or csv; repeatable.")(fn)
     fn = click.option("--partial", is_flag=True, help="Score what is filled; mark units and items incomplete; exit 1.")(fn)
     fn = click.option("--units", type=click.Path(dir_okay=False), help="Units file (default: the bundled Huanggang units).")(fn)
@@ -119,6 +117,8 @@ def _write_documents(result, places: int, notice: str | None, per_unit: str | No
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("observations", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_input_options
+@click.option("--class", "classes", multiple=True, help="Only units of this class are expected (repeatable): score a subset.")
+@click.option("--unit", "unit_names", multiple=True, help="Only this unit is expected, by name or alias (repeatable): score a subset.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's suffix, else table).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of stdout.")
 @click.option("--detail", is_flag=True, help="csv/md: one row per unit and item instead of the summary.")
@@ -178,7 +178,10 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
         click.echo(f"wrote {output} ({len(result.results)} units)", err=True)
     if not result.complete:
         n = sum(1 for r in result.results if not r.complete)
-        click.echo(f"partial result: {n} unit(s) incomplete; not final", err=True)
+        absent = [u for _rid, u in result.missing_units]
+        if absent:
+            click.echo(f"未完成 (no observations, not ranked): {', '.join(absent)}", err=True)
+        click.echo(f"partial result: {n + len(absent)} unit(s) incomplete; not final", err=True)
         return 1
     return 0
 
@@ -245,13 +248,13 @@ def _write(result, fmt: str, output: str | None, detail: bool, places: int, form
 @_input_options
 @debug_option
 @guarded
-def explain(observations, unit_name, rules, units, partial, classes, unit_names, adjust, debug):
+def explain(observations, unit_name, rules, units, partial, adjust, debug):
     """Every point UNIT lost: the verbatim rule text, the observation, the
     evidence and the arithmetic (e.g. 2 - 0.5 × 3 = 0.5)."""
     from ..problems import Problem, ProblemsError
     from ..render.explain import explain_text
 
-    result = _run(observations, rules, units, partial, (classes, unit_names), adjust)
+    result = _run(observations, rules, units, partial, ((), (unit_name,)), adjust)  # the one unit is expected
     unit = result.units_index.find(unit_name)
     match = [r for r in result.results if unit is not None and r.unit == unit.name]
     if not match:

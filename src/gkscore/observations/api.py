@@ -29,7 +29,7 @@ from typing import Iterable
 
 from ..problems import Problem, ProblemsError
 from .check_rows import RowChecker
-from .layout import parse_rules_tag
+from .layout import parse_rules_tag, tag_scope
 from .merge import merge
 from .raw import problem_at, src_key
 from .roster import Subset, UnitStatus, expected_units, missing_unit_problem, subset_problems, unit_status
@@ -55,16 +55,19 @@ def write_template(loaded_rules, loaded_units, out_path: str, *, fmt: str = "xls
 
     refuse_overwriting_inputs(out_path, [loaded_rules.path, loaded_units.path])
     units = select_units(loaded_rules, loaded_units, classes, unit_names)
-    # recorded as the units the template was made for when not all of them
-    subset = (classes or unit_names) and len(units) != len(select_units(loaded_rules, loaded_units))
+    # what the template is made for, recorded when not all the units: the
+    # classes and units as asked (names as in the units file)
+    scope = None
+    if (classes or unit_names) and len(units) != len(select_units(loaded_rules, loaded_units)):
+        scope = (tuple(classes or ()), tuple(u.name for u in units) if unit_names else ())
     if fmt == "csv":
         from .template_csv import write_csv_template
 
-        write_csv_template(loaded_rules, units, out_path, subset=subset)
+        write_csv_template(loaded_rules, units, out_path, scope)
     elif fmt == "xlsx":
         from .template_xlsx import write_xlsx_template
 
-        write_xlsx_template(loaded_rules, loaded_units, units, out_path, layout, subset=subset)
+        write_xlsx_template(loaded_rules, loaded_units, units, out_path, layout, scope)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return units
@@ -158,7 +161,7 @@ def _read(paths, rules, units, partial, subset, keep_evidence, keep_scorer, stat
     tag_problems: dict[tuple, list] = {}
     resolved: dict = {}
     by_tag: dict = {}  # tag -> its RowChecker, once resolved without error
-    scopes: dict[str, object] = {}  # file -> the units its template was made for
+    blocked: set[str] = set()  # units whose sheets could not be read: a problem already
     any_rows = False
     for path in paths:
         reading = FileReading(path)
@@ -193,7 +196,7 @@ def _read(paths, rules, units, partial, subset, keep_evidence, keep_scorer, stat
             exit_code = max(exit_code, exc.exit_code)
             continue
         problems.extend(file_problems)
-        scopes[path] = reading.scope
+        blocked |= reading.blocked
         any_rows = any_rows or n_rows + lane.rows > 0
     mark("read")
     for (_file, _tag, (code, message)), srcs in tag_problems.items():
@@ -209,9 +212,8 @@ def _read(paths, rules, units, partial, subset, keep_evidence, keep_scorer, stat
         problems.extend(checker.finish())
         oset, more = merge(checker, partial=partial)
         problems.extend(more)
-        files = {s.file for places in checker.unit_places.values() for s in places}
-        expected = expected_units(checker.rs, index, subset, {scopes.get(f) for f in files})
-        missing = [u for u in expected if u not in oset.units]
+        expected = expected_units(checker.rs, index, subset, {tag_scope(t) for t in checker.tags})
+        missing = [u for u in expected if u not in oset.units and u not in blocked]
         if missing:
             if partial:
                 oset.missing_units = missing

@@ -56,6 +56,9 @@ class RowChecker:
         self.keep_evidence = keep_evidence
         self.keep_scorer = keep_scorer
         self.unit_problems: Counter = Counter()  # unit name -> problems found in its rows
+        # the rules tags of the rows (each reaches ``add`` first): they
+        # record the subsets the templates were made for
+        self.tags: set = set()
         self.bad_keys: set[tuple[str, str, str]] = set()
         self.unit_places: dict[str, list[Source]] = {}
         self._last_place: dict[str, tuple] = {}
@@ -289,6 +292,7 @@ class RowChecker:
 
     def add(self, row: RawRow) -> None:
         self._fast = None
+        self.tags.add(row.tag)
         ru = row.unit
         unit = self.find_unit(ru)
         err = self.unit_error(ru, unit)

@@ -9,10 +9,10 @@ Three layouts share one set of column keys:
   one row per field.
 
 Every xlsx template carries a hidden metadata sheet ``_gkscore`` naming the
-rule file it was made from (id and sha256), the sheets it made and the units
-it was made for; csv rows carry the rule file in the ``rules`` column as
-``<id>@<sha256>``, and a csv template made for some of the units lists them
-in rows whose item is ``_scope``.
+rule file it was made from (id and sha256), the sheets it made and the
+subset of units it was made for; csv rows carry the rule file in the
+``rules`` column as ``<id>@<sha256>``, followed, for a template made for a
+subset (--class, --unit), by ``;classes=A/B`` and/or ``;units=X/Y``.
 """
 
 from __future__ import annotations
@@ -59,9 +59,7 @@ HEADER_ROW_SHEET = 4
 
 TOTAL_WORDS = {"合计", "总计", "小计", "total", "sum", "总分"}
 
-# The item of the rows by which a csv template records the units it was made
-# for (only a template for some of the units has them): never data.
-SCOPE_ITEM = "_scope"
+
 
 WIDTHS = {
     "unit": 22, "class": 8, "item": 14, "field": 14, "section": 16, "group": 18, "text": 60,
@@ -128,15 +126,81 @@ def un_inert(text: str) -> str:
     return text
 
 
-def rules_tag(rules_id: str, sha256: str) -> str:
-    return f"{rules_id}@{sha256}"
+def _escape(name: str) -> str:
+    return name.replace("\\", "\\\\").replace("/", "\\/").replace(";", "\\;")
+
+
+def _split(text: str) -> list[str]:
+    parts, cur, i = [], "", 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            cur += text[i + 1]
+            i += 2
+            continue
+        if ch == "/":
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+        i += 1
+    parts.append(cur)
+    return [p for p in parts if p]
+
+
+Scope = tuple  # (classes, unit names): the subset a template was made for
+
+
+def rules_tag(rules_id: str, sha256: str, scope: Scope | None = None) -> str:
+    """``<id>@<sha256>``, then ``;classes=A/B`` and ``;units=X/Y`` for a
+    template made for a subset of the units (``/`` and ``;`` in a name are
+    written ``\\/`` and ``\\;``)."""
+    tag = f"{rules_id}@{sha256}"
+    if scope is not None:
+        classes, names = scope
+        if classes:
+            tag += ";classes=" + "/".join(_escape(c) for c in classes)
+        if names:
+            tag += ";units=" + "/".join(_escape(n) for n in names)
+    return tag
+
+
+def _fields(text: str) -> list[str]:
+    """The tag cut at unescaped semicolons."""
+    out, cur, i = [], "", 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            cur += text[i : i + 2]
+            i += 2
+            continue
+        if text[i] == ";":
+            out.append(cur)
+            cur = ""
+        else:
+            cur += text[i]
+        i += 1
+    return out + [cur]
 
 
 def parse_rules_tag(text: str) -> tuple[str, str] | None:
-    text = text.strip()
-    if "@" not in text:
+    """(rules id, sha256) of a tag, whatever scope follows."""
+    head = _fields(text.strip())[0]
+    if "@" not in head:
         return None
-    rid, sha = text.rsplit("@", 1)
+    rid, sha = head.rsplit("@", 1)
     if not rid or not re.fullmatch(r"[0-9a-fA-F]{64}", sha):
         return None
     return rid, sha.lower()
+
+
+def tag_scope(text: str) -> Scope | None:
+    """The subset a tag records: (classes, unit names), or None."""
+    classes: list[str] = []
+    names: list[str] = []
+    for field in _fields(text.strip())[1:]:
+        key, _, value = field.partition("=")
+        if key == "classes":
+            classes += _split(value)
+        elif key == "units":
+            names += _split(value)
+    return (tuple(classes), tuple(names)) if classes or names else None

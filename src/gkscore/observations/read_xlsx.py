@@ -69,7 +69,7 @@ def read_workbook(path: str, first: str | None = None):
             raise fail(path, "the list of sheets cannot be read unambiguously (damaged workbook); save it again as .xlsx in Excel or WPS")
         order = sorted(scan.sheets, key=lambda s: s.title != first)
         for info in order:
-            yield SheetTable(path, info, _load(wb, info, path) if info.cells else None)
+            yield SheetTable(path, info, _load(wb, info, path) if info.cells and not info.calamine_fails() else None)
     finally:
         wb.close()
 

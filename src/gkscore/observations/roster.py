@@ -58,21 +58,18 @@ def subset_problems(subset: Subset, index, rule_sets) -> list[Problem]:
 
 def expected_units(rs, index, subset: Subset, records: set) -> list[str]:
     """The units expected for rule set ``rs``, in the units file's order.
-    ``records``: what the files read for it recorded (None: nothing; "all";
-    or a tuple of unit names)."""
+    ``records``: the subsets its files record, (classes, unit names), None
+    for a file made for every unit (or that records nothing)."""
     roster = [u for u in index.units if u.cls in rs.classes]
+    if not subset and len(records) == 1 and None not in records:
+        (classes, names) = next(iter(records))
+        subset = Subset(list(classes), list(names))
     if subset:
         classes = set(subset.classes) or set(rs.classes)
         if subset.unit_names:
             wanted = {u.name for u in (index.find(n) for n in subset.unit_names) if u is not None}
             return [u.name for u in roster if u.name in wanted and u.cls in classes]
         return [u.name for u in roster if u.cls in classes]
-    said = {r for r in records if r is not None}
-    if len(said) == 1:
-        (record,) = said
-        if record != "all":
-            wanted = {u.name for u in (index.find(n) for n in record) if u is not None}
-            return [u.name for u in roster if u.name in wanted]
     return [u.name for u in roster]
 
 

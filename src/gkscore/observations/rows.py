@@ -5,8 +5,7 @@ A csv file is one table; an xlsx is one table per worksheet, its metadata
 sheet read first.  ``sheets.plan`` says how to read each table.  Below the
 header: fully empty rows are skipped, as are rows with no item, field,
 value, evidence or scorer (notes) and a total row (合计 ...); anything else
-without an item and field is reported.  Rows whose item is ``_scope`` are
-the template's record of the units it was made for, not data.
+without an item and field is reported.
 
 Both layouts read records -- lists of cells as the reader gives them (see
 ``values``) -- in one loop each, for csv and xlsx alike.
@@ -16,7 +15,7 @@ from __future__ import annotations
 
 from ..problems import Problem
 from .files import sniff
-from .layout import META_SHEET, SCOPE_ITEM, TOTAL_WORDS
+from .layout import META_SHEET, TOTAL_WORDS
 from .raw import LAZY, Positions, RawRow, col_letter, problem_at
 from .sheets import Meta, plan, read_meta
 from .types import Source
@@ -75,7 +74,7 @@ def _is_total(rec) -> bool:
     return any(v.__class__ is str and v and narrow(v).casefold() in TOTAL_WORDS for v in rec)
 
 
-def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], scope: list[str], lane=None):
+def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lane=None):
     """The rows of the long layout (csv, or the xlsx sheet 观测).  With a
     ``lane`` (see ``file_rows``), a row its checker can take whole is
     offered to it first and never becomes a RawRow."""
@@ -108,9 +107,6 @@ def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], sco
                 if all(is_blank(rec[i]) for i in rest):
                     continue
                 problems.append(problem_at(pos.at(r, cols["item"]), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
-                continue
-            if item == SCOPE_ITEM:
-                scope.append(_text(rec[i_unit]))
                 continue
             if i_rules is not None:
                 v = rec[i_rules]
@@ -215,12 +211,12 @@ def _cell_at(src: Source) -> tuple[int, int]:
 
 
 class FileReading:
-    """What reading one file found besides its rows: its record of the units
-    the template was made for (``scope``: None, "all" or unit names)."""
+    """What reading one file found besides its rows: the units whose sheets
+    could not be read."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.scope = None
+        self.blocked: set[str] = set()  # units whose sheet could not be read (already a problem)
 
 
 def file_rows(reading: FileReading, units, problems: list[Problem], notes: list[Problem], lane=None):
@@ -240,18 +236,25 @@ def file_rows(reading: FileReading, units, problems: list[Problem], notes: list[
 
         tables = read_workbook(path, first=META_SHEET)
     meta = Meta()
-    scope: list[str] = []
     for table in tables:
         if table.title == META_SHEET:
             meta = read_meta(table)
             continue
-        p = plan(table, meta, units, problems, notes)
+        info = getattr(table, "info", None)
+        if info is not None and info.calamine_fails():
+            pos = Positions(table.file, table.title)
+            for (r, c), raw in sorted(info.bad_strings.items()):
+                problems.append(problem_at(pos.at(r, c), "bad-string-index", f"the cell points to shared string {raw!r}, which the workbook does not hold (damaged workbook): this sheet cannot be read; save it again in Excel or WPS"))
+            unit = units.find(table.title) if units is not None else None
+            if unit is not None:
+                reading.blocked.add(unit.name)
+            continue
+        p = plan(table, meta, units, problems, notes, reading.blocked)
         if p is not None:
             pos = Positions(table.file, table.title)
             if p.kind == "long":
                 _check_merged(table, pos, p.header_row, p.cols, problems)
-                yield from long_rows(table, pos, p, meta, problems, scope, lane)
+                yield from long_rows(table, pos, p, meta, problems, lane)
             else:
                 yield from unit_rows(table, pos, p, meta, problems)
         table.release()
-    reading.scope = tuple(scope) if scope else meta.scope

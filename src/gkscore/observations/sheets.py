@@ -29,6 +29,7 @@ from .layout import (
     SHEET_COLUMNS,
     header_key,
     label_key,
+    rules_tag,
 )
 from .raw import Positions, col_letter, problem_at
 from .types import Source
@@ -42,11 +43,10 @@ MARK_COLUMNS = 3  # a row naming this many observation columns is a header, howe
 class Meta:
     """What the template recorded in its metadata sheet (all optional)."""
 
-    tag: str | None = None  # <rules id>@<sha256>
+    tag: str | None = None  # <rules id>@<sha256>, and the subset the template was made for
     tag_src: Source | None = None
     layout: str | None = None
     sheets: set = field(default_factory=set)  # titles of the sheets the template made
-    scope: object = None  # None: not recorded; "all"; or a tuple of unit names
 
 
 @dataclass
@@ -74,8 +74,10 @@ def top_rows(table, limit: int) -> list[tuple[int, dict]]:
 
 
 def read_meta(table) -> Meta:
-    """The rules tag, layout, sheet list and scope of the metadata sheet."""
+    """The rules tag (with the subset the template was made for), layout and
+    sheet list of the metadata sheet."""
     meta = Meta()
+    classes: list[str] = []
     units: list[str] = []
     rid = sha = None
     for r, cells in top_rows(table, 1 << 20):
@@ -93,14 +95,12 @@ def read_meta(table) -> Meta:
             meta.layout = text
         elif key == "sheet" and text:
             meta.sheets.add(text)
-        elif key == "scope":
-            meta.scope = "all" if text == "all" else meta.scope
+        elif key == "scope_class" and text:
+            classes.append(text)
         elif key == "scope_unit" and text:
             units.append(text)
     if rid is not None and sha is not None:
-        meta.tag = f"{rid}@{sha}"
-    if units:
-        meta.scope = tuple(units)
+        meta.tag = rules_tag(rid, sha, (tuple(classes), tuple(units)) if classes or units else None)
     return meta
 
 
@@ -130,8 +130,9 @@ def _header(rows, need) -> tuple[int, dict, list] | None:
     return None
 
 
-def plan(table, meta: Meta, units, problems: list[Problem], notes: list[Problem]) -> Plan | None:
-    """How to read ``table`` (None: nothing to read); problems and notes are appended."""
+def plan(table, meta: Meta, units, problems: list[Problem], notes: list[Problem], blocked: set | None = None) -> Plan | None:
+    """How to read ``table`` (None: nothing to read); problems and notes are
+    appended, and the unit of a unit sheet that cannot be read to ``blocked``."""
     is_csv = table.title is None
     if not is_csv and table.title in (META_SHEET, LISTS_SHEET):
         return None
@@ -151,7 +152,9 @@ def plan(table, meta: Meta, units, problems: list[Problem], notes: list[Problem]
         found = _header(rows, REQUIRED_SHEET)
         kind = "unit"
     if found is None:
-        _unreadable_header(table, rows, meta, units, pos, problems, notes)
+        unit = _unreadable_header(table, rows, meta, units, pos, problems, notes)
+        if unit is not None and blocked is not None:
+            blocked.add(unit.name)
         return None
     hr, cols, dups = found
     for key, c in dups:
@@ -181,31 +184,40 @@ def _cell(rows, r: int, c: int):
     return None
 
 
-def _unreadable_header(table, rows, meta: Meta, units, pos: Positions, problems: list[Problem], notes: list[Problem]) -> None:
+def _unreadable_header(table, rows, meta: Meta, units, pos: Positions, problems: list[Problem], notes: list[Problem]):
     """A sheet without a complete header: a problem if it is a unit sheet
-    (saying which header cell is wrong), else a note that it is ignored."""
+    (saying which header cell is wrong), else a note that it is ignored.
+    Returns the unit the sheet names, if any."""
     title = table.title
-    best_row, best = 0, {}
+    best_row, best, long_row, long_best = 0, {}, 0, {}
     for r, cells in rows:
         keys = _keys(cells)
-        if len(keys) > len(best):
-            best_row, best = r, keys
-    has_unit_cell = any(
-        label_key(v) == "unit" and units.find(cell_text(_cell(rows, r, c + 1) or "")) is not None
-        for r, cells in rows for c, v in cells.items()
-    ) and not (title == COVER_SHEET and meta.tag is not None)
-    marked = title in meta.sheets or units.find(title) is not None or has_unit_cell or len(best) >= MARK_COLUMNS
+        columns = {k: c for k, c in keys.items() if k not in ("unit", "class")}
+        if len(columns) > len(best):
+            best_row, best = r, columns
+        if "unit" in keys and len(columns) >= 2 and len(keys) > len(long_best):
+            long_row, long_best = r, keys
+    unit = None
+    for r, cells in rows:
+        for c, v in cells.items():
+            if label_key(v) == "unit" and unit is None:
+                unit = units.find(cell_text(_cell(rows, r, c + 1) or ""))
+    if title == COVER_SHEET and meta.tag is not None:
+        unit = None  # the template's cover lists the units: not a unit sheet
+    marked = title in meta.sheets or units.find(title) is not None or unit is not None or len(best) >= MARK_COLUMNS
     if not marked:
         if title != COVER_SHEET or meta.tag is None:
             notes.append(problem_at(pos.sheet(), "ignored-sheet", "not an observation sheet (no 单位 cell, no header row with 指标编号/字段/填写值): ignored", "note"))
-        return
-    long = "unit" in best and meta.layout != "sheets"
+        return None
+    long = bool(long_best) and meta.layout != "sheets"
     order, need = (LONG_COLUMNS, REQUIRED_LONG) if long else (SHEET_COLUMNS, REQUIRED_SHEET)
+    if long:
+        best_row, best = long_row, long_best
     if not best:
         row = 1 if long else HEADER_ROW_SHEET
         names = ", ".join(f"{LABELS[k]} {k}" for k in need)
         problems.append(problem_at(pos.at(row, 1), "bad-header", f"this unit sheet has no header row: expected a row naming the columns {names} (as in the template, row {row})"))
-        return
+        return unit
     cells = dict(next(c for r, c in rows if r == best_row))
     for key in need:
         if key in best:
@@ -217,3 +229,4 @@ def _unreadable_header(table, rows, meta: Meta, units, pos: Positions, problems:
             problems.append(problem_at(pos.at(best_row, col), "bad-header", f"header cell reads \"{cell_text(wrong)[:40]}\"; expected {expected}"))
         else:
             problems.append(problem_at(pos.at(best_row, col if wrong is None else 1), "bad-header", f"the header row {best_row} has no {expected} column ({col_letter(col)}{best_row} in the template)"))
+    return unit

@@ -51,9 +51,10 @@ def unit_specs(loaded_rules, units: list[Unit]):
     return [(u, expected_fields(loaded_rules.ruleset, u.cls, index)) for u in units]
 
 
-def long_records(loaded_rules, units: list[Unit]):
-    """One dict per unit and field, keyed by the long-form column keys."""
-    tag = rules_tag(loaded_rules.ruleset.id, loaded_rules.sha256)
+def long_records(loaded_rules, units: list[Unit], scope=None):
+    """One dict per unit and field, keyed by the long-form column keys;
+    ``scope``: the subset the template is made for (recorded in the tag)."""
+    tag = rules_tag(loaded_rules.ruleset.id, loaded_rules.sha256, scope)
     for unit, specs in unit_specs(loaded_rules, units):
         for spec in specs:
             yield unit, spec, {

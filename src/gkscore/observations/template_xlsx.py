@@ -88,9 +88,10 @@ def _protect(ws) -> None:
     p.sort = False
 
 
-def _meta(wb, loaded_rules, loaded_units, layout: str, sheets: list[str], scope: list[str] | None) -> None:
-    """The metadata sheet: the rule file, the sheets made and the units the
-    template was made for (``scope``: all of the rule file's, or a list)."""
+def _meta(wb, loaded_rules, loaded_units, layout: str, sheets: list[str], scope) -> None:
+    """The metadata sheet: the rule file, the sheets made and the subset of
+    units the template was made for (``scope``: None for all, or (classes,
+    unit names) as asked)."""
     rs = loaded_rules.ruleset
     ws = wb.create_sheet(META_SHEET)
     rows = [
@@ -104,7 +105,8 @@ def _meta(wb, loaded_rules, loaded_units, layout: str, sheets: list[str], scope:
         ("gkscore", __version__),
         ("scope", "all" if scope is None else "subset"),
     ]
-    listed = [("scope_unit", name) for name in scope or []] + [("sheet", title) for title in sheets]
+    classes, names = scope or ((), ())
+    listed = [("scope_class", c) for c in classes] + [("scope_unit", n) for n in names] + [("sheet", title) for title in sheets]
     for r, (k, v) in enumerate(rows + listed, start=1):
         put(ws, r, 1, k)
         put(ws, r, 2, str(v))
@@ -199,14 +201,14 @@ def _unit_sheet(ws, unit, specs, store: ListStore) -> None:
     _protect(ws)
 
 
-def _long_sheet(ws, loaded_rules, units, store: ListStore) -> None:
+def _long_sheet(ws, loaded_rules, units, store: ListStore, scope=None) -> None:
     bold = Font(bold=True)
     for c, key in enumerate(LONG_COLUMNS, start=1):
         put(ws, 1, c, header_text(key), font=bold, fill=HEADER_FILL, align=WRAP)
     col = {k: i for i, k in enumerate(LONG_COLUMNS, start=1)}
     vals = Validations(ws, store)
     r = 1
-    for unit, spec, rec in long_records(loaded_rules, units):
+    for unit, spec, rec in long_records(loaded_rules, units, scope):
         r += 1
         for k in LONG_COLUMNS:
             if k in INPUT_COLUMNS:
@@ -226,9 +228,9 @@ def _long_sheet(ws, loaded_rules, units, store: ListStore) -> None:
     _protect(ws)
 
 
-def build_workbook(loaded_rules, loaded_units, units, layout: str = "sheets", subset: bool = False) -> Workbook:
-    """``subset``: the units are a subset chosen with --class/--unit, recorded
-    as the units the template was made for."""
+def build_workbook(loaded_rules, loaded_units, units, layout: str = "sheets", scope=None) -> Workbook:
+    """``scope``: (classes, unit names) when the units are a subset chosen
+    with --class/--unit, recorded as what the template was made for."""
     wb = Workbook()
     cover = wb.active
     cover.title = COVER_SHEET
@@ -241,18 +243,18 @@ def build_workbook(loaded_rules, loaded_units, units, layout: str = "sheets", su
             _unit_sheet(wb.create_sheet(title), unit, specs, store)
     elif layout == "long":
         _cover(cover, loaded_rules, [(u.name, u.cls, LONG_SHEET) for u in units], layout)
-        _long_sheet(wb.create_sheet(LONG_SHEET), loaded_rules, units, store)
+        _long_sheet(wb.create_sheet(LONG_SHEET), loaded_rules, units, store, scope)
         titles = [LONG_SHEET]
     else:
         raise ValueError(f"unknown layout {layout!r}")
-    _meta(wb, loaded_rules, loaded_units, layout, titles, [u.name for u in units] if subset else None)
+    _meta(wb, loaded_rules, loaded_units, layout, titles, scope)
     if store.ws is not None:
         # keep the lists sheet after the data sheets
         wb.move_sheet(store.ws, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     return wb
 
 
-def write_xlsx_template(loaded_rules, loaded_units, units, out_path: str, layout: str = "sheets", subset: bool = False) -> None:
-    wb = build_workbook(loaded_rules, loaded_units, units, layout, subset)
+def write_xlsx_template(loaded_rules, loaded_units, units, out_path: str, layout: str = "sheets", scope=None) -> None:
+    wb = build_workbook(loaded_rules, loaded_units, units, layout, scope)
     with atomic_path(out_path) as tmp:
         wb.save(tmp)

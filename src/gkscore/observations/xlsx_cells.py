@@ -27,6 +27,7 @@ whole rows in element content, as expat would have read them.
 
 from __future__ import annotations
 
+import bisect
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -70,10 +71,14 @@ class SheetCells:
     duplicates: list = field(default_factory=list)  # (row, col) of cells given twice
     merged: list = field(default_factory=list)  # (r1, c1, r2, c2)
 
+    def calamine_fails(self) -> bool:
+        """A shared-string index past the end: calamine refuses the whole sheet."""
+        return any(raw.isascii() and raw.isdigit() for raw in self.bad_strings.values())
+
     def flagged(self) -> dict:
         """(row, col) -> problem code for every cell whose value is not used."""
         out = {}
-        for code, cells in (("formula", self.formulas), ("error-value", self.errors), ("bad-string-index", self.bad_strings),
+        for code, cells in (("error-value", self.errors), ("formula", self.formulas), ("bad-string-index", self.bad_strings),
                             ("unusual-cell", self.odd), ("duplicate-cell", self.duplicates)):
             for pos in cells:
                 out.setdefault(pos, code)
@@ -177,7 +182,9 @@ class SheetScan:
         if self.phase != 1:
             if local == "mergeCell":
                 self._merge(attrs)
-            elif local == "sheetData" and self.phase == 0:
+            elif local == "sheetData":
+                if self.phase == 2:  # calamine reads the first one only
+                    raise self._damaged("two cell tables (sheetData)")
                 self.phase, self.sd_depth = 1, len(stack)
             return
         cell = self.cell
@@ -317,7 +324,7 @@ class SheetScan:
         try:
             self.p.Parse(data, final)
         except expat.ExpatError as exc:
-            raise fail(self.path, f"sheet {self.sheet.title!r} is not readable XML ({expat.ErrorString(exc.code)}, line {exc.lineno}); save the workbook again as .xlsx")
+            raise fail(self.path, f"sheet {self.sheet.title!r} is not readable XML ({expat.ErrorString(exc.code)}); save the workbook again as .xlsx")
         self.fed += len(data)
 
     def _feed(self, buf: bytes, start: int, end: int) -> None:
@@ -346,16 +353,17 @@ class SheetScan:
         n = len(buf)
         while pos < n:
             if self.boundary:
-                limit = n if final else buf.rfind(b"</row>", pos) + 6
+                # rows before the last row start are whole (if plain at all)
+                limit = n if final else buf.rfind(b"<row", pos + 1)
                 if limit > pos:
                     stop = self._plain(buf, pos, limit)
                     if stop > pos:
                         pos = stop
                         continue
             q1 = buf.find(b"</row>", pos)
-            if self.boundary and q1 < 0 and not final and n - pos < PENDING:
-                return pos  # a plain row in the making: wait for the rest
             q2 = buf.find(b"<row", pos + 1)
+            if self.boundary and q2 < 0 and not final and n - pos < PENDING:
+                return pos  # a plain row in the making: wait for the rest
             cut = min([q for q in (q1 + 6 if q1 >= 0 else -1, q2) if q > pos], default=-1)
             if cut < 0:
                 cut = n if final else max(pos, n - KEEP)
@@ -402,7 +410,9 @@ class SheetScan:
         if not rows:
             return pos  # whitespace only
         good = plain.ascending(rows)
-        if rows[0] <= self.last_key // 16384:
+        if rows[good - 1] > plain.MAX_ROW:  # expat names the row
+            good = bisect.bisect_right(rows, plain.MAX_ROW, 0, good)
+        if rows[0] <= self.last_key // 16384 or good == 0:
             return pos
         if good < len(rows):
             stop = next(m.start() for i, m in enumerate(plain.ROW_NUMBER.finditer(buf, pos, stop)) if i == good)

@@ -155,7 +155,7 @@ def _parse(zf, info: zipfile.ZipInfo, p, path: str, count, raw: list | None = No
                 if not chunk:
                     break
     except expat.ExpatError as exc:
-        raise fail(path, f"part {info.filename} is not readable XML ({expat.ErrorString(exc.code)}, line {exc.lineno}); save the workbook again as .xlsx")
+        raise fail(path, f"part {info.filename} is not readable XML ({expat.ErrorString(exc.code)}); save the workbook again as .xlsx")
 
 
 def _check_prolog(zf, info: zipfile.ZipInfo, path: str, count) -> None:
@@ -278,9 +278,8 @@ def _count_plain_strings(zf, info: zipfile.ZipInfo, count) -> int | None:
 
 
 def _count_strings(zf, members, path: str, budget: _Budget) -> int:
-    """Shared strings as calamine counts them: an ``si`` counts when it holds
-    a ``t`` outside phonetic text, or a rich-text run; it ends at the first
-    ``si`` end tag."""
+    """Shared strings as calamine (python-calamine 0.9) counts them: every
+    ``si`` element, empty or not; one inside another is refused."""
     info = members.get(_lower(SHARED_STRINGS))
     if info is None:
         return 0
@@ -290,29 +289,18 @@ def _count_strings(zf, members, path: str, budget: _Budget) -> int:
         return n
     budget.left += count.size  # read again, by expat
     p = _parser(path, info.filename)
-    state = {"in": False, "has": False, "rph": False, "n": 0}
+    state = {"depth": 0, "n": 0}
 
     def start(name, _attrs):
-        local = name.rpartition(":")[2]
-        if not state["in"]:
-            if local == "si":
-                state.update({"in": True, "has": False, "rph": False})
-            return
-        if local == "si":
-            raise fail(path, "the shared strings hold a string inside a string (damaged workbook); save it again as .xlsx")
-        if local == "r" or (local == "t" and not state["rph"]):
-            state["has"] = True
-        elif local == "rPh":
-            state["rph"] = True
+        if name.rpartition(":")[2] == "si":
+            if state["depth"]:
+                raise fail(path, "the shared strings hold a string inside a string (damaged workbook); save it again as .xlsx")
+            state["n"] += 1
+            state["depth"] = 1
 
     def end(name):
-        local = name.rpartition(":")[2]
-        if state["in"]:
-            if local == "si":
-                state["in"] = False
-                state["n"] += state["has"]
-            elif local == "rPh":
-                state["rph"] = False
+        if name.rpartition(":")[2] == "si":
+            state["depth"] = 0
 
     p.StartElementHandler, p.EndElementHandler = start, end
     _parse(zf, info, p, path, budget.reader(info.filename))

@@ -295,7 +295,7 @@ def obs_cases(out: Path, base: dict[str, Path]) -> list[Case]:
     add("o_stray_row_400k.xlsx", path=write_zip(out / "o_stray_row_400k.xlsx", wide))
     norefs = dict(parts)
     norefs[unit_part] = re.sub(rb'(<c) r="[A-Z]+\d+"', rb"\1", sheet_xml)
-    add("o_cells_without_refs.xlsx", path=write_zip(out / "o_cells_without_refs.xlsx", norefs), expect={0, 1, 2})
+    add("o_cells_without_refs.xlsx", path=write_zip(out / "o_cells_without_refs.xlsx", norefs), expect={0})
     value_cell = base["value_cell"]  # e.g. "I5" on the first unit sheet
     evidence_cell = base["evidence_cell"]
     for name, cell_xml, needle in (
@@ -322,6 +322,9 @@ def obs_cases(out: Path, base: dict[str, Path]) -> list[Case]:
     p2[unit_part] = _add_merge(sheet_xml, f"A{row}:{col}{row}")
     add("o_merged_across_row.xlsx", path=write_zip(out / "o_merged_across_row.xlsx", p2), needle="merged")
 
+    cases += xml_trick_cases(out, base, parts, unit_part)
+    cases += roster_cases(out, base, parts)
+
     # -- csv oddities
     csv_text = base["csv"].read_bytes().decode("utf-8-sig")
     add("o_csv_gbk.csv", data=csv_text.encode("gb18030"), expect={0})
@@ -336,6 +339,93 @@ def obs_cases(out: Path, base: dict[str, Path]) -> list[Case]:
     add("o_csv_unclosed_quote.csv", data=csv_text.encode()[:200] + b'"never closed\r\n' + b"x," * 1000)
     add("o_csv_formula_injection.csv", data=csv_text.replace("张三", "=cmd|' /C calc'!A0", 1).encode("utf-8"), expect={0})
     add("o_csv_header_only.csv", data=csv_text.split("\r\n")[0].encode() + b"\r\n")
+    return cases
+
+
+def xml_trick_cases(out: Path, base: dict, parts: dict[str, bytes], unit_part: str) -> list[Case]:
+    """What the XML can say to hide a formula or a far cell, to give a cell
+    twice, to point to a shared string that is not there, to name a sheet
+    oddly, and what people type that only looks like a number."""
+    cases: list[Case] = []
+    xml = parts[unit_part]
+    cell = base["value_cell"].encode()
+
+    def planted(name: str, new: bytes, needle: str = "", expect=BAD, extra: dict | None = None) -> None:
+        p2 = dict(parts)
+        p2[unit_part] = new
+        p2.update(extra or {})
+        cases.append(Case(name, "obs", write_zip(out / name, p2), frozenset(expect), needle, {"trick"}))
+
+    def cell_as(name: str, cell_xml: bytes, needle: str = "", expect=BAD, extra: dict | None = None, at: bytes = cell) -> None:
+        planted(name, set_cell_xml(xml, at.decode(), cell_xml.replace(b"%s", at)), needle, expect, extra)
+
+    main_ns = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    cell_as("o_formula_attribute_slash.xlsx", b'<c r="%s" x="/>"><f>1+1</f><v>2</v></c>', "formula")
+    cell_as("o_formula_after_comment.xlsx", b'<c r="%s"><!-- </c> --><f>1+1</f><v>2</v></c>', "formula")
+    cell_as("o_formula_unicode_prefix.xlsx", '<ä:c xmlns:ä="{}" r="%s"><ä:f>1+1</ä:f><ä:v>1</ä:v></ä:c>'.format(main_ns.decode()).encode(), "formula")
+    cell_as("o_value_then_formula.xlsx", b'<c r="%s"><v>1</v><f>1+1</f></c>', "formula")
+    cell_as("o_cdata_value.xlsx", b'<c r="%s" t="str"><v><![CDATA[\xe6\x98\xaf]]></v></c>', "unusual")
+    cell_as("o_reference_in_number.xlsx", b'<c r="%s"><v>1&#48;</v></c>', "unusual")
+    cell_as("o_unknown_error_value.xlsx", b'<c r="%s" t="e"><v>#WHAT?</v></c>', "error value")
+    cell_as("o_cell_given_twice.xlsx", b'<c r="%s" t="inlineStr"><is><t>\xe6\x98\xaf</t></is></c><c r="%s" t="inlineStr"><is><t>\xe5\x90\xa6</t></is></c>', "twice")
+    rows = re.findall(rb'<row r="\d+".*?</row>', xml, re.S)
+    planted("o_row_given_twice.xlsx", xml.replace(rows[-1], rows[-1] + rows[-1].replace(b"\xe5\xbc\xa0", b"x")), "twice")
+    head, body_end = xml.index(rows[0]), xml.index(rows[-1]) + len(rows[-1])
+    planted("o_rows_out_of_order.xlsx", xml[:head] + b"".join(reversed(rows)) + xml[body_end:], expect={0})
+    planted("o_second_sheet_data.xlsx", xml.replace(b"</sheetData>", b'</sheetData><sheetData><row r="99"><c r="A99"><f>1</f><v>1</v></c></row></sheetData>', 1), expect={0})
+    far = b'<!-- </row> --></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    planted("o_far_cell_after_comment.xlsx", xml.replace(rows[-1], rows[-1][:-6] + far), "stray")
+    planted("o_far_cell_zz60000.xlsx", xml.replace(b"</sheetData>", b'<row r="60000"><c r="ZZ60000"><v>1</v></c></row></sheetData>'), "stray")
+    sst = b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="%s" count="2" uniqueCount="2"><si><t>\xe6\x98\xaf</t></si><si><t>\xe5\x90\xa6</t></si></sst>' % main_ns
+    with_sst = {"xl/sharedStrings.xml": sst}
+    cell_as("o_shared_string_valid.xlsx", b'<c r="%s" t="s"><v>1</v></c>', expect={0}, extra=with_sst)
+    cell_as("o_shared_string_negative.xlsx", b'<c r="%s" t="s"><v>-1</v></c>', "shared string", extra=with_sst)
+    cell_as("o_shared_string_past_end.xlsx", b'<c r="%s" t="s"><v>2</v></c>', "shared string", extra=with_sst)
+    cell_as("o_shared_string_reference.xlsx", b'<c r="%s" t="s"><v>&#49;</v></c>', "shared string", extra=with_sst)
+    cell_as("o_shared_string_spaced.xlsx", b'<c r="%s" t="s"><v> 1</v></c>', "shared string", extra=with_sst)
+    # what only looks like a number or a yes
+    for name, text, field in (
+        ("superscript_two", "²", "count"), ("superscript_one_yes", "¹", "bool"), ("arabic_indic", "٣", "count"),
+        ("underscore", "1_0", "number"), ("inf", "inf", "number"), ("nan", "nan", "number"), ("circled", "①", "count"),
+        ("exponent", "1e1", "number"), ("inner_space", "1 0", "number"),
+    ):
+        at = base["cells"][field].encode()
+        cell_as(f"o_text_{name}.xlsx", b'<c r="%s" t="inlineStr"><is><t>' + text.encode() + b"</t></is></c>", "bad-value", at=at)
+    cell_as("o_text_spaced_number.xlsx", b'<c r="%s" t="inlineStr"><is><t> 3.5 </t></is></c>', expect={0}, at=base["cells"]["number"].encode())
+    cell_as("o_number_inf.xlsx", b'<c r="%s"><v>inf</v></c>', "bad-value", at=base["cells"]["number"].encode())
+    cell_as("o_fullwidth_number.xlsx", '<c r="%s" t="inlineStr"><is><t>３</t></is></c>'.encode(), expect={0}, at=base["cells"]["count"].encode())
+    # sheet names and parts the guard and calamine might see differently
+    wb = parts["xl/workbook.xml"]
+    title = base["sheet"].encode()
+    for name, new in (("tab", b"a\tb"), ("newline", b"a&#10;b"), ("cr_reference", b"x&#13;")):
+        p2 = dict(parts)
+        p2["xl/workbook.xml"] = wb.replace(b'name="' + title + b'"', b'name="' + title + new + b'"', 1)
+        cases.append(Case(f"o_sheet_name_{name}.xlsx", "obs", write_zip(out / f"o_sheet_name_{name}.xlsx", p2), BAD, "sheet", {"trick"}))
+    p2 = dict(parts)
+    p2[unit_part.replace("sheet", "SHEET")] = xml
+    cases.append(Case("o_parts_equal_ignoring_case.xlsx", "obs", write_zip(out / "o_parts_equal_ignoring_case.xlsx", p2), BAD, "two parts", {"trick"}))
+    # a unit sheet whose header cannot be read is never skipped
+    planted("o_header_typo.xlsx", xml.replace(b"\nvalue</t>", b"\nvalu</t>", 1), "header")
+    header = next(r for r in rows if b"\nitem</t>" in r)
+    planted("o_header_deleted.xlsx", xml.replace(header, b'<row r="4"></row>'), "header")
+    return cases
+
+
+def roster_cases(out: Path, base: dict, parts: dict[str, bytes]) -> list[Case]:
+    """Fewer units than the roster: refused, naming the units missing."""
+    cases: list[Case] = []
+    titles = sheet_parts(parts)
+    drop = titles["市财政局"]
+    wb = re.sub(rb'<sheet [^>]*name="\xe5\xb8\x82\xe8\xb4\xa2\xe6\x94\xbf\xe5\xb1\x80"[^>]*/>', b"", parts["xl/workbook.xml"])
+    p2 = {k: v for k, v in parts.items() if k != drop}
+    p2["xl/workbook.xml"] = wb
+    cases.append(Case("o_unit_sheet_removed.xlsx", "obs", write_zip(out / "o_unit_sheet_removed.xlsx", p2), frozenset({1}), "市财政局", {"roster"}))
+    text = base["csv"].read_bytes().decode("utf-8-sig")
+    lines = text.split("\r\n")
+    kept = [ln for ln in lines if not ln.startswith("市财政局,")]
+    p = out / "o_unit_rows_removed.csv"
+    p.write_bytes(("\ufeff" + "\r\n".join(kept)).encode("utf-8"))
+    cases.append(Case(p.name, "obs", p, frozenset({1}), "市财政局", {"roster"}))
     return cases
 
 
@@ -395,7 +485,8 @@ def make_base(out: Path) -> dict:
     fill_xlsx(lg, 1)
     sheet, value_cell = find_xlsx(x, "市教育局", "i1", "done")
     _s, evidence_cell = find_xlsx(x, "市教育局", "i1", "done", key="evidence")
-    return {"xlsx": x, "csv": c, "long": lg, "value_cell": value_cell, "evidence_cell": evidence_cell, "sheet": sheet}
+    cells = {"bool": value_cell, "number": find_xlsx(x, "市教育局", "i1", "pct")[1], "count": find_xlsx(x, "市教育局", "i2", "passed")[1]}
+    return {"xlsx": x, "csv": c, "long": lg, "value_cell": value_cell, "evidence_cell": evidence_cell, "sheet": sheet, "cells": cells}
 
 
 if __name__ == "__main__":  # pragma: no cover - a tool for looking at the corpus
