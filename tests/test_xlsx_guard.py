@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from gkscore.observations import xlsx_cells as C
 from gkscore.observations import xlsx_guard as G
 from gkscore.observations import xlsx_plain as P
+from gkscore.observations import xlsx_sheet_scan as S
 from gkscore.problems import ProblemsError
 
 PATH = "f.xlsx"
@@ -30,7 +31,7 @@ HEAD = b'<?xml version="1.0"?>\n<worksheet xmlns="x"><dimension ref="A1:AB10"/><
 TAIL = b'</sheetData><mergeCells count="2"><mergeCell ref="A1:B2"/><mergeCell ref="C3"/></mergeCells><conditionalFormatting sqref="A1"><cfRule type="expression" priority="1"><formula>A1&gt;0</formula></cfRule></conditionalFormatting></worksheet>'
 
 
-def _outcome(xml: bytes, *, plain: bool, chunk: int = C.CHUNK, monkeypatch=None) -> tuple:
+def _outcome(xml: bytes, *, plain: bool, chunk: int = S.CHUNK, monkeypatch=None) -> tuple:
     """What the scan records for one sheet part, or ("refused", code)."""
     for use_plain in ((True, False) if plain else (False,)):
         sheet = C.SheetCells("s", "p")
@@ -51,10 +52,10 @@ def _scan(xml: bytes, sheet, use_plain: bool, chunk: int) -> None:
         def read(self, n):
             return fh.read(min(n, chunk))
 
-    C.scan_sheet(Small(), sheet, STRINGS, PATH, lambda n: None, use_plain)
+    S.scan_sheet(Small(), sheet, STRINGS, PATH, lambda n: None, use_plain)
 
 
-def assert_same(xml: bytes, chunk: int = C.CHUNK) -> tuple:
+def assert_same(xml: bytes, chunk: int = S.CHUNK) -> tuple:
     a, b = _outcome(xml, plain=True, chunk=chunk), _outcome(xml, plain=False, chunk=chunk)
     assert a == b
     return a
@@ -65,14 +66,14 @@ class Spy:
 
     def __init__(self, monkeypatch):
         self.taken = 0
-        real = C.SheetScan._plain
+        real = S.SheetScan._plain
 
         def spy(scan, buf, pos, limit):
             stop = real(scan, buf, pos, limit)
             self.taken += stop - pos
             return stop
 
-        monkeypatch.setattr(C.SheetScan, "_plain", spy)
+        monkeypatch.setattr(S.SheetScan, "_plain", spy)
 
 
 PLAIN = (
@@ -224,7 +225,7 @@ def rows(draw):
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(rows(), max_size=10), st.sampled_from([C.CHUNK, 64, 17]))
+@given(st.lists(rows(), max_size=10), st.sampled_from([S.CHUNK, 64, 17]))
 def test_generated_sheets_decide_like_expat_alone(body, chunk):
     assert_same(HEAD + b"".join(body) + TAIL, chunk)
 
@@ -294,7 +295,7 @@ def test_dense_full_sheet_accepted_sparse_range_refused():
 def _workbook(path: Path, monkeypatch, *, plain: bool):
     with monkeypatch.context() as mp:
         if not plain:
-            mp.setattr(C.SheetScan, "_plain", lambda self, buf, pos, limit: pos)
+            mp.setattr(S.SheetScan, "_plain", lambda self, buf, pos, limit: pos)
         try:
             scan = G.scan_xlsx(str(path))
         except ProblemsError as exc:
@@ -321,9 +322,9 @@ def _book(tmp_path: Path, name: str, sheet_xml: bytes) -> Path:
     return out
 
 
-@pytest.mark.parametrize("chunk_size", [C.CHUNK, 4096, 257])
+@pytest.mark.parametrize("chunk_size", [S.CHUNK, 4096, 257])
 def test_workbooks_decide_like_expat_alone(tmp_path, monkeypatch, chunk_size):
-    monkeypatch.setattr(C, "CHUNK", chunk_size)
+    monkeypatch.setattr(S, "CHUNK", chunk_size)
     root = HERE.parent
     body = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>%d</v></c><c r="C%d"><v>%d</v></c></row>' % (r, r, r % 3, r, r) for r in range(1, 400))
     odd = body.replace(b'<row r="200">', b'<row r="200"><c r="B200"><f>A1</f><v>1</v></c>')

@@ -10,15 +10,14 @@ checks, with the same messages, validate adjustments (``unit_error``,
 
 from __future__ import annotations
 
-from array import array
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 
 from ..normalize import norm_name
 from ..problems import Problem
 from .allowed import allowed_text
 from .raw import RawRow, problem_at, src_key
+from .slots import SlotStore
 from .spec import Owner
 from .types import Source
 from .units_index import UnitsIndex
@@ -28,33 +27,15 @@ from .values import cell_text, is_blank, read_value
 _NO = object()
 
 
-@dataclass(slots=True)
-class Entry:
-    unit: str
-    owner: str
-    field: str
-    value: object  # None: blank cell
-    raw: str
-    src: Source
-    evidence: str
-    scorer: str
-
-
-class RowChecker:
-    """Checks rows and keeps what they give in compact per-slot arrays: one
-    slot per (unit, field), units numbered in first-seen order.  A slot given
-    once (the usual case) costs a few array entries, not objects; a slot given
-    twice or more keeps full ``Entry`` objects in ``extra`` for merging."""
+class RowChecker(SlotStore):
+    """Checks rows and keeps what they give in the compact store (``slots``)."""
 
     def __init__(self, loaded_rules, owners: dict[str, Owner], units: UnitsIndex, keep_evidence: bool = True, keep_scorer: bool = True) -> None:
+        super().__init__(owners, keep_evidence, keep_scorer)
         self.rules = loaded_rules
         self.rs = loaded_rules.ruleset
         self.owners = owners
         self.units = units
-        # evidence and scorer texts: a summary never shows them (8 bytes per
-        # slot, 77 MB at 100,000 units); check shows the scorers only
-        self.keep_evidence = keep_evidence
-        self.keep_scorer = keep_scorer
         self.unit_problems: Counter = Counter()  # unit name -> problems found in its rows
         # the rules tags of the rows (each reaches ``add`` first): they
         # record the subsets the templates were made for
@@ -72,41 +53,7 @@ class RowChecker:
         # and Decimals by their text, so a cached answer is exactly what a
         # fresh call would give.
         self._value_cache: dict[tuple, tuple] = {}
-        # slots
-        self.spec_list: list[tuple[str, str]] = [(o, f) for o, owner in owners.items() for f in owner.specs]
-        self.spec_idx: dict[tuple[str, str], int] = {k: i for i, k in enumerate(self.spec_list)}
-        self.ns = max(len(self.spec_list), 1)
-        # id(spec) -> its slot index (the specs live as long as ``owners``)
-        self._spec_slot: dict[int, int] = {id(spec): self.spec_idx[(o, f)] for o, owner in owners.items() for f, spec in owner.specs.items()}
         self._unit_by_text: dict = {}  # unit cell text -> the unit it names (or None)
-        self.unit_names: list[str] = []
-        self.unit_slot: dict[str, int] = {}
-        self.cnt = bytearray()
-        self.val = array("i")  # index into vals; -1: blank cell
-        self.place = array("i")  # index into places
-        self.row = array("i")
-        # index into texts (0: ""); left empty when not kept
-        self.ev = array("i")
-        self.sc = array("i")
-        self.vals: list[tuple] = []  # (value, raw text)
-        self.places: list[tuple] = []  # (Positions, column)
-        self._place_idx: dict[int, int] = {}
-        self._place_keep: list = []
-        self._pl_pos, self._pl_i = None, -1  # last Positions placed and its index
-        # scorer texts: a few names, kept once each
-        self.texts: list[str] = [""]
-        self._text_idx: dict[str, int] = {"": 0}
-        # evidence texts: mostly different from row to row (a URL, a
-        # document number), so kept as UTF-8 one after another: entry i is
-        # _ev_buf[_ev_end[i - 1]:_ev_end[i]], entry 0 is "".  As str objects
-        # in a list and a dict they took ~50 MB per 10,000 units.
-        self._ev_buf = bytearray()
-        self._ev_end = array("q", [0])
-        self._ev_idx: dict[str, int] = {}  # repeated evidence, while small
-        self.extra: dict[int, list[Entry]] = {}
-        # units whose slots merge must read one by one: a blank cell, or a
-        # file taken back (``drop_file``)
-        self.careful_units: set[int] = set()
         # add_plain's state: (Positions, raw unit text, raw class text, unit,
         # slot base, the class's lane) of the last row whose unit part
         # ``add`` found clean.  A class's lane: item -> field -> (slot index,
@@ -115,104 +62,6 @@ class RowChecker:
         self._fast: tuple | None = None
         self._lanes: dict[str, dict] = {}
         self._lane_vals: dict[tuple, dict] = {}  # (spec id, class) -> {text: value index}
-
-    # ---- compact storage
-
-    def _unit_base(self, name: str) -> int:
-        u = self.unit_slot.get(name)
-        if u is None:
-            u = self.unit_slot[name] = len(self.unit_names)
-            self.unit_names.append(name)
-            ns = self.ns
-            self.cnt.extend(bytes(ns))
-            zeros = array("i", bytes(4 * ns))
-            self.val.extend(zeros)
-            self.place.extend(zeros)
-            self.row.extend(zeros)
-            if self.keep_evidence:
-                self.ev.extend(zeros)
-            if self.keep_scorer:
-                self.sc.extend(zeros)
-        return u * self.ns
-
-    def _text(self, text: str) -> int:
-        if not text or not self.keep_scorer:
-            return 0
-        i = self._text_idx.get(text)
-        if i is None:
-            i = self._text_idx[text] = len(self.texts)
-            self.texts.append(text)
-        return i
-
-    def _evidence(self, text: str) -> int:
-        if not text or not self.keep_evidence:
-            return 0
-        i = self._ev_idx.get(text)
-        if i is None:
-            self._ev_buf += text.encode("utf-8", "surrogatepass")
-            self._ev_end.append(len(self._ev_buf))
-            i = len(self._ev_end) - 1
-            if len(self._ev_idx) < 4096:
-                self._ev_idx[text] = i
-        return i
-
-    def evidence_at(self, i: int) -> str:
-        if i == 0:
-            return ""
-        return self._ev_buf[self._ev_end[i - 1]:self._ev_end[i]].decode("utf-8", "surrogatepass")
-
-    def _place(self, row: RawRow) -> int:
-        pos = row.pos
-        if pos is self._pl_pos:
-            return self._pl_i
-        i = self._place_idx.get(id(pos))
-        if i is None:
-            i = self._place_idx[id(pos)] = len(self.places)
-            self.places.append((pos, row.cols["value"]))
-            self._place_keep.append(pos)  # keeps id() unique while in the dict
-        self._pl_pos, self._pl_i = pos, i
-        return i
-
-    def source(self, slot: int) -> Source:
-        pos, col = self.places[self.place[slot]]
-        return pos.at(self.row[slot], col)
-
-    def entry(self, slot: int) -> Entry:
-        """The one entry kept in the arrays for ``slot``, as an object."""
-        owner, field = self.spec_list[slot % self.ns]
-        v = self.val[slot]
-        value, raw = (None, "") if v < 0 else self.vals[v]
-        return Entry(self.unit_names[slot // self.ns], owner, field, value, raw, self.source(slot), *self.texts_of(slot))
-
-    def texts_of(self, slot: int) -> tuple[str, str]:
-        """(evidence, scorer) kept for ``slot``; empty when not kept."""
-        return (self.evidence_at(self.ev[slot]) if self.keep_evidence else "",
-                self.texts[self.sc[slot]] if self.keep_scorer else "")
-
-    def _store(self, unit: str, owner: str, field: str, vidx: int, row: RawRow, si: int | None = None) -> None:
-        base = self._unit_base(unit)
-        slot = base + (self.spec_idx[(owner, field)] if si is None else si)
-        c = self.cnt[slot]
-        if vidx < 0:
-            self.careful_units.add(base // self.ns)
-        if c == 0:
-            self.cnt[slot] = 1
-            self.val[slot] = vidx
-            self.place[slot] = self._place(row)
-            self.row[slot] = row.r
-            if self.keep_evidence:
-                self.ev[slot] = self._evidence(row.evidence)
-            if self.keep_scorer:
-                self.sc[slot] = self._text(row.scorer)
-            return
-        group = self.extra.get(slot)
-        if group is None:
-            group = self.extra[slot] = [self.entry(slot)]
-        value, raw = (None, "") if vidx < 0 else self.vals[vidx]
-        group.append(Entry(unit, owner, field, value, raw, row.value_src, row.evidence if self.keep_evidence else "", row.scorer if self.keep_scorer else ""))
-        self.cnt[slot] = min(c + 1, 255)
-
-    # ---- checking
 
     def _unit_problem(self, key: tuple, src: Source, code: str, message: str) -> None:
         self._unit_problems.setdefault(key, []).append((src, code, message))
@@ -418,24 +267,7 @@ class RowChecker:
     def drop_file(self, file: str) -> None:
         """Take back every value read from ``file`` (a file that failed
         part-way contributes its problems and nothing else)."""
-        ns = self.ns
-        mine = {i for i, (pos, _col) in enumerate(self.places) if pos.file == file}
-        place, cnt = self.place, self.cnt
-        for slot in range(len(cnt)):
-            if cnt[slot] == 1 and slot not in self.extra and place[slot] in mine:
-                cnt[slot] = 0
-                self.careful_units.add(slot // ns)
-        for slot, group in list(self.extra.items()):
-            kept = [e for e in group if e.src.file != file]
-            if len(kept) == len(group):
-                continue
-            self.careful_units.add(slot // ns)
-            if kept:
-                self.extra[slot] = kept
-                cnt[slot] = min(len(kept), 255)
-            else:
-                del self.extra[slot]
-                cnt[slot] = 0
+        self.drop_slots(file)
         for name in list(self.unit_places):
             places = [s for s in self.unit_places[name] if s.file != file]
             if places:
@@ -444,21 +276,7 @@ class RowChecker:
                 del self.unit_places[name]
         self._last_place.clear()
         self._lp_name = self._lp_pos = None
-        self._pl_pos, self._pl_i = None, -1
         self._fast = None
-
-    def scorers(self, unit: str) -> list[str]:
-        """The scorers named in the rows of ``unit`` (kept with keep_scorer)."""
-        u = self.unit_slot.get(unit)
-        if u is None or not self.keep_scorer:
-            return []
-        ns = self.ns
-        names = {self.texts[self.sc[slot]] for slot in range(u * ns, u * ns + ns) if self.cnt[slot] and slot not in self.extra}
-        for slot in range(u * ns, u * ns + ns):
-            for e in self.extra.get(slot, ()):
-                names.add(e.scorer)
-        names.discard("")
-        return sorted(names)
 
     def _lane_for(self, cls: str) -> dict:
         lane: dict[str, dict] = {}

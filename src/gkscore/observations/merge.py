@@ -16,7 +16,8 @@ The result never depends on row, sheet or file order.
 from __future__ import annotations
 
 from ..problems import Problem
-from .check_rows import Entry, RowChecker
+from .check_rows import RowChecker
+from .slots import Entry
 from .raw import problem_at, src_key
 from .spec import expected_fields
 from .types import Observation, ObservationSet

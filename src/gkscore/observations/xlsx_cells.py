@@ -19,16 +19,11 @@ It records, per sheet:
   its cell, and its value is never used;
 * the merged ranges.
 
-Rows in the one plain shape of ``xlsx_plain`` are accounted for without
-handing their bytes to expat, but only where expat has just closed a row
-(or opened ``sheetData``) exactly at that byte: the skipped bytes are then
-whole rows in element content, as expat would have read them.
+How a whole part is fed to it, skipping plain rows: ``xlsx_sheet_scan``.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 from array import array
 from dataclasses import dataclass, field
 from xml.parsers import expat
@@ -36,21 +31,9 @@ from xml.parsers import expat
 from . import xlsx_plain as plain
 from .files import fail
 
-CHUNK = 4 * 1024 * 1024
-PENDING = 1024 * 1024  # at most this much of an unfinished row waits for the next chunk
-KEEP = 16  # bytes kept back when nothing can be cut: a tag split across chunks
 MAX_VALUE_TEXT = 64  # characters of a value kept for a message
-MAX_WIDENINGS = 16
 ERROR_TEXTS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"}
 CELL_TYPES = {"s", "n", "b", "e", "str", "inlineStr", "d", "is", None}
-
-_NAME = rb"(?:[^\s<>/=:]+:)?"
-_ATTRS = rb"""(?:\s+[^\s<>/=]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*"""
-# what may lie between the start of the event expat reported last and the
-# point where plain rows begin
-_AFTER_ROW = re.compile(rb"</" + _NAME + rb"row\s*>\s*")
-_AFTER_SHEET_DATA = re.compile(rb"<" + _NAME + rb"sheetData" + _ATTRS + rb">\s*")
-
 
 class Rescan(Exception):
     """Cells came out of order after plain rows were skipped: read the sheet
@@ -127,12 +110,11 @@ class _Cell:
         self.strings: list[str] = []  # raw texts of the v children of a t="s" cell
 
 
-class SheetScan:
-    """One pass over one worksheet part; ``feed`` bytes, then ``close``."""
+class CellWalk:
+    """expat's handlers for one worksheet part: the cells as calamine walks them."""
 
-    def __init__(self, sheet: SheetCells, strings: int, path: str, plain_rows: bool = True) -> None:
+    def __init__(self, sheet: SheetCells, strings: int, path: str) -> None:
         self.sheet, self.strings, self.path = sheet, strings, path
-        self.use_plain = plain_rows
         p = self.p = expat.ParserCreate()
         p.StartElementHandler = self._start
         p.EndElementHandler = self._end
@@ -149,13 +131,10 @@ class SheetScan:
         self.col0 = 0
         self.cell: _Cell | None = None
         self.last_event = None  # ("start" | "end", local name, expat byte index)
-        self.fed = 0  # bytes given to expat
-        self.boundary = False  # expat stands right after a row (or sheetData's start)
         self.last_key = -1  # position (row * 2**14 + col) of the last cell holding something
         self.ordered = True
-        self.skipped = False  # plain rows were accounted for without expat
+        self.skipped = False  # cells were accounted for without expat (then order must hold)
         self.positions = array("q")  # of the cells expat read, for duplicates
-        self.bound = 0  # column bound of the plain rows
 
     # ---- expat handlers (mirroring python-calamine's XlsxCellReader)
 
@@ -318,118 +297,21 @@ class SheetScan:
     def _damaged(self, what: str):
         return fail(self.path, f"sheet {self.sheet.title!r} has {what} (damaged or unusual workbook); save it again as .xlsx in Excel or WPS")
 
-    # ---- feeding
-
     def _parse(self, data: bytes, final: bool = False) -> None:
         try:
             self.p.Parse(data, final)
         except expat.ExpatError as exc:
             raise fail(self.path, f"sheet {self.sheet.title!r} is not readable XML ({expat.ErrorString(exc.code)}); save the workbook again as .xlsx")
-        self.fed += len(data)
 
-    def _feed(self, buf: bytes, start: int, end: int) -> None:
-        """Give buf[start:end] to expat; then note whether it stands right
-        after a row (or the start of sheetData) at ``end``."""
-        before = self.fed
-        self._parse(buf[start:end])
-        self.boundary = False
-        ev = self.last_event
-        if not self.use_plain or ev is None or self.phase != 1 or self.cell is not None or len(self.stack) != self.sd_depth:
-            return
-        kind, local, at = ev
-        if at < before:
-            return  # reported in an earlier piece: not proved here
-        raw = start + (at - before)
-        if kind == "end" and local == "row":
-            pattern = _AFTER_ROW
-        elif kind == "start" and local == "sheetData":
-            pattern = _AFTER_SHEET_DATA
-        else:
-            return
-        self.boundary = pattern.fullmatch(buf, raw, end) is not None
-
-    def advance(self, buf: bytes, pos: int, final: bool) -> int:
-        """Read buf from pos as far as it can be read now; returns where it stopped."""
-        n = len(buf)
-        while pos < n:
-            if self.boundary:
-                # rows before the last row start are whole (if plain at all)
-                limit = n if final else buf.rfind(b"<row", pos + 1)
-                if limit > pos:
-                    stop = self._plain(buf, pos, limit)
-                    if stop > pos:
-                        pos = stop
-                        continue
-            q1 = buf.find(b"</row>", pos)
-            q2 = buf.find(b"<row", pos + 1)
-            if self.boundary and q2 < 0 and not final and n - pos < PENDING:
-                return pos  # a plain row in the making: wait for the rest
-            cut = min([q for q in (q1 + 6 if q1 >= 0 else -1, q2) if q > pos], default=-1)
-            if cut < 0:
-                cut = n if final else max(pos, n - KEEP)
-                if cut == pos:
-                    return pos
-            self._feed(buf, pos, cut)
-            pos = cut
-        return pos
-
-    def close(self) -> None:
+    def finish(self) -> None:
+        """The end of the part: duplicates, now that every position is known."""
         self._parse(b"", True)
         if self.phase == 0:
             raise self._damaged("no cell table (sheetData)")
-        sheet = self.sheet
         if not self.ordered:
             keys = sorted(self.positions)
             seen = {keys[i] for i in range(1, len(keys)) if keys[i] == keys[i - 1]}
-            sheet.duplicates = sorted(divmod(k, 16384) for k in seen)
-
-    # ---- plain rows
-
-    def _plain(self, buf: bytes, pos: int, limit: int) -> int:
-        """Account for the plain rows at buf[pos:limit]; returns where they end."""
-        sheet = self.sheet
-        bound = max(self.bound, sheet.max_col, 1)
-        stop = pos
-        for _ in range(MAX_WIDENINGS):
-            if bound > plain.MAX_PLAIN_COLUMNS:
-                break
-            try:
-                stop = plain.plain_rows(bound, self.strings).match(buf, stop, limit).end()
-            except SystemError:  # a regex engine bug (see xlsx_plain): expat decides
-                break
-            if stop >= limit:
-                break
-            wider = plain.widest_content(buf, stop, limit)
-            if wider <= bound:
-                break
-            bound = wider
-        if stop == pos:
-            return pos
-        self.bound = bound
-        rows = list(map(int, plain.ROW_NUMBER.findall(buf, pos, stop)))
-        if not rows:
-            return pos  # whitespace only
-        good = plain.ascending(rows)
-        if rows[good - 1] > plain.MAX_ROW:  # expat names the row
-            good = bisect.bisect_right(rows, plain.MAX_ROW, 0, good)
-        if rows[0] <= self.last_key // 16384 or good == 0:
-            return pos
-        if good < len(rows):
-            stop = next(m.start() for i, m in enumerate(plain.ROW_NUMBER.finditer(buf, pos, stop)) if i == good)
-            rows = rows[:good]
-        cells = buf.count(b"</c>", pos, stop)
-        if cells:
-            last = buf.rfind(b"</c>", pos, stop)
-            row_at = buf.rfind(b'<row r="', pos, last)
-            last_row = int(plain.ROW_NUMBER.match(buf, row_at).group(1))
-            sheet.cells += cells
-            sheet.max_row = max(sheet.max_row, last_row)
-            sheet.max_col = max(sheet.max_col, bound)
-            self.last_key = last_row * 16384 + 16383
-        self.row0, self.col0 = rows[-1], 0
-        self.skipped = True
-        return stop
-
+            self.sheet.duplicates = sorted(divmod(k, 16384) for k in seen)
 
 def _xml_text(raw: str) -> str:
     """The text of a raw value or formula, its references expanded."""
@@ -440,22 +322,3 @@ def _xml_text(raw: str) -> str:
     return html.unescape(raw).strip()
 
 
-def scan_sheet(fh, sheet: SheetCells, strings: int, path: str, count, plain_rows: bool = True) -> None:
-    """Scan one worksheet part read from ``fh``; ``count(n)`` is told how many
-    bytes were unpacked (the zip bomb guard)."""
-    scan = SheetScan(sheet, strings, path, plain_rows)
-    buf = b""
-    pos = 0
-    while True:
-        chunk = fh.read(CHUNK)
-        count(len(chunk))
-        final = not chunk
-        if pos:
-            buf = buf[pos:]
-            pos = 0
-        if chunk:
-            buf = buf + chunk if buf else chunk
-        pos = scan.advance(buf, pos, final)
-        if final:
-            break
-    scan.close()

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from xml.parsers import expat
 
 from .files import fail
-from .xlsx_cells import CHUNK, Rescan, SheetCells, scan_sheet
+from .xlsx_cells import Rescan, SheetCells
+from .xlsx_sheet_scan import CHUNK, scan_sheet
 
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
