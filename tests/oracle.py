@@ -67,13 +67,17 @@ def openpyxl_reader():
 
 def cells_of(path, *, oracle: bool = False) -> dict:
     """{(sheet, row, col): text} of every non-empty cell whose value is read
-    (flagged cells left out), by the product's reader or by openpyxl."""
+    (flagged cells left out), by the product's reader or by openpyxl.  Texts
+    are trimmed: calamine, like Excel, drops the spaces around an inline
+    string not marked xml:space="preserve", openpyxl keeps them, and gkscore
+    trims every text it reads anyway."""
     read = read_workbook_openpyxl if oracle else read_xlsx.read_workbook
     out = {}
     for table in read(str(path)):
         c0 = table.first_col
         for r, rec in table.records():
             for i, v in enumerate(rec):
-                if v != "" and v is not None and (r, c0 + i) not in table.flagged:
-                    out[(table.title, r, c0 + i)] = cell_text(v)
+                text = "" if v is None else cell_text(v).strip()
+                if text and (r, c0 + i) not in table.flagged:
+                    out[(table.title, r, c0 + i)] = text
     return out

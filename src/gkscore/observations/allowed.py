@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from ..exact import fmt
 from ..rules.resolve import per_class
+from .layout import split_escaped
 
 
 def _n(d: Decimal | None) -> str:
@@ -59,21 +60,7 @@ def parse_allowed(ftype: str, text: str) -> dict:
     if ftype == "date":
         return {}
     if ftype == "choice":
-        parts, cur, i = [], "", 0
-        while i < len(text):
-            ch = text[i]
-            if ch == "\\" and i + 1 < len(text):
-                cur += text[i + 1]
-                i += 2
-                continue
-            if ch == "/":
-                parts.append(cur)
-                cur = ""
-            else:
-                cur += ch
-            i += 1
-        parts.append(cur)
-        return {"choices": parts}
+        return {"choices": split_escaped(text)}
     m = re.fullmatch(r"(-?[0-9.]*)\.\.(-?[0-9.]*)(?: step ([0-9.]+))?", text)
     if not m:
         raise ValueError(f"not an allowed range: {text!r}")

@@ -212,7 +212,7 @@ def _read(paths, rules, units, partial, subset, keep_evidence, keep_scorer, stat
         problems.extend(checker.finish())
         oset, more = merge(checker, partial=partial)
         problems.extend(more)
-        expected = expected_units(checker.rs, index, subset, {tag_scope(t) for t in checker.tags})
+        expected = expected_units(checker.rs, index, subset, {tag_scope(t) if t else None for t in checker.tags})
         missing = [u for u in expected if u not in oset.units and u not in blocked]
         if missing:
             if partial:

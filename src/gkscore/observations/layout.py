@@ -130,7 +130,9 @@ def _escape(name: str) -> str:
     return name.replace("\\", "\\\\").replace("/", "\\/").replace(";", "\\;")
 
 
-def _split(text: str) -> list[str]:
+def split_escaped(text: str) -> list[str]:
+    """``a/b\\/c`` -> ["a", "b/c"]: a list written with ``/`` between its
+    entries, ``\\`` before a ``/`` or ``\\`` inside one."""
     parts, cur, i = [], "", 0
     while i < len(text):
         ch = text[i]
@@ -145,7 +147,7 @@ def _split(text: str) -> list[str]:
             cur += ch
         i += 1
     parts.append(cur)
-    return [p for p in parts if p]
+    return parts
 
 
 Scope = tuple  # (classes, unit names): the subset a template was made for
@@ -200,7 +202,7 @@ def tag_scope(text: str) -> Scope | None:
     for field in _fields(text.strip())[1:]:
         key, _, value = field.partition("=")
         if key == "classes":
-            classes += _split(value)
+            classes += [c for c in split_escaped(value) if c]
         elif key == "units":
-            names += _split(value)
+            names += [n for n in split_escaped(value) if n]
     return (tuple(classes), tuple(names)) if classes or names else None

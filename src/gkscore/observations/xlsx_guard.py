@@ -47,6 +47,7 @@ WORKBOOK, WORKBOOK_RELS, SHARED_STRINGS = "xl/workbook.xml", "xl/_rels/workbook.
 
 _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 _ATTR = re.compile(r"""([^\s=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_TAG = re.compile(rb"""<[^\s/>]+((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""")
 _REF = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
@@ -173,51 +174,38 @@ def _check_prolog(zf, info: zipfile.ZipInfo, path: str, count) -> None:
         pass
 
 
-def _relationships(zf, members, path: str, budget: _Budget) -> dict[str, str]:
-    """Id -> Target of workbook.xml.rels, both as written (calamine does not
-    expand references there)."""
-    info = members.get(_lower(WORKBOOK_RELS))
+def _start_tags(zf, members, name: str, local: str, path: str, budget: _Budget) -> list[dict[str, str]]:
+    """The attributes, as written, of every start tag with this local name in
+    a small part (workbook.xml, its rels): calamine reads them raw, where an
+    XML parser would expand references and turn a tab into a space."""
+    info = members.get(_lower(name))
     if info is None:
-        raise fail(path, f"the workbook has no {WORKBOOK_RELS} (damaged workbook); save it again as .xlsx")
+        raise fail(path, f"the workbook has no {name} (damaged workbook); save it again as .xlsx")
     p = _parser(path, info.filename)
     raw: list[bytes] = []
     starts: list[int] = []
-    p.StartElementHandler = lambda name, _a: starts.append(p.CurrentByteIndex) if name.rpartition(":")[2] == "Relationship" else None
+    p.StartElementHandler = lambda tag, _a: starts.append(p.CurrentByteIndex) if tag.rpartition(":")[2] == local else None
     _parse(zf, info, p, path, budget.reader(info.filename), raw)
     data = b"".join(raw)
-    out: dict[str, str] = {}
+    out = []
     for at in starts:
-        attrs = _raw_attrs(data, at)
-        out[attrs.get("Id", "")] = attrs.get("Target", "")
+        m = _TAG.match(data, at)
+        if m is None:  # not UTF-8 (expat read it): calamine would not
+            raise fail(path, f"part {info.filename} is not UTF-8 (unusual workbook); save it again as .xlsx in Excel or WPS")
+        attrs = {}
+        for a in _ATTR.finditer(m.group(1).decode("utf-8", "replace")):
+            attrs[a.group(1)] = a.group(2) if a.group(2) is not None else a.group(3)
+        out.append(attrs)
     return out
 
 
-def _raw_attrs(data: bytes, at: int) -> dict[str, str]:
-    """The attributes of the start tag at ``at`` as written (expat has checked
-    the tag; its attribute values hold no ``<``)."""
-    end = data.index(b">", at)
-    while data.count(b'"', at, end) % 2 or data.count(b"'", at, end) % 2:
-        end = data.index(b">", end + 1)  # a ">" inside a quoted value
-    text = data[at:end].decode("utf-8", "replace")
-    out: dict[str, str] = {}
-    for m in _ATTR.finditer(text):
-        out[m.group(1)] = m.group(2) if m.group(2) is not None else m.group(3)
-    return out
-
-
-def _sheet_list(zf, members, rels: dict[str, str], path: str, budget: _Budget) -> list[tuple[str, str]]:
-    """[(title, part)] of the worksheets, in workbook order, as calamine lists them."""
-    info = members[_lower(WORKBOOK)]
-    p = _parser(path, info.filename)
-    raw: list[bytes] = []
-    starts: list[int] = []
-    p.StartElementHandler = lambda name, _a: starts.append(p.CurrentByteIndex) if name.rpartition(":")[2] == "sheet" else None
-    _parse(zf, info, p, path, budget.reader(info.filename), raw)
-    data = b"".join(raw)
+def _sheet_list(zf, members, path: str, budget: _Budget) -> list[tuple[str, str]]:
+    """[(title, part)] of the worksheets, in workbook order, as calamine lists
+    them: ``sheet`` elements, their ``r:id`` looked up in the rels."""
+    rels = {a.get("Id", ""): a.get("Target", "") for a in _start_tags(zf, members, WORKBOOK_RELS, "Relationship", path, budget)}
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for at in starts:
-        attrs = _raw_attrs(data, at)
+    for attrs in _start_tags(zf, members, WORKBOOK, "sheet", path, budget):
         title = _unescape(attrs.get("name", ""))
         if any(ord(ch) < 32 or ord(ch) == 127 for ch in title):
             raise fail(path, f"sheet {title!r} has a tab, line break or other control character in its name: rename the sheet in Excel or WPS and save again")
@@ -327,8 +315,7 @@ def scan_xlsx(path: str) -> WorkbookScan:
         with zipfile.ZipFile(path) as zf:
             members = _members(zf, path)
             budget = _Budget(path)
-            rels = _relationships(zf, members, path, budget)
-            titles = _sheet_list(zf, members, rels, path, budget)
+            titles = _sheet_list(zf, members, path, budget)
             strings = _count_strings(zf, members, path, budget)
             done = {_lower(WORKBOOK), _lower(WORKBOOK_RELS), _lower(SHARED_STRINGS)}
             sheets = []
