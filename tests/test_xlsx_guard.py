@@ -385,3 +385,24 @@ def test_hostile_workbooks_decide_like_expat_alone(hostile_corpus, monkeypatch):
     assert len(hostile_corpus) > 20
     for book in hostile_corpus:
         assert _workbook(book, monkeypatch, plain=True) == _workbook(book, monkeypatch, plain=False), book.name
+
+
+@pytest.mark.parametrize("cells, want", [
+    # the last child of a cell is its value; a cell without r follows the previous one
+    (b'<row r="1"><c r="A1"><v>2</v><f>1+1</f></c><c r="B1"><v>3</v></c><c><v>4</v></c></row>', {(1, 2): 3.0, (1, 3): 4.0}),
+    # rows out of order are placed by their numbers
+    (b'<row r="5"><c r="A5"><v>5</v></c></row><row r="2"><c r="B2"><v>2</v></c></row>', {(5, 1): 5.0, (2, 2): 2.0}),
+    # a prefix is no matter; a lower-case reference is read; the later of two cells wins
+    (b'<row r="1"><x:c xmlns:x="u" r="c1"><x:v>7</x:v></x:c><c r="D1"><v>1</v></c><c r="D1"><v>9</v></c></row>', {(1, 3): 7.0, (1, 4): 9.0}),
+])
+def test_calamine_reads_as_the_guard_expects(tmp_path, cells, want):
+    """What the guard mirrors of python-calamine 0.9: should a new version read
+    otherwise, this fails before the guard and the reader disagree."""
+    import python_calamine as pc
+
+    book = _book(tmp_path, "b.xlsx", HEAD + cells + TAIL)
+    sheet = pc.CalamineWorkbook.from_path(str(book)).get_sheet_by_name("s")
+    got = {(r, c + sheet.start[1] + 1): v for r, row in enumerate(sheet.iter_rows(), 1) for c, v in enumerate(row) if v != ""}
+    assert got == want
+    scan = G.scan_xlsx(str(book)).sheets[0]
+    assert (scan.max_row, scan.max_col) >= (max(r for r, _c in want), max(c for _r, c in want))
