@@ -108,17 +108,17 @@ def test_unknown_unit_and_wrong_class_in_csv(filled, tmp_path):
             row[iu] = "市气象局"  # class C: not scored by these rules
             lines.setdefault("wrong", n)
     write_csv_rows(path, rows)
-    assert problems_of([path]) == sorted([
+    assert problems_of([path]) == [(path.name, None, None, "missing-unit")] + sorted([  # the two units lost their rows
         (path.name, None, lines["unknown"], "unknown-unit"),
         (path.name, None, lines["wrong"], "wrong-class"),
-    ], key=lambda t: t[2]) + [(DEMO_UNITS.name, None, None, "missing-unit")]  # the two units lost their rows
+    ], key=lambda t: t[2])
 
 
 def test_unknown_unit_and_recorded_class_in_xlsx(filled, tmp_path):
     path = _copy(filled, "xlsx", tmp_path)
     set_xlsx(path, "市财政局", "B1", "市不存在局")
     set_xlsx(path, A, "B2", "B")
-    assert problems_of([path]) == [(path.name, A, "B2", "wrong-class"), (path.name, "市财政局", "B1", "unknown-unit"), (DEMO_UNITS.name, None, None, "missing-unit")]
+    assert problems_of([path]) == [(path.name, None, None, "missing-unit"), (path.name, A, "B2", "wrong-class"), (path.name, "市财政局", "B1", "unknown-unit")]
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "long"])

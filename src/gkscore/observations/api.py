@@ -218,7 +218,8 @@ def _read(paths, rules, units, partial, subset, keep_evidence, keep_scorer, stat
             if partial:
                 oset.missing_units = missing
             else:
-                problems.append(missing_unit_problem(checker.rs, index, missing))
+                files = {s.file for places in checker.unit_places.values() for s in places}
+                problems.append(missing_unit_problem(checker.rs, index, missing, next((f for f in paths if f in files), paths[0])))
         if status:
             lines.extend(unit_status(checker, oset, expected))
         sets.append(oset)

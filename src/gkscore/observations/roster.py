@@ -73,12 +73,15 @@ def expected_units(rs, index, subset: Subset, records: set) -> list[str]:
     return [u.name for u in roster]
 
 
-def missing_unit_problem(rs, index, missing: list[str]) -> Problem:
+def missing_unit_problem(rs, index, missing: list[str], file: str) -> Problem:
+    """At ``file``, the first of the files read for ``rs``."""
+    import os
+
     shown = ", ".join(missing[:50]) + (f", … ({len(missing)} in all)" if len(missing) > 50 else "")
     return Problem(
-        file=index.loaded.path,
+        file=file,
         code="missing-unit",
-        message=f"{len(missing)} unit(s) to be scored by {rs.id} have no observations: {shown}; "
+        message=f"{len(missing)} unit(s) of {os.path.basename(index.loaded.path)} to be scored by {rs.id} have no observations: {shown}; "
         "give their files, or say which units you score with --class/--unit",
     )
 

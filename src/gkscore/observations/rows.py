@@ -168,8 +168,7 @@ def unit_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem]):
         problems.append(problem_at(p.unit_src, "unknown-unit", "the unit cell is empty"))
         return
     unit = p.unit if p.unit.__class__ is str else cell_text(p.unit)
-    cls = None if p.cls is None or p.cls.__class__ is str else cell_text(p.cls)
-    cls = p.cls if cls is None else cls
+    cls = p.cls if p.cls is None or p.cls.__class__ is str else cell_text(p.cls)
     c0 = table.first_col
     at = {k: c - c0 for k, c in cols.items()}
     width = max(at.values()) + 1

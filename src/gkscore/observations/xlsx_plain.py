@@ -85,6 +85,7 @@ def at_most(limit: int) -> bytes:
 
 
 _STYLE = rb'(?: s="[0-9]++")?+'
+_ANY_COLUMN = rb"(?:[A-Z]{1,2}|[A-W][A-Z]{2}|X[A-E][A-Z]|XF[A-D])"  # A..XFD
 _TEXT = rb"[^<]*+"
 
 
@@ -107,7 +108,7 @@ def plain_rows(max_col: int, strings: int) -> re.Pattern:
         rb'(?:<c r="' + column_letters(c).encode() + rb'\1"' + _STYLE + rb"(?:" + holding + b"|" + empty + rb"))?+"
         for c in range(1, max_col + 1)
     )
-    trailing = rb'(?:<c r="[A-Z]{1,3}\1"' + _STYLE + empty + rb")*+"
+    trailing = rb'(?:<c r="' + _ANY_COLUMN + rb'\1"' + _STYLE + empty + rb")*+"
     # The row number is captured in a lookahead, before any alternative: a
     # group set inside an alternative that fails, within a possessive
     # repeat, can make CPython 3.11 raise SystemError (python/cpython#101955).

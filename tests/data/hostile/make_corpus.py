@@ -372,7 +372,7 @@ def xml_trick_cases(out: Path, base: dict, parts: dict[str, bytes], unit_part: s
     planted("o_row_given_twice.xlsx", xml.replace(rows[-1], rows[-1] + rows[-1].replace(b"\xe5\xbc\xa0", b"x")), "twice")
     head, body_end = xml.index(rows[0]), xml.index(rows[-1]) + len(rows[-1])
     planted("o_rows_out_of_order.xlsx", xml[:head] + b"".join(reversed(rows)) + xml[body_end:], expect={0})
-    planted("o_second_sheet_data.xlsx", xml.replace(b"</sheetData>", b'</sheetData><sheetData><row r="99"><c r="A99"><f>1</f><v>1</v></c></row></sheetData>', 1), expect={0})
+    planted("o_second_sheet_data.xlsx", xml.replace(b"</sheetData>", b'</sheetData><sheetData><row r="99"><c r="A99"><v>1</v></c></row></sheetData>', 1), "two cell tables")
     far = b'<!-- </row> --></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
     planted("o_far_cell_after_comment.xlsx", xml.replace(rows[-1], rows[-1][:-6] + far), "stray")
     planted("o_far_cell_zz60000.xlsx", xml.replace(b"</sheetData>", b'<row r="60000"><c r="ZZ60000"><v>1</v></c></row></sheetData>'), "stray")
