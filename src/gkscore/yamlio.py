@@ -42,6 +42,11 @@ MAX_UNITS_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_EXPONENT = 15  # no rule or unit needs a number beyond 10**15 or below 10**-15
 MAX_NODES = 1_500_000  # values, keys and containers together: bounds memory whatever the byte size
+# A rule file is an indicator table: the largest real ones hold a few thousand
+# values.  Building each value costs Python time, so a rule file is held to far
+# fewer than a units file (100,000 units need about a million): a 2 MB file of
+# bare numbers is refused in a second instead of being built for several.
+MAX_RULE_NODES = 200_000
 
 Path = tuple
 
@@ -324,7 +329,7 @@ def load_yaml(data: bytes, file: str, *, limit: int = MAX_RULE_FILE_BYTES, what:
     try:
         try:
             duplicates: list[_Refused] = []
-            out = _build(loader, positions, MAX_NODES, duplicates)
+            out = _build(loader, positions, MAX_RULE_NODES if what == RULE_FILES else MAX_NODES, duplicates)
             if duplicates:
                 raise ProblemsError([_at(file, d.mark, d.code, d.message) for d in duplicates])
         except _Refused as exc:
