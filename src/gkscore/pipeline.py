@@ -25,25 +25,27 @@ class Options:
     unit_names: list[str] = field(default_factory=list)
     adjust: list[str] = field(default_factory=list)
     rank_by: list[str] = field(default_factory=list)
-    # False: units keep their figures only (what ranking and a summary need);
-    # a report that shows items asks ``Run.full`` for one unit at a time
+    # True: ``Run.results`` are the units' details (UnitDetail), for callers
+    # that want every unit's items at hand; False: their figures only (what
+    # ranking and a summary need), and a report that shows items asks
+    # ``Run.detail`` for one unit at a time
     keep_items: bool = True
     # keep the evidence and scorer texts of the observations; None: as
-    # keep_items.  A streamed item report (json, xlsx, --detail) scores
-    # without items but shows the texts, so it sets keep_items=False and
+    # keep_items.  A streamed item report (json, xlsx, --detail) keeps
+    # figures only but shows the texts, so it sets keep_items=False and
     # keep_text=True; only a summary drops them.
     keep_text: bool | None = None
 
 
 @dataclass
 class Run:
-    results: list  # UnitResult, ranked
+    results: list  # UnitFigures (or UnitDetail), ranked
     rules: list  # LoadedRules actually used, in the order first met
     adjustments: list
     units_index: object
     sets: list
-    # rules id -> [(RuleSet, ObservationSet)] the units were scored from
-    origins: dict = field(default_factory=dict, repr=False)
+    # the Scorer of each set, by the set's place in ``sets`` (made when first asked)
+    scorers: dict = field(default_factory=dict, repr=False)
 
     @property
     def complete(self) -> bool:
@@ -60,26 +62,28 @@ class Run:
     def precision(self) -> int:
         return max((lr.ruleset.precision for lr in self.rules), default=2)
 
-    def full(self, unit):
-        """``unit`` with its items (steps, reasons, observations).
+    def scorer(self, rules_id: str, unit: str):
+        """The Scorer of the set ``unit`` was scored from."""
+        i = next(i for i, s in enumerate(self.sets) if s.rules_id == rules_id and unit in s.units)
+        scorer = self.scorers.get(i)
+        if scorer is None:
+            from .scoring import Scorer, compile_rules
 
-        A result scored with items is returned as it is.  A figures-only
-        result is scored again, with items, from the same rules and (already
-        adjusted) observations; the caller writes it out and drops it, so an
-        item report holds one unit's items at a time, not 100,000 units'.
-        Scoring is a pure function of rules and observations, so the figures
-        are those of ``unit``; a difference would be a bug and is refused.
-        """
-        if unit.base_sections is None:
-            return unit
-        from .scoring import score_unit
+            rs = next(lr.ruleset for lr in self.rules if lr.ruleset.id == rules_id)
+            compiled = next((sc.compiled for sc in self.scorers.values() if sc.compiled.rs is rs), None) or compile_rules(rs)
+            scorer = self.scorers[i] = Scorer(compiled, self.sets[i])
+        return scorer
 
-        rs, obs = next((rs, obs) for rs, obs in self.origins[unit.rules_id] if unit.unit in obs.units)
-        out = score_unit(rs, unit.cls, unit.unit, obs, keep_items=True)
-        if (out.total, out.base, out.bonus, out.penalty, out.complete) != (unit.total, unit.base, unit.bonus, unit.penalty, unit.complete):
-            raise AssertionError(f"internal error: {unit.unit} scored {out.total} with items but {unit.total} without")
-        out.rank_group, out.rank = unit.rank_group, unit.rank
-        return out
+    def detail(self, unit):
+        """``unit``'s detail: its figures as they are (ranked) and its items
+        (steps, reasons, observations), from the same memoised evaluator that
+        gave the figures.  The caller writes it out and drops it, so an item
+        report holds one unit's items at a time, not 100,000 units'.  A detail
+        is returned as it is."""
+        return self.scorer(unit.rules_id, unit.unit).detail(unit)
+
+    # deprecated: the name reporters used before ``detail``
+    full = detail
 
 
 class _Shared:
@@ -105,8 +109,7 @@ class _Shared:
         r.sections = {name: one(v) for name, v in r.sections.items()}
         r.base, r.bonus, r.penalty, r.total = one(r.base), one(r.bonus), one(r.penalty), one(r.total)
         r.bonus_raw, r.penalty_raw = one(r.bonus_raw), one(r.penalty_raw)
-        if r.base_sections is not None:
-            r.base_sections = self._sets.setdefault(r.base_sections, r.base_sections)
+        r.base_sections = self._sets.setdefault(r.base_sections, r.base_sections)
         return r
 
 
@@ -130,7 +133,7 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
     from .observations.units_index import UnitsIndex
     from .ranking import parse_rank_by, rank
     from .rules.load import load_rules
-    from .scoring import score_set, score_unit
+    from .scoring import Scorer, compile_rules
     from .timing import mark
 
     mark("start-up")
@@ -181,20 +184,20 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
     sets = sorted(sets, key=table_order)
     results = []
     used = []
-    origins: dict[str, list] = {}
+    compiled: dict[str, object] = {}
+    scorers: dict[int, Scorer] = {}
     shared = _Shared()
-    for s in sets:
+    for i, s in enumerate(sets):
         lr = rules_by_id[s.rules_id]
         if lr not in used:
             used.append(lr)
-        origins.setdefault(lr.ruleset.id, []).append((lr.ruleset, s))
-        if opts.keep_items:
-            results.extend(score_set(lr.ruleset, s, keep_items=True))
-            continue
-        # score_set's loop, sharing each unit's figures as soon as it is
-        # scored: never 100,000 units' unshared figures at once
+        if lr.ruleset.id not in compiled:
+            compiled[lr.ruleset.id] = compile_rules(lr.ruleset)
+        scorer = scorers[i] = Scorer(compiled[lr.ruleset.id], s)
+        # each unit's figures shared as soon as it is scored: never 100,000
+        # units' unshared figures at once
         for unit, cls in s.units.items():
-            results.append(shared.figures(score_unit(lr.ruleset, cls, unit, s, keep_items=False)))
+            results.append(shared.figures(scorer.figures(unit, cls)))
     mark("score")
     ranked = rank(results, parse_rank_by(opts.rank_by))
     # Keep rule-file order first, then rank group, then rank.
@@ -205,4 +208,7 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
         group_pos[r.rank_group] = min(group_pos.get(r.rank_group, pos), pos)
     ranked.sort(key=lambda r: (order[r.rules_id], group_pos[r.rank_group], r.rank_group, r.rank))
     mark("rank")
-    return Run(results=ranked, rules=used, adjustments=adjustments, units_index=index, sets=sets, origins=origins)
+    run = Run(results=ranked, rules=used, adjustments=adjustments, units_index=index, sets=sets, scorers=scorers)
+    if opts.keep_items:
+        run.results = [run.detail(r) for r in ranked]
+    return run

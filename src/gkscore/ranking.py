@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from .normalize import norm_name
-from .scoring import UnitResult
+from .engine.results import UnitFigures
 
 
 def parse_rank_by(specs: Iterable[str]) -> dict[str, str]:
@@ -26,7 +26,7 @@ def parse_rank_by(specs: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
-def rank(results: list[UnitResult], rank_by: dict[str, str] | None = None) -> list[UnitResult]:
+def rank(results: list[UnitFigures], rank_by: dict[str, str] | None = None) -> list[UnitFigures]:
     """Assign rank_group and rank in place; return results ordered by group then rank.
 
     Rank groups are by default a unit's class within its rule file (counties,
@@ -34,7 +34,7 @@ def rank(results: list[UnitResult], rank_by: dict[str, str] | None = None) -> li
     rank skips (1, 2, 2, 4); ties are listed by name for a stable order.
     """
     rank_by = rank_by or {}
-    groups: dict[str, list[UnitResult]] = {}
+    groups: dict[str, list[UnitFigures]] = {}
     for r in results:
         if "*" in rank_by:
             g = rank_by["*"]
@@ -42,7 +42,7 @@ def rank(results: list[UnitResult], rank_by: dict[str, str] | None = None) -> li
             g = rank_by.get(r.cls, r.cls)
         r.rank_group = g
         groups.setdefault(g, []).append(r)
-    ordered: list[UnitResult] = []
+    ordered: list[UnitFigures] = []
     for g in groups:
         members = sorted(groups[g], key=lambda r: (-r.total, norm_name(r.unit), r.unit))
         previous = None

@@ -254,14 +254,15 @@ def explain(observations, unit_name, rules, units, partial, adjust, debug):
     from ..problems import Problem, ProblemsError
     from ..render.explain import explain_text
 
-    result = _run(observations, rules, units, partial, ((), (unit_name,)), adjust)  # the one unit is expected
+    result = _run(observations, rules, units, partial, ((), (unit_name,)), adjust, keep_items=False, keep_text=True)  # the one unit is expected
     unit = result.units_index.find(unit_name)
     match = [r for r in result.results if unit is not None and r.unit == unit.name]
     if not match:
         known = "; ".join(r.unit for r in result.results[:8])
         raise ProblemsError([Problem(file=observations[0], code="unknown-unit", message=f"no unit {unit_name!r} in these observations (e.g. {known})")], exit_code=2)
-    sys.stdout.write(explain_text(match[0], adjustments=[a for a in result.adjustments if a.unit == match[0].unit], precision=result.precision))
-    return 0 if match[0].complete else 1
+    detail = result.detail(match[0])
+    sys.stdout.write(explain_text(detail, adjustments=[a for a in result.adjustments if a.unit == detail.unit], precision=result.precision))
+    return 0 if detail.complete else 1
 
 
 COMMANDS = [score, explain]

@@ -20,7 +20,7 @@ import re
 from decimal import Decimal
 from typing import Callable
 
-from ..conditions import Missing, holds
+from ..engine.conditions.node import Missing
 from ..exact import fmt
 from ..rules.model import AllOf, AnyOf, ClauseHolds, FieldTest, NotOf
 
@@ -188,7 +188,7 @@ class _Context:
 
     def holds(self, cond) -> bool | None:
         try:
-            return holds(cond, self.get, {})
+            return cond.holds(self.get, {})
         except (Missing, TypeError):
             return None
 

@@ -3,16 +3,74 @@
 ``CompactValues`` is the ``ObservationSet.values`` mapping built by
 ``merge``: (unit, owner, field) -> Observation, backed by the checker's
 per-slot arrays.  An Observation (and its Source) is built only when it is
-asked for; ``value_of`` gives the bare value without building anything, which
-is all a summary score needs.  Assigning a key (an adjustment) keeps the new
-Observation beside the arrays.
+asked for; ``value_of`` gives the bare value without building anything, and
+``code_rows`` the values of many fields of a unit at once as codes, which is
+all scoring needs.  Assigning a key (an adjustment) keeps the new Observation
+beside the arrays.
 """
 
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from operator import itemgetter
 
 from .types import Observation
+
+
+class CodeRows:
+    """The values of fixed (owner, field) positions, unit by unit, as codes.
+
+    A value as it was read is coded by its index in the checker's table of
+    parsed values: one index is one (value, raw text) pair of one field for
+    good, so equal codes mean identical values (True, 1 and Decimal('1')
+    never share one).  Scoring keys its memo by them and looks a value up
+    (``value``) only where the memo misses."""
+
+    __slots__ = ("_c", "_status", "_over", "_idx", "_pick", "_ones")
+
+    def __init__(self, store: "CompactValues", spec_indices: list[int]) -> None:
+        c = store._c
+        self._c, self._status, self._over = c, store._status, store._over
+        self._idx = spec_indices
+        self._ones = (1,) * len(spec_indices)
+        if not spec_indices:
+            self._pick = lambda seq: ()
+        elif len(spec_indices) == 1:
+            (i,) = spec_indices
+            self._pick = lambda seq: (seq[i],)
+        else:
+            self._pick = itemgetter(*spec_indices)
+
+    def codes(self, unit: str) -> tuple[tuple, list | None] | None:
+        """None when the unit is not in the store; else (codes, values):
+        ``codes[j]`` is the value index when position j holds its value as
+        read, else None; ``values`` is None when every position holds its
+        value as read, else a list holding, at the positions coded None, the
+        value (a blank: None; an adjusted value: the new one)."""
+        c = self._c
+        u = c.unit_slot.get(unit)
+        if u is None:
+            return None
+        ns = c.ns
+        base = u * ns
+        pick = self._pick
+        status = pick(self._status[base : base + ns])
+        codes = pick(c.val[base : base + ns])
+        if status == self._ones:
+            return codes, None
+        codes = list(codes)
+        values: list = [None] * len(codes)
+        over = self._over
+        for j, st in enumerate(status):
+            if st != 1:
+                codes[j] = None
+                if st == 2:
+                    values[j] = over[base + self._idx[j]].value
+        return tuple(codes), values
+
+    def value(self, code: int):
+        """The value a code stands for."""
+        return self._c.vals[code][0]
 
 
 class CompactValues(MutableMapping):
@@ -69,6 +127,12 @@ class CompactValues(MutableMapping):
             return self._over[slot]
         return default
 
+    def code_rows(self, keys: list[tuple[str, str]]) -> CodeRows | None:
+        """A reader of these (owner, field) positions for any unit (None when
+        some position is not one the checker stores)."""
+        idx = [self._c.spec_idx.get(k) for k in keys]
+        return None if None in idx else CodeRows(self, idx)
+
     def value_of(self, key):
         """The value for ``key``, or None (absent, or blank with --partial)."""
         slot = self._slot(key)
@@ -81,6 +145,21 @@ class CompactValues(MutableMapping):
             return c.vals[c.val[slot]][0]
         if st == 2:
             return self._over[slot].value
+        return None
+
+    def texts_of(self, key) -> tuple[str, str] | None:
+        """(evidence, scorer) for ``key`` without building its Observation
+        (None: no value)."""
+        slot = self._slot(key)
+        if slot < 0:
+            o = self._others.get(key)
+            return None if o is None else (o.evidence, o.scorer)
+        st = self._status[slot]
+        if st == 1:
+            return self._c.texts_of(slot)
+        if st == 2:
+            o = self._over[slot]
+            return o.evidence, o.scorer
         return None
 
     def __contains__(self, key) -> bool:

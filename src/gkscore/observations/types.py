@@ -84,6 +84,23 @@ class ObservationSet:
     def get(self, unit: str, owner: str, field_id: str) -> Observation | None:
         return self.values.get((unit, owner, field_id))
 
+    def texts(self, unit: str, owner: str, field_id: str) -> tuple[str, str] | None:
+        """(evidence, scorer) of a value, without building its Observation
+        when the store can avoid it (None: no value)."""
+        v = self.values
+        texts_of = getattr(v, "texts_of", None)
+        if texts_of is not None:
+            return texts_of((unit, owner, field_id))
+        o = v.get((unit, owner, field_id))
+        return None if o is None else (o.evidence, o.scorer)
+
+    def code_rows(self, keys: list[tuple[str, str]]):
+        """The values of these (owner, field) positions unit by unit as codes
+        (``store.CodeRows``), when the values are in the compact store; else
+        None (read them with ``value``)."""
+        code_rows = getattr(self.values, "code_rows", None)
+        return None if code_rows is None else code_rows(keys)
+
     def value(self, unit: str, owner: str, field_id: str):
         """The value only (None when absent or blank): no Observation is built."""
         v = self.values

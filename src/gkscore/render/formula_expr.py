@@ -1,9 +1,11 @@
 """The rule language as spreadsheet formula text (Excel and LibreOffice alike).
 
-Every condition, clause and item of a rule file has a formula form built here
+Every condition, clause and item of a rule file has a formula form, built
 from a handful of functions both programs compute identically: SUM, SUMIF,
-SUMPRODUCT, MIN, MAX, IF, AND, OR, NOT, EXACT, DATE, ROUND and NA.  The
-formulas mirror ``scoring.py`` and ``conditions.py`` exactly:
+SUMPRODUCT, MIN, MAX, IF, AND, OR, NOT, EXACT, DATE, ROUND and NA.  Each
+clause kind and condition node writes its own (their ``formula`` methods in
+``engine/kinds`` and ``engine/conditions``); an item's formula is assembled
+here.  The formulas compute what the engine computes:
 
 * yes/no observations are the text 是/否 (``cell="是"``), choices are compared
   case-sensitively with EXACT (gkscore compares text exactly; ``=`` in a
@@ -20,47 +22,14 @@ reason; the workbook writer turns it into a refusal naming the item.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from typing import Callable
 
-from ..exact import fmt
-from ..rules.model import AllOf, AnyOf, ClauseHolds, FieldTest, NotOf
-from ..rules.resolve import per_class
+from ..engine.formula import Cell, Unexpressible, blank_test, num
+from ..engine.kinds.registry import is_deduction
 
 # Excel's limits: 8192 characters per formula, 64 nested function levels.
 MAX_FORMULA_CHARS = 8000
 MAX_NESTING = 60
-# A spreadsheet number holds 15 significant decimal digits faithfully.
-MAX_DIGITS = 15
-
-YES = "是"
-NO = "否"
-
-
-class Unexpressible(Exception):
-    """This part of a rule has no faithful formula form (message says why)."""
-
-
-def num(value: Decimal | int) -> str:
-    """A numeric literal, exactly as the rule file wrote it."""
-    d = Decimal(value)
-    if not d.is_finite():
-        raise Unexpressible(f"number {value} is not finite")
-    if len(d.normalize().as_tuple().digits) > MAX_DIGITS:
-        raise Unexpressible(f"the number {fmt(d, None)} has more than {MAX_DIGITS} significant digits, which a spreadsheet cannot hold exactly")
-    return fmt(d, None)
-
-
-def text(value: str) -> str:
-    """A string literal."""
-    if len(value) > 255:
-        raise Unexpressible("a text constant longer than 255 characters")
-    return '"' + value.replace('"', '""') + '"'
-
-
-def date(value: dt.date) -> str:
-    return f"DATE({value.year},{value.month},{value.day})"
 
 
 def decimals(value: Decimal | None) -> int:
@@ -71,170 +40,31 @@ def decimals(value: Decimal | None) -> int:
     return max(0, -exp) if isinstance(exp, int) else 0
 
 
-Cell = Callable[[str], str]  # field id -> cell reference, e.g. 观测!D14
-
-
-def fields_of(cond) -> list[str]:
-    """Field ids a condition reads, in order, without repeats (clause references read none)."""
-    out: list[str] = []
-
-    def walk(c) -> None:
-        if c is None or isinstance(c, ClauseHolds):
-            return
-        if isinstance(c, FieldTest):
-            if c.field not in out:
-                out.append(c.field)
-        elif isinstance(c, AllOf):
-            for part in c.all:
-                walk(part)
-        elif isinstance(c, AnyOf):
-            for part in c.any:
-                walk(part)
-        elif isinstance(c, NotOf):
-            walk(c.not_)
-
-    walk(cond)
-    return out
-
-
-def blank_test(field_ids: list[str], cell: Cell) -> str | None:
-    """True when any of these observation cells is empty (a missing value)."""
-    if not field_ids:
-        return None
-    parts = [f'{cell(f)}=""' for f in field_ids]
-    return parts[0] if len(parts) == 1 else f"OR({','.join(parts)})"
-
-
-def condition(cond, cell: Cell, held: dict[str, str] | None = None) -> str:
-    """A boolean formula for a condition (``conditions.holds``)."""
-    if isinstance(cond, FieldTest):
-        ref = cell(cond.field)
-        comps = cond.comparisons()
-        if not comps:
-            return f'{ref}="{YES}"'
-        op, want = comps[0]
-        return _compare(ref, op, want)
-    if isinstance(cond, AllOf):
-        parts = [condition(c, cell, held) for c in cond.all]
-        return parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
-    if isinstance(cond, AnyOf):
-        parts = [condition(c, cell, held) for c in cond.any]
-        return parts[0] if len(parts) == 1 else f"OR({','.join(parts)})"
-    if isinstance(cond, NotOf):
-        return f"NOT({condition(cond.not_, cell, held)})"
-    if isinstance(cond, ClauseHolds):
-        if held is None:
-            raise Unexpressible("a clause reference outside an item")
-        # An unknown or later clause never held (scoring.py: held.get(id, False)).
-        return held.get(cond.clause, "FALSE")
-    raise Unexpressible(f"unknown condition {cond!r}")
-
-
-_OPS = {"eq": "=", "ne": "<>", "ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
-
-
-def _compare(ref: str, op: str, want) -> str:
-    if isinstance(want, bool):
-        if op not in ("eq", "ne"):
-            raise Unexpressible(f"a yes/no value compared with {op}")
-        is_yes = want if op == "eq" else not want
-        return f'{ref}="{YES if is_yes else NO}"'
-    if op == "in":
-        parts = [f"EXACT({ref},{text(str(v))})" for v in want]
-        return parts[0] if len(parts) == 1 else f"OR({','.join(parts)})"
-    if isinstance(want, str):
-        if op == "eq":
-            return f"EXACT({ref},{text(want)})"
-        if op == "ne":
-            return f"NOT(EXACT({ref},{text(want)}))"
-        raise Unexpressible(f"a choice compared with {op}")
-    if isinstance(want, dt.date):
-        return f"{ref}{_OPS[op]}{date(want)}"
-    if isinstance(want, (Decimal, int)):
-        return f"{ref}{_OPS[op]}{num(want)}"
-    raise Unexpressible(f"cannot compare with {want!r}")
-
-
-def _points(value, cls: str) -> Decimal:
-    p = per_class(value, cls)
-    if p is None:
-        raise Unexpressible(f"no points for class {cls}")
-    return p
-
-
-def clause_fields(clause) -> list[str]:
-    """Every field a clause reads (only_if first, as scoring.py evaluates them)."""
-    out = fields_of(clause.only_if)
-    extra: list[str] = []
-    if clause.kind in ("award", "deduct"):
-        extra = fields_of(clause.when)
-    elif clause.kind == "coverage":
-        extra = list(clause.fields)
-    else:
-        extra = [clause.field]
-    for f in extra:
-        if f not in out:
-            out.append(f)
-    return out
-
-
 def clause_formula(clause, cls: str, cell: Cell, held: dict[str, str], guard: bool) -> tuple[str, str]:
-    """(signed term, holds) for one clause: the term is added to the item's
-    start (``+...`` or ``-...``); ``holds`` is the boolean a later clause's
-    ``{clause: id}`` sees (scoring.py's ``Step.applied``)."""
-    kind = clause.kind
-    sign = "-" if kind in ("deduct", "deduct_each", "sampled") else "+"
-    if kind in ("award", "deduct"):
-        ok = condition(clause.when, cell, held)
-        p = num(_points(clause.points, cls))
-        magnitude = f"IF({ok},{p},0)"
-        holds = ok
-    else:
-        if kind == "deduct_each":
-            per = num(_points(clause.per, cls))
-            magnitude = f"{per}*{cell(clause.field)}"
-            cap = per_class(clause.cap, cls) if clause.cap is not None else None
-            if cap is not None:
-                magnitude = f"MIN({magnitude},{num(cap)})"
-        elif kind == "sampled":
-            per = num(_points(clause.per, cls))
-            ref = cell(clause.field)
-            magnitude = f"{per}*({clause.sample}-{ref})" if clause.counts == "passed" else f"{per}*{ref}"
-        elif kind == "coverage":
-            covered = "(" + "+".join(f'({cell(f)}="{YES}")' for f in clause.fields) + ")"
-            full = clause.full_at or len(clause.fields)
-            p = num(_points(clause.points, cls))
-            if clause.mode == "all":
-                magnitude = f"IF({covered}>={full},{p},0)"
-            else:
-                magnitude = f"{p}*MIN({covered},{full})/{full}"
-        elif kind == "judged":
-            magnitude = cell(clause.field)
-        elif kind == "graded":
-            ref = cell(clause.field)
-            magnitude = "NA()"  # a value outside the levels is an error, never a silent 0
-            for level, points in reversed(list(clause.levels.items())):
-                magnitude = f"IF(EXACT({ref},{text(level)}),{num(points)},{magnitude})"
-        elif kind == "percent":
-            p = num(_points(clause.points, cls))
-            magnitude = f"{p}*{cell(clause.field)}/100"
-        else:
-            raise Unexpressible(f"unknown clause kind {kind!r}")
+    """(signed term, holds) for one clause: the kind's formula (``formula``
+    of its module), signed, under its only_if and, with ``guard`` (a
+    --partial run), 0 when a field it reads is blank.  The term is added to
+    the item's start (``+...`` or ``-...``); ``holds`` is the boolean a later
+    clause's ``{clause: id}`` sees (the Step's ``applied``)."""
+    magnitude, holds = clause.formula(cls, cell, held)
+    if holds is None:
         holds = f"{magnitude}>0"
     if clause.only_if is not None:
-        only = condition(clause.only_if, cell, held)
+        only = clause.only_if.formula(cell, held)
         magnitude = f"IF({only},{magnitude},0)"
         holds = f"IF({only},{holds},FALSE)"
     if guard:
-        blank = blank_test(clause_fields(clause), cell)
+        blank = blank_test(clause.reads(), cell)
         if blank is not None:
             magnitude = f"IF({blank},0,{magnitude})"
             holds = f"IF({blank},FALSE,{holds})"
-    return sign + magnitude, holds
+    return ("-" if is_deduction(clause.kind) else "+") + magnitude, holds
 
 
 def item_formula(item, cls: str, m: Decimal, start: Decimal, precision: int, cell: Cell, guard: bool) -> str:
-    """``ROUND(MIN(分值, MAX(0, start ± clauses)), precision)`` (no leading =)."""
+    """``ROUND(MIN(分值, MAX(0, start ± clauses)), precision)`` (no leading =):
+    clamped to [0, 分值] and rounded once, halves away from zero, as
+    ``exact.q`` does."""
     held: dict[str, str] = {}
     terms: list[str] = []
     for clause in item.clauses:

@@ -31,12 +31,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..exact import ZERO, fmt
+from ..exact import ZERO
 from ..fsutil import atomic_path
 from ..problems import Problem, ProblemsError
 from ..rules.resolve import item_max, item_start, per_class
+from ..engine.formula import NO, YES, Unexpressible, blank_test, num, text
 from . import formula_expr as fx
-from .formula_expr import NO, YES, Unexpressible, num, text
 
 OBS, DETAIL, SUMMARY, README = "观测", "明细", "汇总", "说明"
 
@@ -314,8 +314,8 @@ def build_formula_workbook(run):
                     try:
                         cell = cell_for(it.id)
                         if it.applies_if is not None:
-                            cond = fx.condition(it.applies_if, cell)
-                            blank = fx.blank_test(fx.fields_of(it.applies_if), cell) if guard else None
+                            cond = it.applies_if.formula(cell)
+                            blank = blank_test(it.applies_if.field_ids(), cell) if guard else None
                             f = f'IF({cond},"{YES}","{NO}")'
                             if blank:
                                 f = f'IF({blank},"{YES}",{f})'
@@ -325,7 +325,7 @@ def build_formula_workbook(run):
                         f = fx.item_formula(it, cls, m, start, p, cell, guard)
                         if guard:
                             # Mirrors scoring: an item with any unfilled field scores 0.
-                            unfilled = fx.blank_test([fd.id for fd in it.fields], cell)
+                            unfilled = blank_test([fd.id for fd in it.fields], cell)
                             if unfilled is not None:
                                 f = f"IF({unfilled},0,{f})"
                         if void is not None:
@@ -455,8 +455,8 @@ def _section(rs, section_id: str):
 
 def _guarded_condition(cond, cell, guard: bool) -> str:
     """A unit-level condition; with a missing value it does not hold (void_if, veto)."""
-    f = fx.condition(cond, cell)
-    blank = fx.blank_test(fx.fields_of(cond), cell) if guard else None
+    f = cond.formula(cell)
+    blank = blank_test(cond.field_ids(), cell) if guard else None
     return f"AND(NOT({blank}),{f})" if blank else f
 
 

@@ -2,44 +2,23 @@
 
 Each check yields ``Finding(path, code, message, severity)`` where ``path`` is
 the YAML path of the offending value, turned into line:column by the loader.
-Errors make ``validate`` fail; warnings are what ``lint`` reports.
+Errors make ``validate`` fail; warnings are what ``lint`` reports.  What is
+particular to a clause kind or a condition node is checked by the kind's or
+node's own ``check`` (``engine/kinds``, ``engine/conditions``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator
 
+from ..engine.kinds.base import CheckContext
+from ..engine.kinds.registry import is_deduction
 from ..i18n import _
-from ..problems import ERROR, WARNING, quote
-from .model import (
-    AllOf,
-    AnyOf,
-    BoolField,
-    ChoiceField,
-    ClauseHolds,
-    CountField,
-    DateField,
-    FieldTest,
-    NotOf,
-    NumberField,
-    RuleSet,
-    ScoreField,
-)
-from .resolve import CREDIT_KINDS, DEDUCTION_KINDS, item_max, item_start, per_class
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A finding at the YAML ``path``; ``first`` is the path of an earlier
-    occurrence the message refers to (the loader adds its line)."""
-
-    path: tuple
-    code: str
-    message: str
-    severity: str = ERROR
-    first: tuple | None = None
+from ..problems import WARNING, quote
+from .findings import Finding, listed, number_text
+from .model import RuleSet
+from .resolve import item_max, item_start, per_class
 
 
 def check(rs: RuleSet) -> list[Finding]:
@@ -47,17 +26,6 @@ def check(rs: RuleSet) -> list[Finding]:
     for fn in (_ids, _classes, _items, _sums, _sections, _grades, _vetoes, _policy):
         out.extend(fn(rs))
     return out
-
-
-def _fmt(d: Decimal | None) -> str:
-    if d is None:
-        return "—"
-    text = format(d.normalize(), "f")
-    return text
-
-
-def _names(values) -> str:
-    return ", ".join(str(v) for v in values)
 
 
 # ------------------------------------------------------------------ ids
@@ -121,12 +89,12 @@ def _class_map(value, path, classes, code="unknown-class", require_all=False) ->
         for key in value:
             if key not in classes:
                 message = _("the class {cls} is not declared under classes ({classes}); use one of them, or declare it")
-                yield Finding(path + (key,), code, message.format(cls=quote(key), classes=_names(classes)))
+                yield Finding(path + (key,), code, message.format(cls=quote(key), classes=listed(classes)))
         if require_all:
             missing = [c for c in classes if c not in value]
             if missing:
                 message = _("no value for the class {classes}; give a number, or null where the item does not apply")
-                yield Finding(path, "class-missing", message.format(classes=_names(missing)))
+                yield Finding(path, "class-missing", message.format(classes=listed(missing)))
 
 
 def _classes(rs: RuleSet) -> Iterator[Finding]:
@@ -148,16 +116,16 @@ def _classes(rs: RuleSet) -> Iterator[Finding]:
                     yield Finding(ip + ("max",), "never-applies", message)
                 for ci, clause in enumerate(item.clauses):
                     cp = ip + ("clauses", ci)
-                    for key in ("points", "per", "cap"):
+                    for key in clause.per_class_keys:
                         value = getattr(clause, key, None)
                         yield from _class_map(value, cp + (key,), classes)
                         if isinstance(value, dict):
                             missing = [c for c in applicable if c not in value]
                             if missing:
                                 message = _("no {key} for the class {classes}, to which item {item} applies; add it")
-                                yield Finding(cp + (key,), "class-missing", message.format(key=key, classes=_names(missing), item=quote(item.id)))
+                                yield Finding(cp + (key,), "class-missing", message.format(key=key, classes=listed(missing), item=quote(item.id)))
                 for fi, field in enumerate(item.fields):
-                    if isinstance(field, ScoreField):
+                    if field.type == "score":
                         yield from _class_map(field.max, ip + ("fields", fi, "max"), classes)
 
 
@@ -165,67 +133,8 @@ def _classes(rs: RuleSet) -> Iterator[Finding]:
 
 
 def _field_refs(cond, fields: dict, path, clause_ids_before: set[str] | None) -> Iterator[Finding]:
-    if cond is None:
-        return
-    if isinstance(cond, AllOf):
-        for i, c in enumerate(cond.all):
-            yield from _field_refs(c, fields, path + ("all", i), clause_ids_before)
-    elif isinstance(cond, AnyOf):
-        for i, c in enumerate(cond.any):
-            yield from _field_refs(c, fields, path + ("any", i), clause_ids_before)
-    elif isinstance(cond, NotOf):
-        yield from _field_refs(cond.not_, fields, path + ("not",), clause_ids_before)
-    elif isinstance(cond, ClauseHolds):
-        if clause_ids_before is None:
-            message = _("a clause reference (clause:) can only be used inside an item; test a field here instead (field:)")
-            yield Finding(path + ("clause",), "bad-reference", message)
-        elif cond.clause not in clause_ids_before:
-            message = _("no clause with the id {id} comes before this one in the item; refer to a clause listed above, by its id")
-            yield Finding(path + ("clause",), "bad-reference", message.format(id=quote(cond.clause)))
-    elif isinstance(cond, FieldTest):
-        field = fields.get(cond.field)
-        if field is None:
-            message = _("the field {field} is not declared here (declared: {declared}); correct the name, or declare it under fields")
-            yield Finding(path + ("field",), "unknown-field", message.format(field=quote(cond.field), declared=_names(fields) or _("none")))
-            return
-        comps = cond.comparisons()
-        if len(comps) > 1:
-            yield Finding(path, "bad-condition", _("give at most one comparison in a field test; combine several tests with all: or any:"))
-            return
-        if not comps:
-            if not isinstance(field, BoolField):
-                message = _("{{field: {name}}} alone tests a yes/no field, but {name} is of type {type}; add a comparison such as ge: 1")
-                yield Finding(path, "bad-condition", message.format(name=cond.field, type=field.type))
-            return
-        op, value = comps[0]
-        ok = True
-        if isinstance(field, BoolField):
-            ok = op in ("eq", "ne") and isinstance(value, bool)
-        elif isinstance(field, DateField):
-            import datetime as dt
-
-            ok = op != "in" and isinstance(value, dt.date)
-        elif isinstance(field, (CountField, NumberField, ScoreField)):
-            ok = op != "in" and isinstance(value, Decimal)
-        elif isinstance(field, ChoiceField):
-            values = value if op == "in" else [value]
-            ok = op in ("eq", "ne", "in") and all(isinstance(v, str) and v in field.choices for v in values)
-        if not ok:
-            message = _("cannot compare the field {field} (type {type}) with {op}: {value}; {hint}").format(
-                field=quote(cond.field), type=field.type, op=op, value=quote(value), hint=_comparison_hint(field)
-            )
-            yield Finding(path + (op,), "bad-condition", message)
-
-
-def _comparison_hint(field) -> str:
-    """How a field of this type is tested."""
-    if isinstance(field, BoolField):
-        return _("test a yes/no field with {{field: {name}}}, or with eq: true / eq: false").format(name=field.id)
-    if isinstance(field, DateField):
-        return _("compare a date field with a date, e.g. le: 2021-03-31")
-    if isinstance(field, ChoiceField):
-        return _("use eq, ne or in with its choices: {choices}").format(choices=_names(field.choices))
-    return _("compare it with a number, e.g. ge: 1")
+    if cond is not None:
+        yield from cond.check(fields, path, clause_ids_before)
 
 
 def _items(rs: RuleSet) -> Iterator[Finding]:
@@ -250,8 +159,8 @@ def _items(rs: RuleSet) -> Iterator[Finding]:
 def _check_item(item, ip, classes, section_kind) -> Iterator[Finding]:
     fields = {f.id: f for f in item.fields}
     used: set[str] = set()
-    kinds = {c.kind for c in item.clauses}
-    if kinds & CREDIT_KINDS and kinds & DEDUCTION_KINDS and item.start is None:
+    directions = {is_deduction(c.kind) for c in item.clauses}
+    if len(directions) == 2 and item.start is None:
         message = _("the item mixes credits and deductions: say where it starts, with start: zero (add from 0) or start: max (deduct from the maximum)")
         yield Finding(ip + ("clauses",), "start-required", message)
     earlier: set[str] = set()
@@ -261,85 +170,35 @@ def _check_item(item, ip, classes, section_kind) -> Iterator[Finding]:
         # taken off the total, so a deduction clause, which starts from the
         # item's 分值, would charge the whole penalty to a unit where nothing
         # happened.
-        if section_kind == "penalty" and clause.kind in DEDUCTION_KINDS:
+        if section_kind == "penalty" and is_deduction(clause.kind):
             message = _(
                 "in a penalty section an item's score is the points taken off the total, so {kind} would charge "
                 "the full penalty when nothing happened; write a deduction of N points as award (N points when it happened), or use judged"
             )
             yield Finding(cp + ("kind",), "penalty-deduction", message.format(kind=clause.kind))
-        yield from _field_refs(clause.only_if, fields, cp + ("only_if",), earlier)
-        when = getattr(clause, "when", None)
-        yield from _field_refs(when, fields, cp + ("when",), earlier)
-        for ref in _used_fields(when) | _used_fields(clause.only_if):
-            used.add(ref)
-        kind = clause.kind
-        if kind in ("deduct_each", "sampled", "judged", "graded", "percent"):
-            field = fields.get(clause.field)
-            used.add(clause.field)
-            if field is None:
-                message = _("the field {field} is not declared in item {item}; correct the name, or declare it under the item's fields")
-                yield Finding(cp + ("field",), "unknown-field", message.format(field=quote(clause.field), item=quote(item.id)))
-                continue
-            want = {"deduct_each": CountField, "sampled": CountField, "judged": ScoreField, "graded": ChoiceField, "percent": NumberField}[kind]
-            if not isinstance(field, want):
-                message = _("a {kind} clause needs a field of type {want}; {field} is of type {type}: change the field's type, or use another clause")
-                wanted = want.model_fields["type"].annotation.__args__[0]
-                yield Finding(cp + ("field",), "field-type", message.format(kind=kind, want=wanted, field=quote(clause.field), type=field.type))
-                continue
-            if kind == "sampled" and field.max != clause.sample:
-                message = _("the field {field} must be bounded by the sample size: give it max: {n}")
-                yield Finding(cp + ("sample",), "sample-bound", message.format(field=quote(clause.field), n=clause.sample))
-            if kind == "percent" and (field.min != 0 or field.max != 100):
-                yield Finding(cp + ("field",), "percent-bounds", _("a percent field needs min: 0 and max: 100; set them on the field"))
-            if kind == "graded":
-                if set(field.choices) != set(clause.levels):
-                    message = _("the levels ({levels}) must name exactly the field's choices ({choices}); make the two lists the same")
-                    yield Finding(cp + ("levels",), "levels", message.format(levels=_names(clause.levels), choices=_names(field.choices)))
-                for c in classes:
-                    m = item_max(item, c)
-                    if m is not None and max(clause.levels.values()) > m:
-                        message = _("a level is worth more than the item's maximum {max} for the class {cls}; lower the level or raise the maximum")
-                        yield Finding(cp + ("levels",), "over-max", message.format(max=_fmt(m), cls=c))
-            if kind == "judged":
-                for c in classes:
-                    m = item_max(item, c)
-                    fm = per_class(field.max, c)
-                    if m is not None and fm is None:
-                        message = _("the score field {field} has no max for the class {cls}; add it")
-                        yield Finding(ip + ("fields",), "class-missing", message.format(field=quote(field.id), cls=c))
-                    elif m is not None and fm > m:
-                        message = _("a judged score up to {score} exceeds the item's maximum {max} for the class {cls}; lower the field's max to at most {max}")
-                        yield Finding(cp + ("field",), "over-max", message.format(score=_fmt(fm), max=_fmt(m), cls=c))
-        if kind == "coverage":
-            for fi, name in enumerate(clause.fields):
-                used.add(name)
-                f = fields.get(name)
-                if f is None:
-                    message = _("the field {field} is not declared in item {item}; correct the name, or declare it under the item's fields")
-                    yield Finding(cp + ("fields", fi), "unknown-field", message.format(field=quote(name), item=quote(item.id)))
-                elif not isinstance(f, BoolField):
-                    message = _("coverage counts yes/no fields (type: bool); {field} is of type {type}")
-                    yield Finding(cp + ("fields", fi), "field-type", message.format(field=quote(name), type=f.type))
-            if clause.full_at is not None and clause.full_at > len(clause.fields):
-                message = _("full_at {n} is more than the {count} fields listed; lower it to at most {count}")
-                yield Finding(cp + ("full_at",), "full-at", message.format(n=clause.full_at, count=len(clause.fields)))
-        if clause.id:
+        for key, cond in clause.conditions():
+            yield from _field_refs(cond, fields, cp + (key,), earlier)
+        used.update(clause.reads())
+        # a clause whose field is unknown or of the wrong type is not one a
+        # later clause can refer to
+        unusable = yield from clause.check(CheckContext(item, fields, classes, ip, cp))
+        if clause.id and not unusable:
             earlier.add(clause.id)
     if item.applies_if is not None:
-        used |= _used_fields(item.applies_if)
+        used.update(item.applies_if.field_ids())
     for fi, field in enumerate(item.fields):
         if field.id not in used:
             message = _("the field {field} is used by no clause; delete it, or use it in a clause")
             yield Finding(ip + ("fields", fi), "unused-field", message.format(field=quote(field.id)), WARNING)
-        if isinstance(field, NumberField) and field.min is not None and field.max is not None and field.min > field.max:
+        if field.type == "number" and field.min is not None and field.max is not None and field.min > field.max:
             message = _("min ({min}) is above max ({max}); swap them")
-            yield Finding(ip + ("fields", fi), "bounds", message.format(min=_fmt(field.min), max=_fmt(field.max)))
-        if isinstance(field, ScoreField):
+            yield Finding(ip + ("fields", fi), "bounds", message.format(min=number_text(field.min), max=number_text(field.max)))
+        if field.type == "score":
             for c in classes:
                 fm = per_class(field.max, c)
                 if fm is not None and ((fm - field.min) % field.step) != 0:
                     message = _("the range from {low} to {high} is not a whole number of steps of {step}; change step, min or max")
-                    yield Finding(ip + ("fields", fi, "step"), "step", message.format(low=_fmt(field.min), high=_fmt(fm), step=_fmt(field.step)))
+                    yield Finding(ip + ("fields", fi, "step"), "step", message.format(low=number_text(field.min), high=number_text(fm), step=number_text(field.step)))
     # Soft check: credits that do not add up to the item's 分值.
     if item_start(item) == "zero":
         for c in classes:
@@ -349,42 +208,19 @@ def _check_item(item, ip, classes, section_kind) -> Iterator[Finding]:
             credit = _max_credit(item, fields, c)
             if credit is not None and credit != m:
                 message = _("the clauses' credits add up to {credit} but the item's maximum is {max} for the class {cls}; check the clause points")
-                yield Finding(ip + ("max",), "clause-sum", message.format(credit=_fmt(credit), max=_fmt(m), cls=c), WARNING)
+                yield Finding(ip + ("max",), "clause-sum", message.format(credit=number_text(credit), max=number_text(m), cls=c), WARNING)
 
 
 def _max_credit(item, fields, cls) -> Decimal | None:
     total = Decimal(0)
     for clause in item.clauses:
-        if clause.kind in ("award", "coverage", "percent"):
-            p = per_class(clause.points, cls)
-            if p is None:
-                return None
-            total += p
-        elif clause.kind == "judged":
-            f = fields.get(clause.field)
-            if f is None or not isinstance(f, ScoreField):
-                return None
-            p = per_class(f.max, cls)
-            if p is None:
-                return None
-            total += p
-        elif clause.kind == "graded":
-            total += max(clause.levels.values())
+        if is_deduction(clause.kind):
+            continue
+        p = clause.full_credit(fields, cls)
+        if p is None:
+            return None
+        total += p
     return total
-
-
-def _used_fields(cond) -> set[str]:
-    if cond is None:
-        return set()
-    if isinstance(cond, FieldTest):
-        return {cond.field}
-    if isinstance(cond, AllOf):
-        return set().union(*(_used_fields(c) for c in cond.all))
-    if isinstance(cond, AnyOf):
-        return set().union(*(_used_fields(c) for c in cond.any))
-    if isinstance(cond, NotOf):
-        return _used_fields(cond.not_)
-    return set()
 
 
 # ----------------------------------------------------------------- sums
@@ -408,12 +244,12 @@ def _sums(rs: RuleSet) -> Iterator[Finding]:
                 declared = per_class(group.points, c)
                 if declared is not None and declared != group_sum:
                     message = _("the group {name} declares {declared} points for the class {cls}, but its items add up to {total}; correct points or the items' max")
-                    yield Finding(gp + ("points",), "group-sum", message.format(name=quote(group.name), declared=_fmt(declared), cls=c, total=_fmt(group_sum)))
+                    yield Finding(gp + ("points",), "group-sum", message.format(name=quote(group.name), declared=number_text(declared), cls=c, total=number_text(group_sum)))
                 section_sum += group_sum
             declared = per_class(section.points, c)
             if declared is not None and declared != section_sum:
                 message = _("the section {name} declares {declared} points for the class {cls}, but its items add up to {total}; correct points or the items' max")
-                yield Finding(sp + ("points",), "section-sum", message.format(name=quote(section.name), declared=_fmt(declared), cls=c, total=_fmt(section_sum)))
+                yield Finding(sp + ("points",), "section-sum", message.format(name=quote(section.name), declared=number_text(declared), cls=c, total=number_text(section_sum)))
             del any_item
     # Totals per class.
     for c in classes:
@@ -431,7 +267,7 @@ def _sums(rs: RuleSet) -> Iterator[Finding]:
                 total += (s.weight or Decimal(0)) * ssum
         if total != declared:
             message = _("the class {cls} declares a total of {declared}, but its base items add up to {total}; correct the class's max or the items' max")
-            yield Finding(("classes", c, "max"), "class-total", message.format(cls=c, declared=_fmt(declared), total=_fmt(total)))
+            yield Finding(("classes", c, "max"), "class-total", message.format(cls=c, declared=number_text(declared), total=number_text(total)))
 
 
 def _sections(rs: RuleSet) -> Iterator[Finding]:
@@ -456,7 +292,7 @@ def _sections(rs: RuleSet) -> Iterator[Finding]:
                 yield Finding(sp + ("weight",), "weight", _("a weight needs composition: weighted; delete the weight, or declare the composition"))
     if rs.composition == "weighted" and weights != 1:
         message = _("the section weights add up to {total}, not 1; correct them")
-        yield Finding(("composition",), "weights", message.format(total=_fmt(weights)))
+        yield Finding(("composition",), "weights", message.format(total=number_text(weights)))
 
 
 def _grades(rs: RuleSet) -> Iterator[Finding]:
@@ -490,7 +326,7 @@ def _vetoes(rs: RuleSet) -> Iterator[Finding]:
     for path, grade in forced:
         if bands is not None and grade is not None and grade not in bands:
             message = _("the grade {grade} is not one of the grade bands ({bands}); if it is a typo, correct it")
-            yield Finding(path, "unknown-grade", message.format(grade=quote(grade), bands=_names(bands)), WARNING)
+            yield Finding(path, "unknown-grade", message.format(grade=quote(grade), bands=listed(bands)), WARNING)
     for vi, veto in enumerate(rs.vetoes):
         vp = ("vetoes", vi)
         if veto.grade is None and veto.total is None:

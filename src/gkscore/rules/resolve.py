@@ -5,16 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from .model import DEDUCTION_KINDS, CREDIT_KINDS, Group, Item, RuleSet, Section
-
-
-def per_class(value, cls: str) -> Decimal | None:
-    """The value of a PerClass/PerClassMax for one class (None: not given / not applicable)."""
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return value.get(cls)
-    return value
+from ..engine.kinds.registry import is_deduction
+from .base import per_class
+from .model import Group, Item, RuleSet, Section
 
 
 def item_max(item: Item, cls: str) -> Decimal | None:
@@ -25,8 +18,7 @@ def item_max(item: Item, cls: str) -> Decimal | None:
 def item_start(item: Item) -> str:
     if item.start is not None:
         return item.start
-    kinds = {c.kind for c in item.clauses}
-    return "max" if kinds <= DEDUCTION_KINDS else "zero"
+    return "max" if all(is_deduction(c.kind) for c in item.clauses) else "zero"
 
 
 def walk(ruleset: RuleSet) -> Iterator[tuple[int, Section, int, Group, int, Item]]:
@@ -71,6 +63,4 @@ __all__ = [
     "item_path",
     "items_for_class",
     "fields_index",
-    "CREDIT_KINDS",
-    "DEDUCTION_KINDS",
 ]

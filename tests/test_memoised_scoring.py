@@ -1,19 +1,23 @@
-"""The memoised summary scorer (scoring_lean) against the full item scorer,
-over generated observations for every rule kind and feature.
+"""The memoised evaluator against itself without a memo, and a unit's detail
+against its figures, over generated observations for every clause kind and
+feature (N/A policies, composition, gates, vetoes, --partial, adjustments).
 
-The summary path looks a group's (and an item's) result up by the values it
-reads, so the risks are a key that merges values the scorer tells apart
-(True and 1, Decimal 1 and 1.0, a blank and a zero), a key that misses a
-position the result depends on (void_if, applies_if, only_if, vetoes), and a
-cached result reused under other circumstances (another class, a voided
-group, --partial, an adjusted value).  Every test here scores the same units
-on both paths and compares every figure a summary shows, with the memo cold,
-warm and filled in another unit order; units share value rows (and classes
-differ among them) so that memo hits happen.
+Figures and details come from one evaluator behind a memo that looks a group's
+(and an item's) result up by the values it reads, so the risks are a key that
+merges values the evaluator tells apart (True and 1, Decimal 1 and 1.0, a
+blank and a zero), a key that misses a position the result depends on
+(void_if, applies_if, only_if, vetoes), and a cached result reused under
+other circumstances (another class, a voided group, --partial, an adjusted
+value).  Every test scores the same units with the memo cold, warm and filled
+in another unit order, and compares them with each unit scored by a fresh
+scorer (nothing remembered from another unit); units share value rows (and
+classes differ among them) so that memo hits happen.  Each unit's detail must
+then carry the items its figures are made of: the test folds the items back
+into the figures the way docs/rule-language.md states them.
 
 Observation sets are built both as plain mappings of Observations (memo keys
 from the typed values) and through the real csv reader (the compact store:
-memo keys from value indices), with adjustments on top.
+memo keys from value codes), with adjustments on top.
 """
 
 from __future__ import annotations
@@ -30,11 +34,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import test_rule_kinds as kinds
-from gkscore import scoring_lean, scoring_plan
+from gkscore.engine import memo as engine_memo
+from gkscore.exact import ZERO, clamp, div, mul, q
 from gkscore.observations.types import Observation, ObservationSet, Source
 from gkscore.rules.load import load_rules
 from gkscore.rules.resolve import fields_index, item_max, per_class
-from gkscore.scoring import score_set, score_unit
+from gkscore.scoring import Scorer, compile_rules, grade_for
 
 D = Decimal
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -259,11 +264,21 @@ def loaded(name: str):
 def summary(r) -> tuple:
     """Every figure a summary shows, Decimals by their text (0 and 0.00 differ
     in an output)."""
-    base_sections = r.base_sections if r.base_sections is not None else frozenset(i.section for i in r.items if i.section_kind == "base")
     return (
         r.unit, r.cls, r.rules_id, {k: str(v) for k, v in r.sections.items()}, str(r.base), str(r.bonus), str(r.penalty),
-        str(r.total), str(r.bonus_raw), str(r.penalty_raw), r.grade, r.complete, list(r.notes), r.veto, base_sections,
+        str(r.total), str(r.bonus_raw), str(r.penalty_raw), r.grade, r.complete, list(r.notes), r.veto, r.base_sections,
     )
+
+
+def items_of(d) -> list[tuple]:
+    """Everything a report shows of a detail's items."""
+    return [
+        (i.id, i.section_id, i.section, i.section_kind, i.group, list(i.path), i.text, str(i.max), str(i.score), str(i.lost),
+         str(i.start), str(i.raw), [(s.clause, s.kind, s.text, str(s.delta), s.expr, s.applied, list(s.missing)) for s in i.steps],
+         list(i.reasons), [(o.owner, o.field, o.value, str(o.source), o.evidence, o.scorer) for o in i.observations],
+         i.complete, i.voided, i.arithmetic(), i.evidence, i.scorers)
+        for i in d.items
+    ]
 
 
 # ------------------------------------------------------------ values
@@ -375,33 +390,133 @@ def obs_of(rs, units, partial: bool) -> ObservationSet:
 # ------------------------------------------------------------ comparing
 
 
-def compare(rs, obs) -> None:
-    """Full and summary scoring agree on every unit: memo cold, warm, and
-    filled in reverse unit order."""
-    full = [summary(score_unit(rs, cls, unit, obs, keep_items=True)) for unit, cls in obs.units.items()]
-    scoring_lean._SCORERS.clear()
-    cold = [summary(r) for r in score_set(rs, obs, keep_items=False)]
-    assert cold == full
-    warm = [summary(r) for r in score_set(rs, obs, keep_items=False)]
-    assert warm == full
-    scoring_lean._SCORERS.clear()
-    backwards = [summary(score_unit(rs, cls, unit, obs, keep_items=False)) for unit, cls in reversed(list(obs.units.items()))]
-    assert backwards[::-1] == full
+def compare(rs, obs, shared: Scorer | None = None) -> Scorer:
+    """Memoised figures (cold, warm, and filled in reverse unit order) equal
+    each unit scored on its own; details (from the warm memo) equal each
+    unit's detail on its own and fold back into the figures.  ``shared``: a
+    scorer whose memo is warm already.  Returns the shared scorer."""
+    compiled = shared.compiled if shared is not None else compile_rules(rs)
+    alone = {}
+    for unit, cls in obs.units.items():
+        scorer = Scorer(compiled, obs)
+        figures = scorer.figures(unit, cls)
+        alone[unit] = (summary(figures), items_of(scorer.detail(figures)))
+    expected = [alone[u][0] for u in obs.units]
+    shared = shared or Scorer(compiled, obs)
+    cold = [shared.figures(unit, cls) for unit, cls in obs.units.items()]
+    assert [summary(r) for r in cold] == expected
+    warm = [shared.figures(unit, cls) for unit, cls in obs.units.items()]
+    assert [summary(r) for r in warm] == expected
+    other = Scorer(compiled, obs)
+    backwards = [summary(other.figures(unit, cls)) for unit, cls in reversed(list(obs.units.items()))]
+    assert backwards[::-1] == expected
+    for r in warm:
+        d = shared.detail(r)
+        assert summary(d) == summary(r)
+        assert items_of(d) == alone[r.unit][1]
+        assert folded(rs, obs, d) == figures_shown(r), r.unit
+    return shared
 
 
-def test_every_rule_file_compiles_to_a_plan():
-    """The memo path is the one under test: no rule file falls back to the
-    full scorer."""
-    for name in RULE_NAMES:
-        rs = loaded(name).ruleset
-        for cls in rs.classes:
-            assert scoring_plan.plan_for(rs, cls) is not None, name
+# ------------------------------------------- the figures from the items
+
+
+def figures_shown(r) -> tuple:
+    return (r.sections, r.base, r.bonus, r.penalty, r.total, r.bonus_raw, r.penalty_raw, r.grade, r.veto, r.base_sections)
+
+
+def folded(rs, obs, d) -> tuple:
+    """The unit's figures from its detail's items, as docs/rule-language.md
+    states the rules: group subtotals with their max_lost relief (not for a
+    voided group), N/A points rescaled or redistributed, weighted sections,
+    bonus and penalty caps, gates, the first veto that holds, grade bands."""
+    cls, p = d.cls, rs.precision
+    by_id = {i.id: i for i in d.items}
+    na_max, na_by, relief_by, section_total, scored_base = ZERO, {}, {}, {}, set()
+    for s in rs.sections:
+        total = ZERO
+        for g in s.groups:
+            applicable = [it for it in g.items if item_max(it, cls) is not None]
+            if not applicable:
+                continue
+            gsum = gmax = ZERO
+            voided = False
+            for it in applicable:
+                m = item_max(it, cls)
+                r = by_id.get(it.id)
+                if r is None:  # does not apply to the unit
+                    if s.kind == "base":
+                        na_max += m
+                        na_by[s.id] = na_by.get(s.id, ZERO) + m
+                    continue
+                voided = voided or r.voided
+                # before any redistribution: clamped to [0, 分值], rounded once
+                unscaled = ZERO if (r.voided or not r.complete) else q(clamp(r.raw, ZERO, m), p)
+                gsum += unscaled
+                gmax += m
+                if s.kind == "base":
+                    scored_base.add(s.name)
+            cap = per_class(g.max_lost, cls)
+            if cap is not None and not voided and gmax - gsum > cap:
+                relief = gmax - cap - gsum
+                gsum += relief
+                relief_by[s.id] = relief_by.get(s.id, ZERO) + relief
+            total += gsum
+        section_total[s.id] = total
+    base_sections = [s for s in rs.sections if s.kind == "base"]
+    sections = {s.name: section_total[s.id] for s in base_sections}
+    if rs.na_policy != "none" and na_max > 0:
+        for s in base_sections:
+            if rs.composition == "weighted":
+                if na_by.get(s.id, ZERO) <= 0:
+                    continue
+                full = sum((item_max(i, cls) or ZERO for g in s.groups for i in g.items), ZERO)
+                applicable = full - na_by[s.id]
+            else:
+                full, applicable = rs.classes[cls].max, rs.classes[cls].max - na_max
+
+            def scaled(x):
+                return ZERO if applicable <= 0 else q(div(mul(x, full), applicable), p)
+
+            if rs.na_policy == "redistribute":  # the items carry their scaled scores already
+                sections[s.name] = sum((i.score for i in d.items if i.section_id == s.id), ZERO)
+                if relief_by.get(s.id):
+                    sections[s.name] += scaled(relief_by[s.id])
+            else:
+                sections[s.name] = scaled(sections[s.name])
+    if rs.composition == "weighted":
+        for s in base_sections:
+            sections[s.name] = q(mul(s.weight, sections[s.name]), p)
+    base = sum(sections.values(), ZERO)
+    bonus_raw = sum((section_total[s.id] for s in rs.sections if s.kind == "bonus"), ZERO)
+    bonus = sum((min(section_total[s.id], per_class(s.cap, cls)) for s in rs.sections if s.kind == "bonus"), ZERO)
+    penalty_raw = sum((section_total[s.id] for s in rs.sections if s.kind == "penalty"), ZERO)
+    penalty = sum((min(section_total[s.id], per_class(s.cap, cls)) for s in rs.sections if s.kind == "penalty"), ZERO)
+    grade = None
+    for gate in rs.gates:
+        if gate.kind == "bonus_requires_base" and base < gate.min_base:
+            bonus = ZERO
+        elif gate.kind == "fail_below" and base < gate.base_below:
+            grade = gate.grade
+    total = base + bonus - penalty
+    veto = None
+    for v in rs.vetoes:
+        values = {f.id: obs.value(d.unit, v.id, f.id) for f in v.fields}
+        if None in [values[f] for f in v.when.field_ids()]:
+            continue  # unanswered: the unit is incomplete, the veto not applied
+        if v.when.holds(values.__getitem__):
+            veto = v.text
+            total = v.total if v.total is not None else total
+            grade = v.grade if v.grade is not None else grade
+            break
+    grade = grade if grade is not None else grade_for(rs, total)
+    return (sections, base, bonus, penalty, total, bonus_raw, penalty_raw, grade, veto, frozenset(scored_base))
 
 
 @pytest.mark.parametrize("name", RULE_NAMES)
 @SETTINGS
 @given(data=st.data())
-def test_lean_equals_full_generated(name, data):
+def test_memo_and_detail_agree_on_generated_units(name, data):
     lr, units = data.draw(unit_sets(name))
     compare(lr.ruleset, obs_of(lr.ruleset, units, partial=False))
 
@@ -409,7 +524,7 @@ def test_lean_equals_full_generated(name, data):
 @pytest.mark.parametrize("name", RULE_NAMES)
 @SETTINGS
 @given(data=st.data())
-def test_lean_equals_full_with_blanks(name, data):
+def test_memo_and_detail_agree_with_blanks(name, data):
     """--partial: blank fields (also of void_if, applies_if, vetoes)."""
     lr, units = data.draw(unit_sets(name, blanks=True))
     compare(lr.ruleset, obs_of(lr.ruleset, units, partial=True))
@@ -418,7 +533,7 @@ def test_lean_equals_full_with_blanks(name, data):
 @pytest.mark.parametrize("name", ["MIXED", "VOID_IF", "NA_redistribute", "VETO"])
 @SETTINGS
 @given(data=st.data())
-def test_lean_equals_full_absent_without_partial(name, data):
+def test_memo_and_detail_agree_on_absent_values_without_partial(name, data):
     """Absent values with an empty ``missing`` (an API caller's set): the
     memo of a set with ``missing`` is not reused for one without."""
     lr, units = data.draw(unit_sets(name, blanks=True))
@@ -430,17 +545,18 @@ def test_lean_equals_full_absent_without_partial(name, data):
 
 def test_kinds_are_kept_apart_in_memo_keys():
     """True and 1, 1 and Decimal 1, 1 and 1.0: one memo, different keys."""
-    assert scoring_plan._tag(True) != scoring_plan._tag(1)
-    assert scoring_plan._tag(1) != scoring_plan._tag(D(1))
-    assert scoring_plan._tag(D("1")) != scoring_plan._tag(D("1.0"))
-    assert scoring_plan._tag(dt.date(2021, 3, 31)) != scoring_plan._tag(dt.datetime(2021, 3, 31))
-    assert scoring_plan._tag(None) is None
-    assert scoring_plan._tag([1]) != scoring_plan._tag([1])  # unhashable: never a hit
+    tag = engine_memo.tag
+    assert tag(True) != tag(1)
+    assert tag(1) != tag(D(1))
+    assert tag(D("1")) != tag(D("1.0"))
+    assert tag(dt.date(2021, 3, 31)) != tag(dt.datetime(2021, 3, 31))
+    assert tag(None) is None
+    assert tag([1]) != tag([1])  # unhashable: never a hit
 
 
 def test_a_bool_where_a_count_is_expected_is_not_merged_with_it(tmp_path):
-    """An API caller's True in a count field scores as the full path scores
-    it (Decimal(True) is 1 there too), after a unit with 1 filled the memo."""
+    """An API caller's True in a count field scores as it scores alone
+    (Decimal(True) is 1), after a unit with 1 filled the memo."""
     rs = loaded("DEDUCT_EACH_CAP").ruleset
     base = {(o, f): 1 for o, f, _ in expected_keys(rs, "A")}
     odd = {k: True for k in base}
@@ -499,8 +615,8 @@ def read_through_csv(tmp_path: Path, lr, units, variant_seed: int):
 @pytest.mark.parametrize("name", ["MIXED", "AWARD_DATE", "AWARD_CHOICE", "COVERAGE", "VOID_IF", "VETO", "NA_redistribute", "WEIGHTED", "ONLY_IF", "PERCENT"])
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_lean_equals_full_through_the_csv_reader_and_adjustments(name, data, tmp_path_factory):
-    """Keys from the compact store's value indices; then adjusted values (kept
+def test_memo_and_detail_agree_through_the_csv_reader_and_adjustments(name, data, tmp_path_factory):
+    """Keys from the compact store's value codes; then adjusted values (kept
     beside the arrays, keyed by value) on the same, warm memo."""
     from gkscore.observations.store import CompactValues
 
@@ -509,7 +625,7 @@ def test_lean_equals_full_through_the_csv_reader_and_adjustments(name, data, tmp
     rs = lr.ruleset
     obs = read_through_csv(tmp_path, lr, units, data.draw(st.integers(min_value=0, max_value=5)))
     assert type(obs.values) is CompactValues
-    compare(rs, obs)
+    shared = compare(rs, obs)
     # review: change some values, as load_adjustments does
     unit, cls, values = units[data.draw(st.integers(min_value=0, max_value=len(units) - 1))]
     keys = expected_keys(rs, cls)
@@ -519,17 +635,15 @@ def test_lean_equals_full_through_the_csv_reader_and_adjustments(name, data, tmp
         old = obs.values.get(key)
         obs.values[key] = replace(old, value=new) if old is not None else Observation(unit, owner, field_id, new, Source("adj.yaml", line=1))
         obs.missing.discard(key)
-    full = [summary(score_unit(rs, c, u, obs, keep_items=True)) for u, c in obs.units.items()]
-    assert [summary(r) for r in score_set(rs, obs, keep_items=False)] == full
-    compare(rs, obs)
+    compare(rs, obs, shared)
 
 
 @pytest.mark.parametrize("cap, budget", [(4, 1 << 16), (1 << 11, 10)])
 def test_memo_stays_bounded(monkeypatch, cap, budget):
     """With more distinct value rows than a memo dictionary's cap, or than
     the set's budget, the memos stop growing and the figures stay right."""
-    monkeypatch.setattr(scoring_lean, "_CAP", cap)
-    monkeypatch.setattr(scoring_lean, "_BUDGET", budget)
+    monkeypatch.setattr(engine_memo, "CAP", cap)
+    monkeypatch.setattr(engine_memo, "BUDGET", budget)
     rs = loaded("MIXED").ruleset
     units = []
     for u in range(30):
@@ -549,10 +663,36 @@ def test_memo_stays_bounded(monkeypatch, cap, budget):
                 values[(owner, field_id)] = field.choices[u % len(field.choices)]
         units.append((f"单位{u:02d}", "A", values))
     obs = obs_of(rs, units, partial=False)
-    compare(rs, obs)
-    scorer = scoring_lean.scorer_for(rs, "A", obs)
-    memos = scorer._memos[False]
+    scorer = compare(rs, obs).for_class("A")
+    memos = scorer.memos[False]
     tables = memos.groups + memos.by_items + memos.voids + memos.outs + memos.vetoes + [d for pair in memos.items for d in pair]
     assert all(len(t) <= cap for t in tables)
     assert sum(len(t) for t in tables) <= budget
-    assert all(len(t) <= cap for _i, _tests, t in scorer._classes)
+    explained = [d for pair in memos.explained for d in pair]
+    assert all(len(t) <= cap for t in explained)
+    assert sum(len(t) for t in explained) <= budget
+    assert all(len(t) <= cap for _i, _tests, t in scorer.value_classes)
+
+
+# ------------------------------------------------------------ examples
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = [str(ROOT / "examples" / "county_2020_filled.xlsx"), str(ROOT / "examples" / "citydept_2020_filled.xlsx")]
+ADJUST = str(ROOT / "examples" / "adjustments.yaml")
+
+
+@pytest.mark.parametrize("adjust", [[], [ADJUST]], ids=["plain", "adjusted"])
+def test_examples_figures_and_details_agree(adjust):
+    """The bundled examples as the command scores them: each unit's figures
+    equal the unit scored alone, and its detail folds back into them."""
+    from gkscore.pipeline import Options, run
+
+    result = run(Options(observations=EXAMPLES, adjust=adjust, keep_items=False))
+    rules = {lr.ruleset.id: lr.ruleset for lr in result.rules}
+    for r in result.results:
+        obs = next(s for s in result.sets if s.rules_id == r.rules_id and r.unit in s.units)
+        alone = Scorer(compile_rules(rules[r.rules_id]), obs).figures(r.unit, r.cls)
+        assert summary(alone) == summary(r)
+        d = result.detail(r)
+        assert (d.rank_group, d.rank) == (r.rank_group, r.rank) and d.items
+        assert folded(rules[r.rules_id], obs, d) == figures_shown(r), r.unit

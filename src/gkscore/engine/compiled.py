@@ -1,0 +1,202 @@
+"""A rule set compiled for scoring: every per-rule figure the engine needs,
+resolved once.
+
+``CompiledRules`` is made once per loaded rule set and owns a ``ClassPlan``
+per class, built when a unit of that class is first scored.  A plan numbers
+the (owner, field) pairs a unit of the class answers (a unit's *row* holds
+their values in that order, ``keys``) and lays the rule tree out over them:
+sections, groups with an applicable item, items with their 分值, starting
+score, path and clause texts, vetoes, the bonus and penalty caps and the
+section weights.  It also records which row positions are read only through
+comparisons (``classes``): for the memo those values stand for their test
+results (``engine/scorer.py``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from operator import itemgetter
+
+from ..exact import ZERO
+from ..rules.base import per_class
+from ..rules.resolve import fields_index, item_max, item_path, item_start
+
+
+def gather(positions):
+    """fn(seq) -> tuple of seq[p] for p in positions (itemgetter gives a bare
+    value for one position; a memo key is always a tuple)."""
+    positions = tuple(positions)
+    if not positions:
+        return lambda seq: ()
+    if len(positions) == 1:
+        (p,) = positions
+        return lambda seq: (seq[p],)
+    return itemgetter(*positions)
+
+
+def clause_text(item, clause) -> str:
+    """The words a clause is reported with: its own, else the item's first
+    line (with what tells the clause apart when the item has several)."""
+    if clause.text:
+        return clause.text
+    text = item.text.split("\n")[0]
+    if len(item.clauses) > 1:
+        text += f" ({clause.label()})"
+    return text
+
+
+class ItemPlan:
+    """One applicable item.  ``pos``: field -> row position; ``reads``: every
+    position its clauses, fields and applies_if read (its memo key)."""
+
+    __slots__ = ("i", "item", "cls", "precision", "section", "group", "max", "start", "path", "texts", "fields", "field_ids", "pos", "reads", "key", "na_note", "penalty")
+
+    def __init__(self, i, item, cls: str, precision: int, section, group, pos: dict[str, int]) -> None:
+        self.i, self.item, self.cls, self.precision, self.section, self.group = i, item, cls, precision, section, group
+        self.max = m = item_max(item, cls)
+        self.start = m if item_start(item) == "max" else ZERO
+        self.path = tuple(item_path(section, group, item))
+        self.texts = tuple(clause_text(item, c) for c in item.clauses)
+        self.fields = {f.id: f for f in item.fields}
+        self.field_ids = tuple(self.fields)
+        self.pos = pos
+        self.reads = tuple(sorted(set(pos.values())))
+        self.key = gather(self.reads)
+        self.na_note = f"{item.id}: 不适用 ({item.applies_if.describe()} 不成立)" if item.applies_if is not None else ""
+        self.penalty = section.kind == "penalty"
+
+
+class GroupPlan:
+    """A group with at least one applicable item; ``key`` gathers every
+    position its void condition and items read."""
+
+    __slots__ = ("i", "group", "name", "base", "items", "void", "void_pos", "void_key", "voided_by", "cap", "key")
+
+    def __init__(self, i, group, base: bool, items: list[ItemPlan], void_pos: dict[str, int] | None, cap) -> None:
+        self.i, self.group, self.name, self.base = i, group, group.name, base
+        self.items, self.void, self.void_pos, self.cap = items, group.void_if, void_pos, cap
+        self.voided_by = f"{group.void_text} ({group.void_if.describe()})" if group.void_if is not None else None
+        reads = set(void_pos.values()) if void_pos else set()
+        self.void_key = gather(sorted(reads)) if void_pos is not None else None
+        for ip in items:
+            reads.update(ip.reads)
+        self.key = gather(sorted(reads))
+
+
+class SectionPlan:
+    __slots__ = ("section", "id", "name", "kind", "base", "groups", "max")
+
+    def __init__(self, section, groups: list[GroupPlan], cls: str) -> None:
+        self.section, self.id, self.name, self.kind = section, section.id, section.name, section.kind
+        self.base = section.kind == "base"
+        self.groups = groups
+        # every item's 分值 for the class: the scale of a weighted section
+        self.max = sum((item_max(i, cls) or ZERO for g in section.groups for i in g.items), ZERO)
+
+
+class VetoPlan:
+    __slots__ = ("i", "veto", "pos", "key")
+
+    def __init__(self, i, veto, pos: dict[str, int]) -> None:
+        self.i, self.veto, self.pos = i, veto, pos
+        self.key = gather(sorted(set(pos.values())))
+
+
+class ClassPlan:
+    """The rule set laid out for one class.
+
+    ``keys``: the (owner, field) pairs of a unit's row, in row order;
+    ``sections``: SectionPlans (groups without an applicable item left out);
+    ``items``/``groups``/``vetoes``: every plan by its index ``i``;
+    ``classes``: (position, comparisons) of the positions read only through
+    comparisons; ``base_names``: the base sections with a group."""
+
+    def __init__(self, rs, cls: str) -> None:
+        self.rs, self.cls, self.precision = rs, cls, rs.precision
+        self.keys: list[tuple[str, str]] = []
+        self._pos: dict[tuple[str, str], int] = {}
+        self._tests: dict[int, dict] = {}  # position -> the comparisons applied to it
+        self._raw: set[int] = set()  # positions whose value itself is used
+        self.items: list[ItemPlan] = []
+        self.groups: list[GroupPlan] = []
+        self.sections = [SectionPlan(s, [g for g in (self._group(s, g) for g in s.groups) if g is not None], cls) for s in rs.sections]
+        self.vetoes = [VetoPlan(i, v, self._condition(v.when, v.id)) for i, v in enumerate(rs.vetoes)]
+        self.classes = self._classes(rs)
+        self.base_names = frozenset(sp.name for sp in self.sections if sp.base and sp.groups)
+        self.keeps_items = rs.na_policy == "redistribute"  # only N/A redistribution needs the items
+        self.bonus_caps = [(s.id, per_class(s.cap, cls) or ZERO) for s in rs.sections if s.kind == "bonus"]
+        self.penalty_caps = [(s.id, per_class(s.cap, cls) or ZERO) for s in rs.sections if s.kind == "penalty"]
+        self.weights = [(s.name, s.weight or ZERO) for s in rs.sections if s.kind == "base"]
+        self.class_max: Decimal = rs.classes[cls].max
+
+    def _group(self, section, group) -> GroupPlan | None:
+        items = [self._item(section, group, it) for it in group.items if item_max(it, self.cls) is not None]
+        if not items:
+            return None
+        void_pos = self._condition(group.void_if, group.id) if group.void_if is not None else None
+        gp = GroupPlan(len(self.groups), group, section.kind == "base", items, void_pos, per_class(group.max_lost, self.cls))
+        self.groups.append(gp)
+        return gp
+
+    def _item(self, section, group, it) -> ItemPlan:
+        owner = it.id
+        pos: dict[str, int] = {}
+        for clause in it.clauses:
+            for _key, cond in clause.conditions():
+                pos.update(self._condition(cond, owner))
+            for f in clause.value_fields():
+                pos[f] = self._at(owner, f)
+                self._raw.add(pos[f])
+        for f in it.fields:
+            pos[f.id] = self._at(owner, f.id)
+        if it.applies_if is not None:
+            pos.update(self._condition(it.applies_if, owner))
+        ip = ItemPlan(len(self.items), it, self.cls, self.precision, section, group, pos)
+        self.items.append(ip)
+        return ip
+
+    def _condition(self, cond, owner: str) -> dict[str, int]:
+        """field -> row position of every field a condition tests."""
+        out: dict[str, int] = {}
+        for field, test in cond.tests():
+            out[field] = i = self._at(owner, field)
+            # kept apart by text and kind: ``eq: true`` and ``eq: 1`` are
+            # equal tuples but different tests
+            self._tests.setdefault(i, {}).setdefault((test[0], type(test[1]), repr(test[1])), test)
+        return out
+
+    def _at(self, owner: str, field: str) -> int:
+        key = (owner, field)
+        i = self._pos.get(key)
+        if i is None:
+            i = self._pos[key] = len(self.keys)
+            self.keys.append(key)
+        return i
+
+    def _classes(self, rs) -> list[tuple[int, tuple]]:
+        """(position, comparisons) of the fields other than yes/no read only
+        through comparisons: in a memo key such a value stands for its test
+        results (a date for "on or before the deadline"), so that 365 dates
+        make 2 keys, not 365.  Yes/no fields have few values already."""
+        types = fields_index(rs)
+        out = []
+        for i, tests in sorted(self._tests.items()):
+            owner, field = self.keys[i]
+            f = types.get(owner, {}).get(field)
+            if i not in self._raw and f is not None and f.type != "bool":
+                out.append((i, tuple(tests.values())))
+        return out
+
+
+class CompiledRules:
+    """A rule set ready for scoring; one per loaded rule set."""
+
+    def __init__(self, rs) -> None:
+        self.rs = rs
+        self._plans: dict[str, ClassPlan] = {}
+
+    def plan(self, cls: str) -> ClassPlan:
+        plan = self._plans.get(cls)
+        if plan is None:
+            plan = self._plans[cls] = ClassPlan(self.rs, cls)
+        return plan

@@ -1,0 +1,2 @@
+"""Condition nodes, one module per node type; ``registry`` lists them and
+builds the ``Condition`` union of the rule language."""

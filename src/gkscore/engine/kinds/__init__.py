@@ -1,0 +1,1 @@
+"""Clause kinds, one module each; ``registry`` lists them."""

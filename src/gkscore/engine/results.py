@@ -1,0 +1,195 @@
+"""The two result types: a unit's figures (what ranking and summaries need)
+and its detail (the figures and every item with its explanation).
+
+``UnitFigures`` is what scoring gives for every unit; ``UnitDetail`` is built
+from a unit's figures when an output shows items (``Scorer.detail``), one
+unit at a time.  A detail is a figures object too, so ranking and summaries
+take either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..exact import ZERO, fmt
+from ..observations.types import Observation
+from .kinds.registry import is_deduction
+
+
+@dataclass
+class Step:
+    """One clause's effect on an item: what was observed and the arithmetic."""
+
+    clause: int
+    kind: str
+    text: str
+    delta: Decimal  # signed contribution before clamping
+    expr: str  # e.g. "0.5 × 3"
+    applied: bool  # did the clause take effect
+    missing: list[str] = field(default_factory=list)
+
+
+class Observations(Sequence):
+    """The observations an item read in one unit, built from the set when
+    first looked at (most reports show only their evidence and scorers,
+    which ``texts`` gives without building them)."""
+
+    __slots__ = ("_obs", "_unit", "_owner", "_fields", "_built", "_texts")
+
+    def __init__(self, obs, unit: str, owner: str, fields: tuple[str, ...]) -> None:
+        self._obs, self._unit, self._owner, self._fields = obs, unit, owner, fields
+        self._built: list | None = None
+        self._texts: list | None = None
+
+    def _list(self) -> list[Observation]:
+        if self._built is None:
+            get, unit, owner = self._obs.get, self._unit, self._owner
+            self._built = [get(unit, owner, f) for f in self._fields]
+        return self._built
+
+    def __getitem__(self, i):
+        return self._list()[i]
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __iter__(self):
+        return iter(self._list())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, tuple, Sequence)) else NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(evidence, scorer) of each observation."""
+        if self._texts is None:
+            if self._built is not None:
+                self._texts = [(o.evidence, o.scorer) for o in self._built]
+            else:
+                texts, unit, owner = self._obs.texts, self._unit, self._owner
+                self._texts = [texts(unit, owner, f) for f in self._fields]
+        return self._texts
+
+
+def _texts(observations) -> list[tuple[str, str]]:
+    if isinstance(observations, Observations):
+        return observations.texts()
+    return [(o.evidence, o.scorer) for o in observations]
+
+
+@dataclass
+class ItemResult:
+    id: str
+    section_id: str
+    section: str  # 一级指标 name
+    section_kind: str  # base | bonus | penalty
+    group: str
+    path: list[str]
+    text: str
+    max: Decimal
+    score: Decimal
+    lost: Decimal
+    start: Decimal
+    raw: Decimal  # start + Σ deltas, before clamping and rounding
+    steps: list[Step]
+    reasons: list[str]
+    observations: Sequence[Observation]
+    complete: bool = True
+    voided: bool = False
+    not_applicable: bool = False  # unit-level applies_if false
+    # texts shared by every unit with the same explanation (``arithmetic``)
+    shared: dict | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def evidence(self) -> list[str]:
+        return [e for e, _s in _texts(self.observations) if e]
+
+    @property
+    def scorers(self) -> list[str]:
+        return sorted({s for _e, s in _texts(self.observations) if s})
+
+    def arithmetic(self, places: int | None = None) -> str:
+        """e.g. ``2 - 0.5 × 3 = 0.5`` or ``1 + 0 + 0.5 = 1.5`` (with the clamp
+        spelled out when it bites)."""
+        shared = self.shared
+        if shared is None or places is not None:
+            return arithmetic(self.steps, self.start, self.raw, self.max, self.score, self.complete, self.voided, places)
+        key = (self.max, self.score)  # the rest is the explanation's own
+        text = shared.get(key)
+        if text is None:
+            text = shared[key] = arithmetic(self.steps, self.start, self.raw, self.max, self.score, self.complete, self.voided)
+        return text
+
+
+def arithmetic(steps, start: Decimal, raw: Decimal, m: Decimal, score: Decimal, complete: bool, voided: bool, places: int | None = None) -> str:
+    if not complete and not voided:
+        missing = [f for s in steps for f in s.missing]
+        shown = f" ({', '.join(missing)})" if missing else ""
+        return f"未填写观测值{shown},暂计0分"
+    parts: list[str] = [fmt(start, places)] if start != 0 else []
+    for s in steps:
+        if not is_deduction(s.kind):
+            parts.append(f"+ {s.expr if s.applied and s.expr else '0'}")
+        elif s.applied and s.delta != 0:
+            parts.append(f"- {s.expr}")
+    expr = " ".join(parts) if parts else "0"
+    if expr.startswith("+ "):
+        expr = expr[2:]
+    out = f"{expr} = {fmt(raw, None)}"
+    if voided:
+        out += " → 0 (整组不得分)"
+    elif raw < 0:
+        out += " → 0 (扣完为止)"
+    elif raw > m:
+        out += f" → {fmt(m, None)} (不超过分值)"
+    elif raw != score:
+        out += f" → {fmt(score, None)} (四舍五入)"
+    return out
+
+
+@dataclass(slots=True)  # one per unit: 100,000 at national scale
+class UnitFigures:
+    unit: str
+    cls: str
+    rules_id: str
+    rules_title: str
+    sections: dict[str, Decimal]  # 一级指标 name -> subtotal (base sections)
+    base: Decimal
+    bonus: Decimal
+    penalty: Decimal
+    total: Decimal
+    bonus_raw: Decimal
+    penalty_raw: Decimal
+    grade: str | None
+    complete: bool
+    notes: list[str]
+    veto: str | None = None
+    rank_group: str = ""
+    rank: int = 0
+    # names of the base sections with at least one scored item (a section
+    # whose items all do not apply to the unit shows no subtotal)
+    base_sections: frozenset = frozenset()
+
+
+@dataclass(slots=True)
+class UnitDetail(UnitFigures):
+    """A unit's figures and its items, in rule order (items that do not
+    apply to the unit left out)."""
+
+    items: list[ItemResult] = field(default_factory=list)
+
+    @property
+    def max(self) -> Decimal:
+        return sum((i.max for i in self.items if i.section_kind == "base"), ZERO)
+
+
+FIGURES = tuple(UnitFigures.__dataclass_fields__)
+
+
+def detail_of(figures: UnitFigures, items: list[ItemResult]) -> UnitDetail:
+    """The detail of ``figures``: the same figures, and ``items``."""
+    return UnitDetail(*(getattr(figures, name) for name in FIGURES), items=items)

@@ -1,0 +1,187 @@
+"""From a unit's section subtotals to its published figures: not-applicable
+rescaling, composition, bonus and penalty caps, gates, vetoes and grade.
+
+The rounding rule is in ``exact.py``: every figure here is an exact sum of
+rounded item scores, except where a rescale or a weighted composition
+divides, which rounds once at that step.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..exact import ZERO, div, fmt, mul, q
+from .compiled import ClassPlan
+from .results import UnitFigures
+
+
+class Tally:
+    """A unit's running figures, filled group by group (``engine/scorer.py``)
+    and turned into a UnitFigures by ``finish``."""
+
+    __slots__ = ("notes", "complete", "items", "sections", "section_totals", "na_max", "na_by_section", "relief_by_section")
+
+    def __init__(self, notes: list[str], sections: dict[str, Decimal], section_totals: dict[str, Decimal]) -> None:
+        self.notes, self.sections, self.section_totals = notes, sections, section_totals
+        self.complete = True
+        self.items: list = []  # what N/A redistribution scales (ScoredItem)
+        self.na_max = ZERO
+        # N/A points and max_lost relief per section: redistribution keeps
+        # the relief, and a weighted composition rescales each section by
+        # its own N/A share
+        self.na_by_section: dict[str, Decimal] = {}
+        self.relief_by_section: dict[str, Decimal] = {}
+
+
+class ScoredItem:
+    """What the N/A redistribution needs of one scored item."""
+
+    __slots__ = ("section_id", "section", "section_kind", "max", "score", "lost", "complete")
+
+    def __init__(self, section_id, section, section_kind, m, score, complete):
+        self.section_id, self.section, self.section_kind = section_id, section, section_kind
+        self.max, self.score, self.lost, self.complete = m, score, m - score, complete
+
+
+def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections: frozenset) -> UnitFigures:
+    """The unit's figures from its tally.  ``veto_outcome(i, veto)``: True,
+    False, or the names of the unanswered fields (None: no vetoes)."""
+    rs = plan.rs
+    notes, sections, section_totals = tally.notes, tally.sections, tally.section_totals
+    if rs.na_policy != "none" and tally.na_max > 0:
+        _rescale(plan, tally)
+    if rs.composition == "weighted":
+        for name, weight in plan.weights:
+            sections[name] = q(mul(weight, sections[name]), rs.precision)
+    base = sum(sections.values(), ZERO)
+
+    bonus_raw, bonus = _capped(section_totals, plan.bonus_caps)
+    penalty_raw, penalty = _capped(section_totals, plan.penalty_caps)
+    if bonus < bonus_raw:
+        notes.append(f"加分 {fmt(bonus_raw, None)} 超过上限,计 {fmt(bonus, None)}")
+    if penalty < penalty_raw:
+        notes.append(f"扣分 {fmt(penalty_raw, None)} 超过上限,计 {fmt(penalty, None)}")
+    forced_grade = None
+    for gate in rs.gates:
+        if gate.kind == "bonus_requires_base" and base < gate.min_base and bonus > 0:
+            notes.append(f"基础分 {fmt(base, None)} 低于 {fmt(gate.min_base, None)},加分 {fmt(bonus, None)} 不计")
+            bonus = ZERO
+        elif gate.kind == "fail_below" and base < gate.base_below:
+            forced_grade = gate.grade
+            notes.append(f"基础分 {fmt(base, None)} 低于 {fmt(gate.base_below, None)},等次为{gate.grade}")
+    total = base + bonus - penalty
+
+    veto_text = None
+    for i, veto in enumerate(rs.vetoes):
+        vetoed = veto_outcome(i, veto)
+        if vetoed.__class__ is tuple:  # unanswered
+            tally.complete = False
+            notes.append(f"{veto.id}: 未填写 {', '.join(vetoed)},无法判断是否否决")
+            continue
+        if vetoed:
+            veto_text = veto.text
+            if veto.total is not None:
+                total = veto.total
+            if veto.grade is not None:
+                forced_grade = veto.grade
+            notes.append(f"单项否决: {veto.text}")
+            break
+
+    grade = forced_grade if forced_grade is not None else grade_for(rs, total)
+    return UnitFigures(
+        unit=unit,
+        cls=plan.cls,
+        rules_id=rs.id,
+        rules_title=rs.title,
+        sections=sections,
+        base=base,
+        bonus=bonus,
+        penalty=penalty,
+        total=total,
+        bonus_raw=bonus_raw,
+        penalty_raw=penalty_raw,
+        grade=grade,
+        complete=tally.complete,
+        notes=notes,
+        veto=veto_text,
+        base_sections=base_sections,
+    )
+
+
+def grade_for(rs, total: Decimal) -> str | None:
+    """Grade band by inclusive lower bounds, highest first."""
+    if rs.grades is None:
+        return None
+    for band in rs.grades.bands:
+        if band.min is None or total >= band.min:
+            return band.grade
+    return None
+
+
+def _capped(section_totals: dict[str, Decimal], capped: list[tuple[str, Decimal]]) -> tuple[Decimal, Decimal]:
+    """(Σ totals, Σ min(total, cap)) over the bonus (or penalty) sections,
+    added in section order from ZERO like ``sum``."""
+    raw = kept = ZERO
+    for sid, cap in capped:
+        v = section_totals[sid]
+        raw += v
+        kept += min(v, cap)
+    return raw, kept
+
+
+def na_scales(plan: ClassPlan, na_max: Decimal, na_by_section: dict[str, Decimal]) -> dict[str, tuple[Decimal, Decimal]]:
+    """section id -> (full points, applicable points) of the base sections
+    the unit's N/A points rescale: with composition: weighted every base
+    section is a scale of its own (e.g. 100 each, weighted 0.3/0.7), rescaled
+    by its own N/A share; with composition: sum the class total is."""
+    if plan.rs.composition == "weighted":
+        return {sp.id: (sp.max, sp.max - na_by_section[sp.id]) for sp in plan.sections if sp.base and na_by_section.get(sp.id, ZERO) > 0}
+    return {sp.id: (plan.class_max, plan.class_max - na_max) for sp in plan.sections if sp.base}
+
+
+def scaled(value: Decimal, scale: tuple[Decimal, Decimal], precision: int) -> Decimal:
+    """value × full / applicable, divided last so that the only inexact step
+    is the one final rounding (110/60 is not a finite decimal)."""
+    full_max, applicable_max = scale
+    if applicable_max <= 0:
+        return ZERO
+    return q(div(mul(value, full_max), applicable_max), precision)
+
+
+def rescale_items(plan: ClassPlan, items: list, scales: dict) -> None:
+    """Redistribution: every applicable base item carries its share of the
+    N/A points (its 分值 and score scaled alike, in place)."""
+    precision = plan.precision
+    for r in items:
+        if r.section_kind == "base" and r.section_id in scales:
+            scale = scales[r.section_id]
+            r.max = scaled(r.max, scale, precision)
+            r.score = scaled(r.score, scale, precision)
+            r.lost = r.max - r.score
+
+
+def _rescale(plan: ClassPlan, tally: Tally) -> None:
+    """na_policy rescale/redistribute: applicable items stand for the class's
+    full points."""
+    rs = plan.rs
+    items, sections, notes = tally.items, tally.sections, tally.notes
+    scales = na_scales(plan, tally.na_max, tally.na_by_section)
+    if any(applicable_max <= 0 for _, applicable_max in scales.values()):
+        notes.append("全部指标不适用")
+    ratio = ", ".join(sorted({f"{fmt(a, None)}/{fmt(b, None)}" for a, b in scales.values()}))
+    if rs.na_policy == "redistribute":
+        rescale_items(plan, items, scales)
+        for sp in plan.sections:
+            if sp.base and sp.id in scales:
+                sections[sp.name] = sum((r.score for r in items if r.section_id == sp.id), ZERO)
+                # the group-level max_lost relief, scaled alike
+                relief = tally.relief_by_section.get(sp.id)
+                if relief:
+                    sections[sp.name] += scaled(relief, scales[sp.id], rs.precision)
+        notes.append(f"不适用指标 {fmt(tally.na_max, None)} 分按比例分配到其余指标 (×{ratio})")
+    else:
+        for sp in plan.sections:
+            if sp.base and sp.id in scales:
+                sections[sp.name] = scaled(sections[sp.name], scales[sp.id], rs.precision)
+        notes.append(f"不适用指标 {fmt(tally.na_max, None)} 分,按 {ratio} 折算为百分制")
+
