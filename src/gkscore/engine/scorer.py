@@ -229,7 +229,7 @@ class ClassScorer:
 def _fold(plan: ClassPlan, odd: list, tally: Tally) -> frozenset:
     """Fold the groups that are not plain into ``tally`` in rule order;
     returns the names of the base sections with a scored item."""
-    empty: dict[int, int] = {}  # id(section plan) -> its groups without a scored item
+    empty: dict[str, int] = {}  # section id -> its groups without a scored item
     for sp, o in odd:
         tally.complete = tally.complete and o.complete
         tally.notes.extend(o.notes)
@@ -239,10 +239,10 @@ def _fold(plan: ClassPlan, odd: list, tally: Tally) -> frozenset:
         if o.relief is not None:
             tally.relief_by_section[sp.id] = tally.relief_by_section.get(sp.id, ZERO) + o.relief
         if not o.scored:
-            empty[id(sp)] = empty.get(id(sp), 0) + 1
+            empty[sp.id] = empty.get(sp.id, 0) + 1
     if not empty:
         return plan.base_names
-    return frozenset(sp.name for sp in plan.sections if sp.base and len(sp.groups) > empty.get(id(sp), 0))
+    return frozenset(sp.name for sp in plan.sections if sp.base and len(sp.groups) > empty.get(sp.id, 0))
 
 
 class Scorer:

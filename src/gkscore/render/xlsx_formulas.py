@@ -10,13 +10,14 @@
 * 汇总: per unit, every section subtotal (group 扣分上限 included), the
   not-applicable points and their rescaling, the weighted composition, bonus
   and penalty with their caps and gates, the veto, the total, the grade and the
-  rank, each a formula over 明细 (and 观测 for void/veto conditions).
+  rank, each a formula over 明细 (and 观测 for void/veto conditions), written
+  by ``formula_totals``.
 
 Changing one observation in Excel or LibreOffice updates the item, the
 subtotals, the total, the grade and the ranking.  Every figure is rounded in
-the formulas exactly where ``scoring.py`` rounds it (ROUND halves away from
-zero, like ``exact.q``), and every exact sum is rounded to the decimals it can
-have, so equal totals compare equal and rank as ties.
+the formulas exactly where the engine rounds it (ROUND halves away from zero,
+like ``exact.q``), and every exact sum is rounded to the decimals it can have,
+so equal totals compare equal and rank as ties.
 
 openpyxl cannot store a formula's cached value: the workbook asks for a full
 recalculation on load, which Excel and LibreOffice both do.
@@ -28,17 +29,30 @@ rule file and item) instead of being written wrong.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..engine.formula import NO, YES, Unexpressible, blank_test
 from ..exact import ZERO
 from ..fsutil import atomic_path
 from ..problems import Problem, ProblemsError
-from ..rules.resolve import item_max, item_start, per_class
-from ..engine.formula import NO, YES, Unexpressible, blank_test, num, text
+from ..rules.resolve import item_max, item_start
 from . import formula_expr as fx
+from .formula_totals import (
+    DETAIL,
+    SUMMARY,
+    Columns,
+    DetailRow,
+    RulesContext,
+    UnitRows,
+    guarded_condition,
+    na_ref,
+    rules_context,
+    scaled,
+    scope_full,
+    summary_row,
+)
 
-OBS, DETAIL, SUMMARY, README = "观测", "明细", "汇总", "说明"
+OBS, README = "观测", "说明"
 
 OBS_HEADERS = ["单位", "评分表", "指标/对象", "字段", "观测值", "来源文件", "位置", "原文", "佐证", "评分人"]
 OBS_VALUE_COL = "E"
@@ -49,78 +63,6 @@ def write_formula_workbook(run, output: str) -> None:
     book = build_formula_workbook(run)
     with atomic_path(output) as tmp:
         book.save(tmp)
-
-
-# ------------------------------------------------------------------ plan
-
-
-@dataclass
-class _Rules:
-    lr: object
-    rs: object
-    p: int  # precision of item scores
-    sd: int  # decimals any exact sum of this rule file's figures can have
-    na_scopes: dict  # scope (None = the class total, or a section id) -> True
-    redistribute: bool
-
-    @property
-    def id(self) -> str:
-        return self.rs.id
-
-
-@dataclass
-class _Row:
-    """One 明细 row."""
-
-    row: int
-    section: object
-    group: object
-    item: object
-    m: Decimal
-
-
-@dataclass
-class _Unit:
-    result: object
-    rules: _Rules
-    obs_set: object
-    summary_row: int = 0
-    rows: list = field(default_factory=list)  # _Row
-    group_rows: dict = field(default_factory=dict)  # group id -> (first, last)
-    section_rows: dict = field(default_factory=dict)  # section id -> (first, last)
-
-
-def _rules_context(lr) -> _Rules:
-    rs = lr.ruleset
-    p = rs.precision
-    places = [p]
-    for section in rs.sections:
-        for value in _class_values(section.cap):
-            places.append(fx.decimals(value))
-        for group in section.groups:
-            for value in _class_values(group.max_lost):
-                places.append(fx.decimals(value))
-            for item in group.items:
-                for value in _class_values(item.max):
-                    places.append(fx.decimals(value))
-    for veto in rs.vetoes:
-        places.append(fx.decimals(veto.total))
-    scopes: dict = {}
-    if rs.na_policy != "none":
-        for section in rs.sections:
-            if section.kind != "base":
-                continue
-            if any(it.applies_if is not None for g in section.groups for it in g.items):
-                scopes[section.id if rs.composition == "weighted" else None] = True
-    return _Rules(lr=lr, rs=rs, p=p, sd=max(places), na_scopes=scopes, redistribute=rs.na_policy == "redistribute" and bool(scopes))
-
-
-def _class_values(value):
-    if value is None:
-        return []
-    if isinstance(value, dict):
-        return [v for v in value.values() if v is not None]
-    return [value]
 
 
 def _owners(rs, cls: str):
@@ -182,8 +124,8 @@ def build_formula_workbook(run):
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter as col
 
-    rules = {lr.ruleset.id: _rules_context(lr) for lr in run.rules}
-    units = [_Unit(result=r, rules=rules[r.rules_id], obs_set=_find_set(run, r.rules_id, r.unit)) for r in run.results]
+    rules = {lr.ruleset.id: rules_context(lr) for lr in run.rules}
+    units = [UnitRows(result=r, rules=rules[r.rules_id], obs_set=_find_set(run, r.rules_id, r.unit)) for r in run.results]
 
     wb = Workbook()
     readme = wb.active
@@ -263,12 +205,13 @@ def build_formula_workbook(run):
     det_headers += ["得分", "失分", "评分细则"]
     D = {h: col(i) for i, h in enumerate(det_headers, start=1)}
     raw_c = D["折算前得分"] if redis else D["得分"]
+    cols = Columns(S=S, section_col=section_col, na_col=na_col, D=D, raw_c=raw_c, last_sum_row=last_sum_row)
     for i, h in enumerate(det_headers, start=1):
         ws_det.cell(1, i, h).font = bold
 
     problems: list[Problem] = []
 
-    def refuse(ctx: _Rules, what: str, path: tuple, exc: Exception) -> None:
+    def refuse(ctx: RulesContext, what: str, path: tuple, exc: Exception) -> None:
         from ..yamlio import position_of
 
         line, c = position_of(ctx.lr.positions or {}, path) if getattr(ctx.lr, "positions", None) else (None, None)
@@ -298,14 +241,14 @@ def build_formula_workbook(run):
                 void = None
                 if group.void_if is not None:
                     try:
-                        void = _guarded_condition(group.void_if, cell_for(group.id), guard)
+                        void = guarded_condition(group.void_if, cell_for(group.id), guard)
                     except Unexpressible as exc:
                         refuse(ctx, f"the void_if of group {group.id!r}", ("sections", si, "groups", gi, "void_if"), exc)
                 first_in_group = row
                 for ii, it in items:
                     m = item_max(it, cls)
                     start = m if item_start(it) == "max" else ZERO
-                    u.rows.append(_Row(row, section, group, it, m))
+                    u.rows.append(DetailRow(row, section, group, it, m))
                     for key, value in (("单位", r.unit), ("类别", cls), ("评分表", rs.id), ("指标", it.id), ("一级指标", section.name), ("二级指标", group.name), ("评分细则", it.text)):
                         _put(ws_det, f"{D[key]}{row}", value)
                     _put(ws_det, f"{D['分值']}{row}", _number(m))
@@ -332,15 +275,15 @@ def build_formula_workbook(run):
                             f = f"IF({void},0,{f})"
                         if it.applies_if is not None:
                             f = f'IF({app}="{NO}",0,{f})'
-                        na = _na_ref(ctx, section, na_col, srow)
+                        na = na_ref(ctx, section, na_col, srow)
                         max_ref = f"{D['分值']}{row}"
                         if redis:
                             _put_formula(ws_det, f"{raw_c}{row}", f)
                             raw_ref = f"{raw_c}{row}"
                             if ctx.redistribute and na is not None:
-                                full = _scope_full(rs, section, cls, ctx)
-                                smax = _scaled(max_ref, na, full, p)
-                                score = _scaled(raw_ref, na, full, p)
+                                full = scope_full(rs, section, cls, ctx)
+                                smax = scaled(max_ref, na, full, p)
+                                score = scaled(raw_ref, na, full, p)
                             else:
                                 smax, score = max_ref, raw_ref
                             if it.applies_if is not None:
@@ -365,72 +308,8 @@ def build_formula_workbook(run):
         R = str(srow)
         for key, value in (("单位", r.unit), ("类别", cls), ("评分表", rs.id), ("排名组", r.rank_group)):
             _put(ws_sum, f"{S[key]}{R}", value)
-        try:
-            for (rid, scope), c in na_col.items():
-                if rid != rs.id:
-                    continue
-                sections = [s for s in rs.sections if s.kind == "base" and (scope is None or s.id == scope)]
-                parts = []
-                for s in sections:
-                    if s.id in u.section_rows:
-                        a, b = u.section_rows[s.id]
-                        parts.append(f'SUMIF({DETAIL}!{D["适用"]}{a}:{D["适用"]}{b},"{NO}",{DETAIL}!{D["分值"]}{a}:{D["分值"]}{b})')
-                _put_formula(ws_sum, f"{c}{R}", f"ROUND({'+'.join(parts) or '0'},{sd})")
-            base_cells, bonus_parts, penalty_parts = [], [], []
-            for s in rs.sections:
-                c = section_col[(rs.id, s.id)]
-                f = _section_formula(u, s, ctx, D, raw_c, na_col, srow)
-                _put_formula(ws_sum, f"{c}{R}", f)
-                if s.kind == "base":
-                    base_cells.append(f"{c}{R}")
-                else:
-                    cap = per_class(s.cap, cls) or ZERO
-                    (bonus_parts if s.kind == "bonus" else penalty_parts).append(f"MIN({c}{R},{num(cap)})")
-            base = f"ROUND({'+'.join(base_cells)},{sd})" if base_cells else "0"
-            _put_formula(ws_sum, f"{S['基础分']}{R}", base)
-            bonus = f"ROUND({'+'.join(bonus_parts)},{sd})" if bonus_parts else "0"
-            gates = [g for g in rs.gates if g.kind == "bonus_requires_base"]
-            if gates:
-                tests = [f"{S['基础分']}{R}<{num(g.min_base)}" for g in gates]
-                bonus = f"IF({tests[0] if len(tests) == 1 else 'OR(' + ','.join(tests) + ')'},0,{bonus})"
-            _put_formula(ws_sum, f"{S['加分']}{R}", bonus)
-            _put_formula(ws_sum, f"{S['扣分']}{R}", f"ROUND({'+'.join(penalty_parts)},{sd})" if penalty_parts else "0")
-            veto = '""'
-            for vi in reversed(range(len(rs.vetoes))):
-                v = rs.vetoes[vi]
-                try:
-                    cond = _guarded_condition(v.when, cell_for(v.id), guard)
-                except Unexpressible as exc:
-                    refuse(ctx, f"veto {v.id!r}", ("vetoes", vi, "when"), exc)
-                    cond = "FALSE"
-                veto = f"IF({cond},{text(v.id)},{veto})"
-            if rs.vetoes:
-                _put_formula(ws_sum, f"{S['单项否决']}{R}", veto)
-            else:
-                _put(ws_sum, f"{S['单项否决']}{R}", "")
-            K = f"{S['单项否决']}{R}"
-            total = f"ROUND({S['基础分']}{R}+{S['加分']}{R}-{S['扣分']}{R},{sd})"
-            for v in reversed(rs.vetoes):
-                if v.total is not None:
-                    total = f"IF({K}={text(v.id)},{num(v.total)},{total})"
-            _put_formula(ws_sum, f"{S['总分']}{R}", total)
-            grade = None
-            if rs.grades is not None:
-                grade = '""'
-                for band in reversed(rs.grades.bands):
-                    grade = text(band.grade) if band.min is None else f"IF({S['总分']}{R}>={num(band.min)},{text(band.grade)},{grade})"
-            for g in rs.gates:
-                if g.kind == "fail_below":
-                    grade = f"IF({S['基础分']}{R}<{num(g.base_below)},{text(g.grade)},{grade or chr(34) * 2})"
-            for v in reversed(rs.vetoes):
-                if v.grade is not None:
-                    grade = f"IF({K}={text(v.id)},{text(v.grade)},{grade or chr(34) * 2})"
-            if grade is not None:
-                _put_formula(ws_sum, f"{S['等次']}{R}", grade)
-            G, T = S["排名组"], S["总分"]
-            _put_formula(ws_sum, f"{S['排名']}{R}", f"1+SUMPRODUCT((${G}$2:${G}${last_sum_row}={G}{R})*(${T}$2:${T}${last_sum_row}>{T}{R}))")
-        except Unexpressible as exc:
-            refuse(ctx, f"the totals of unit {r.unit!r}", (), exc)
+        for ref, content, is_formula in summary_row(u, ctx, cols, cell_for, guard, refuse):
+            (_put_formula if is_formula else _put)(ws_sum, ref, content)
 
     if problems:
         raise ProblemsError(problems)
@@ -451,81 +330,6 @@ def _number(value: Decimal):
 
 def _section(rs, section_id: str):
     return next(s for s in rs.sections if s.id == section_id)
-
-
-def _guarded_condition(cond, cell, guard: bool) -> str:
-    """A unit-level condition; with a missing value it does not hold (void_if, veto)."""
-    f = cond.formula(cell)
-    blank = blank_test(cond.field_ids(), cell) if guard else None
-    return f"AND(NOT({blank}),{f})" if blank else f
-
-
-def _na_ref(ctx: _Rules, section, na_col: dict, srow: int) -> str | None:
-    """The 汇总 cell with this unit's not-applicable points for this base section's scope."""
-    if section.kind != "base" or not ctx.na_scopes:
-        return None
-    scope = section.id if ctx.rs.composition == "weighted" else None
-    c = na_col.get((ctx.id, scope))
-    return None if c is None else f"{SUMMARY}!${c}${srow}"
-
-
-def _scope_full(rs, section, cls: str, ctx: _Rules) -> Decimal:
-    """The full points an N/A share is taken from: the class total, or the section's (weighted)."""
-    if rs.composition == "weighted":
-        return sum((item_max(i, cls) or ZERO for g in section.groups for i in g.items), ZERO)
-    return rs.classes[cls].max
-
-
-def _scaled(x: str, na: str, full: Decimal, p: int) -> str:
-    """``q(x × full / (full - na))`` when some points are not applicable (0 when none apply)."""
-    F = num(full)
-    return f"IF({na}>0,IF({F}-{na}<=0,0,ROUND({x}*{F}/({F}-{na}),{p})),{x})"
-
-
-def _section_formula(u: _Unit, section, ctx: _Rules, D: dict, raw_c: str, na_col: dict, srow: int) -> str:
-    """A section's subtotal on 汇总 (scoring.py's sections[name] / section_totals)."""
-    rs, cls, p, sd = ctx.rs, u.result.cls, ctx.p, ctx.sd
-    if section.id not in u.section_rows:
-        return "0"
-    a, b = u.section_rows[section.id]
-    reliefs = []
-    for group in section.groups:
-        if group.id not in u.group_rows:
-            continue
-        cap = per_class(group.max_lost, cls)
-        if cap is None:
-            continue
-        g0, g1, void = u.group_rows[group.id]
-        items = [it for it in group.items if item_max(it, cls) is not None]
-        gsum = f"SUM({DETAIL}!{raw_c}{g0}:{raw_c}{g1})"
-        if any(it.applies_if is not None for it in items):
-            gmax = f'SUMIF({DETAIL}!{D["适用"]}{g0}:{D["适用"]}{g1},"{YES}",{DETAIL}!{D["分值"]}{g0}:{D["分值"]}{g1})'
-        else:
-            gmax = num(sum((item_max(it, cls) for it in items), ZERO))
-        relief = f"MAX(0,{gmax}-{num(cap)}-{gsum})"
-        if void is not None:
-            relief = f"IF({void},0,{relief})"
-        reliefs.append(relief)
-    plus = "".join("+" + x for x in reliefs)
-    sec = f"ROUND(SUM({DETAIL}!{raw_c}{a}:{raw_c}{b}){plus},{sd})"
-    if section.kind != "base":
-        return sec
-    value = sec
-    na = _na_ref(ctx, section, na_col, srow)
-    if na is not None:
-        full = _scope_full(rs, section, cls, ctx)
-        F = num(full)
-        if ctx.redistribute:
-            scaled_items = f"SUM({DETAIL}!{D['得分']}{a}:{D['得分']}{b})"
-            if reliefs:
-                rel = "+".join(reliefs)
-                scaled_items += f"+ROUND(({rel})*{F}/({F}-{na}),{p})"
-            value = f"IF({na}>0,IF({F}-{na}<=0,0,ROUND({scaled_items},{sd})),{sec})"
-        else:
-            value = _scaled(sec, na, full, p)
-    if rs.composition == "weighted":
-        value = f"ROUND({num(section.weight or ZERO)}*{value},{p})"
-    return value
 
 
 def _readme(ws, run, rules: dict, guard: bool, bold) -> None:

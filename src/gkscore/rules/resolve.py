@@ -35,12 +35,6 @@ def item_path(section: Section, group: Group, item: Item) -> list[str]:
     return path
 
 
-def items_for_class(ruleset: RuleSet, cls: str):
-    for _, section, _, group, _, item in walk(ruleset):
-        if item_max(item, cls) is not None:
-            yield section, group, item
-
-
 def fields_index(ruleset: RuleSet) -> dict[str, dict[str, object]]:
     """owner id (item, group or veto) -> field id -> field model."""
     out: dict[str, dict[str, object]] = {}
@@ -61,6 +55,5 @@ __all__ = [
     "item_start",
     "walk",
     "item_path",
-    "items_for_class",
     "fields_index",
 ]

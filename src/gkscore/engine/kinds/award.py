@@ -20,6 +20,8 @@ class Award(ClauseKind):
     when: Condition
     points: PerClass
 
+    order = 10
+
     def body_conditions(self) -> list[tuple[str, ConditionNode]]:
         return [("when", self.when)]
 

@@ -65,6 +65,9 @@ class ClauseKind(Strict):
     text: Optional[Text] = Field(None, description="The verbatim words of this clause, when the item has several.")
     only_if: Optional[Condition] = Field(None, description="The clause applies only when this holds (e.g. 再扣5分).")
 
+    # where the kind comes in the rule language's list of kinds (the union,
+    # the JSON schema, messages); the built-in kinds are 10, 20, ... 80
+    order: ClassVar[int] = 100
     direction: ClassVar[str] = CREDIT
     # the type of ``field`` for a kind that reads one field (checked)
     field_type: ClassVar[Optional[str]] = None

@@ -30,6 +30,8 @@ class Coverage(ClauseKind):
     full_at: Optional[Whole] = Field(None, gt=0)
     mode: Literal["all", "proportional"]
 
+    order = 50
+
     def value_fields(self) -> list[str]:
         return list(self.fields)
 

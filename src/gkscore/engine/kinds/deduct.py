@@ -19,6 +19,7 @@ class Deduct(ClauseKind):
     when: Condition
     points: PerClass
 
+    order = 20
     direction = DEDUCTION
 
     def body_conditions(self) -> list[tuple[str, ConditionNode]]:

@@ -23,6 +23,7 @@ class DeductEach(ClauseKind):
     per: PerClass
     cap: Optional[PerClass] = Field(None, description="Most this clause can deduct; the item floor (扣完为止) applies anyway.")
 
+    order = 30
     direction = DEDUCTION
     field_type = "count"
 

@@ -24,6 +24,7 @@ class Graded(ClauseKind):
     field: Id
     levels: dict[Annotated[str, Field(min_length=1, max_length=32)], NonNeg] = Field(min_length=2)
 
+    order = 70
     field_type = "choice"
 
     def apply(self, get: Getter, cls: str, held: dict[str, bool]) -> Effect:

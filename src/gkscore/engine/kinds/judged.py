@@ -22,6 +22,7 @@ class Judged(ClauseKind):
     kind: Literal["judged"]
     field: Id
 
+    order = 60
     field_type = "score"
 
     def apply(self, get: Getter, cls: str, held: dict[str, bool]) -> Effect:

@@ -23,6 +23,7 @@ class Percent(ClauseKind):
     field: Id
     points: PerClass
 
+    order = 80
     field_type = "number"
 
     def apply(self, get: Getter, cls: str, held: dict[str, bool]) -> Effect:

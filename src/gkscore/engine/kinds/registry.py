@@ -1,26 +1,23 @@
 """The clause kinds of the rule language, by name.
 
-``register`` adds a kind (a ``ClauseKind`` subclass with ``kind:
-Literal["name"]``): the ``Clause`` union of ``rules/model.py`` is rebuilt to
-accept it, and the engine, the checks and the formula workbook ask it for its
-behaviour.  The built-in kinds are registered here, in the order the rule
-language documents them (the union's and the JSON schema's order).
+Every module of this package defines one kind (a ``ClauseKind`` subclass
+with ``kind: Literal["name"]``) and is registered when the registry loads, in
+the order of the kinds' ``order`` (the union's, the JSON schema's and the
+messages' order): adding a module adds the kind.  ``register`` adds one from
+elsewhere (a plug-in, a test).  On every change the ``Clause`` union of
+``rules/model.py`` is rebuilt to accept exactly the registered kinds; the
+engine, the checks and the formula workbook ask the kind for its behaviour.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
+import pkgutil
 import typing
 from typing import Callable
 
-from .award import Award
 from .base import DEDUCTION, ClauseKind
-from .coverage import Coverage
-from .deduct import Deduct
-from .deduct_each import DeductEach
-from .graded import Graded
-from .judged import Judged
-from .percent import Percent
-from .sampled import Sampled
 
 _KINDS: dict[str, type[ClauseKind]] = {}
 _LISTENERS: list[Callable[[], None]] = []
@@ -64,5 +61,16 @@ def is_deduction(name: str) -> bool:
     return _KINDS[name].direction == DEDUCTION
 
 
-for _kind in (Award, Deduct, DeductEach, Sampled, Coverage, Judged, Graded, Percent):
+def _modules_kinds() -> list[type[ClauseKind]]:
+    """The kinds the modules of this package define."""
+    found = []
+    for info in pkgutil.iter_modules([os.path.dirname(__file__)]):
+        if info.name in ("base", "registry"):
+            continue
+        module = importlib.import_module(f"{__package__}.{info.name}")
+        found += [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, ClauseKind) and v.__module__ == module.__name__]
+    return sorted(found, key=lambda k: (k.order, kind_name(k)))
+
+
+for _kind in _modules_kinds():
     register(_kind)

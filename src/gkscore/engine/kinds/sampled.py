@@ -32,6 +32,7 @@ class Sampled(ClauseKind):
     per: PerClass
     counts: Literal["passed", "failed"]
 
+    order = 40
     direction = DEDUCTION
     field_type = "count"
 

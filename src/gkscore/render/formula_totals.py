@@ -1,0 +1,256 @@
+"""The 汇总 sheet of the formula workbook as formula text: per unit, the
+section subtotals (group 扣分上限 included), the not-applicable points and
+their rescaling, the weighted composition, bonus and penalty with their caps
+and gates, the veto, the total, the grade and the rank, each a formula over
+明细 (and 观测 for veto conditions), computing what ``engine/totals.py``
+computes and rounding where it rounds (``render/xlsx_formulas.py`` writes
+them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..engine.formula import NO, YES, Unexpressible, blank_test, num, text
+from ..exact import ZERO
+from ..rules.base import per_class
+from ..rules.resolve import item_max
+from .formula_expr import decimals
+
+DETAIL, SUMMARY = "明细", "汇总"
+
+
+@dataclass
+class RulesContext:
+    lr: object
+    rs: object
+    p: int  # precision of item scores
+    sd: int  # decimals any exact sum of this rule file's figures can have
+    na_scopes: dict  # scope (None = the class total, or a section id) -> True
+    redistribute: bool
+
+    @property
+    def id(self) -> str:
+        return self.rs.id
+
+
+@dataclass
+class DetailRow:
+    """One 明细 row."""
+
+    row: int
+    section: object
+    group: object
+    item: object
+    m: Decimal
+
+
+@dataclass
+class UnitRows:
+    result: object
+    rules: RulesContext
+    obs_set: object
+    summary_row: int = 0
+    rows: list = field(default_factory=list)  # DetailRow
+    group_rows: dict = field(default_factory=dict)  # group id -> (first, last)
+    section_rows: dict = field(default_factory=dict)  # section id -> (first, last)
+
+
+def rules_context(lr) -> RulesContext:
+    rs = lr.ruleset
+    p = rs.precision
+    places = [p]
+    for section in rs.sections:
+        for value in _class_values(section.cap):
+            places.append(decimals(value))
+        for group in section.groups:
+            for value in _class_values(group.max_lost):
+                places.append(decimals(value))
+            for item in group.items:
+                for value in _class_values(item.max):
+                    places.append(decimals(value))
+    for veto in rs.vetoes:
+        places.append(decimals(veto.total))
+    scopes: dict = {}
+    if rs.na_policy != "none":
+        for section in rs.sections:
+            if section.kind != "base":
+                continue
+            if any(it.applies_if is not None for g in section.groups for it in g.items):
+                scopes[section.id if rs.composition == "weighted" else None] = True
+    return RulesContext(lr=lr, rs=rs, p=p, sd=max(places), na_scopes=scopes, redistribute=rs.na_policy == "redistribute" and bool(scopes))
+
+
+def _class_values(value):
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [v for v in value.values() if v is not None]
+    return [value]
+
+
+@dataclass
+class Columns:
+    """Where things are: the 汇总 columns by header (``S``), each rule file's
+    section columns and not-applicable columns, the 明细 columns by header
+    (``D``) and the one holding an item's score before redistribution."""
+
+    S: dict
+    section_col: dict
+    na_col: dict
+    D: dict
+    raw_c: str
+    last_sum_row: int
+
+
+def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: bool, refuse) -> list[tuple[str, str, bool]]:
+    """(cell, content, is a formula) of a unit's 汇总 row after its name
+    cells; ``refuse(ctx, what, path, exc)`` records a rule that has no formula."""
+    out: list[tuple[str, str, bool]] = []
+    r = u.result
+    rs, cls, sd = ctx.rs, r.cls, ctx.sd
+    S, section_col, na_col, D, raw_c, last_sum_row = cols.S, cols.section_col, cols.na_col, cols.D, cols.raw_c, cols.last_sum_row
+    srow = u.summary_row
+    R = str(srow)
+    try:
+        for (rid, scope), c in na_col.items():
+            if rid != rs.id:
+                continue
+            sections = [s for s in rs.sections if s.kind == "base" and (scope is None or s.id == scope)]
+            parts = []
+            for s in sections:
+                if s.id in u.section_rows:
+                    a, b = u.section_rows[s.id]
+                    parts.append(f'SUMIF({DETAIL}!{D["适用"]}{a}:{D["适用"]}{b},"{NO}",{DETAIL}!{D["分值"]}{a}:{D["分值"]}{b})')
+            out.append((f"{c}{R}", f"ROUND({'+'.join(parts) or '0'},{sd})", True))
+        base_cells, bonus_parts, penalty_parts = [], [], []
+        for s in rs.sections:
+            c = section_col[(rs.id, s.id)]
+            f = section_formula(u, s, ctx, D, raw_c, na_col, srow)
+            out.append((f"{c}{R}", f, True))
+            if s.kind == "base":
+                base_cells.append(f"{c}{R}")
+            else:
+                cap = per_class(s.cap, cls) or ZERO
+                (bonus_parts if s.kind == "bonus" else penalty_parts).append(f"MIN({c}{R},{num(cap)})")
+        base = f"ROUND({'+'.join(base_cells)},{sd})" if base_cells else "0"
+        out.append((f"{S['基础分']}{R}", base, True))
+        bonus = f"ROUND({'+'.join(bonus_parts)},{sd})" if bonus_parts else "0"
+        gates = [g for g in rs.gates if g.kind == "bonus_requires_base"]
+        if gates:
+            tests = [f"{S['基础分']}{R}<{num(g.min_base)}" for g in gates]
+            bonus = f"IF({tests[0] if len(tests) == 1 else 'OR(' + ','.join(tests) + ')'},0,{bonus})"
+        out.append((f"{S['加分']}{R}", bonus, True))
+        out.append((f"{S['扣分']}{R}", f"ROUND({'+'.join(penalty_parts)},{sd})" if penalty_parts else "0", True))
+        veto = '""'
+        for vi in reversed(range(len(rs.vetoes))):
+            v = rs.vetoes[vi]
+            try:
+                cond = guarded_condition(v.when, cell_for(v.id), guard)
+            except Unexpressible as exc:
+                refuse(ctx, f"veto {v.id!r}", ("vetoes", vi, "when"), exc)
+                cond = "FALSE"
+            veto = f"IF({cond},{text(v.id)},{veto})"
+        if rs.vetoes:
+            out.append((f"{S['单项否决']}{R}", veto, True))
+        else:
+            out.append((f"{S['单项否决']}{R}", "", False))
+        K = f"{S['单项否决']}{R}"
+        total = f"ROUND({S['基础分']}{R}+{S['加分']}{R}-{S['扣分']}{R},{sd})"
+        for v in reversed(rs.vetoes):
+            if v.total is not None:
+                total = f"IF({K}={text(v.id)},{num(v.total)},{total})"
+        out.append((f"{S['总分']}{R}", total, True))
+        grade = None
+        if rs.grades is not None:
+            grade = '""'
+            for band in reversed(rs.grades.bands):
+                grade = text(band.grade) if band.min is None else f"IF({S['总分']}{R}>={num(band.min)},{text(band.grade)},{grade})"
+        for g in rs.gates:
+            if g.kind == "fail_below":
+                grade = f"IF({S['基础分']}{R}<{num(g.base_below)},{text(g.grade)},{grade or chr(34) * 2})"
+        for v in reversed(rs.vetoes):
+            if v.grade is not None:
+                grade = f"IF({K}={text(v.id)},{text(v.grade)},{grade or chr(34) * 2})"
+        if grade is not None:
+            out.append((f"{S['等次']}{R}", grade, True))
+        G, T = S["排名组"], S["总分"]
+        out.append((f"{S['排名']}{R}", f"1+SUMPRODUCT((${G}$2:${G}${last_sum_row}={G}{R})*(${T}$2:${T}${last_sum_row}>{T}{R}))", True))
+    except Unexpressible as exc:
+        refuse(ctx, f"the totals of unit {r.unit!r}", (), exc)
+    return out
+
+
+def guarded_condition(cond, cell, guard: bool) -> str:
+    """A unit-level condition; with a missing value it does not hold (void_if, veto)."""
+    f = cond.formula(cell)
+    blank = blank_test(cond.field_ids(), cell) if guard else None
+    return f"AND(NOT({blank}),{f})" if blank else f
+
+
+def na_ref(ctx: RulesContext, section, na_col: dict, srow: int) -> str | None:
+    """The 汇总 cell with this unit's not-applicable points for this base section's scope."""
+    if section.kind != "base" or not ctx.na_scopes:
+        return None
+    scope = section.id if ctx.rs.composition == "weighted" else None
+    c = na_col.get((ctx.id, scope))
+    return None if c is None else f"{SUMMARY}!${c}${srow}"
+
+
+def scope_full(rs, section, cls: str, ctx: RulesContext) -> Decimal:
+    """The full points an N/A share is taken from: the class total, or the section's (weighted)."""
+    if rs.composition == "weighted":
+        return sum((item_max(i, cls) or ZERO for g in section.groups for i in g.items), ZERO)
+    return rs.classes[cls].max
+
+
+def scaled(x: str, na: str, full: Decimal, p: int) -> str:
+    """``q(x × full / (full - na))`` when some points are not applicable (0 when none apply)."""
+    F = num(full)
+    return f"IF({na}>0,IF({F}-{na}<=0,0,ROUND({x}*{F}/({F}-{na}),{p})),{x})"
+
+
+def section_formula(u: UnitRows, section, ctx: RulesContext, D: dict, raw_c: str, na_col: dict, srow: int) -> str:
+    """A section's subtotal on 汇总 (scoring.py's sections[name] / section_totals)."""
+    rs, cls, p, sd = ctx.rs, u.result.cls, ctx.p, ctx.sd
+    if section.id not in u.section_rows:
+        return "0"
+    a, b = u.section_rows[section.id]
+    reliefs = []
+    for group in section.groups:
+        if group.id not in u.group_rows:
+            continue
+        cap = per_class(group.max_lost, cls)
+        if cap is None:
+            continue
+        g0, g1, void = u.group_rows[group.id]
+        items = [it for it in group.items if item_max(it, cls) is not None]
+        gsum = f"SUM({DETAIL}!{raw_c}{g0}:{raw_c}{g1})"
+        if any(it.applies_if is not None for it in items):
+            gmax = f'SUMIF({DETAIL}!{D["适用"]}{g0}:{D["适用"]}{g1},"{YES}",{DETAIL}!{D["分值"]}{g0}:{D["分值"]}{g1})'
+        else:
+            gmax = num(sum((item_max(it, cls) for it in items), ZERO))
+        relief = f"MAX(0,{gmax}-{num(cap)}-{gsum})"
+        if void is not None:
+            relief = f"IF({void},0,{relief})"
+        reliefs.append(relief)
+    plus = "".join("+" + x for x in reliefs)
+    sec = f"ROUND(SUM({DETAIL}!{raw_c}{a}:{raw_c}{b}){plus},{sd})"
+    if section.kind != "base":
+        return sec
+    value = sec
+    na = na_ref(ctx, section, na_col, srow)
+    if na is not None:
+        full = scope_full(rs, section, cls, ctx)
+        F = num(full)
+        if ctx.redistribute:
+            scaled_items = f"SUM({DETAIL}!{D['得分']}{a}:{D['得分']}{b})"
+            if reliefs:
+                rel = "+".join(reliefs)
+                scaled_items += f"+ROUND(({rel})*{F}/({F}-{na}),{p})"
+            value = f"IF({na}>0,IF({F}-{na}<=0,0,ROUND({scaled_items},{sd})),{sec})"
+        else:
+            value = scaled(sec, na, full, p)
+    if rs.composition == "weighted":
+        value = f"ROUND({num(section.weight or ZERO)}*{value},{p})"
+    return value
