@@ -56,7 +56,7 @@ class Explained:
     steps: tuple
     reasons: tuple
     seen: tuple  # the fields read with a value, in the order read
-    texts: dict = field(default_factory=dict, compare=False)  # (max, score) -> arithmetic
+    arithmetic_cache: dict = field(default_factory=dict, compare=False)  # (max, score) -> arithmetic
 
 
 # An item whose applies_if does not hold.

@@ -101,8 +101,8 @@ class ItemResult:
     complete: bool = True
     voided: bool = False
     not_applicable: bool = False  # unit-level applies_if false
-    # texts shared by every unit with the same explanation (``arithmetic``)
-    shared: dict | None = field(default=None, repr=False, compare=False)
+    # arithmetic texts shared by every unit with the same explanation
+    arithmetic_cache: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def evidence(self) -> list[str]:
@@ -115,7 +115,7 @@ class ItemResult:
     def arithmetic(self, places: int | None = None) -> str:
         """e.g. ``2 - 0.5 × 3 = 0.5`` or ``1 + 0 + 0.5 = 1.5`` (with the clamp
         spelled out when it bites)."""
-        shared = self.shared
+        shared = self.arithmetic_cache
         if shared is None or places is not None:
             return arithmetic(self.steps, self.start, self.raw, self.max, self.score, self.complete, self.voided, places)
         key = (self.max, self.score)  # the rest is the explanation's own
