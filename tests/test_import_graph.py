@@ -50,7 +50,8 @@ def _imports():
                 for alias in node.names:
                     full = f"{target}.{alias.name}"
                     edges[name].add(full if full in modules else target)
-                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    # ``_`` is gettext's marker, public by convention
+                    if alias.name.startswith("_") and not alias.name.startswith("__") and alias.name != "_":
                         private.append((name, target, alias.name))
             elif isinstance(node, ast.Import):
                 edges[name].update(a.name for a in node.names if a.name in modules)
