@@ -119,7 +119,7 @@ def test_an_unregistered_kind_is_refused(tmp_path):
 def test_the_new_kind_is_checked(tmp_path, tally):
     with pytest.raises(ProblemsError) as err:
         _load(tmp_path, RULES.replace("field: n, per", "field: col, per"))
-    assert any("a tally clause needs a count field" in p.message for p in err.value.problems)
+    assert any("a tally clause needs a field of type count" in p.message for p in err.value.problems)
     lr = _load(tmp_path)
     # its full credit counts towards the lint of credits adding up to 分值
     assert not [w for w in lr.warnings if w.code == "clause-sum"]
