@@ -8,18 +8,6 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
-# Private imports in the observation readers, which their rewrite removes;
-# nothing may be added to this list.
-KNOWN_PRIVATE = {
-    ("gkscore.observations.extract", "gkscore.problems", "_cell_key"),
-    ("gkscore.observations.xlsx_rows_fast", "gkscore.observations.xlsx_sheet", "_NS"),
-    ("gkscore.observations.xlsx_scan", "gkscore.observations.xlsx_rows_fast", "_CELL_START"),
-    ("gkscore.observations.xlsx_scan", "gkscore.observations.xlsx_rows_fast", "_Part"),
-    ("gkscore.observations.xlsx_scan", "gkscore.observations.xlsx_rows_fast", "_fast_part"),
-    ("gkscore.observations.xlsx_scan", "gkscore.observations.xlsx_sheet", "_NS"),
-}
-
-
 def _modules() -> dict[str, tuple[Path, bool]]:
     out = {}
     for path in (SRC / "gkscore").rglob("*.py"):
@@ -104,7 +92,7 @@ def test_a_cycle_is_found():
 
 def test_no_module_imports_private_names():
     _, private = _imports()
-    assert set(private) <= KNOWN_PRIVATE, sorted(set(private) - KNOWN_PRIVATE)
+    assert private == []
 
 
 def test_the_engine_reads_the_store_through_its_public_interface():
