@@ -1,4 +1,5 @@
-"""``award``: 得N分, points when a condition holds."""
+"""``award``: 得N分, points when a condition holds (``deduct`` is the same
+taken off)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ...rules.base import PerClass, per_class
 from ..conditions.node import ConditionNode, Getter
 from ..conditions.registry import Condition
 from ..formula import Cell, num
-from .base import ClauseKind, Effect, formula_points, points
+from .base import DEDUCTION, ClauseKind, Effect, formula_points, points
 
 
 class Award(ClauseKind):
@@ -31,7 +32,9 @@ class Award(ClauseKind):
     def apply(self, get: Getter, cls: str, held: dict[str, bool]) -> Effect:
         ok = self.when.holds(get, held)
         p = points(self.points, cls)
-        return (p if ok else ZERO), ok, p
+        if not ok:
+            return ZERO, False, p
+        return (-p if self.direction == DEDUCTION else p), True, p
 
     def expr(self, operands) -> str:
         return fmt(operands, None)
