@@ -1,8 +1,8 @@
 """Acceptance checks that need LibreOffice, all in ONE headless soffice run.
 
-* issue 3: the templates for all 56 units (sheet layout and long layout) open in LibreOffice;
-* issue 4: the results workbook (汇总, 明细, 扣分明细, chart) opens in LibreOffice;
-* issue 5: the ``--formulas`` workbook recalculated by LibreOffice gives, for every
+* the templates for all 56 units (sheet layout and long layout) open in LibreOffice;
+* the results workbook (汇总, 明细, 扣分明细, chart) opens in LibreOffice;
+* the ``--formulas`` workbook recalculated by LibreOffice gives, for every
   unit, gkscore's own totals, grades and ranks (bundled examples, the examples with
   one observation changed in the workbook, and held-back hand-made observation sets).
 """
@@ -56,17 +56,17 @@ def lo(tmp_path_factory):
     out = tmp_path_factory.mktemp("lo_out")
     files = {}
 
-    # issue 3: templates
+    # templates
     files["tpl_county"] = src / "tpl_county.xlsx"
     _ok(cli("template", "county_2020", "-o", files["tpl_county"]))
     files["tpl_citydept"] = src / "tpl_citydept.xlsx"
     _ok(cli("template", "citydept_2020", "-o", files["tpl_citydept"]))
 
-    # issue 4: the report
+    # the report
     files["report"] = src / "report.xlsx"
     _ok(cli("score", *EXAMPLES, "-o", files["report"]))
 
-    # issue 5: formulas for the examples ...
+    # formulas for the examples ...
     files["audit"] = src / "audit.xlsx"
     _ok(cli("score", *EXAMPLES, "--format", "xlsx", "--formulas", "-o", files["audit"]))
 
@@ -164,7 +164,7 @@ def _agree(summary: dict, results: dict):
         assert _num(s["基础分"]) == u["base"] and _num(s["加分"]) == u["bonus"] and _num(s["扣分"]) == u["penalty"]
 
 
-# ------------------------------------------------------------ issue 3
+# ------------------------------------------------------------ templates
 
 def test_templates_for_all_56_units_open_in_libreoffice(lo):
     names = []
@@ -184,7 +184,7 @@ def test_template_data_validations_survive_libreoffice(lo):
     assert all(dv.showErrorMessage for dv in dvs)
 
 
-# ------------------------------------------------------------ issue 4
+# ------------------------------------------------------------ the report
 
 def test_results_workbook_opens_in_libreoffice_with_its_sheets_and_chart(lo):
     wb = openpyxl.load_workbook(lo["conv"]["report"])
@@ -206,7 +206,7 @@ def test_results_workbook_values_unchanged_by_libreoffice(lo):
     assert got == want
 
 
-# ------------------------------------------------------------ issue 5
+# ------------------------------------------------------------ the formula workbook
 
 def test_formula_workbook_of_the_examples_recalculated_equals_score_json(lo):
     _agree(_summary(lo["conv"]["audit"]), lo["json_examples"])

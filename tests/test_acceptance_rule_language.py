@@ -1,4 +1,4 @@
-"""Acceptance tests for issue 2: the rule language, the encodings and the foundation.
+"""Acceptance tests of the rule language, the encodings and the foundation.
 
 Black box: the installed ``gkscore`` (subprocess) or the click app, on copies of
 the bundled rule files with one planted mistake each; the seed text is parsed

@@ -1,4 +1,4 @@
-"""Acceptance tests for issue 4: scoring, ranking and the published reports.
+"""Acceptance tests of scoring, ranking and the published reports.
 
 Invariants are checked on the bundled examples; the hand-computed scenarios
 below fill fresh templates with values chosen here and derive every expected

@@ -1,4 +1,4 @@
-"""The documents end to end (issue 13): the 通报 as docx and pdf, one pack per
+"""The documents end to end: the 通报 as docx and pdf, one pack per
 unit, the ranking charts, on the bundled examples and on 500 generated units.
 
 Checked against ``--format json``: every unit in a ranking table with the same

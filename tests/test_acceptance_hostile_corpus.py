@@ -1,4 +1,4 @@
-"""Acceptance tests for issue 6: a hostile corpus of our own, none of it in
+"""Acceptance tests: a hostile corpus of our own, none of it in
 tests/data/hostile/make_corpus.py, run against validate, rules, template, check
 and score.
 

@@ -1,4 +1,4 @@
-"""Acceptance tests for issue 3: observation templates and strict reading of filled sheets.
+"""Acceptance tests of observation templates and strict reading of filled sheets.
 
 Everything on the real Huanggang tables, through the CLI.  (LibreOffice opening
 the templates is checked in test_acceptance_libreoffice.py, in one soffice run.)
