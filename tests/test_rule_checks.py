@@ -633,7 +633,7 @@ def test_grade_bands_valid(tmp_path):
 def test_grade_bands_out_of_order(tmp_path):
     text = GRADES.replace("{grade: 优秀, min: 90}", "{grade: 优秀, min: 70}")
     assert problems(tmp_path, text) == [(9, 24, "grade-bands")]
-    assert messages(tmp_path, text) == ["bands must be listed from the highest min down; reorder them"]
+    assert messages(tmp_path, text) == ["bands must be listed from the highest bound down; reorder them"]
 
 
 def test_grade_bands_equal_bounds(tmp_path):

@@ -19,6 +19,7 @@ from operator import itemgetter
 
 from ..exact import ZERO
 from ..rules.base import per_class
+from ..rules.model import applies_to
 from ..rules.resolve import fields_index, item_max, item_path, item_start
 
 
@@ -107,7 +108,8 @@ class ClassPlan:
 
     ``keys``: the (owner, field) pairs of a unit's row, in row order;
     ``sections``: SectionPlans (groups without an applicable item left out);
-    ``items``/``groups``/``vetoes``: every plan by its index ``i``;
+    ``items``/``groups``/``vetoes``: every plan by its index ``i`` (the
+    vetoes and ``gates`` that apply to the class);
     ``classes``: (position, comparisons) of the positions read only through
     comparisons; ``base_names``: the base sections with a group."""
 
@@ -120,7 +122,9 @@ class ClassPlan:
         self.items: list[ItemPlan] = []
         self.groups: list[GroupPlan] = []
         self.sections = [SectionPlan(s, [g for g in (self._group(s, g) for g in s.groups) if g is not None], cls) for s in rs.sections]
-        self.vetoes = [VetoPlan(i, v, self._condition(v.when, v.id)) for i, v in enumerate(rs.vetoes)]
+        vetoes = [v for v in rs.vetoes if applies_to(v, cls)]
+        self.vetoes = [VetoPlan(i, v, self._condition(v.when, v.id)) for i, v in enumerate(vetoes)]
+        self.gates = [g for g in rs.gates if applies_to(g, cls)]
         self.classes = self._classes(rs)
         self.base_names = frozenset(sp.name for sp in self.sections if sp.base and sp.groups)
         self.keeps_items = rs.na_policy == "redistribute"  # only N/A redistribution needs the items

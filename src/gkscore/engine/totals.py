@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..exact import ZERO, div, fmt, mul, q
+from ..rules.threshold import NEGATION, passes, said
 from .compiled import ClassPlan
 from .results import UnitFigures
 
@@ -62,18 +63,21 @@ def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections
     if penalty < penalty_raw:
         notes.append(f"扣分 {fmt(penalty_raw, None)} 超过上限,计 {fmt(penalty, None)}")
     forced_grade = None
-    for gate in rs.gates:
-        if gate.kind == "bonus_requires_base" and base < gate.min_base and bonus > 0:
-            notes.append(f"基础分 {fmt(base, None)} 低于 {fmt(gate.min_base, None)},加分 {fmt(bonus, None)} 不计")
+    for gate in plan.gates:
+        op, bound = gate.bound
+        passed = passes(base, op, bound)
+        if gate.kind == "bonus_requires_base" and not passed and bonus > 0:
+            notes.append(f"基础分 {fmt(base, None)} {said(NEGATION[op], bound)},加分 {fmt(bonus, None)} 不计")
             bonus = ZERO
-        elif gate.kind == "fail_below" and base < gate.base_below:
+        elif gate.kind == "fail_below" and passed:
             forced_grade = gate.grade
-            notes.append(f"基础分 {fmt(base, None)} 低于 {fmt(gate.base_below, None)},等次为{gate.grade}")
+            notes.append(f"基础分 {fmt(base, None)} {said(op, bound)},等次为{gate.grade}")
     total = base + bonus - penalty
 
     veto_text = None
-    for i, veto in enumerate(rs.vetoes):
-        vetoed = veto_outcome(i, veto)
+    for vp in plan.vetoes:
+        veto = vp.veto
+        vetoed = veto_outcome(vp.i, veto)
         if vetoed.__class__ is tuple:  # unanswered
             tally.complete = False
             notes.append(f"{veto.id}: 未填写 {', '.join(vetoed)},无法判断是否否决")
@@ -109,11 +113,12 @@ def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections
 
 
 def grade_for(rs, total: Decimal) -> str | None:
-    """Grade band by inclusive lower bounds, highest first."""
+    """Grade band by lower bounds (at least or above), highest first."""
     if rs.grades is None:
         return None
     for band in rs.grades.bands:
-        if band.min is None or total >= band.min:
+        bound = band.bound
+        if bound is None or passes(total, bound[0], bound[1]):
             return band.grade
     return None
 

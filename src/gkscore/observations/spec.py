@@ -3,14 +3,14 @@
 Owners of fields are items, groups (fields used by ``void_if``) and vetoes;
 their ids are unique across a rule file.  An item's fields are needed when the
 item applies to the class (``item_max`` is not None); a group's fields when
-any of its items applies; a veto's fields always.
+any of its items applies; a veto's fields when the veto applies to the class.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..rules.model import RuleSet
+from ..rules.model import RuleSet, applies_to
 from ..rules.resolve import item_max
 
 VETO_SECTION = "单项否决"
@@ -56,7 +56,8 @@ def owners(rs: RuleSet) -> dict[str, Owner]:
                 i_classes = frozenset(c for c in classes if item_max(item, c) is not None)
                 out[item.id] = Owner(item.id, "item", i_classes, {f.id: FieldSpec(item.id, "item", f, section.name, group.name, item.text) for f in item.fields})
     for veto in rs.vetoes:
-        out[veto.id] = Owner(veto.id, "veto", frozenset(classes), {f.id: FieldSpec(veto.id, "veto", f, VETO_SECTION, "", veto.text) for f in veto.fields})
+        v_classes = frozenset(c for c in classes if applies_to(veto, c))
+        out[veto.id] = Owner(veto.id, "veto", v_classes, {f.id: FieldSpec(veto.id, "veto", f, VETO_SECTION, "", veto.text) for f in veto.fields})
     return out
 
 

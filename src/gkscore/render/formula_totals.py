@@ -14,7 +14,9 @@ from decimal import Decimal
 from ..engine.formula import NO, YES, Unexpressible, blank_test, num, text
 from ..exact import ZERO
 from ..rules.base import per_class
+from ..rules.model import applies_to
 from ..rules.resolve import item_max
+from ..rules.threshold import FORMULA_OP, NEGATION
 from .formula_expr import decimals
 
 DETAIL, SUMMARY = "明细", "汇总"
@@ -136,28 +138,29 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
         base = f"ROUND({'+'.join(base_cells)},{sd})" if base_cells else "0"
         out.append((f"{S['基础分']}{R}", base, True))
         bonus = f"ROUND({'+'.join(bonus_parts)},{sd})" if bonus_parts else "0"
-        gates = [g for g in rs.gates if g.kind == "bonus_requires_base"]
-        if gates:
-            tests = [f"{S['基础分']}{R}<{num(g.min_base)}" for g in gates]
+        gates = [g for g in rs.gates if applies_to(g, cls)]
+        # a bonus gate that does not pass takes the bonus away
+        tests = [f"{S['基础分']}{R}{FORMULA_OP[NEGATION[g.bound[0]]]}{num(g.bound[1])}" for g in gates if g.kind == "bonus_requires_base"]
+        if tests:
             bonus = f"IF({tests[0] if len(tests) == 1 else 'OR(' + ','.join(tests) + ')'},0,{bonus})"
         out.append((f"{S['加分']}{R}", bonus, True))
         out.append((f"{S['扣分']}{R}", f"ROUND({'+'.join(penalty_parts)},{sd})" if penalty_parts else "0", True))
+        vetoes = [(vi, v) for vi, v in enumerate(rs.vetoes) if applies_to(v, cls)]
         veto = '""'
-        for vi in reversed(range(len(rs.vetoes))):
-            v = rs.vetoes[vi]
+        for vi, v in reversed(vetoes):
             try:
                 cond = guarded_condition(v.when, cell_for(v.id), guard)
             except Unexpressible as exc:
                 refuse(ctx, f"veto {v.id!r}", ("vetoes", vi, "when"), exc)
                 cond = "FALSE"
             veto = f"IF({cond},{text(v.id)},{veto})"
-        if rs.vetoes:
+        if vetoes:
             out.append((f"{S['单项否决']}{R}", veto, True))
         else:
             out.append((f"{S['单项否决']}{R}", "", False))
         K = f"{S['单项否决']}{R}"
         total = f"ROUND({S['基础分']}{R}+{S['加分']}{R}-{S['扣分']}{R},{sd})"
-        for v in reversed(rs.vetoes):
+        for _vi, v in reversed(vetoes):
             if v.total is not None:
                 total = f"IF({K}={text(v.id)},{num(v.total)},{total})"
         out.append((f"{S['总分']}{R}", total, True))
@@ -165,11 +168,12 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
         if rs.grades is not None:
             grade = '""'
             for band in reversed(rs.grades.bands):
-                grade = text(band.grade) if band.min is None else f"IF({S['总分']}{R}>={num(band.min)},{text(band.grade)},{grade})"
-        for g in rs.gates:
+                bound = band.bound
+                grade = text(band.grade) if bound is None else f"IF({S['总分']}{R}{FORMULA_OP[bound[0]]}{num(bound[1])},{text(band.grade)},{grade})"
+        for g in gates:
             if g.kind == "fail_below":
-                grade = f"IF({S['基础分']}{R}<{num(g.base_below)},{text(g.grade)},{grade or chr(34) * 2})"
-        for v in reversed(rs.vetoes):
+                grade = f"IF({S['基础分']}{R}{FORMULA_OP[g.bound[0]]}{num(g.bound[1])},{text(g.grade)},{grade or chr(34) * 2})"
+        for _vi, v in reversed(vetoes):
             if v.grade is not None:
                 grade = f"IF({K}={text(v.id)},{text(v.grade)},{grade or chr(34) * 2})"
         if grade is not None:

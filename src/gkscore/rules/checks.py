@@ -19,11 +19,12 @@ from ..problems import WARNING, quote
 from .findings import Finding, listed, number_text
 from .model import RuleSet
 from .resolve import item_max, item_start, per_class
+from .checks_totals import gates, grades, vetoes
 
 
 def check(rs: RuleSet) -> list[Finding]:
     out: list[Finding] = []
-    for fn in (_ids, _classes, _items, _sums, _sections, _grades, _vetoes, _policy):
+    for fn in (_ids, _classes, _items, _sums, _sections, grades, gates, vetoes, _policy):
         out.extend(fn(rs))
     return out
 
@@ -295,45 +296,6 @@ def _sections(rs: RuleSet) -> Iterator[Finding]:
         yield Finding(("composition",), "weights", message.format(total=number_text(weights)))
 
 
-def _grades(rs: RuleSet) -> Iterator[Finding]:
-    if rs.grades is None:
-        return
-    bands = rs.grades.bands
-    previous = None
-    for bi, band in enumerate(bands):
-        bp = ("grades", "bands", bi)
-        last = bi == len(bands) - 1
-        if band.min is None and not last:
-            yield Finding(bp, "grade-bands", _("only the lowest band may omit min; give this band a min"))
-        if band.min is not None and last and bi > 0:
-            # A last band with a min leaves totals below it without a grade.
-            yield Finding(bp + ("min",), "grade-bands", _("the lowest band must have no min, so that every total gets a grade; delete its min"))
-        if band.min is not None and previous is not None and band.min >= previous:
-            yield Finding(bp + ("min",), "grade-bands", _("bands must be listed from the highest min down; reorder them"))
-        if band.min is not None:
-            previous = band.min
-    names = [b.grade for b in bands]
-    if len(set(names)) != len(names):
-        yield Finding(("grades", "bands"), "grade-bands", _("a grade name is used twice; rename one of them"))
-
-
-def _vetoes(rs: RuleSet) -> Iterator[Finding]:
-    # A veto or gate grade that is not one of the grade bands is most likely
-    # a typo (不及格 for 不合格) and would invent a grade of its own; lint says so.
-    bands = [b.grade for b in rs.grades.bands] if rs.grades is not None else None
-    forced = [(("vetoes", vi, "grade"), v.grade) for vi, v in enumerate(rs.vetoes)]
-    forced += [(("gates", gi, "grade"), g.grade) for gi, g in enumerate(rs.gates) if g.kind == "fail_below"]
-    for path, grade in forced:
-        if bands is not None and grade is not None and grade not in bands:
-            message = _("the grade {grade} is not one of the grade bands ({bands}); if it is a typo, correct it")
-            yield Finding(path, "unknown-grade", message.format(grade=quote(grade), bands=listed(bands)), WARNING)
-    for vi, veto in enumerate(rs.vetoes):
-        vp = ("vetoes", vi)
-        if veto.grade is None and veto.total is None:
-            yield Finding(vp, "veto-outcome", _("a veto needs a grade, a fixed total, or both; add grade: or total:"))
-        yield from _field_refs(veto.when, {f.id: f for f in veto.fields}, vp + ("when",), None)
-
-
 def _policy(rs: RuleSet) -> Iterator[Finding]:
     has_applies = any(i.applies_if is not None for s in rs.sections for g in s.groups for i in g.items)
     if has_applies and rs.na_policy == "none":
@@ -352,11 +314,27 @@ def _policy(rs: RuleSet) -> Iterator[Finding]:
 
 
 def lint_notes(rs: RuleSet) -> Iterator[Finding]:
-    """Recorded interpretations: every note is surfaced by lint."""
+    """Recorded interpretations: every note is surfaced by lint, labelled
+    with what it is said of."""
     if rs.note:
         yield Finding(("note",), "note", rs.note, WARNING)
-    if rs.grades is not None and rs.grades.note:
-        yield Finding(("grades", "note"), "note", rs.grades.note, WARNING)
+    for c, cdef in rs.classes.items():
+        if cdef.note:
+            yield Finding(("classes", c, "note"), "note", f"{c}: {cdef.note}", WARNING)
+    if rs.grades is not None:
+        if rs.grades.note:
+            yield Finding(("grades", "note"), "note", rs.grades.note, WARNING)
+        for bi, band in enumerate(rs.grades.bands):
+            if band.note:
+                yield Finding(("grades", "bands", bi, "note"), "note", f"{band.grade}: {band.note}", WARNING)
+    for gi, gate in enumerate(rs.gates):
+        if gate.note:
+            yield Finding(("gates", gi, "note"), "note", f"{gate.kind}: {gate.note}", WARNING)
+    for vi, veto in enumerate(rs.vetoes):
+        vp = ("vetoes", vi)
+        if veto.note:
+            yield Finding(vp + ("note",), "note", f"{veto.id}: {veto.note}", WARNING)
+        yield from _field_notes(veto.fields, vp, veto.id)
     for si, section in enumerate(rs.sections):
         sp = ("sections", si)
         if section.note:
@@ -365,6 +343,18 @@ def lint_notes(rs: RuleSet) -> Iterator[Finding]:
             gp = sp + ("groups", gi)
             if group.note:
                 yield Finding(gp + ("note",), "note", f"{group.name}: {group.note}", WARNING)
+            yield from _field_notes(group.fields, gp, group.id)
             for ii, item in enumerate(group.items):
+                ip = gp + ("items", ii)
                 if item.note:
-                    yield Finding(gp + ("items", ii, "note"), "note", f"{item.id}: {item.note}", WARNING)
+                    yield Finding(ip + ("note",), "note", f"{item.id}: {item.note}", WARNING)
+                yield from _field_notes(item.fields, ip, item.id)
+                for ci, clause in enumerate(item.clauses):
+                    if clause.note:
+                        yield Finding(ip + ("clauses", ci, "note"), "note", f"{item.id} ({clause.id or clause.label()}): {clause.note}", WARNING)
+
+
+def _field_notes(fields, path: tuple, owner: str) -> Iterator[Finding]:
+    for fi, field in enumerate(fields):
+        if field.note:
+            yield Finding(path + ("fields", fi, "note"), "note", f"{owner}.{field.id}: {field.note}", WARNING)

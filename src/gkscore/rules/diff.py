@@ -20,7 +20,7 @@ from ..i18n import N_, _
 from ..problems import quote
 from .model import RuleSet
 from .diff_items import classes_of, item_changes, per_class_changes, short
-from .words import condition_words, listing, number, points_words
+from .words import band_words, condition_words, gate_words, listing, number, points_words
 
 SIMILAR = 0.6
 FILE_KEYS = (("title", N_("title")), ("year", N_("year")), ("precision", N_("decimals")), ("composition", N_("composition")), ("na_policy", N_("na_policy")))
@@ -189,13 +189,10 @@ def _file_changes(old: RuleSet, new: RuleSet) -> list[Change]:
             a, b = number(old.classes[c].max), number(new.classes[c].max)
             add(_("total of class {cls}: {old} → {new}").format(cls=c, old=a, new=b), a, b, "points")
     none = _("none")
-    bands = lambda rs: listing(f"{b.grade}≥{number(b.min)}" if b.min is not None else b.grade for b in rs.grades.bands) if rs.grades else none  # noqa: E731
+    bands = lambda rs: listing(band_words(b) for b in rs.grades.bands) if rs.grades else none  # noqa: E731
     if bands(old) != bands(new):
         add(_("{what}: {old} → {new}").format(what=_("grade bands"), old=bands(old), new=bands(new)), bands(old), bands(new), "threshold")
-    gates = lambda rs: listing(  # noqa: E731
-        _("bonus only with a base of at least {n}").format(n=number(g.min_base)) if g.kind == "bonus_requires_base"
-        else _("a base below {n} is {grade}").format(n=number(g.base_below), grade=g.grade) for g in rs.gates
-    ) or none
+    gates = lambda rs: listing(gate_words(g) for g in rs.gates) or none  # noqa: E731
     if gates(old) != gates(new):
         add(_("{what}: {old} → {new}").format(what=_("gates"), old=gates(old), new=gates(new)), gates(old), gates(new), "threshold")
     o_v = {v.id: v for v in old.vetoes}
@@ -208,6 +205,9 @@ def _file_changes(old: RuleSet, new: RuleSet) -> list[Change]:
         a, b = condition_words(o_v[vid].when), condition_words(n_v[vid].when)
         if a != b:
             add(_("veto {id}, condition: {old} → {new}").format(id=vid, old=a, new=b), a, b, "condition")
+        a, b = (listing(v.classes) if v.classes is not None else _("every class") for v in (o_v[vid], n_v[vid]))
+        if a != b:
+            add(_("veto {id}, classes: {old} → {new}").format(id=vid, old=a, new=b), a, b, "condition")
     return out
 
 

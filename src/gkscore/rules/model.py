@@ -19,7 +19,7 @@ live in ``rules/checks.py``.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, ClassVar, Literal, Optional, Union
 
 from pydantic import ConfigDict, Field
 
@@ -30,6 +30,7 @@ from ..engine.conditions.logic import AllOf, AnyOf, NotOf  # noqa: F401
 from ..engine.conditions.registry import Condition
 from ..engine.kinds import registry as kinds
 from .base import ClassName, Id, NonNeg, Num, PerClass, PerClassMax, Strict, Text, Whole
+from .threshold import written
 
 FORMAT = "gkscore/1"
 
@@ -39,6 +40,7 @@ FORMAT = "gkscore/1"
 class _FieldBase(Strict):
     id: Id
     prompt: Text = Field(description="The question the scorer answers, in the words of the rule.")
+    note: Optional[Text] = Field(None, description="The reading chosen where the source is ambiguous; reported by lint.")
 
 
 class BoolField(_FieldBase):
@@ -142,16 +144,39 @@ class Section(Strict):
 class ClassDef(Strict):
     name: Text
     max: NonNeg
+    note: Optional[Text] = None
+
+
+Grade = Annotated[str, Field(min_length=1, max_length=16)]
 
 
 class GradeBand(Strict):
-    grade: Annotated[str, Field(min_length=1, max_length=16)]
-    min: Optional[NonNeg] = Field(None, description="Inclusive lower bound on the total; omit for the lowest band.")
+    """A grade and its lower bound on the total: ``at_least`` (不低于, 以上含本数;
+    ``min`` is the same) or ``above`` (高于, 超过); the lowest band has none."""
+
+    grade: Grade
+    min: Optional[NonNeg] = Field(None, description="Inclusive lower bound on the total (the same as at_least); omit for the lowest band.")
+    at_least: Optional[NonNeg] = Field(None, description="The total is at least this (不低于, 达到).")
+    above: Optional[NonNeg] = Field(None, description="The total is above this (高于, 超过).")
+    note: Optional[Text] = None
+
+    # the keys that bound a band, and the comparison each names
+    bound_keys: ClassVar[dict[str, str]] = {"min": "ge", "at_least": "ge", "above": "gt"}
+
+    @property
+    def bound(self) -> tuple[str, Decimal] | None:
+        """(comparison, value) of the band's lower bound, None for the lowest band."""
+        given = written(self, self.bound_keys)
+        return (given[0][1], given[0][2]) if given else None
 
 
 class Grades(Strict):
     note: Optional[Text] = None
     bands: list[GradeBand] = Field(min_length=1)
+
+
+ClassList = Optional[list[ClassName]]
+_CLASSES = "Only units of these classes; omit for every class."
 
 
 class Veto(Strict):
@@ -161,26 +186,57 @@ class Veto(Strict):
     text: Text
     fields: list[ObsField] = Field(min_length=1)
     when: Condition
-    grade: Optional[Annotated[str, Field(min_length=1, max_length=16)]] = None
+    grade: Optional[Grade] = None
     total: Optional[NonNeg] = None
+    classes: ClassList = Field(None, min_length=1, description=_CLASSES)
+    note: Optional[Text] = None
 
 
-class BonusGate(Strict):
-    """Bonus counts only when the base subtotal is at least ``min_base`` (inclusive)."""
+class _Gate(Strict):
+    classes: ClassList = Field(None, min_length=1, description=_CLASSES)
+    note: Optional[Text] = None
+
+    # the keys that give the gate's threshold, and the comparison each names
+    bound_keys: ClassVar[dict[str, str]] = {}
+
+    @property
+    def bound(self) -> tuple[str, Decimal] | None:
+        """(comparison, value) of the threshold on the base score."""
+        given = written(self, self.bound_keys)
+        return (given[0][1], given[0][2]) if given else None
+
+
+class BonusGate(_Gate):
+    """Bonus counts only when the base score passes the threshold: ``at_least``
+    (不低于, 达到; ``min_base`` is the same) or ``above`` (高于, 超过)."""
 
     kind: Literal["bonus_requires_base"]
-    min_base: NonNeg
+    min_base: Optional[NonNeg] = Field(None, description="The same as at_least.")
+    at_least: Optional[NonNeg] = None
+    above: Optional[NonNeg] = None
+
+    bound_keys: ClassVar[dict[str, str]] = {"min_base": "ge", "at_least": "ge", "above": "gt"}
 
 
-class FailGate(Strict):
-    """A base subtotal below ``base_below`` (strictly) gives ``grade`` whatever else."""
+class FailGate(_Gate):
+    """A base score under the threshold gives ``grade`` whatever else: ``below``
+    (低于, 不足; ``base_below`` is the same) or ``at_most`` (不高于, 不超过)."""
 
     kind: Literal["fail_below"]
-    base_below: NonNeg
-    grade: Annotated[str, Field(min_length=1, max_length=16)]
+    base_below: Optional[NonNeg] = Field(None, description="The same as below.")
+    below: Optional[NonNeg] = None
+    at_most: Optional[NonNeg] = None
+    grade: Grade
+
+    bound_keys: ClassVar[dict[str, str]] = {"base_below": "lt", "below": "lt", "at_most": "le"}
 
 
 Gate = Annotated[Union[BonusGate, FailGate], Field(discriminator="kind")]
+
+
+def applies_to(element, cls: str) -> bool:
+    """Whether a veto or gate limited to ``classes`` applies to a unit of ``cls``."""
+    return element.classes is None or cls in element.classes
 
 
 class RuleSet(Strict):

@@ -52,7 +52,11 @@ def _missing(err: dict) -> str:
 def _extra(err: dict) -> str:
     loc = [p for p in err["loc"] if isinstance(p, str)]
     key = loc[-1] if loc else ""
-    close = difflib.get_close_matches(key, known_keys(), n=1, cutoff=0.7) if key else []
+    known = known_keys()
+    if key in known:
+        # a key of the language, written where it does not belong
+        return _("the key {key} does not belong here; check which keys this element takes in docs/rule-language.md, or delete it").format(key=quote(key))
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.7) if key else []
     if close:
         return _("unknown key {key}; did you mean {suggestion}? Correct the spelling or delete the key").format(key=quote(key), suggestion=quote(close[0]))
     return _("unknown key {key}; check its spelling, or delete it").format(key=quote(key))

@@ -78,6 +78,25 @@ def condition_words(cond, rename: dict[str, str] | None = None) -> str:
     return str(cond)
 
 
+def band_words(band) -> str:
+    """'优秀≥90', '优秀>90', or the lowest band's name."""
+    bound = band.bound
+    if bound is None:
+        return band.grade
+    return f"{band.grade}{'>' if bound[0] == 'gt' else '≥'}{number(bound[1])}"
+
+
+def gate_words(gate) -> str:
+    op, n = gate.bound
+    if gate.kind == "bonus_requires_base":
+        text = (_("bonus only with a base above {n}") if op == "gt" else _("bonus only with a base of at least {n}")).format(n=number(n))
+    else:
+        text = (_("a base of at most {n} is {grade}") if op == "le" else _("a base below {n} is {grade}")).format(n=number(n), grade=gate.grade)
+    if gate.classes is not None:
+        text = _("{gate} (classes {classes})").format(gate=text, classes=listing(gate.classes))
+    return text
+
+
 def cap_words(cap) -> str:
     return _("at most {points} off").format(points=points_words(cap)) if cap is not None else _("no limit")
 

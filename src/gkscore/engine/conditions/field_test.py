@@ -12,6 +12,7 @@ from ...i18n import _
 from ...problems import quote
 from ...rules.base import Id, Num
 from ...rules.findings import Finding, listed
+from ...rules.threshold import WORDS
 from ..formula import NO, YES, Cell, Unexpressible, any_of, date, num, text
 from .node import TRUTH, ConditionNode, Getter
 
@@ -28,7 +29,9 @@ class FieldTest(ConditionNode):
     """A test on one observation field.
 
     ``{field: x}`` is true when the yes/no field x is 是.  Comparisons:
-    ``eq``, ``ne``, ``ge`` (>=), ``gt`` (>), ``le`` (<=), ``lt`` (<), ``in``.
+    ``eq``, ``ne``, ``ge`` (>=), ``gt`` (>), ``le`` (<=), ``lt`` (<), ``in``,
+    or in the words of the tables: ``above`` (高于/超过, >), ``at_least``
+    (不低于/达到, >=), ``below`` (低于/不足, <), ``at_most`` (不高于/不超过, <=).
     Give at most one.  Dates compare as dates: ``le: 2021-03-31`` means on or
     before that day.
     """
@@ -44,6 +47,10 @@ class FieldTest(ConditionNode):
     le: Optional[Union[Num, dt.date]] = None
     lt: Optional[Union[Num, dt.date]] = None
     in_: Optional[list[str]] = Field(None, alias="in")
+    above: Optional[Union[Num, dt.date]] = None
+    at_least: Optional[Union[Num, dt.date]] = None
+    below: Optional[Union[Num, dt.date]] = None
+    at_most: Optional[Union[Num, dt.date]] = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -55,13 +62,23 @@ class FieldTest(ConditionNode):
         self._test = comps[0] if comps else None
 
     def comparisons(self) -> list[tuple[str, Any]]:
+        """(comparison, value) of every comparison given; a threshold word
+        is the comparison it names (``above`` is ``gt``)."""
+        return [(op, value) for _key, op, value in self.written()]
+
+    def written(self) -> list[tuple[str, str, Any]]:
+        """(key as written, comparison, value) of every comparison given."""
         out = []
         for op in OPS:
             value = getattr(self, op)
             if value is not None:
-                out.append((op, value))
+                out.append((op, op, value))
+        for key, op in WORDS.items():
+            value = getattr(self, key)
+            if value is not None:
+                out.append((key, op, value))
         if self.in_ is not None:
-            out.append(("in", self.in_))
+            out.append(("in", "in", self.in_))
         return out
 
     @property
@@ -122,7 +139,7 @@ class FieldTest(ConditionNode):
             message = _("the field {field} is not declared here (declared: {declared}); correct the name, or declare it under fields")
             yield Finding(path + ("field",), "unknown-field", message.format(field=quote(self.field), declared=listed(fields) or _("none")))
             return
-        comps = self.comparisons()
+        comps = self.written()
         if len(comps) > 1:
             yield Finding(path, "bad-condition", _("give at most one comparison in a field test; combine several tests with all: or any:"))
             return
@@ -131,7 +148,7 @@ class FieldTest(ConditionNode):
                 message = _("{{field: {name}}} alone tests a yes/no field, but {name} is of type {type}; add a comparison such as ge: 1")
                 yield Finding(path, "bad-condition", message.format(name=self.field, type=field.type))
             return
-        op, value = comps[0]
+        key, op, value = comps[0]
         ok = True
         if field.type == "bool":
             ok = op in ("eq", "ne") and isinstance(value, bool)
@@ -144,9 +161,9 @@ class FieldTest(ConditionNode):
             ok = op in ("eq", "ne", "in") and all(isinstance(v, str) and v in field.choices for v in values)
         if not ok:
             message = _("cannot compare the field {field} (type {type}) with {op}: {value}; {hint}").format(
-                field=quote(self.field), type=field.type, op=op, value=quote(value), hint=_comparison_hint(field)
+                field=quote(self.field), type=field.type, op=key, value=quote(value), hint=_comparison_hint(field)
             )
-            yield Finding(path + (op,), "bad-condition", message)
+            yield Finding(path + (key,), "bad-condition", message)
 
 
 def _comparison_hint(field) -> str:

@@ -64,6 +64,7 @@ class ClauseKind(Strict):
     id: Optional[Id] = None
     text: Optional[Text] = Field(None, description="The verbatim words of this clause, when the item has several.")
     only_if: Optional[Condition] = Field(None, description="The clause applies only when this holds (e.g. 再扣5分).")
+    note: Optional[Text] = Field(None, description="The reading chosen where the source is ambiguous; reported by lint.")
 
     # where the kind comes in the rule language's list of kinds (the union,
     # the JSON schema, messages); the built-in kinds are 10, 20, ... 80
