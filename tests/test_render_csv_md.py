@@ -41,7 +41,8 @@ def test_summary_columns_and_rows(county):
     first = rows[0]
     assert (first["日常管理"], first["平台建设"], first["base"], first["bonus"], first["penalty"]) == ("5", "5", "10", "1", "0")
     assert {r["complete"] for r in rows} == {"yes"}
-    assert "\r" not in text and text.endswith("\n")
+    # RFC 4180: every record ends with CRLF, and no other line break
+    assert text.endswith("\r\n") and text.count("\r\n") == len(rows) + 1 and "\n" not in text.replace("\r\n", "")
 
 
 def test_summary_numbers_are_exact_decimal_text(county):

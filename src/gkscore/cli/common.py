@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import os
 import sys
@@ -31,11 +33,62 @@ def print_problems(problems: Iterable, stream=None) -> None:
         stream.write(p.format().replace("\r", "\\r").replace("\n", "\\n") + "\n")
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so that every output
+    being written removes its temporary file on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum, _frame):
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _terminate_by_unwinding():
+    """SIGTERM and SIGHUP raise ``Terminated`` while a command runs (their
+    default is to end the process at once, leaving a .tmp file beside the
+    output); the previous handlers come back afterwards."""
+    import signal
+    import threading
+
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    if threading.current_thread() is not threading.main_thread():
+        yield  # handlers can only be set from the main thread
+        return
+    previous = {}
+    for name in names:
+        sig = getattr(signal, name)
+        previous[sig] = signal.signal(sig, _raise_terminated)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+# A write to standard output that failed: its reader left, or it is full.
+STDOUT_ERRNOS = (errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def _output_failed(exc: OSError) -> None:
+    """Standard output closed (a pipe whose reader left) or full: one line, exit 2."""
+    from ..fsutil import silence_stdout, write_problem
+
+    silence_stdout()
+    print_problems(write_problem(None, exc).problems)
+    sys.exit(EXIT_USAGE)
+
+
 def guarded(fn: Callable) -> Callable:
     """Run a command body; turn ProblemsError into messages and exit codes.
 
     Never a traceback for bad input; an unexpected exception is a bug (exit 3)
-    with a one-line hint, and its traceback only with --debug.
+    with a one-line hint, and its traceback only with --debug.  A standard
+    output that is closed or full is exit 2 with one line; SIGTERM and SIGHUP
+    unwind like Ctrl-C (exit 128 + the signal's number).
     """
 
     @functools.wraps(fn)
@@ -44,21 +97,21 @@ def guarded(fn: Callable) -> Callable:
         from ..problems import ProblemsError
 
         try:
-            code = fn(*args, **kwargs)
+            with _terminate_by_unwinding():
+                code = fn(*args, **kwargs)
+                sys.stdout.flush()  # a full stdout fails here, not at exit
         except ProblemsError as exc:
             print_problems(exc.problems)
             n = len(exc.problems)
             if n > 1:
                 click.echo(f"{n} problems found", err=True)
             sys.exit(exc.exit_code)
-        except BrokenPipeError:
-            # Output piped into `head` and closed: not an error of ours.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(141)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except Terminated as exc:
+            click.echo(_("terminated by signal {number}").format(number=exc.signum), err=True)
+            sys.exit(128 + exc.signum)
         except click.exceptions.Exit:
             raise
         except click.ClickException:
@@ -66,11 +119,21 @@ def guarded(fn: Callable) -> Callable:
         except MemoryError:
             click.echo("gkscore: out of memory; the input is too large", err=True)
             sys.exit(EXIT_USAGE)
+        except OSError as exc:
+            if debug:
+                raise
+            if exc.filename is None and exc.errno in STDOUT_ERRNOS:
+                _output_failed(exc)
+            _internal(exc)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if debug:
                 raise
-            click.echo(f"gkscore: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)", err=True)
-            sys.exit(EXIT_BUG)
+            _internal(exc)
         sys.exit(code or 0)
 
     return wrapper
+
+
+def _internal(exc: BaseException) -> None:
+    click.echo(f"gkscore: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)", err=True)
+    sys.exit(EXIT_BUG)

@@ -8,10 +8,34 @@ import sys
 
 import click
 
+from ..i18n import _
 from .common import CONTEXT_SETTINGS, debug_option, guarded
 
 FORMATS = ["table", "json", "csv", "xlsx", "md", "docx", "pdf"]
-_SUFFIX = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
+# The file name extensions each format writes; a text format also writes .txt.
+SUFFIXES = {"table": (".txt",), "json": (".json",), "csv": (".csv",), "xlsx": (".xlsx",), "md": (".md", ".markdown"), "docx": (".docx",), "pdf": (".pdf",)}
+TEXT_FORMATS = ("table", "json", "csv", "md")
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The format: --format, else the extension of -o, else the terminal
+    table.  An extension that no format writes, or that belongs to another
+    format than --format, is a usage error: a file named 通报.pdf must hold
+    a PDF."""
+    from ..fsutil import STDOUT, writes_in_place
+
+    if not output or output == STDOUT or writes_in_place(output):
+        return fmt or "table"  # stdout, a device, a FIFO: no name to follow
+    ext = os.path.splitext(output)[1].lower()
+    owner = next((f for f, exts in SUFFIXES.items() if ext in exts), None)
+    if fmt is None:
+        if owner is None and ext:
+            known = " ".join(e for exts in SUFFIXES.values() for e in exts)
+            raise click.UsageError(_("no format writes {ext} files; name the output {known}, or choose one with --format").format(ext=ext, known=known))
+        return owner or "table"
+    if owner is not None and owner != fmt and not (ext == ".txt" and fmt in TEXT_FORMATS):
+        raise click.UsageError(_("--format {fmt} cannot write a {ext} file; name the output {expected}").format(fmt=fmt, ext=ext, expected=" ".join(SUFFIXES[fmt])))
+    return fmt
 
 
 def _input_options(fn):
@@ -120,7 +144,7 @@ def _write_documents(result, places: int, notice: str | None, per_unit: str | No
 @click.option("--class", "classes", multiple=True, help="Only units of this class are expected (repeatable): score a subset.")
 @click.option("--unit", "unit_names", multiple=True, help="Only this unit is expected, by name or alias (repeatable): score a subset.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's suffix, else table).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help=_("Write to this file (a new file renamed into place; a device or FIFO is written as it is), or - for stdout."))
 @click.option("--detail", is_flag=True, help="csv/md: one row per unit and item instead of the summary.")
 @click.option("--rank-by", "rank_by", multiple=True, metavar="SPEC", help="Merge rank groups, e.g. A+B, or 'all'. Default: one group per class.")
 @click.option("--decimals", type=click.IntRange(0, 6), help="Decimals shown (default: the rule file's precision, 2).")
@@ -141,17 +165,16 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
     a sheet longer than Excel's 1,048,576 rows goes on in 明细 (2), ...; a
     rank group of more than 200 units gets no chart.
     """
-    from ..fsutil import refuse_overwriting_inputs
+    from ..fsutil import STDOUT, refuse_overwriting_inputs
 
-    if fmt is None:
-        fmt = _SUFFIX.get(os.path.splitext(output)[1].lower(), "table") if output else "table"
+    inputs = list(observations) + list(rules) + list(adjust) + ([units] if units else []) + ([notice] if notice else [])
+    if output:
+        refuse_overwriting_inputs(output, inputs)
+    fmt = output_format(fmt, output)
     if fmt == "xlsx" and not output:
         raise click.UsageError("xlsx needs -o FILE")
     if formulas and fmt != "xlsx":
         raise click.UsageError("--formulas needs --format xlsx")
-    inputs = list(observations) + list(rules) + list(adjust) + ([units] if units else []) + ([notice] if notice else [])
-    if output:
-        refuse_overwriting_inputs(output, inputs)
     _check_documents(fmt, output, notice, per_unit, chart)
     from ..timing import gc_paused, mark, report
 
@@ -174,7 +197,7 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
             _write_documents(result, places, notice, per_unit, chart, chart_style, inputs)
     mark(f"output {fmt}")
     report()
-    if output:
+    if output and output != STDOUT:
         click.echo(f"wrote {output} ({len(result.results)} units)", err=True)
     if not result.complete:
         n = sum(1 for r in result.results if not r.complete)
@@ -208,6 +231,14 @@ def _collecting_new_garbage():
         gc.unfreeze()
 
 
+def _to_file(output: str | None) -> bool:
+    """A named output, not standard output (a file or a device: no colours, a
+    fixed width, and a csv gets the byte-order mark Excel needs)."""
+    from ..fsutil import STDOUT
+
+    return bool(output) and output != STDOUT
+
+
 def _write(result, fmt: str, output: str | None, detail: bool, places: int, formulas: bool) -> None:
     """Write the report, streaming: text goes out unit by unit (to a temp file
     renamed into place at the end, or to stdout) and never exists whole."""
@@ -231,7 +262,7 @@ def _write(result, fmt: str, output: str | None, detail: bool, places: int, form
         elif fmt == "csv":
             from ..render.csv_report import write_results_csv
 
-            write_results_csv(out, result.results, detail=detail, precision=places, bom=bool(output), full=result.full)
+            write_results_csv(out, result.results, detail=detail, precision=places, bom=_to_file(output), full=result.full)
         elif fmt == "md":
             from ..render.md_report import write_results_md
 
@@ -239,7 +270,7 @@ def _write(result, fmt: str, output: str | None, detail: bool, places: int, form
         else:
             from ..render.terminal import print_results
 
-            print_results(result.results, places, file=out if output else None)
+            print_results(result.results, places, file=out if _to_file(output) else None)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -285,7 +285,7 @@ def results_csv(
 ) -> str:
     """The summary (one row per unit, in ranking order) or, with ``detail``, one
     row per unit x item.  ``bom`` prefixes a UTF-8 byte-order mark so that
-    Excel opens the file as UTF-8; lines end with "\\n"."""
+    Excel opens the file as UTF-8; lines end with "\\r\\n" (RFC 4180)."""
     buf = io.StringIO()
     write_results_csv(buf, results, detail=detail, precision=precision, bom=bom, adjustments=adjustments)
     return buf.getvalue()
@@ -306,6 +306,8 @@ def write_results_csv(
     rows = iter_detail_rows(results, precision, adjustments, full) if detail else iter_summary_rows(results, precision)
     if bom:
         out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    # RFC 4180: CRLF line ends; a field holding CR or LF (both in the line
+    # terminator) is quoted, so a bare CR never starts a new row
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     for row in rows:
         writer.writerow(row)

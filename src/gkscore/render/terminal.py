@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -11,7 +12,18 @@ from ..exact import fmt
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=False)
+    return _raising(Console(stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=False))
+
+
+def _raising(con):
+    """rich ends the process itself (exit 1, silently) when its output is a
+    closed pipe: raise instead, so the command says so and exits 2."""
+
+    def broken_pipe() -> None:
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    con.on_broken_pipe = broken_pipe
+    return con
 
 
 def print_rules_tree(tree: dict) -> None:
@@ -53,7 +65,7 @@ def print_results(results, places: int = 2, file=None) -> None:
     from rich.console import Console
 
     if file is not None:
-        con = Console(file=file, no_color=True, highlight=False, width=200)
+        con = _raising(Console(file=file, no_color=True, highlight=False, width=200))
     else:
         con = console()
         if not sys.stdout.isatty():

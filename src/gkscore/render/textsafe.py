@@ -82,14 +82,23 @@ def safe_sheet_title(name: object, taken: set[str], *, limit: int = SHEET_MAX) -
     return candidate
 
 
+# A line break inside a cell followed by one of the formula characters: a
+# program that splits on a bare CR (or a person pasting one line) would see
+# a cell starting with a formula.
+_CSV_LINE_TRIGGER = re.compile("(\r\n|\r|\n)(?=[=+\\-@\t\uff1d\uff0b\uff0d\uff20])")
+
+
 def inert_csv(text: object) -> str:
     """Text for a CSV cell that a spreadsheet program will not run as a formula:
     text starting with = + - @ (or tab, CR, LF, or their full-width forms) gets
-    a leading apostrophe.  Control characters other than tab, CR and LF are
+    a leading apostrophe, and so does every line inside the cell that starts
+    with one of them.  Control characters other than tab, CR and LF are
     replaced with U+FFFD, as in the workbook."""
     s = clean_xml_text(text, None)
     if s.startswith(_CSV_TRIGGERS):
-        return "'" + s
+        s = "'" + s
+    if "\r" in s or "\n" in s:
+        s = _CSV_LINE_TRIGGER.sub("\\1'", s)
     return s
 
 
