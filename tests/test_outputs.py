@@ -202,8 +202,13 @@ def test_a_disk_full_while_writing_a_file_keeps_the_old_one(tmp_path, monkeypatc
 
 # ------------------------------------------------------------ signals
 
+# Started as from a terminal: every signal at its default (a background job
+# of a script starts with SIGINT ignored, and Python then keeps it ignored).
 _HOLD_AT_FSYNC = """
-import os, sys, time
+import os, signal, sys, time
+for sig in (signal.SIGTERM, signal.SIGHUP):
+    signal.signal(sig, signal.SIG_DFL)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import gkscore.fsutil as fsutil
 marker = sys.argv[1]
 def hold(fd):
@@ -237,6 +242,23 @@ def test_a_signal_during_an_export_leaves_no_temporary_file(tmp_path, signame):
     assert b"Traceback" not in err
     assert [p.name for p in out_dir.iterdir()] == ["r.json"]
     assert out.read_text() == "previous"
+
+
+def test_nohup_keeps_a_hangup_ignored(tmp_path):
+    """Started with SIGHUP ignored (nohup), a hangup does not stop the export."""
+    out = tmp_path / "r.json"
+    script = _HOLD_AT_FSYNC.replace("signal.signal(sig, signal.SIG_DFL)", "signal.signal(sig, signal.SIG_IGN if sig == signal.SIGHUP else signal.SIG_DFL)")
+    script = script.replace("time.sleep(60)", "time.sleep(2)")
+    marker = tmp_path / "writing"
+    proc = subprocess.Popen([sys.executable, "-c", script, str(marker), "score", COUNTY, "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGHUP)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert json.loads(out.read_text(encoding="utf-8"))["units"]
 
 
 # ------------------------------------------------------------ csv

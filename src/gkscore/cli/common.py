@@ -50,7 +50,8 @@ def _raise_terminated(signum, _frame):
 def _terminate_by_unwinding():
     """SIGTERM and SIGHUP raise ``Terminated`` while a command runs (their
     default is to end the process at once, leaving a .tmp file beside the
-    output); the previous handlers come back afterwards."""
+    output); the previous handlers come back afterwards.  A signal the
+    process was started ignoring (``nohup``) is left ignored."""
     import signal
     import threading
 
@@ -61,7 +62,8 @@ def _terminate_by_unwinding():
     previous = {}
     for name in names:
         sig = getattr(signal, name)
-        previous[sig] = signal.signal(sig, _raise_terminated)
+        if signal.getsignal(sig) is signal.SIG_DFL:  # an ignored one (nohup) stays ignored
+            previous[sig] = signal.signal(sig, _raise_terminated)
     try:
         yield
     finally:
