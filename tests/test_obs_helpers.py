@@ -65,8 +65,9 @@ def write_csv_rows(path, rows, *, encoding="utf-8-sig") -> None:
     Path(path).write_bytes(buf.getvalue().encode(encoding))
 
 
-def fill_csv(path, seed=0, lr=None, uu=None, value_fn=None) -> dict:
-    """Fill every value cell with a random valid value; returns {key: value}."""
+def fill_csv(path, seed=0, lr=None, uu=None, value_fn=None, fixed=None) -> dict:
+    """Fill every value cell with a random valid value (``fixed``: (item,
+    field) -> the value to give instead); returns {key: value}."""
     lr, uu = lr or rules(), uu or units()
     rng = random.Random(seed)
     rows = read_csv_rows(path)
@@ -78,6 +79,7 @@ def fill_csv(path, seed=0, lr=None, uu=None, value_fn=None) -> dict:
             continue
         f = field_of(lr, row[col["item"]], row[col["field"]])
         v = sample_value(f, row[col["class"]], rng)
+        v = (fixed or {}).get((row[col["item"]], row[col["field"]]), v)
         row[col["value"]] = value_fn(v) if value_fn else as_text(v)
         row[col["scorer"]] = "张三"
         expected[(un_inert(row[col["unit"]]), row[col["item"]], row[col["field"]])] = v
@@ -105,7 +107,7 @@ def _sheet_layout(ws):
     return None
 
 
-def fill_xlsx(path, seed=0, lr=None, uu=None, cell_fn=None) -> dict:
+def fill_xlsx(path, seed=0, lr=None, uu=None, cell_fn=None, fixed=None) -> dict:
     lr, uu = lr or rules(), uu or units()
     rng = random.Random(seed)
     wb = load_workbook(path)
@@ -123,6 +125,7 @@ def fill_xlsx(path, seed=0, lr=None, uu=None, cell_fn=None) -> dict:
             u = ws.cell(r, keys["unit"]).value if "unit" in keys else unit
             c = ws.cell(r, keys["class"]).value if "class" in keys else cls
             v = sample_value(field_of(lr, item, field), c, rng)
+            v = (fixed or {}).get((item, field), v)
             ws.cell(r, keys["value"]).value = cell_fn(v) if cell_fn else as_cell(v)
             ws.cell(r, keys["scorer"]).value = "李四"
             expected[(u, item, field)] = v

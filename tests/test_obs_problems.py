@@ -52,12 +52,14 @@ VALUE_CASES = [
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory):
     d = tmp_path_factory.mktemp("filled")
+    # groups not voided, so that every field is asked for
+    asked = {("g1", "no_site"): False}
     c = demo_template(d, "obs.csv")
-    fill_csv(c, 1)
+    fill_csv(c, 1, fixed=asked)
     x = demo_template(d, "obs.xlsx")
-    fill_xlsx(x, 1)
+    fill_xlsx(x, 1, fixed=asked)
     lg = demo_template(d, "long.xlsx", layout="long")
-    fill_xlsx(lg, 1)
+    fill_xlsx(lg, 1, fixed=asked)
     return {"csv": c, "xlsx": x, "long": lg}
 
 

@@ -301,7 +301,8 @@ def test_ignored_rows_sheets_columns_and_hidden_rows(tmp_path):
 
 def test_partial_records_missing_values(tmp_path):
     path = demo_template(tmp_path, "obs.xlsx", unit_names=[A, B])
-    fill_xlsx(path, 9)
+    # the group is not voided, so its items' fields are asked for
+    fill_xlsx(path, 9, fixed={("g1", "no_site"): False})
     sheet, cell = find_xlsx(path, A, "i3", "score")
     set_xlsx(path, sheet, cell, None)
     assert problems_of([path]) == [("obs.xlsx", sheet, cell, "missing-value")]

@@ -204,7 +204,7 @@ def test_cli_check_summary_and_partial(tmp_path):
     from test_obs_helpers import fill_csv, set_csv
 
     path = demo_template(tmp_path, "obs.csv")
-    fill_csv(path, 3)
+    fill_csv(path, 3, fixed={("g1", "no_site"): False})  # not voided: every field asked for
     r = CliRunner()
     args = ["check", str(path), "--units", str(DEMO_UNITS)]  # rules found from the rules column? not bundled: give them
     res = r.invoke(main, args + ["--rules", str(DEMO_RULES)], catch_exceptions=False)

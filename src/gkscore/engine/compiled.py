@@ -19,7 +19,7 @@ from operator import itemgetter
 
 from ..exact import ZERO
 from ..rules.base import per_class
-from ..rules.model import applies_to
+from ..rules.model import UNIT_OWNER, applies_to
 from ..rules.resolve import fields_index, item_max, item_path, item_start
 
 
@@ -50,7 +50,7 @@ class ItemPlan:
     """One applicable item.  ``pos``: field -> row position; ``reads``: every
     position its clauses, fields and applies_if read (its memo key)."""
 
-    __slots__ = ("i", "item", "cls", "precision", "section", "group", "max", "start", "path", "texts", "fields", "field_ids", "pos", "reads", "key", "na_note", "penalty")
+    __slots__ = ("i", "item", "cls", "precision", "section", "group", "max", "start", "path", "texts", "fields", "field_ids", "unit_reads", "pos", "reads", "key", "applies", "na_note", "penalty")
 
     def __init__(self, i, item, cls: str, precision: int, section, group, pos: dict[str, int]) -> None:
         self.i, self.item, self.cls, self.precision, self.section, self.group = i, item, cls, precision, section, group
@@ -61,9 +61,12 @@ class ItemPlan:
         self.fields = {f.id: f for f in item.fields}
         self.field_ids = tuple(self.fields)
         self.pos = pos
+        self.unit_reads = tuple(f for f in pos if f not in self.fields)  # the unit fields it reads
         self.reads = tuple(sorted(set(pos.values())))
         self.key = gather(self.reads)
-        self.na_note = f"{item.id}: 不适用 ({item.applies_if.describe()} 不成立)" if item.applies_if is not None else ""
+        # the applicability conditions: the section's, the group's, the item's
+        self.applies = tuple(c for c in (section.applies_if, group.applies_if, item.applies_if) if c is not None)
+        self.na_note = f"{item.id}: 不适用 ({' 且 '.join(c.describe() for c in self.applies)} 不成立)" if self.applies else ""
         self.penalty = section.kind == "penalty"
 
 
@@ -115,6 +118,7 @@ class ClassPlan:
 
     def __init__(self, rs, cls: str) -> None:
         self.rs, self.cls, self.precision = rs, cls, rs.precision
+        self.unit_fields = frozenset(f.id for f in rs.unit_fields)
         self.keys: list[tuple[str, str]] = []
         self._pos: dict[tuple[str, str], int] = {}
         self._tests: dict[int, dict] = {}  # position -> the comparisons applied to it
@@ -123,7 +127,7 @@ class ClassPlan:
         self.groups: list[GroupPlan] = []
         self.sections = [SectionPlan(s, [g for g in (self._group(s, g) for g in s.groups) if g is not None], cls) for s in rs.sections]
         vetoes = [v for v in rs.vetoes if applies_to(v, cls)]
-        self.vetoes = [VetoPlan(i, v, self._condition(v.when, v.id)) for i, v in enumerate(vetoes)]
+        self.vetoes = [VetoPlan(i, v, self._condition(v.when, v.id, v.fields)) for i, v in enumerate(vetoes)]
         self.gates = [g for g in rs.gates if applies_to(g, cls)]
         self.classes = self._classes(rs)
         self.base_names = frozenset(sp.name for sp in self.sections if sp.base and sp.groups)
@@ -137,7 +141,7 @@ class ClassPlan:
         items = [self._item(section, group, it) for it in group.items if item_max(it, self.cls) is not None]
         if not items:
             return None
-        void_pos = self._condition(group.void_if, group.id) if group.void_if is not None else None
+        void_pos = self._condition(group.void_if, group.id, group.fields) if group.void_if is not None else None
         gp = GroupPlan(len(self.groups), group, section.kind == "base", items, void_pos, per_class(group.max_lost, self.cls))
         self.groups.append(gp)
         return gp
@@ -147,23 +151,37 @@ class ClassPlan:
         pos: dict[str, int] = {}
         for clause in it.clauses:
             for _key, cond in clause.conditions():
-                pos.update(self._condition(cond, owner))
+                pos.update(self._condition(cond, owner, it.fields))
             for f in clause.value_fields():
-                pos[f] = self._at(owner, f)
+                pos[f] = self._at(self._owner_of(f, owner, it.fields), f)
                 self._raw.add(pos[f])
         for f in it.fields:
             pos[f.id] = self._at(owner, f.id)
-        if it.applies_if is not None:
-            pos.update(self._condition(it.applies_if, owner))
+        for cond in (section.applies_if, group.applies_if, it.applies_if):
+            if cond is not None:
+                pos.update(self._condition(cond, owner, it.fields))
         ip = ItemPlan(len(self.items), it, self.cls, self.precision, section, group, pos)
         self.items.append(ip)
         return ip
 
-    def _condition(self, cond, owner: str) -> dict[str, int]:
+    def position(self, owner: str, field: str) -> int | None:
+        """The row position of (owner, field); None for a field the plan
+        never reads."""
+        return self._pos.get((owner, field))
+
+    def _owner_of(self, field: str, owner: str, own_fields) -> str:
+        """Who answers ``field`` where ``owner`` (with ``own_fields``) reads
+        it: the owner, or the unit for a unit field the owner does not
+        declare (the checks refuse a unit field's id on an owner's field)."""
+        if field in self.unit_fields and all(f.id != field for f in own_fields):
+            return UNIT_OWNER
+        return owner
+
+    def _condition(self, cond, owner: str, own_fields=()) -> dict[str, int]:
         """field -> row position of every field a condition tests."""
         out: dict[str, int] = {}
         for field, test in cond.tests():
-            out[field] = i = self._at(owner, field)
+            out[field] = i = self._at(self._owner_of(field, owner, own_fields), field)
             # kept apart by text and kind: ``eq: true`` and ``eq: 1`` are
             # equal tuples but different tests
             self._tests.setdefault(i, {}).setdefault((test[0], type(test[1]), repr(test[1])), test)

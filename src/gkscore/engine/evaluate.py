@@ -16,6 +16,7 @@ from decimal import Decimal
 from ..exact import ZERO, clamp, fmt, q
 from .compiled import GroupPlan, ItemPlan, VetoPlan
 from .conditions.node import Missing
+from .needs import item_needs
 from .results import Step
 
 
@@ -96,7 +97,11 @@ def evaluate_item(ip: ItemPlan, get: FieldReader, voided_by: str | None, obs_mis
     # filled: never the full credit a deduction-only item would otherwise
     # keep, and never a figure that depends on which clause happened to be
     # evaluated first.
-    unfilled = [] if (complete and not obs_missing) else [f for f in ip.field_ids if get.value_of(f) is None]
+    unfilled = []
+    if not complete or obs_missing:
+        # the fields the unit must answer: not those of a clause whose only_if does not hold
+        needed = item_needs(ip, get.row, voided_by is not None)
+        unfilled = [f for f in ip.field_ids + ip.unit_reads if f in needed and get.value_of(f) is None]
     if unfilled:
         complete = False
     if voided_by is not None:
@@ -140,9 +145,9 @@ def item_outcome(ip: ItemPlan, get: FieldReader, voided_by: str | None, obs_miss
     (evaluate_item's result, whether applies_if could be decided).  An
     unanswered applies_if scores the item and leaves the unit incomplete."""
     known = True
-    if ip.item.applies_if is not None:
+    for cond in ip.applies:
         try:
-            applies = ip.item.applies_if.holds(get)
+            applies = cond.holds(get)
         except Missing:
             applies, known = True, False
         if not applies:

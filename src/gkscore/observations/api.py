@@ -186,6 +186,7 @@ def _read(paths, rules, units, partial, subset, keep_evidence, keep_scorer, stat
                 checker = checkers.get(key)
                 if checker is None:
                     checker = checkers[key] = RowChecker(lr, owners(lr.ruleset), index, keep_evidence, keep_scorer)
+                    checker.add_unit_attributes()
                 by_tag[tag] = checker
                 checker.add(row)
         except ProblemsError as exc:

@@ -16,7 +16,9 @@ from decimal import Decimal
 from ..normalize import norm_name
 from ..problems import Problem
 from .allowed import allowed_text
-from .raw import RawRow, problem_at, src_key
+from ..rules.model import UNIT_OWNER
+from ..yamlio import position_of
+from .raw import Positions, RawRow, problem_at, src_key
 from .slots import SlotStore
 from .spec import Owner
 from .types import Source
@@ -25,6 +27,21 @@ from .values import cell_text, is_blank, read_value
 
 
 _NO = object()
+
+
+class _UnitsFilePositions(Positions):
+    """Where the units file gives a unit's attributes: ``row`` is the unit's
+    index, ``col`` the field's; the line is looked up only for a message."""
+
+    __slots__ = ("loaded", "fields")
+
+    def __init__(self, loaded_units, fields: list[str]) -> None:
+        super().__init__(loaded_units.path, None)
+        self.loaded, self.fields = loaded_units, fields
+
+    def at(self, row: int, col: int) -> Source:
+        line, _col = position_of(self.loaded.positions, ("units", row, "attributes", self.fields[col]))
+        return Source(self.file, line=line)
 
 
 class RowChecker(SlotStore):
@@ -217,6 +234,33 @@ class RowChecker(SlotStore):
             self._problem(name, row.value_src, *err)
             return
         self._store(name, row.item, row.field, vidx, row, self._spec_slot[id(spec)])
+
+    def add_unit_attributes(self) -> None:
+        """The answers the units file gives to the rule file's unit fields,
+        checked and kept as if read from the units file (a template answer
+        that differs is a conflict, as between two sheets)."""
+        owner = self.owners.get(UNIT_OWNER)
+        if owner is None:
+            return
+        fields = list(owner.specs)
+        pos = _UnitsFilePositions(self.units.loaded, fields)
+        for ui, unit in enumerate(self.units.units):
+            if not unit.attributes or unit.cls not in self.rs.classes:
+                continue
+            for fi, field in enumerate(fields):
+                if field not in unit.attributes:
+                    continue
+                raw = unit.attributes[field]
+                row = RawRow(file=pos.file, unit=unit.name, cls=unit.cls, item=UNIT_OWNER, field=field, value=raw, evidence="", scorer="",
+                             tag=None, pos=pos, r=ui, cols={"value": fi})
+                spec = owner.specs[field]
+                # a number as the units file wrote it, read as its text (never through float)
+                value, err, _text, vidx = self._parse(spec, unit.cls, str(raw) if isinstance(raw, Decimal) else raw)
+                if err is not None:
+                    self.bad_keys.add((unit.name, UNIT_OWNER, field))
+                    self._problem(unit.name, row.value_src, *err)
+                    continue
+                self._store(unit.name, UNIT_OWNER, field, vidx, row, self._spec_slot[id(spec)])
 
     def add_plain(self, pos, r: int, ru, rc, item: str, field: str, v, evidence: str, scorer: str) -> bool:
         """The common row, decided with a few lookups: the same unit (raw

@@ -8,13 +8,17 @@
 * A blank cell is "not given": another file may give the value.  A field no
   file gives is a missing-value problem at every blank cell for it (or, when
   no row exists, at the unit's sheet or file) -- or, with ``partial``, it is
-  recorded in ``ObservationSet.missing``.
+  recorded in ``ObservationSet.missing`` -- when the unit must answer it
+  (``engine.needs``: not when its item does not apply, its only_if does not
+  hold, its group is voided or a veto stopped scoring).
 
 The result never depends on row, sheet or file order.
 """
 
 from __future__ import annotations
 
+from ..engine.compiled import CompiledRules
+from ..engine.needs import field_needs
 from ..problems import Problem
 from .check_rows import RowChecker
 from .slots import Entry
@@ -94,6 +98,7 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
     pattern_of: dict[str, bytes] = {}
     spec_idx = checker.spec_idx
     vals = checker.val
+    compiled = CompiledRules(rs)
     for unit in units_seen:
         cls = cls_of[unit]
         oset.units[unit] = cls
@@ -110,6 +115,7 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
             # every field given exactly once, with a value: the usual case
             status[base : base + ns] = pattern_of[cls]
             continue
+        needs = None  # what the unit must answer, worked out at its first blank
         for spec, i in specs:
             slot = base + i
             key = (unit, spec.owner, spec.field_id)
@@ -123,6 +129,10 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
             if key in bad:
                 continue
             blanks = [e for e in _group(checker, slot) if e.value is None] if c else []
+            if needs is None:
+                needs = unit_needs(compiled.plan(cls), checker, base, overrides, bad, unit)
+            if not needs.needed(spec.owner, spec.field_id):
+                continue  # not asked for (does not apply, only_if does not hold, voided, vetoed): a blank is no gap
             expected = checker.expected_text(spec.owner, spec.field_id, cls)
             if partial:
                 oset.missing.add(key)
@@ -141,6 +151,26 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
                 checker.unit_problems[unit] += 1
     oset.values = CompactValues(checker, status, overrides, [(unit, expected_of[cls_of[unit]]) for unit in units_seen])
     return oset, problems
+
+
+def unit_needs(plan, checker: RowChecker, base: int, overrides: dict, bad: set, unit: str):
+    """What ``unit`` must answer (``engine.needs``), from the values its
+    slots hold: a value given once, or the same in every file; a value in
+    conflict or in error counts as not given."""
+    spec_idx, cnt, val, vals, extra = checker.spec_idx, checker.cnt, checker.val, checker.vals, checker.extra
+    row = []
+    for owner, field in plan.keys:
+        i = spec_idx.get((owner, field))
+        value = None
+        if i is not None and (unit, owner, field) not in bad:
+            slot = base + i
+            o = overrides.get(slot)
+            if o is not None:
+                value = o.value
+            elif cnt[slot] == 1 and slot not in extra and val[slot] >= 0:
+                value = vals[val[slot]][0]
+        row.append(value)
+    return field_needs(plan, row)
 
 
 def _canon(value):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..engine.compiled import CompiledRules
+from ..engine.needs import field_needs
 from ..problems import Problem
 from .spec import expected_fields
 
@@ -93,6 +95,7 @@ def unit_status(checker, oset, expected: list[str]) -> list[UnitStatus]:
     names = set(expected) | set(oset.units)
     out = []
     specs_of: dict[str, list] = {}
+    compiled = CompiledRules(checker.rs)
     for name in sorted(names, key=lambda n: index.order.get(n, 1 << 30)):
         cls = cls_of[name]
         specs = specs_of.get(cls)
@@ -100,5 +103,13 @@ def unit_status(checker, oset, expected: list[str]) -> list[UnitStatus]:
             specs = specs_of[cls] = expected_fields(checker.rs, cls, checker.owners)
         found = name in oset.units
         filled = sum(1 for s in specs if oset.value(name, s.owner, s.field_id) is not None) if found else 0
-        out.append(UnitStatus(name, cls, checker.rs.id, filled, len(specs), checker.unit_problems.get(name, 0), checker.scorers(name), found))
+        asked = len(specs)
+        if found and filled < asked:
+            # what the unit must answer, given its answers (engine.needs)
+            plan = compiled.plan(cls)
+            needs = field_needs(plan, [oset.value(name, o, f) for o, f in plan.keys])
+            needed = [s for s in specs if needs.needed(s.owner, s.field_id)]
+            filled = sum(1 for s in needed if oset.value(name, s.owner, s.field_id) is not None)
+            asked = len(needed)
+        out.append(UnitStatus(name, cls, checker.rs.id, filled, asked, checker.unit_problems.get(name, 0), checker.scorers(name), found))
     return out

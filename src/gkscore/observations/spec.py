@@ -1,25 +1,28 @@
 """Which observation fields a unit of a class needs, in the annex's order.
 
-Owners of fields are items, groups (fields used by ``void_if``) and vetoes;
-their ids are unique across a rule file.  An item's fields are needed when the
-item applies to the class (``item_max`` is not None); a group's fields when
-any of its items applies; a veto's fields when the veto applies to the class.
+Owners of fields are the unit (its unit fields, ``rules.model.UNIT_OWNER``),
+items, groups (fields used by ``void_if``) and vetoes; their ids are unique
+across a rule file.  An item's fields are asked for when the item applies to
+the class (``item_max`` is not None); a group's fields when any of its items
+applies; the unit's fields always; a veto's fields when the veto applies to the class.  Which of them a unit must
+answer, given its other answers, is ``engine.needs``'s to say.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..rules.model import RuleSet, applies_to
+from ..rules.model import UNIT_OWNER, RuleSet, applies_to
 from ..rules.resolve import item_max
 
 VETO_SECTION = "单项否决"
+UNIT_SECTION = "单位属性"
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     owner: str
-    kind: str  # item | group | veto
+    kind: str  # unit | item | group | veto
     field: object  # the pydantic field model
     section: str
     group: str
@@ -43,9 +46,12 @@ class Owner:
 
 
 def owners(rs: RuleSet) -> dict[str, Owner]:
-    """owner id -> Owner, in the annex's order (vetoes last)."""
+    """owner id -> Owner: the unit first, then the annex's order (vetoes last)."""
     out: dict[str, Owner] = {}
     classes = list(rs.classes)
+    if rs.unit_fields:
+        specs = {f.id: FieldSpec(UNIT_OWNER, "unit", f, UNIT_SECTION, "", UNIT_SECTION) for f in rs.unit_fields}
+        out[UNIT_OWNER] = Owner(UNIT_OWNER, "unit", frozenset(classes), specs)
     for section in rs.sections:
         for group in section.groups:
             g_classes = frozenset(c for c in classes if any(item_max(i, c) is not None for i in group.items))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from ..engine.compiled import CompiledRules
+from ..engine.needs import field_needs
 from ..problems import Problem, ProblemsError
-from ..rules.model import Unit
+from ..rules.model import UNIT_OWNER, Unit
 from .allowed import allowed_text
 from .layout import rules_tag
 from .spec import FieldSpec, expected_fields, owners
 from .units_index import UnitsIndex
+from .values import read_value
 
 
 def prompt_text(spec: FieldSpec) -> str:
@@ -46,9 +51,32 @@ def select_units(loaded_rules, loaded_units, classes=None, unit_names=None) -> l
 
 
 def unit_specs(loaded_rules, units: list[Unit]):
-    """(unit, [FieldSpec]) for every unit, using one owner index."""
-    index = owners(loaded_rules.ruleset)
-    return [(u, expected_fields(loaded_rules.ruleset, u.cls, index)) for u in units]
+    """(unit, [FieldSpec]) for every unit, using one owner index.  What the
+    units file answers for a unit (its attributes) is not asked again, nor
+    what those answers rule out (``engine.needs``: a section for units with
+    a website, asked of a unit without one)."""
+    rs = loaded_rules.ruleset
+    index = owners(rs)
+    compiled = CompiledRules(rs)
+    out = []
+    for u in units:
+        specs = expected_fields(rs, u.cls, index)
+        known = {f: v for f, v in u.attributes.items() if UNIT_OWNER in index and f in index[UNIT_OWNER].specs}
+        if known:
+            plan = compiled.plan(u.cls)
+            row = [_attribute(index, u, f) if o == UNIT_OWNER and f in known else None for o, f in plan.keys]
+            needs = field_needs(plan, row)
+            specs = [s for s in specs if not (s.owner == UNIT_OWNER and s.field_id in known) and needs.needed(s.owner, s.field_id)]
+        out.append((u, specs))
+    return out
+
+
+def _attribute(index, unit: Unit, field: str):
+    """A unit's attribute as the reader will read it; None when it is not
+    a valid answer (the reader reports it)."""
+    raw = unit.attributes[field]
+    value, err = read_value(index[UNIT_OWNER].specs[field].field, unit.cls, str(raw) if isinstance(raw, Decimal) else raw)
+    return None if err is not None else value
 
 
 def long_records(loaded_rules, units: list[Unit], scope=None):

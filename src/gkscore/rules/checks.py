@@ -18,13 +18,14 @@ from ..i18n import _
 from ..problems import WARNING, quote
 from .findings import Finding, listed, number_text
 from .model import RuleSet
+from .unit_checks import check_unit_fields, unit_fields, with_unit_fields
 from .resolve import item_max, item_start, per_class
 from .checks_totals import gates, grades, vetoes
 
 
 def check(rs: RuleSet) -> list[Finding]:
     out: list[Finding] = []
-    for fn in (_ids, _classes, _items, _sums, _sections, grades, gates, vetoes, _policy):
+    for fn in (_ids, check_unit_fields, _classes, _items, _sums, _sections, grades, gates, vetoes, _policy):
         out.extend(fn(rs))
     return out
 
@@ -140,10 +141,15 @@ def _field_refs(cond, fields: dict, path, clause_ids_before: set[str] | None) ->
 
 def _items(rs: RuleSet) -> Iterator[Finding]:
     classes = list(rs.classes)
+    unit = unit_fields(rs)
     for si, section in enumerate(rs.sections):
+        if section.applies_if is not None:
+            yield from _field_refs(section.applies_if, unit, ("sections", si, "applies_if"), None)
         for gi, group in enumerate(section.groups):
             gp = ("sections", si, "groups", gi)
-            gfields = {f.id: f for f in group.fields}
+            if group.applies_if is not None:
+                yield from _field_refs(group.applies_if, unit, gp + ("applies_if",), None)
+            gfields = with_unit_fields(group.fields, unit)
             if group.void_if is not None:
                 yield from _field_refs(group.void_if, gfields, gp + ("void_if",), None)
                 if not group.void_text:
@@ -152,13 +158,13 @@ def _items(rs: RuleSet) -> Iterator[Finding]:
                 yield Finding(gp + ("fields",), "unused-field", _("a group's fields are used only by void_if; delete them, or add a void_if"), WARNING)
             for ii, item in enumerate(group.items):
                 ip = gp + ("items", ii)
-                yield from _check_item(item, ip, classes, section.kind)
+                yield from _check_item(item, ip, classes, section.kind, unit)
                 if item.applies_if is not None:
-                    yield from _field_refs(item.applies_if, {f.id: f for f in item.fields}, ip + ("applies_if",), None)
+                    yield from _field_refs(item.applies_if, with_unit_fields(item.fields, unit), ip + ("applies_if",), None)
 
 
-def _check_item(item, ip, classes, section_kind) -> Iterator[Finding]:
-    fields = {f.id: f for f in item.fields}
+def _check_item(item, ip, classes, section_kind, unit: dict) -> Iterator[Finding]:
+    fields = with_unit_fields(item.fields, unit)
     used: set[str] = set()
     directions = {is_deduction(c.kind) for c in item.clauses}
     if len(directions) == 2 and item.start is None:
@@ -296,18 +302,25 @@ def _sections(rs: RuleSet) -> Iterator[Finding]:
         yield Finding(("composition",), "weights", message.format(total=number_text(weights)))
 
 
+def _applies_paths(rs: RuleSet) -> Iterator[tuple]:
+    """The YAML paths of every applies_if, in the file's order."""
+    for si, s in enumerate(rs.sections):
+        if s.applies_if is not None:
+            yield ("sections", si, "applies_if")
+        for gi, g in enumerate(s.groups):
+            if g.applies_if is not None:
+                yield ("sections", si, "groups", gi, "applies_if")
+            for ii, i in enumerate(g.items):
+                if i.applies_if is not None:
+                    yield ("sections", si, "groups", gi, "items", ii, "applies_if")
+
+
 def _policy(rs: RuleSet) -> Iterator[Finding]:
-    has_applies = any(i.applies_if is not None for s in rs.sections for g in s.groups for i in g.items)
+    first = next(_applies_paths(rs), None)
+    has_applies = first is not None
     if has_applies and rs.na_policy == "none":
         # na_policy is absent here, so its path has no position: point at the
         # first applies_if instead.
-        first = next(
-            ("sections", si, "groups", gi, "items", ii, "applies_if")
-            for si, s in enumerate(rs.sections)
-            for gi, g in enumerate(s.groups)
-            for ii, i in enumerate(g.items)
-            if i.applies_if is not None
-        )
         yield Finding(first, "na-policy", _("items with applies_if need an na_policy: declare na_policy: rescale or na_policy: redistribute"))
     if rs.na_policy != "none" and not has_applies:
         yield Finding(("na_policy",), "na-policy", _("na_policy is declared but no item has applies_if; delete it"), WARNING)

@@ -11,6 +11,7 @@ from ..problems import WARNING, quote
 from .findings import Finding, listed
 from .model import RuleSet
 from .threshold import written
+from .unit_checks import unit_fields, with_unit_fields
 
 
 def grades(rs: RuleSet) -> Iterator[Finding]:
@@ -83,4 +84,4 @@ def vetoes(rs: RuleSet) -> Iterator[Finding]:
         yield from _class_list(veto.classes, vp + ("classes",), list(rs.classes))
         if veto.grade is None and veto.total is None:
             yield Finding(vp, "veto-outcome", _("a veto needs a grade, a fixed total, or both; add grade: or total:"))
-        yield from veto.when.check({f.id: f for f in veto.fields}, vp + ("when",), None)
+        yield from veto.when.check(with_unit_fields(veto.fields, unit_fields(rs)), vp + ("when",), None)

@@ -18,10 +18,11 @@ live in ``rules/checks.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal, Optional, Union
 
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 # the condition node types, importable from here with the rest of the language
 from ..engine.conditions.clause_ref import ClauseHolds  # noqa: F401
@@ -29,10 +30,15 @@ from ..engine.conditions.field_test import FieldTest  # noqa: F401
 from ..engine.conditions.logic import AllOf, AnyOf, NotOf  # noqa: F401
 from ..engine.conditions.registry import Condition
 from ..engine.kinds import registry as kinds
+from ..i18n import _
 from .base import ClassName, Id, NonNeg, Num, PerClass, PerClassMax, Strict, Text, Whole
 from .threshold import written
 
 FORMAT = "gkscore/1"
+
+# The owner of the unit fields (单位属性) in observation keys and sheets:
+# (``unit``, field) is asked once per unit.  No element may take this id.
+UNIT_OWNER = "unit"
 
 # ---------------------------------------------------------------- fields
 
@@ -124,6 +130,7 @@ class Group(Strict):
     fields: list[ObsField] = Field(default_factory=list, description="Fields used by void_if.")
     void_if: Optional[Condition] = Field(None, description="When it holds, every item of the group scores 0.")
     void_text: Optional[Text] = None
+    applies_if: Optional[Condition] = Field(None, description="The whole group applies only to units for which this holds; tests unit fields only.")
     note: Optional[Text] = None
     items: list[Item] = Field(min_length=1)
 
@@ -137,6 +144,7 @@ class Section(Strict):
     points: Optional[PerClass] = None
     cap: Optional[PerClass] = Field(None, description="Required for bonus and penalty sections.")
     weight: Optional[NonNeg] = Field(None, description="With composition: weighted, the share of this section.")
+    applies_if: Optional[Condition] = Field(None, description="The whole section applies only to units for which this holds; tests unit fields only.")
     note: Optional[Text] = None
     groups: list[Group] = Field(min_length=1)
 
@@ -190,6 +198,10 @@ class Veto(Strict):
     total: Optional[NonNeg] = None
     classes: ClassList = Field(None, min_length=1, description=_CLASSES)
     note: Optional[Text] = None
+    stops: bool = Field(
+        False,
+        description="不再对其他指标进行评分: when it holds, nothing else is scored or asked for; the unit's result is the veto's total, or no total (published as 单项否决, ranked after the scored units).",
+    )
 
 
 class _Gate(Strict):
@@ -252,14 +264,33 @@ class RuleSet(Strict):
     grades: Optional[Grades] = None
     vetoes: list[Veto] = Field(default_factory=list)
     gates: list[Gate] = Field(default_factory=list)
+    unit_fields: list[ObsField] = Field(
+        default_factory=list,
+        description="单位属性: fields of the unit itself (has a website ...), answered once per unit (or given in the units file) and tested by any condition of the file by their id.",
+    )
     note: Optional[Text] = None
     sections: list[Section] = Field(min_length=1)
+
+
+def _attribute_value(value):
+    # what a units file can say of a unit: yes/no, a number, a date or a
+    # word; the rule file that tests it checks it against its unit field
+    if value is None or isinstance(value, (list, dict)):
+        raise ValueError(_("a unit attribute is one value: true/false, a number, a date or a word"))
+    return value
+
+
+AttributeValue = Annotated[Union[bool, int, Decimal, dt.date, str], BeforeValidator(_attribute_value)]
 
 
 class Unit(Strict):
     name: Text
     cls: ClassName = Field(alias="class")
     aliases: list[Text] = Field(default_factory=list)
+    attributes: dict[Id, AttributeValue] = Field(
+        default_factory=dict,
+        description="The unit's answers to unit fields (unit_fields of a rule file), e.g. {has_site: true}: given here, they are not asked in the template.",
+    )
     note: Optional[Text] = None
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..engine.kinds.registry import is_deduction
 from .base import per_class
-from .model import Group, Item, RuleSet, Section
+from .model import UNIT_OWNER, Group, Item, RuleSet, Section
 
 
 def item_max(item: Item, cls: str) -> Decimal | None:
@@ -36,8 +36,10 @@ def item_path(section: Section, group: Group, item: Item) -> list[str]:
 
 
 def fields_index(ruleset: RuleSet) -> dict[str, dict[str, object]]:
-    """owner id (item, group or veto) -> field id -> field model."""
+    """owner id (the unit, an item, group or veto) -> field id -> field model."""
     out: dict[str, dict[str, object]] = {}
+    if ruleset.unit_fields:
+        out[UNIT_OWNER] = {f.id: f for f in ruleset.unit_fields}
     for veto in ruleset.vetoes:
         out[veto.id] = {f.id: f for f in veto.fields}
     for section in ruleset.sections:
