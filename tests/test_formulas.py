@@ -43,7 +43,7 @@ from gkscore.ranking import parse_rank_by, rank
 from gkscore.render.formula_expr import functions_used
 from gkscore.render.xlsx_formulas import write_formula_workbook
 from gkscore.rules.load import load_rules
-from gkscore.rules.model import AllOf, AnyOf, FieldTest, NotOf
+from gkscore.rules.model import UNIT_OWNER, AllOf, AnyOf, FieldTest, NotOf
 from gkscore.rules.resolve import item_max, per_class
 from gkscore.scoring import score_set
 from lo import computed, recalc_many
@@ -376,6 +376,73 @@ sections:
 """
 
 
+# Unit fields tested by a section's, a group's and an item's applies_if, by a
+# clause and by a veto; a clause under only_if whose field may be left blank.
+UNIT_FIELD_RULES = """\
+format: gkscore/1
+id: fx-unit
+title: 公式测试(单位属性)
+precision: 2
+na_policy: rescale
+classes:
+  E: {name: 戊类, max: 20}
+unit_fields:
+  - {id: has_site, type: bool, prompt: 是否开设网站}
+  - {id: windows, type: count, max: 9, prompt: 服务窗口数}
+vetoes:
+  - id: v.unit
+    text: 有网站但无服务窗口的,等次为不合格
+    fields: [{id: fake, type: bool, prompt: 是否弄虚作假}]
+    when: {any: [{field: fake}, {all: [{field: has_site}, {field: windows, eq: 0}]}]}
+    grade: 不合格
+grades:
+  bands: [{grade: 良好, min: 12}, {grade: 不合格}]
+sections:
+  - id: web
+    name: 网站
+    applies_if: {field: has_site}
+    groups:
+      - id: web.g
+        name: 网站建设
+        items:
+          - id: web.1
+            text: 栏目合理得6分。
+            max: 6
+            fields: [{id: ok, type: bool, prompt: 栏目是否合理}]
+            clauses:
+              - {kind: award, when: {field: ok}, points: 6}
+  - id: svc
+    name: 服务
+    groups:
+      - id: svc.g
+        name: 窗口服务
+        applies_if: {field: windows, ge: 1}
+        items:
+          - id: svc.1
+            text: 窗口不少于3个得2分;每个投诉扣0.5分。
+            max: 4
+            start: zero
+            fields: [{id: complaints, type: count, prompt: 投诉数}, {id: good, type: bool, prompt: 是否规范}]
+            clauses:
+              - {kind: award, when: {field: windows, ge: 3}, points: 2}
+              - {kind: award, when: {field: good}, points: 2}
+              - {kind: deduct_each, field: complaints, per: 0.5}
+      - id: svc.h
+        name: 年报
+        items:
+          - id: svc.late
+            text: 未按时发布扣4分;逾期超过30天的,再扣3分;有网站未在网站发布的扣3分。
+            max: 10
+            fields:
+              - {id: late, type: bool, prompt: 是否未按时发布}
+              - {id: days, type: count, prompt: 逾期天数}
+              - {id: on_site, type: bool, prompt: 是否在网站发布}
+            clauses:
+              - {id: late, kind: deduct, when: {field: late}, points: 4}
+              - {kind: deduct, only_if: {clause: late}, when: {field: days, gt: 30}, points: 3}
+              - {kind: deduct, only_if: {field: has_site}, when: {not: {field: on_site}}, points: 3}
+"""
+
 # A redistribution whose exact result lies on a rounding half point:
 # 0.03 x 110 / 60 = 0.055 -> 0.06.
 HALF_POINT_RULES = """\
@@ -422,6 +489,8 @@ def _load(tmp: Path, name: str, text: str):
 
 
 def _owners(rs, cls):
+    if rs.unit_fields:
+        yield UNIT_OWNER, rs.unit_fields
     for section in rs.sections:
         for group in section.groups:
             items = [it for it in group.items if item_max(it, cls) is not None]
@@ -662,6 +731,7 @@ def proved(tmp_path_factory):
     fx_sum = _load(rules_dir, "sum", SUM_RULES)
     fx_weighted = _load(rules_dir, "weighted", WEIGHTED_RULES)
     fx_precise = _load(rules_dir, "precise", PRECISE_RULES)
+    fx_unit = _load(rules_dir, "unit", UNIT_FIELD_RULES)
 
     runs: dict[str, Run] = {}
     sum_units = {f"单位{i:02d}": "A" if i % 3 else "B" for i in range(60)}
@@ -671,6 +741,7 @@ def proved(tmp_path_factory):
             (fx_sum, random_set(fx_sum, sum_units, seed=20201)),
             (fx_weighted, random_set(fx_weighted, {f"加权{i:02d}": "C" for i in range(40)}, seed=20202)),
             (fx_precise, random_set(fx_precise, {f"精细{i:02d}": "D" for i in range(30)}, seed=20203)),
+            (fx_unit, random_set(fx_unit, {f"属性{i:02d}": "E" for i in range(40)}, seed=20206)),
         ],
         rank_by=["A+B"],
     )
@@ -678,6 +749,7 @@ def proved(tmp_path_factory):
         [
             (fx_sum, random_set(fx_sum, {f"缺项{i:02d}": "A" if i % 2 else "B" for i in range(40)}, seed=20204, missing=0.15)),
             (fx_weighted, random_set(fx_weighted, {f"缺项加权{i:02d}": "C" for i in range(20)}, seed=20205, missing=0.15)),
+            (fx_unit, random_set(fx_unit, {f"缺项属性{i:02d}": "E" for i in range(40)}, seed=20207, missing=0.15)),
         ]
     )
     fx_half = _load(rules_dir, "half", HALF_POINT_RULES)
@@ -743,8 +815,15 @@ def test_random_sets_exercise_every_feature(proved):
     assert {"优秀", "良好", "合格", "不合格"} <= grades or len(grades) >= 3
     ranks = [r.rank for r in results]
     assert len(ranks) != len(set(ranks)), "no tie in the random run"
-    assert {r.rank_group for r in results} == {"A+B", "C", "D"}
+    assert {r.rank_group for r in results} == {"A+B", "C", "D", "E"}
     assert any(not r.complete for r in proved["runs"]["partial"].results)
+    units = [r for r in results if r.rules_id == "fx-unit"]
+    for item in ("web.1", "svc.1"):  # a section and a group applying by a unit field, both ways
+        assert any(f"{item}: 不适用" in n for r in units for n in r.notes) and any(i.id == item for r in units for i in r.items)
+    # a blank the unit need not answer (only_if does not hold, not applicable) leaves it complete
+    partial = proved["runs"]["partial"]
+    missing = {u for s in partial.sets for (u, _o, _f) in s.missing}
+    assert any(r.complete and r.unit in missing for r in partial.results if r.rules_id == "fx-unit")
 
 
 def test_changing_one_observation_moves_total_and_rank(proved):

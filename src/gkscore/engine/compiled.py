@@ -20,7 +20,7 @@ from operator import itemgetter
 from ..exact import ZERO
 from ..rules.base import per_class
 from ..rules.model import UNIT_OWNER, applies_to
-from ..rules.resolve import fields_index, item_max, item_path, item_start
+from ..rules.resolve import applies_conditions, fields_index, item_max, item_path, item_start
 
 
 def gather(positions):
@@ -65,9 +65,15 @@ class ItemPlan:
         self.reads = tuple(sorted(set(pos.values())))
         self.key = gather(self.reads)
         # the applicability conditions: the section's, the group's, the item's
-        self.applies = tuple(c for c in (section.applies_if, group.applies_if, item.applies_if) if c is not None)
+        self.applies = tuple(applies_conditions(section, group, item))
         self.na_note = f"{item.id}: 不适用 ({' 且 '.join(c.describe() for c in self.applies)} 不成立)" if self.applies else ""
         self.penalty = section.kind == "penalty"
+
+
+    def keys_of(self, fields) -> tuple[tuple[str, str], ...]:
+        """(owner, field) of fields the item reads: its own, or the unit's."""
+        own = self.item.id
+        return tuple((own if f in self.fields else UNIT_OWNER, f) for f in fields)
 
 
 class GroupPlan:

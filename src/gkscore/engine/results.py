@@ -36,24 +36,26 @@ class Observations(Sequence):
     first looked at (most reports show only their evidence and scorers,
     which ``texts`` gives without building them)."""
 
-    __slots__ = ("_obs", "_unit", "_owner", "_fields", "_built", "_texts")
+    __slots__ = ("_obs", "_unit", "_keys", "_built", "_texts")
 
-    def __init__(self, obs, unit: str, owner: str, fields: tuple[str, ...]) -> None:
-        self._obs, self._unit, self._owner, self._fields = obs, unit, owner, fields
+    def __init__(self, obs, unit: str, keys: tuple[tuple[str, str], ...]) -> None:
+        """``keys``: the (owner, field) pairs read: the item's own fields
+        and the unit fields it tests."""
+        self._obs, self._unit, self._keys = obs, unit, keys
         self._built: list | None = None
         self._texts: list | None = None
 
     def _list(self) -> list[Observation]:
         if self._built is None:
-            get, unit, owner = self._obs.get, self._unit, self._owner
-            self._built = [get(unit, owner, f) for f in self._fields]
+            get, unit = self._obs.get, self._unit
+            self._built = [get(unit, owner, f) for owner, f in self._keys]
         return self._built
 
     def __getitem__(self, i):
         return self._list()[i]
 
     def __len__(self) -> int:
-        return len(self._fields)
+        return len(self._keys)
 
     def __iter__(self):
         return iter(self._list())
@@ -70,8 +72,8 @@ class Observations(Sequence):
             if self._built is not None:
                 self._texts = [(o.evidence, o.scorer) for o in self._built]
             else:
-                texts, unit, owner = self._obs.texts, self._unit, self._owner
-                self._texts = [texts(unit, owner, f) for f in self._fields]
+                texts, unit = self._obs.texts, self._unit
+                self._texts = [texts(unit, owner, f) for owner, f in self._keys]
         return self._texts
 
 

@@ -218,7 +218,7 @@ class ClassScorer:
                         ItemResult(
                             owner, sp.id, sp.name, sp.kind, gp.name, list(ip.path), ip.item.text, ip.max, ex.score,
                             ip.max - ex.score, ip.start, ex.raw, list(ex.steps), list(ex.reasons),
-                            Observations(obs, unit, owner, ex.seen), ex.complete, voided, False, ex.arithmetic_cache,
+                            Observations(obs, unit, ip.keys_of(ex.seen)), ex.complete, voided, False, ex.arithmetic_cache,
                         )
                     )
         if plan.keeps_items and na_max > 0:

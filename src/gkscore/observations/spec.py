@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..rules.model import UNIT_OWNER, RuleSet, applies_to
-from ..rules.resolve import item_max
+from ..rules.resolve import applies_conditions, item_max
 
 VETO_SECTION = "单项否决"
 UNIT_SECTION = "单位属性"
@@ -27,6 +27,8 @@ class FieldSpec:
     section: str
     group: str
     text: str
+    # when the field need be answered, in words (engine.needs): "" for always
+    asked_when: str = ""
 
     @property
     def field_id(self) -> str:
@@ -60,11 +62,55 @@ def owners(rs: RuleSet) -> dict[str, Owner]:
                 out[group.id] = Owner(group.id, "group", g_classes, {f.id: FieldSpec(group.id, "group", f, section.name, group.name, text) for f in group.fields})
             for item in group.items:
                 i_classes = frozenset(c for c in classes if item_max(item, c) is not None)
-                out[item.id] = Owner(item.id, "item", i_classes, {f.id: FieldSpec(item.id, "item", f, section.name, group.name, item.text) for f in item.fields})
+                when = asked_when(section, group, item)
+                out[item.id] = Owner(item.id, "item", i_classes, {f.id: FieldSpec(item.id, "item", f, section.name, group.name, item.text, when.get(f.id, "")) for f in item.fields})
     for veto in rs.vetoes:
         v_classes = frozenset(c for c in classes if applies_to(veto, c))
         out[veto.id] = Owner(veto.id, "veto", v_classes, {f.id: FieldSpec(veto.id, "veto", f, VETO_SECTION, "", veto.text) for f in veto.fields})
     return out
+
+
+def asked_when(section, group, item) -> dict[str, str]:
+    """field id -> when an item's field need be answered, in words
+    (``engine.needs``): its item applies, and for a field that only clauses
+    under only_if read, one of them applies; unless its group is voided.
+    Fields needed whatever the answers are left out."""
+    applies = applies_conditions(section, group, item)
+    decided = {f for c in applies for f in c.field_ids()}
+    gates = [c.describe() for c in applies]
+    readers: dict[str, list] = {}
+    for clause in item.clauses:
+        only = set(clause.only_if.field_ids()) if clause.only_if is not None else set()
+        decided |= only
+        for f in clause.reads():
+            if f not in only:
+                readers.setdefault(f, []).append(None if clause.only_if is None else _condition_words(clause.only_if, item))
+    void = f"{group.void_if.describe()} 时不必填写" if group.void_if is not None else ""
+    out = {}
+    for field in item.fields:
+        if field.id in decided:
+            continue
+        conds = list(gates)
+        gating = readers.get(field.id, [])
+        if gating and all(c is not None for c in gating):
+            texts = list(dict.fromkeys(gating))
+            conds.append(texts[0] if len(texts) == 1 else "(" + " 或 ".join(texts) + ")")
+        words = [f"仅当 {' 且 '.join(conds)} 时填写"] if conds else []
+        if void:
+            words.append(void)
+        if words:
+            out[field.id] = "；".join(words)
+    return out
+
+
+def _condition_words(cond, item) -> str:
+    """A condition as a scorer reads it: a reference to another clause by
+    that clause's own words when it has them."""
+    if cond.tag == "clause":
+        ref = next((c for c in item.clauses if c.id == cond.clause), None)
+        if ref is not None and ref.text:
+            return f"“{ref.text}”"
+    return cond.describe()
 
 
 def expected_fields(rs: RuleSet, cls: str, index: dict[str, Owner] | None = None) -> list[FieldSpec]:

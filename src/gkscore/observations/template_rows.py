@@ -18,7 +18,11 @@ from .values import read_value
 def prompt_text(spec: FieldSpec) -> str:
     f = spec.field
     unit = getattr(f, "unit", None)
-    return f"{f.prompt}（单位：{unit}）" if unit else f.prompt
+    text = f"{f.prompt}（单位：{unit}）" if unit else f.prompt
+    if spec.asked_when:
+        # what does not apply is not asked for: say when it may be left blank
+        text += f"（{spec.asked_when}）"
+    return text
 
 
 def select_units(loaded_rules, loaded_units, classes=None, unit_names=None) -> list[Unit]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..engine.formula import Cell, Unexpressible, blank_test, num
+from ..engine.formula import NO, YES, Cell, Unexpressible, blank_test, num
 from ..engine.kinds.registry import is_deduction
 
 # Excel's limits: 8192 characters per formula, 64 nested function levels.
@@ -78,6 +78,57 @@ def item_formula(item, cls: str, m: Decimal, start: Decimal, precision: int, cel
     elif body.startswith("+"):
         body = body[1:]
     return f"ROUND(MIN({num(m)},MAX(0,{body})),{precision})"
+
+
+def applies_formula(conditions: list, cell: Cell, guard: bool) -> str:
+    """The 适用 cell: 是 when every applicability condition holds; with
+    ``guard`` (a --partial run) one whose fields are blank does not make the
+    item not applicable, as in scoring."""
+    parts = []
+    for cond in conditions:
+        f = cond.formula(cell)
+        blank = blank_test(cond.field_ids(), cell) if guard else None
+        parts.append(f"IF({blank},TRUE,{f})" if blank else f)
+    test = parts[0] if len(parts) == 1 else "AND(" + ",".join(parts) + ")"
+    return f'IF({test},"{YES}","{NO}")'
+
+
+def unfilled_formula(item, cls: str, applies: list, cell: Cell) -> str | None:
+    """True when a field the item needs is blank (``engine.needs``): the
+    fields of its applicability conditions, of its clauses without only_if
+    and of those whose only_if holds or cannot be decided, and the fields no
+    clause reads."""
+    held: dict[str, str] = {}
+    always: list[str] = [f for c in applies for f in c.field_ids()]
+    conditional: list[tuple[str, list[str]]] = []
+    read: set[str] = set()
+    for clause in item.clauses:
+        _term, holds = clause_formula(clause, cls, cell, held, True)
+        reads = clause.reads()
+        read.update(reads)
+        if clause.only_if is None:
+            always += reads
+        else:
+            only = clause.only_if.field_ids()
+            always += only
+            active = clause.only_if.formula(cell, held)
+            blank = blank_test(only, cell)
+            conditional.append((f"OR({blank},{active})" if blank else active, [f for f in reads if f not in only]))
+        if clause.id:
+            held[clause.id] = f"({holds})" if not holds.startswith(("IF(", "AND(", "OR(", "NOT(")) else holds
+    always += [f.id for f in item.fields if f.id not in read]
+    always = list(dict.fromkeys(always))
+    parts = []
+    blank = blank_test(always, cell)
+    if blank is not None:
+        parts.append(blank)
+    for active, fields in conditional:
+        blank = blank_test([f for f in fields if f not in always], cell)
+        if blank is not None:
+            parts.append(f"AND({active},{blank})")
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else "OR(" + ",".join(parts) + ")"
 
 
 def check_formula(formula: str) -> None:

@@ -15,7 +15,7 @@ from ..engine.formula import NO, YES, Unexpressible, blank_test, num, text
 from ..exact import ZERO
 from ..rules.base import per_class
 from ..rules.model import applies_to
-from ..rules.resolve import item_max
+from ..rules.resolve import applies_conditions, item_max
 from ..rules.threshold import FORMULA_OP, NEGATION
 from .formula_expr import decimals
 
@@ -78,7 +78,7 @@ def rules_context(lr) -> RulesContext:
         for section in rs.sections:
             if section.kind != "base":
                 continue
-            if any(it.applies_if is not None for g in section.groups for it in g.items):
+            if any(applies_conditions(section, g, it) for g in section.groups for it in g.items):
                 scopes[section.id if rs.composition == "weighted" else None] = True
     return RulesContext(lr=lr, rs=rs, p=p, sd=max(places), na_scopes=scopes, redistribute=rs.na_policy == "redistribute" and bool(scopes))
 
@@ -149,7 +149,7 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
         veto = '""'
         for vi, v in reversed(vetoes):
             try:
-                cond = guarded_condition(v.when, cell_for(v.id), guard)
+                cond = guarded_condition(v.when, cell_for(v.id, v.fields), guard)
             except Unexpressible as exc:
                 refuse(ctx, f"veto {v.id!r}", ("vetoes", vi, "when"), exc)
                 cond = "FALSE"
@@ -230,7 +230,7 @@ def section_formula(u: UnitRows, section, ctx: RulesContext, D: dict, raw_c: str
         g0, g1, void = u.group_rows[group.id]
         items = [it for it in group.items if item_max(it, cls) is not None]
         gsum = f"SUM({DETAIL}!{raw_c}{g0}:{raw_c}{g1})"
-        if any(it.applies_if is not None for it in items):
+        if any(applies_conditions(section, group, it) for it in items):
             gmax = f'SUMIF({DETAIL}!{D["适用"]}{g0}:{D["适用"]}{g1},"{YES}",{DETAIL}!{D["分值"]}{g0}:{D["分值"]}{g1})'
         else:
             gmax = num(sum((item_max(it, cls) for it in items), ZERO))

@@ -31,11 +31,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ..engine.formula import NO, YES, Unexpressible, blank_test
+from ..engine.formula import NO, YES, Unexpressible
 from ..exact import ZERO
 from ..fsutil import atomic_path
 from ..problems import Problem, ProblemsError
-from ..rules.resolve import item_max, item_start
+from ..rules.model import UNIT_OWNER
+from ..rules.resolve import applies_conditions, item_max, item_start
 from . import formula_expr as fx
 from .formula_totals import (
     DETAIL,
@@ -223,11 +224,17 @@ def build_formula_workbook(run):
         rs, cls, p, sd = ctx.rs, r.cls, ctx.p, ctx.sd
         srow = u.summary_row
 
-        def cell_for(owner):
+        unit_fields = {f.id for f in rs.unit_fields}
+
+        def cell_for(owner, own_fields=()):
+            own = {f.id for f in own_fields}
+
             def cell(field_id: str) -> str:
-                key = (rs.id, r.unit, owner, field_id)
+                # a unit field the owner does not declare is the unit's answer
+                who = UNIT_OWNER if field_id in unit_fields and field_id not in own else owner
+                key = (rs.id, r.unit, who, field_id)
                 if key not in obs_cell:
-                    raise Unexpressible(f"field {field_id!r} of {owner!r} is not observed")
+                    raise Unexpressible(f"field {field_id!r} of {who!r} is not observed")
                 return obs_cell[key]
 
             return cell
@@ -241,7 +248,7 @@ def build_formula_workbook(run):
                 void = None
                 if group.void_if is not None:
                     try:
-                        void = guarded_condition(group.void_if, cell_for(group.id), guard)
+                        void = guarded_condition(group.void_if, cell_for(group.id, group.fields), guard)
                     except Unexpressible as exc:
                         refuse(ctx, f"the void_if of group {group.id!r}", ("sections", si, "groups", gi, "void_if"), exc)
                 first_in_group = row
@@ -254,26 +261,22 @@ def build_formula_workbook(run):
                     _put(ws_det, f"{D['分值']}{row}", _number(m))
                     app = f"{D['适用']}{row}"
                     path = ("sections", si, "groups", gi, "items", ii)
+                    applies = applies_conditions(section, group, it)
                     try:
-                        cell = cell_for(it.id)
-                        if it.applies_if is not None:
-                            cond = it.applies_if.formula(cell)
-                            blank = blank_test(it.applies_if.field_ids(), cell) if guard else None
-                            f = f'IF({cond},"{YES}","{NO}")'
-                            if blank:
-                                f = f'IF({blank},"{YES}",{f})'
-                            _put_formula(ws_det, app, f)
+                        cell = cell_for(it.id, it.fields)
+                        if applies:
+                            _put_formula(ws_det, app, fx.applies_formula(applies, cell, guard))
                         else:
                             _put(ws_det, app, YES)
                         f = fx.item_formula(it, cls, m, start, p, cell, guard)
                         if guard:
-                            # Mirrors scoring: an item with any unfilled field scores 0.
-                            unfilled = blank_test([fd.id for fd in it.fields], cell)
+                            # Mirrors scoring: an item with a field it needs unfilled scores 0.
+                            unfilled = fx.unfilled_formula(it, cls, applies, cell)
                             if unfilled is not None:
                                 f = f"IF({unfilled},0,{f})"
                         if void is not None:
                             f = f"IF({void},0,{f})"
-                        if it.applies_if is not None:
+                        if applies:
                             f = f'IF({app}="{NO}",0,{f})'
                         na = na_ref(ctx, section, na_col, srow)
                         max_ref = f"{D['分值']}{row}"
@@ -286,7 +289,7 @@ def build_formula_workbook(run):
                                 score = scaled(raw_ref, na, full, p)
                             else:
                                 smax, score = max_ref, raw_ref
-                            if it.applies_if is not None:
+                            if applies:
                                 smax = f'IF({app}="{NO}",0,{smax})'
                             _put_formula(ws_det, f"{D['计分分值']}{row}", smax)
                             _put_formula(ws_det, f"{D['得分']}{row}", score)
@@ -294,7 +297,7 @@ def build_formula_workbook(run):
                         else:
                             _put_formula(ws_det, f"{D['得分']}{row}", f)
                             lost = f"ROUND({max_ref}-{D['得分']}{row},{sd})"
-                            if it.applies_if is not None:
+                            if applies:
                                 lost = f'IF({app}="{NO}",0,{lost})'
                         _put_formula(ws_det, f"{D['失分']}{row}", lost)
                     except Unexpressible as exc:

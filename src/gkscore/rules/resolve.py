@@ -35,6 +35,12 @@ def item_path(section: Section, group: Group, item: Item) -> list[str]:
     return path
 
 
+def applies_conditions(section: Section, group: Group, item: Item) -> list:
+    """The conditions an item applies under: its section's, its group's and
+    its own ``applies_if``, those given."""
+    return [c for c in (section.applies_if, group.applies_if, item.applies_if) if c is not None]
+
+
 def fields_index(ruleset: RuleSet) -> dict[str, dict[str, object]]:
     """owner id (the unit, an item, group or veto) -> field id -> field model."""
     out: dict[str, dict[str, object]] = {}
@@ -58,4 +64,5 @@ __all__ = [
     "walk",
     "item_path",
     "fields_index",
+    "applies_conditions",
 ]

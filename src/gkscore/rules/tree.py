@@ -2,8 +2,10 @@
 
     {"id", "title", "classes": [...], "max": {class: n}, "bonus_max": {class: n},
      "penalty_max": {class: n},
+     "unit_fields": [{"id", "type", "prompt"}],          (only when declared)
      "items": [{"id", "path": [一级指标, 二级指标, ...], "section": "base"|"bonus"|"penalty",
-                "max": {class: n or null}}]}
+                "max": {class: n or null},
+                "applies_if": "has_site = 是 ..."}]}      (only when it has one)
 
 Items are listed in the annex's order; numbers are JSON numbers; null where
 the item does not apply to the class.
@@ -15,7 +17,7 @@ from decimal import Decimal
 
 from ..exact import to_json_number
 from .model import RuleSet
-from .resolve import item_max, item_path, per_class, walk
+from .resolve import applies_conditions, item_max, item_path, per_class, walk
 
 
 def _cap(rs: RuleSet, kind: str, cls: str) -> Decimal:
@@ -34,13 +36,20 @@ def rules_tree(rs: RuleSet, classes: list[str] | None = None) -> dict:
         maxes = {c: num(item_max(item, c)) for c in classes}
         if all(v is None for v in maxes.values()):
             continue
-        items.append({"id": item.id, "path": item_path(section, group, item), "section": section.kind, "max": maxes})
-    return {
+        entry = {"id": item.id, "path": item_path(section, group, item), "section": section.kind, "max": maxes}
+        applies = applies_conditions(section, group, item)
+        if applies:
+            entry["applies_if"] = " 且 ".join(c.describe() for c in applies)
+        items.append(entry)
+    tree = {
         "id": rs.id,
         "title": rs.title,
         "classes": classes,
         "max": {c: num(rs.classes[c].max) for c in classes},
         "bonus_max": {c: num(_cap(rs, "bonus", c)) for c in classes},
         "penalty_max": {c: num(_cap(rs, "penalty", c)) for c in classes},
-        "items": items,
     }
+    if rs.unit_fields:
+        tree["unit_fields"] = [{"id": f.id, "type": f.type, "prompt": f.prompt} for f in rs.unit_fields]
+    tree["items"] = items
+    return tree
