@@ -17,6 +17,7 @@ from ..rules.resolve import applies_conditions, item_max
 
 VETO_SECTION = "单项否决"
 UNIT_SECTION = "单位属性"
+UNIT_TEXT = "本单位的基本情况:每个单位只填一次,多项指标共用"
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def owners(rs: RuleSet) -> dict[str, Owner]:
     out: dict[str, Owner] = {}
     classes = list(rs.classes)
     if rs.unit_fields:
-        specs = {f.id: FieldSpec(UNIT_OWNER, "unit", f, UNIT_SECTION, "", UNIT_SECTION) for f in rs.unit_fields}
+        specs = {f.id: FieldSpec(UNIT_OWNER, "unit", f, UNIT_SECTION, "", UNIT_TEXT) for f in rs.unit_fields}
         out[UNIT_OWNER] = Owner(UNIT_OWNER, "unit", frozenset(classes), specs)
     for section in rs.sections:
         for group in section.groups:
