@@ -489,18 +489,28 @@ def folded(rs, obs, d) -> tuple:
             sections[s.name] = q(mul(s.weight, sections[s.name]), p)
     base = sum(sections.values(), ZERO)
     bonus_raw = sum((section_total[s.id] for s in rs.sections if s.kind == "bonus"), ZERO)
-    bonus = sum((min(section_total[s.id], per_class(s.cap, cls)) for s in rs.sections if s.kind == "bonus"), ZERO)
+    # a section without a cap counts whole
+    capped = lambda s: section_total[s.id] if s.cap is None else min(section_total[s.id], per_class(s.cap, cls))  # noqa: E731
+    bonus = sum((capped(s) for s in rs.sections if s.kind == "bonus"), ZERO)
     penalty_raw = sum((section_total[s.id] for s in rs.sections if s.kind == "penalty"), ZERO)
-    penalty = sum((min(section_total[s.id], per_class(s.cap, cls)) for s in rs.sections if s.kind == "penalty"), ZERO)
+    penalty = sum((capped(s) for s in rs.sections if s.kind == "penalty"), ZERO)
     grade = None
+    # a gate or veto limited to classes applies to those only; a gate's
+    # threshold is at_least/above (bonus) or below/at_most (fail)
     for gate in rs.gates:
-        if gate.kind == "bonus_requires_base" and base < gate.min_base:
+        if gate.classes is not None and cls not in gate.classes:
+            continue
+        op, bound = gate.bound
+        passed = {"ge": base >= bound, "gt": base > bound, "lt": base < bound, "le": base <= bound}[op]
+        if gate.kind == "bonus_requires_base" and not passed:
             bonus = ZERO
-        elif gate.kind == "fail_below" and base < gate.base_below:
+        elif gate.kind == "fail_below" and passed:
             grade = gate.grade
     total = base + bonus - penalty
     veto = None
     for v in rs.vetoes:
+        if v.classes is not None and cls not in v.classes:
+            continue
         values = {f.id: obs.value(d.unit, v.id, f.id) for f in v.fields}
         if None in [values[f] for f in v.when.field_ids()]:
             continue  # unanswered: the unit is incomplete, the veto not applied

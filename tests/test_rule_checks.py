@@ -386,14 +386,15 @@ sections:
 """
 
 
-def test_bonus_section_without_cap(tmp_path):
-    assert problems(tmp_path, BONUS_WITHOUT_CAP) == [(20, 5, "cap-required")]
-    assert messages(tmp_path, BONUS_WITHOUT_CAP) == ["a bonus section needs a cap, the most it can add or take off; add cap:"]
+def test_bonus_and_penalty_sections_without_cap_load(tmp_path):
+    """A table that sets no cap on its bonus or penalty section: none is
+    required; the section adds (takes off) at most its items' 分值, 2 here."""
+    from gkscore.rules.tree import rules_tree
 
-
-def test_penalty_section_without_cap(tmp_path):
-    text = BONUS_WITHOUT_CAP.replace("kind: bonus", "kind: penalty")
-    assert problems(tmp_path, text) == [(20, 5, "cap-required")]
+    for kind in ("bonus", "penalty"):
+        lr = load_rules(str(_write(tmp_path, BONUS_WITHOUT_CAP.replace("kind: bonus", f"kind: {kind}"))))
+        tree = rules_tree(lr.ruleset)
+        assert (tree["bonus_max"], tree["penalty_max"]) == (({"A": 2}, {"A": 0}) if kind == "bonus" else ({"A": 0}, {"A": 2}))
 
 
 def test_base_section_with_cap(tmp_path):
@@ -401,15 +402,15 @@ def test_base_section_with_cap(tmp_path):
     assert problems(tmp_path, text) == [(9, 10, "cap")]
 
 
-def test_penalty_item_with_deductions(tmp_path):
-    # In a penalty section the item's score is what is taken off: a deduction
-    # would charge the whole penalty to a unit where nothing happened.
+def test_penalty_item_starting_from_its_maximum(tmp_path):
+    # In a penalty section the item's score is what is taken off, counted from 0.
     text = (
         BONUS_WITHOUT_CAP.replace("kind: bonus", "kind: penalty\n    cap: 2")
         .replace("{id: done, type: bool, prompt: 是否有创新做法}", "{id: n, type: count, prompt: 舆情事件数}")
         .replace("{kind: award, when: {field: done}, points: 2}", "{kind: deduct_each, field: n, per: 1}")
+        .replace("            max: 2\n", "            max: 2\n            start: max\n")
     )
-    assert problems(tmp_path, text) == [(34, 24, "penalty-deduction")]
+    assert problems(tmp_path, text) == [(31, 20, "penalty-start")]
 
 
 def test_unknown_field_in_condition(tmp_path):

@@ -20,6 +20,7 @@ import re
 from decimal import Decimal
 from typing import Callable
 
+from ..engine.conditions.calc import Calc
 from ..engine.conditions.node import Missing
 from ..exact import fmt
 from ..rules.model import AllOf, AnyOf, ClauseHolds, FieldTest, NotOf
@@ -51,7 +52,7 @@ def statement(prompt: str, value: bool) -> str:
 
 
 _HINT = re.compile(r"[(（][^()（）]*[)）]\s*$")
-_ASK = re.compile(r"(?:的|有|共|共有|共发现|发现)?(?:是)?(?:多少|几)(次|个|项|件|天|分|处|家)?$")
+_ASK = re.compile(r"(?:的|有|共|共有|共发现|发现)?(?:是)?(?:多少|几)(次|个|项|件|天|分|处|家|篇|条|份|起)?$")
 _COUNT_NOUN = re.compile(r"的(次数|个数|件数|项数|处数|天数)$")
 _MEASURE = {"次数": "次", "个数": "个", "件数": "件", "项数": "项", "处数": "处", "天数": "天"}
 
@@ -235,10 +236,51 @@ class _Context:
             return "，".join(t for t in texts if t)
         if isinstance(cond, ClauseHolds):
             return ""
+        if isinstance(cond, Calc):
+            return self.computed(cond, held)
         return ""
+
+    def computed(self, cond: Calc, held: bool) -> str:
+        """``{calc: ...}`` as it turned out: the arithmetic and its value."""
+        try:
+            value = cond.value(self.get)
+        except (Missing, TypeError):
+            return ""
+        op, want = cond.test
+        shown = cond.expression(self.named)
+        if value is None:
+            return f"{shown} 无法计算（除数为 0），不计为{_HELD[op][0]} {show(want)}" if op in _HELD else ""
+        words = (_HELD if held else _FAILED).get(op)
+        relation = words[0] if words else ("等于" if held == (op == "eq") else "不等于")
+        return f"{shown} = {fmt(value, None)}，{relation} {show(want)}"
+
+    def named(self, field_id: str) -> str:
+        """A field in an expression as found: its question's words and value."""
+        meta, value = self.meta(field_id), self.values.get(field_id)
+        if meta is None or value is None:
+            return field_id
+        name, measure = label(meta.prompt)
+        return f"{name} {show(value, meta.unit or measure)}"
+
+
+def _each(ctx: _Context, field: str, step, verb: str) -> str:
+    """A per-occurrence clause as found: ``发现错链 3 个 × 0.5 分 = 1.5 分``."""
+    meta = ctx.meta(field)
+    n = ctx.values.get(field)
+    name, measure = label(meta.prompt) if meta else (field, "")
+    text = f"{name} {n} {measure or '个'} × {step.expr.split(' × ')[0].removeprefix('min(')} 分"
+    if step.expr.startswith("min("):
+        return f"{text}，本项最多{verb} {fmt(abs(step.delta), None)} 分"
+    return f"{text} = {fmt(abs(step.delta), None)} 分"
 
 
 def _award(ctx: _Context, clause, step) -> str | None:
+    if clause.each is not None:
+        # per occurrence: nothing is missed once the cap is reached
+        if step.missing or step.expr.startswith("min(") or ctx.scored.section_kind != "base":
+            return None
+        cap = clause.cap if isinstance(clause.cap, Decimal) else None
+        return _each(ctx, clause.each, step, "得") + (f"（最多 {fmt(cap, None)} 分）" if cap is not None else "")
     if step.applied or step.missing:
         return None
     if clause.only_if is not None and not step.expr:
@@ -248,33 +290,30 @@ def _award(ctx: _Context, clause, step) -> str | None:
 
 
 def _deduct(ctx: _Context, clause, step) -> str | None:
-    if step.delta >= 0:
+    # a deduction's delta is negative, positive in a penalty section (扣分项)
+    if step.delta == 0:
         return None
+    if clause.each is not None:
+        return _each(ctx, clause.each, step, "扣")
     seen = ctx.why(clause.when, True)
-    return f"{seen or clause_text(step)}，扣 {fmt(-step.delta, None)} 分"
+    return f"{seen or clause_text(step)}，扣 {fmt(abs(step.delta), None)} 分"
 
 
 def _deduct_each(ctx: _Context, clause, step) -> str | None:
-    if step.delta >= 0:
+    if step.delta == 0:
         return None
-    meta = ctx.meta(clause.field)
-    n = ctx.values.get(clause.field)
-    name, measure = label(meta.prompt) if meta else (clause.field, "")
-    text = f"{name} {n} {measure or '个'} × {step.expr.split(' × ')[0].removeprefix('min(')} 分"
-    if step.expr.startswith("min("):
-        return f"{text}，本项最多扣 {fmt(-step.delta, None)} 分"
-    return f"{text} = {fmt(-step.delta, None)} 分"
+    return _each(ctx, clause.field, step, "扣")
 
 
 def _sampled(ctx: _Context, clause, step) -> str | None:
-    if step.delta >= 0:
+    if step.delta == 0:
         return None
     meta = ctx.meta(clause.field)
     n = ctx.values.get(clause.field)
     bad = clause.sample - n if clause.counts == "passed" else n
     name = label(meta.prompt)[0] if meta else clause.field
     per = step.expr.split(" × ")[0]
-    return f"抽查 {clause.sample} 个，{name} {n} 个，不合格 {bad} 个 × {per} 分 = {fmt(-step.delta, None)} 分"
+    return f"抽查 {clause.sample} 个，{name} {n} 个，不合格 {bad} 个 × {per} 分 = {fmt(abs(step.delta), None)} 分"
 
 
 def _coverage(ctx: _Context, clause, step) -> str | None:

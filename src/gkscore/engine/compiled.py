@@ -20,7 +20,8 @@ from operator import itemgetter
 from ..exact import ZERO
 from ..rules.base import per_class
 from ..rules.model import UNIT_OWNER, applies_to
-from ..rules.resolve import applies_conditions, fields_index, item_max, item_path, item_start
+from ..rules.resolve import applies_conditions, fields_index, item_max, item_path, item_start, section_cap
+from .conditions.node import RAW
 
 
 def gather(positions):
@@ -55,7 +56,7 @@ class ItemPlan:
     def __init__(self, i, item, cls: str, precision: int, section, group, pos: dict[str, int]) -> None:
         self.i, self.item, self.cls, self.precision, self.section, self.group = i, item, cls, precision, section, group
         self.max = m = item_max(item, cls)
-        self.start = m if item_start(item) == "max" else ZERO
+        self.start = m if item_start(item, section.kind) == "max" else ZERO
         self.path = tuple(item_path(section, group, item))
         self.texts = tuple(clause_text(item, c) for c in item.clauses)
         self.fields = {f.id: f for f in item.fields}
@@ -138,8 +139,9 @@ class ClassPlan:
         self.classes = self._classes(rs)
         self.base_names = frozenset(sp.name for sp in self.sections if sp.base and sp.groups)
         self.keeps_items = rs.na_policy == "redistribute"  # only N/A redistribution needs the items
-        self.bonus_caps = [(s.id, per_class(s.cap, cls) or ZERO) for s in rs.sections if s.kind == "bonus"]
-        self.penalty_caps = [(s.id, per_class(s.cap, cls) or ZERO) for s in rs.sections if s.kind == "penalty"]
+        # (section id, cap or None for a section without one)
+        self.bonus_caps = [(s.id, section_cap(s, cls)) for s in rs.sections if s.kind == "bonus"]
+        self.penalty_caps = [(s.id, section_cap(s, cls)) for s in rs.sections if s.kind == "penalty"]
         self.weights = [(s.name, s.weight or ZERO) for s in rs.sections if s.kind == "base"]
         self.class_max: Decimal = rs.classes[cls].max
 
@@ -188,6 +190,9 @@ class ClassPlan:
         out: dict[str, int] = {}
         for field, test in cond.tests():
             out[field] = i = self._at(self._owner_of(field, owner, own_fields), field)
+            if test is RAW:
+                self._raw.add(i)
+                continue
             # kept apart by text and kind: ``eq: true`` and ``eq: 1`` are
             # equal tuples but different tests
             self._tests.setdefault(i, {}).setdefault((test[0], type(test[1]), repr(test[1])), test)

@@ -88,6 +88,9 @@ def evaluate_item(ip: ItemPlan, get: FieldReader, voided_by: str | None, obs_mis
             continue
         if clause.id:
             held[clause.id] = applied
+        if ip.penalty and delta < 0:
+            # a 扣分项's score is the points taken off: a deduction adds to it
+            delta = -delta
         total = total + delta
         if steps is not None:
             steps.append(Step(ci, clause.kind, ip.texts[ci], delta, "" if operands is None else clause.expr(operands), applied))

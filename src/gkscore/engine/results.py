@@ -119,22 +119,23 @@ class ItemResult:
         spelled out when it bites)."""
         shared = self.arithmetic_cache
         if shared is None or places is not None:
-            return arithmetic(self.steps, self.start, self.raw, self.max, self.score, self.complete, self.voided, places)
+            return arithmetic(self.steps, self.start, self.raw, self.max, self.score, self.complete, self.voided, places, self.section_kind == "penalty")
         key = (self.max, self.score)  # the rest is the explanation's own
         text = shared.get(key)
         if text is None:
-            text = shared[key] = arithmetic(self.steps, self.start, self.raw, self.max, self.score, self.complete, self.voided)
+            text = shared[key] = arithmetic(self.steps, self.start, self.raw, self.max, self.score, self.complete, self.voided, None, self.section_kind == "penalty")
         return text
 
 
-def arithmetic(steps, start: Decimal, raw: Decimal, m: Decimal, score: Decimal, complete: bool, voided: bool, places: int | None = None) -> str:
+def arithmetic(steps, start: Decimal, raw: Decimal, m: Decimal, score: Decimal, complete: bool, voided: bool, places: int | None = None, penalty: bool = False) -> str:
+    """The item's arithmetic; in a penalty section every clause adds what it takes off (``penalty``)."""
     if not complete and not voided:
         missing = [f for s in steps for f in s.missing]
         shown = f" ({', '.join(missing)})" if missing else ""
         return f"未填写观测值{shown},暂计0分"
     parts: list[str] = [fmt(start, places)] if start != 0 else []
     for s in steps:
-        if not is_deduction(s.kind):
+        if penalty or not is_deduction(s.kind):
             parts.append(f"+ {s.expr if s.applied and s.expr else '0'}")
         elif s.applied and s.delta != 0:
             parts.append(f"- {s.expr}")

@@ -123,14 +123,15 @@ def grade_for(rs, total: Decimal) -> str | None:
     return None
 
 
-def _capped(section_totals: dict[str, Decimal], capped: list[tuple[str, Decimal]]) -> tuple[Decimal, Decimal]:
-    """(Σ totals, Σ min(total, cap)) over the bonus (or penalty) sections,
-    added in section order from ZERO like ``sum``."""
+def _capped(section_totals: dict[str, Decimal], capped: list[tuple[str, Decimal | None]]) -> tuple[Decimal, Decimal]:
+    """(Σ totals, Σ min(total, cap)) over the bonus (or penalty) sections
+    (a section without a cap counts whole), added in section order from
+    ZERO like ``sum``."""
     raw = kept = ZERO
     for sid, cap in capped:
         v = section_totals[sid]
         raw += v
-        kept += min(v, cap)
+        kept += v if cap is None else min(v, cap)
     return raw, kept
 
 

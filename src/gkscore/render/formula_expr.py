@@ -40,12 +40,13 @@ def decimals(value: Decimal | None) -> int:
     return max(0, -exp) if isinstance(exp, int) else 0
 
 
-def clause_formula(clause, cls: str, cell: Cell, held: dict[str, str], guard: bool) -> tuple[str, str]:
+def clause_formula(clause, cls: str, cell: Cell, held: dict[str, str], guard: bool, penalty: bool = False) -> tuple[str, str]:
     """(signed term, holds) for one clause: the kind's formula (``formula``
     of its module), signed, under its only_if and, with ``guard`` (a
     --partial run), 0 when a field it reads is blank.  The term is added to
     the item's start (``+...`` or ``-...``); ``holds`` is the boolean a later
-    clause's ``{clause: id}`` sees (the Step's ``applied``)."""
+    clause's ``{clause: id}`` sees (the Step's ``applied``).  In a penalty
+    section every clause adds what it takes off (``penalty``)."""
     magnitude, holds = clause.formula(cls, cell, held)
     if holds is None:
         holds = f"{magnitude}>0"
@@ -58,17 +59,17 @@ def clause_formula(clause, cls: str, cell: Cell, held: dict[str, str], guard: bo
         if blank is not None:
             magnitude = f"IF({blank},0,{magnitude})"
             holds = f"IF({blank},FALSE,{holds})"
-    return ("-" if is_deduction(clause.kind) else "+") + magnitude, holds
+    return ("-" if is_deduction(clause.kind) and not penalty else "+") + magnitude, holds
 
 
-def item_formula(item, cls: str, m: Decimal, start: Decimal, precision: int, cell: Cell, guard: bool) -> str:
+def item_formula(item, cls: str, m: Decimal, start: Decimal, precision: int, cell: Cell, guard: bool, penalty: bool = False) -> str:
     """``ROUND(MIN(分值, MAX(0, start ± clauses)), precision)`` (no leading =):
     clamped to [0, 分值] and rounded once, halves away from zero, as
     ``exact.q`` does."""
     held: dict[str, str] = {}
     terms: list[str] = []
     for clause in item.clauses:
-        term, holds = clause_formula(clause, cls, cell, held, guard)
+        term, holds = clause_formula(clause, cls, cell, held, guard, penalty)
         if clause.id:
             held[clause.id] = f"({holds})" if not holds.startswith(("IF(", "AND(", "OR(", "NOT(")) else holds
         terms.append(term)

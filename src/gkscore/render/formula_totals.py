@@ -15,7 +15,7 @@ from ..engine.formula import NO, YES, Unexpressible, blank_test, num, text
 from ..exact import ZERO
 from ..rules.base import per_class
 from ..rules.model import applies_to
-from ..rules.resolve import applies_conditions, item_max
+from ..rules.resolve import applies_conditions, item_max, section_cap
 from ..rules.threshold import FORMULA_OP, NEGATION
 from .formula_expr import decimals
 
@@ -133,8 +133,8 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
             if s.kind == "base":
                 base_cells.append(f"{c}{R}")
             else:
-                cap = per_class(s.cap, cls) or ZERO
-                (bonus_parts if s.kind == "bonus" else penalty_parts).append(f"MIN({c}{R},{num(cap)})")
+                cap = section_cap(s, cls)
+                (bonus_parts if s.kind == "bonus" else penalty_parts).append(f"{c}{R}" if cap is None else f"MIN({c}{R},{num(cap)})")
         base = f"ROUND({'+'.join(base_cells)},{sd})" if base_cells else "0"
         out.append((f"{S['基础分']}{R}", base, True))
         bonus = f"ROUND({'+'.join(bonus_parts)},{sd})" if bonus_parts else "0"

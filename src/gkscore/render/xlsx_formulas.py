@@ -254,7 +254,7 @@ def build_formula_workbook(run):
                 first_in_group = row
                 for ii, it in items:
                     m = item_max(it, cls)
-                    start = m if item_start(it) == "max" else ZERO
+                    start = m if item_start(it, section.kind) == "max" else ZERO
                     u.rows.append(DetailRow(row, section, group, it, m))
                     for key, value in (("单位", r.unit), ("类别", cls), ("评分表", rs.id), ("指标", it.id), ("一级指标", section.name), ("二级指标", group.name), ("评分细则", it.text)):
                         _put(ws_det, f"{D[key]}{row}", value)
@@ -268,7 +268,7 @@ def build_formula_workbook(run):
                             _put_formula(ws_det, app, fx.applies_formula(applies, cell, guard))
                         else:
                             _put(ws_det, app, YES)
-                        f = fx.item_formula(it, cls, m, start, p, cell, guard)
+                        f = fx.item_formula(it, cls, m, start, p, cell, guard, penalty=section.kind == "penalty")
                         if guard:
                             # Mirrors scoring: an item with a field it needs unfilled scores 0.
                             unfilled = fx.unfilled_formula(it, cls, applies, cell)

@@ -167,22 +167,17 @@ def _check_item(item, ip, classes, section_kind, unit: dict) -> Iterator[Finding
     fields = with_unit_fields(item.fields, unit)
     used: set[str] = set()
     directions = {is_deduction(c.kind) for c in item.clauses}
-    if len(directions) == 2 and item.start is None:
+    if section_kind == "penalty":
+        # a 扣分项's score is the points taken off: every clause adds to it
+        if item.start == "max":
+            message = _("in a penalty section an item's score is the points taken off the total, counted from 0; delete start: max")
+            yield Finding(ip + ("start",), "penalty-start", message)
+    elif len(directions) == 2 and item.start is None:
         message = _("the item mixes credits and deductions: say where it starts, with start: zero (add from 0) or start: max (deduct from the maximum)")
         yield Finding(ip + ("clauses",), "start-required", message)
     earlier: set[str] = set()
     for ci, clause in enumerate(item.clauses):
         cp = ip + ("clauses", ci)
-        # In a penalty section (扣分项) an item's score is the number of points
-        # taken off the total, so a deduction clause, which starts from the
-        # item's 分值, would charge the whole penalty to a unit where nothing
-        # happened.
-        if section_kind == "penalty" and is_deduction(clause.kind):
-            message = _(
-                "in a penalty section an item's score is the points taken off the total, so {kind} would charge "
-                "the full penalty when nothing happened; write a deduction of N points as award (N points when it happened), or use judged"
-            )
-            yield Finding(cp + ("kind",), "penalty-deduction", message.format(kind=clause.kind))
         for key, cond in clause.conditions():
             yield from _field_refs(cond, fields, cp + (key,), earlier)
         used.update(clause.reads())
@@ -206,8 +201,9 @@ def _check_item(item, ip, classes, section_kind, unit: dict) -> Iterator[Finding
                 if fm is not None and ((fm - field.min) % field.step) != 0:
                     message = _("the range from {low} to {high} is not a whole number of steps of {step}; change step, min or max")
                     yield Finding(ip + ("fields", fi, "step"), "step", message.format(low=number_text(field.min), high=number_text(fm), step=number_text(field.step)))
-    # Soft check: credits that do not add up to the item's 分值.
-    if item_start(item) == "zero":
+    # Soft check: credits that do not add up to the item's 分值 (in a penalty
+    # section a deduction's most is open, as a credit's is elsewhere).
+    if item_start(item, section_kind) == "zero" and not (section_kind == "penalty" and True in directions):
         for c in classes:
             m = item_max(item, c)
             if m is None:
@@ -282,9 +278,6 @@ def _sections(rs: RuleSet) -> Iterator[Finding]:
     for si, section in enumerate(rs.sections):
         sp = ("sections", si)
         if section.kind in ("bonus", "penalty"):
-            if section.cap is None:
-                message = _("a {kind} section needs a cap, the most it can add or take off; add cap:")
-                yield Finding(sp, "cap-required", message.format(kind=section.kind))
             if section.weight is not None:
                 yield Finding(sp + ("weight",), "weight", _("only base sections carry a weight; delete it"))
         else:

@@ -16,13 +16,16 @@ class Finding:
     """A finding at the YAML ``path`` (turned into line:column by the
     loader); errors make ``validate`` fail, warnings are what ``lint``
     reports.  ``first`` is the path of an earlier occurrence the message
-    refers to (the loader adds its line)."""
+    refers to (the loader adds its line).  ``offset``: where in the text
+    value at ``path`` the finding is (an expression's character), added to
+    its column when the value is written on one line."""
 
     path: tuple
     code: str
     message: str
     severity: str = ERROR
     first: tuple | None = None
+    offset: int | None = None
 
 
 def number_text(d: Decimal | None) -> str:

@@ -89,12 +89,26 @@ def read_bytes(path: str, limit: int | None = None) -> bytes:
         raise unreadable(path, _("cannot read the file: {reason}").format(reason=exc.strerror or exc))
 
 
-def _finding_problem(file: str, f: Finding, positions: dict) -> Problem:
+def _finding_problem(file: str, f: Finding, positions: dict, lines: list[str] | None = None) -> Problem:
     line, col = position_of(positions, f.path)
+    if f.offset is not None and lines is not None and 0 < line <= len(lines):
+        col = _column_in_value(lines[line - 1], col, f.offset)
     message = f.message
     if f.first is not None:
         message = _("{message} (first on line {line})").format(message=message, line=position_of(positions, f.first)[0])
     return Problem(file=file, code=f.code, message=message, line=line, col=col, severity=f.severity)
+
+
+def _column_in_value(text: str, col: int, offset: int) -> int:
+    """The column of the ``offset``-th character of the value starting at
+    ``col`` on this line: past its opening quote; the value's own column when
+    it is a block scalar (| or >), which does not start on this line."""
+    start = col - 1
+    if start < len(text) and text[start] in "|>":
+        return col
+    if start < len(text) and text[start] in "\"'":
+        start += 1
+    return start + offset + 1
 
 
 def load_rules(path: str, data: bytes | None = None) -> LoadedRules:
@@ -113,10 +127,11 @@ def load_rules(path: str, data: bytes | None = None) -> LoadedRules:
     except ValidationError as exc:
         raise ProblemsError(schema_problems(path, exc, positions))
     findings = check(rs)
-    errors = [_finding_problem(path, f, positions) for f in findings if f.severity == ERROR]
+    lines = data.decode("utf-8-sig", "replace").splitlines() if any(f.offset is not None for f in findings) else None
+    errors = [_finding_problem(path, f, positions, lines) for f in findings if f.severity == ERROR]
     if errors:
         raise ProblemsError(errors)
-    warnings = [_finding_problem(path, f, positions) for f in findings if f.severity != ERROR]
+    warnings = [_finding_problem(path, f, positions, lines) for f in findings if f.severity != ERROR]
     warnings += [_finding_problem(path, f, positions) for f in lint_notes(rs)]
     return LoadedRules(path=path, ruleset=rs, sha256=hashlib.sha256(data).hexdigest(), positions=positions, warnings=warnings)
 

@@ -119,6 +119,10 @@ class Item(Strict):
     fields: list[ObsField] = Field(default_factory=list)
     clauses: list[Clause] = Field(min_length=1)
 
+    def model_post_init(self, context) -> None:
+        for clause in self.clauses:
+            clause.bind_item(self.max)
+
 
 class Group(Strict):
     """二级指标."""

@@ -15,10 +15,23 @@ def item_max(item: Item, cls: str) -> Decimal | None:
     return per_class(item.max, cls)
 
 
-def item_start(item: Item) -> str:
+def item_start(item: Item, section_kind: str = "base") -> str:
+    """Where the item's score starts: its ``start``, else from its clauses'
+    directions.  In a penalty section (扣分项) the score is the points taken
+    off, so it starts from zero and every clause adds what it takes off."""
+    if section_kind == "penalty":
+        return "zero"
     if item.start is not None:
         return item.start
     return "max" if all(is_deduction(c.kind) for c in item.clauses) else "zero"
+
+
+def section_cap(section: Section, cls: str) -> Decimal | None:
+    """The most a bonus or penalty section adds or takes off for a class;
+    None when the table sets no cap (its items' own 分值 still bound it)."""
+    if section.cap is None:
+        return None
+    return per_class(section.cap, cls) or Decimal(0)
 
 
 def walk(ruleset: RuleSet) -> Iterator[tuple[int, Section, int, Group, int, Item]]:
@@ -61,6 +74,7 @@ __all__ = [
     "per_class",
     "item_max",
     "item_start",
+    "section_cap",
     "walk",
     "item_path",
     "fields_index",

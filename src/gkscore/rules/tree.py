@@ -17,14 +17,17 @@ from decimal import Decimal
 
 from ..exact import to_json_number
 from .model import RuleSet
-from .resolve import applies_conditions, item_max, item_path, per_class, walk
+from .resolve import applies_conditions, item_max, item_path, section_cap, walk
 
 
 def _cap(rs: RuleSet, kind: str, cls: str) -> Decimal:
+    """The most the bonus (or penalty) sections add (take off) for a class: a
+    section's cap, or the sum of its items' 分值 when it has none."""
     total = Decimal(0)
     for s in rs.sections:
         if s.kind == kind:
-            total += per_class(s.cap, cls) or Decimal(0)
+            cap = section_cap(s, cls)
+            total += cap if cap is not None else sum((item_max(i, cls) or Decimal(0) for g in s.groups for i in g.items), Decimal(0))
     return total
 
 

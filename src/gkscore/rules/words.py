@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..exact import fmt
 from ..i18n import N_, _, pgettext
+from ..engine.conditions.calc import Calc
 from .model import AllOf, AnyOf, ClauseHolds, FieldTest, NotOf
 
 OP_WORDS = {"eq": N_("equal to"), "ne": N_("not equal to"), "ge": N_("at least"), "gt": N_("more than"),
@@ -75,6 +76,10 @@ def condition_words(cond, rename: dict[str, str] | None = None) -> str:
         return _("not {condition}").format(condition=condition_words(cond.not_, rename))
     if isinstance(cond, ClauseHolds):
         return _("clause {id} holds").format(id=cond.clause)
+    if isinstance(cond, Calc):
+        op, value = cond.test
+        shown = cond.expression((lambda f: rename.get(f, f)) if rename else None)
+        return _("{field} {op} {value}").format(field=shown, op=_op(op, value), value=_scalar(value))
     return str(cond)
 
 
@@ -104,10 +109,17 @@ def cap_words(cap) -> str:
 def figure_words(clause) -> str:
     """Only the figure of a clause: '得1分', '扣2分', '每个扣0.2分' in Chinese."""
     kind = clause.kind
-    if kind == "award":
-        return _("{points} points").format(points=points_words(clause.points))
-    if kind == "deduct":
-        return _("{points} off").format(points=points_words(clause.points))
+    if kind in ("award", "deduct"):
+        each = clause.each is not None
+        if clause.share is not None:
+            share = f"{fmt(clause.share * 100, None)}%"
+            if kind == "award":
+                return (_("{share} of the item's points each") if each else _("{share} of the item's points")).format(share=share)
+            return (_("{share} of the item's points off each") if each else _("{share} of the item's points off")).format(share=share)
+        points = points_words(clause.points)
+        if kind == "award":
+            return (_("{points} points each") if each else _("{points} points")).format(points=points)
+        return (_("{points} off each") if each else _("{points} off")).format(points=points)
     if kind == "deduct_each":
         return _("{points} off each").format(points=points_words(clause.per))
     if kind == "sampled":
@@ -125,7 +137,18 @@ def clause_words(clause, rename: dict[str, str] | None = None) -> str:
     kind = clause.kind
     name = lambda f: (rename or {}).get(f, f)  # noqa: E731
     when = condition_words(getattr(clause, "when", None), rename)
-    if kind == "award":
+    if kind in ("award", "deduct") and clause.each is not None:
+        if clause.share is not None:
+            text = _("for each {field}: {figure}").format(field=name(clause.each), figure=figure_words(clause))
+        elif kind == "deduct":
+            text = _("{points} off for each {field}").format(points=points_words(clause.points), field=name(clause.each))
+        else:
+            text = _("{points} points for each {field}").format(points=points_words(clause.points), field=name(clause.each))
+        if clause.cap is not None:
+            text += pgettext("list separator", ", ") + (cap_words(clause.cap) if kind == "deduct" else _("at most {points} points").format(points=points_words(clause.cap)))
+    elif kind in ("award", "deduct") and clause.share is not None:
+        text = _("{figure} when {condition}").format(figure=figure_words(clause), condition=when)
+    elif kind == "award":
         text = _("{points} points when {condition}").format(points=points_words(clause.points), condition=when)
     elif kind == "deduct":
         text = _("{points} off when {condition}").format(points=points_words(clause.points), condition=when)

@@ -24,6 +24,9 @@ Getter = Callable[[str], object]  # field id -> value, raises Missing
 
 # The test a bare ``{field: x}`` makes: the value is True.
 TRUTH = ("is", True)
+# What a node that computes with a field's value (``{calc: ...}``) "tests":
+# the value itself, which a memo key must then keep whole.
+RAW = ("value", None)
 
 
 class ConditionNode(Strict):

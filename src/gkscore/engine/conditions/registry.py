@@ -11,15 +11,16 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, Discriminator, Tag
 
+from .calc import Calc
 from .clause_ref import ClauseHolds
 from .field_test import FieldTest
 from .logic import AllOf, AnyOf, NotOf
 from .node import ConditionNode
 
 # In the order a mapping's keys are tried: a node's own key wins over "field".
-NODE_TYPES: tuple[type[ConditionNode], ...] = (AllOf, AnyOf, NotOf, ClauseHolds, FieldTest)
+NODE_TYPES: tuple[type[ConditionNode], ...] = (AllOf, AnyOf, NotOf, ClauseHolds, Calc, FieldTest)
 # In the union's (and the JSON schema's) order.
-_UNION_ORDER = (FieldTest, AllOf, AnyOf, NotOf, ClauseHolds)
+_UNION_ORDER = (FieldTest, AllOf, AnyOf, NotOf, ClauseHolds, Calc)
 _BY_TYPE = {t: t.tag for t in NODE_TYPES}
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Generator, Iterator, Optional
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from ...exact import fmt
 from ...i18n import _
@@ -74,6 +74,16 @@ class ClauseKind(Strict):
     field_type: ClassVar[Optional[str]] = None
     # the PerClass keys whose classes the checks compare with the rule file's
     per_class_keys: ClassVar[tuple[str, ...]] = ("points", "per", "cap")
+
+    # the 分值 of the item holding the clause (its ``max``), set by the item:
+    # what "该项分值的60%" is a share of
+    _item_max: Any = PrivateAttr(None)
+
+    def bind_item(self, item_max) -> None:
+        self._item_max = item_max
+
+    def item_max(self, cls: str) -> Decimal:
+        return points(self._item_max, cls)
 
     # ------------------------------------------------------------ reading
 

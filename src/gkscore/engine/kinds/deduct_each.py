@@ -1,22 +1,23 @@
 """``deduct_each``: 每发现1个扣N分, per occurrence counted in a field, with an
-optional cap."""
+optional cap: ``deduct`` with ``each``, under its older name (the arithmetic
+is ``award``'s)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal, Optional
 
 from pydantic import Field
 
-from ...exact import fmt, mul
 from ...rules.base import Id, PerClass, per_class
 from ..conditions.node import Getter
 from ..formula import Cell, num
+from .award import per_occurrence, per_occurrence_expr, per_occurrence_formula
 from .base import DEDUCTION, ClauseKind, Effect, deduction_reason, formula_points, points
 
 
 class DeductEach(ClauseKind):
-    """每发现1个扣N分: ``per`` points for every occurrence counted in ``field``."""
+    """每发现1个扣N分: ``per`` points for every occurrence counted in ``field``
+    (the same as a deduct clause with each: field and points: per)."""
 
     kind: Literal["deduct_each"]
     field: Id
@@ -30,25 +31,14 @@ class DeductEach(ClauseKind):
     def apply(self, get: Getter, cls: str, held: dict[str, bool]) -> Effect:
         n = get(self.field)
         per = points(self.per, cls)
-        d = mul(per, Decimal(n))
-        cap = per_class(self.cap, cls) if self.cap is not None else None
-        capped = cap is not None and d > cap
-        if capped:
-            d = cap
-        return -d, d > 0, (per, n, cap if capped else None)
+        d, capped = per_occurrence(per, n, per_class(self.cap, cls))
+        return -d, d > 0, (per, n, capped)
 
     def expr(self, operands) -> str:
-        per, n, cap = operands
-        text = f"{fmt(per, None)} × {n}"
-        return text if cap is None else f"min({text}, {fmt(cap, None)})"
+        return per_occurrence_expr(*operands)
 
     def reason(self, step, fields: dict, cls: str) -> str | None:
         return deduction_reason(step)
 
     def formula(self, cls: str, cell: Cell, held: dict[str, str]) -> tuple[str, str | None]:
-        per = num(formula_points(self.per, cls))
-        magnitude = f"{per}*{cell(self.field)}"
-        cap = per_class(self.cap, cls) if self.cap is not None else None
-        if cap is not None:
-            magnitude = f"MIN({magnitude},{num(cap)})"
-        return magnitude, None
+        return per_occurrence_formula(num(formula_points(self.per, cls)), cell(self.field), per_class(self.cap, cls)), None
