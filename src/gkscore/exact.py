@@ -79,9 +79,19 @@ def _fmt(value: Decimal, places: int | None) -> str:
 
 def to_json_number(value: Decimal | None, places: int | None = 2):
     """A JSON-ready number: int when integral, else a Decimal that json encoders
-    written by gkscore emit verbatim (see render/jsonout.py)."""
+    written by gkscore emit verbatim (see jsonout.py)."""
     if value is None:
         return None
+    if type(value) is Decimal:
+        # a report asks this of every figure of every unit, and a table has
+        # few distinct figures
+        return _json_number(value, places)
+    text = fmt(value, places)
+    return int(text) if "." not in text else Decimal(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _json_number(value: Decimal, places: int | None):
     text = fmt(value, places)
     return int(text) if "." not in text else Decimal(text)
 

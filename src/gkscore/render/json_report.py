@@ -21,8 +21,9 @@ from ..exact import to_json_number
 from ..jsonout import dumps
 
 FORMAT = "gkscore-results/1"
-# the units' place in the document (``dumps`` indents by 2 per level)
-UNIT_INDENT = " " * 4
+# the units' depth in the document (``dumps`` indents by 2 per level)
+UNIT_LEVEL = 2
+UNIT_INDENT = " " * 2 * UNIT_LEVEL
 
 
 def _adjustments_by_item(adjustments) -> dict[tuple[str, str], list]:
@@ -87,8 +88,7 @@ def iter_results_json(results: Iterable, rules, *, precision: int = 2, adjustmen
     with its items (see ``pipeline.Run.full``) and is called for one unit at
     a time.  Joined, the pieces are exactly ``dumps(results_dict(...))``: the
     head is that document without its units, and each unit is ``dumps`` of
-    the unit indented to its depth (a JSON string never holds a raw newline,
-    so re-indenting line starts cannot touch a value)."""
+    the unit at its depth."""
     adj_by_item = _adjustments_by_item(adjustments)
     head = dumps(_head(rules))
     assert head.endswith("\n}\n")
@@ -96,7 +96,7 @@ def iter_results_json(results: Iterable, rules, *, precision: int = 2, adjustmen
     first = True
     for r in results:
         unit = unit_dict(full(r) if full is not None else r, precision=precision, adj_by_item=adj_by_item)
-        text = dumps(unit)[:-1].replace("\n", "\n" + UNIT_INDENT)
+        text = dumps(unit, level=UNIT_LEVEL)[:-1]
         yield ("[\n" if first else ",\n") + UNIT_INDENT + text
         first = False
     yield ("[]" if first else "\n  ]") + "\n}\n"
