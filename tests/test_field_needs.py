@@ -215,3 +215,21 @@ def test_rules_json_lists_unit_fields_and_applicability(tmp_path):
         {"id": "has_service", "type": "bool", "prompt": "是否有对外服务职能？"},
     ]
     assert [(i["id"], i.get("applies_if")) for i in tree["items"]] == [("web.1", "has_site = 是"), ("svc.1", "has_service = 是"), ("svc.2", None)]
+
+
+# ------------------------------------------------- a veto that stops scoring
+
+
+def test_stopping_veto_leaves_the_rest_unasked_and_is_undecided_when_blank(tmp_path):
+    rules = write(tmp_path, "v.yaml", doc_example("veto-stops"))
+    units = units_file(tmp_path, [("甲", "A"), ("乙", "A")])
+    # 乙: leak 是, the rest blank: nothing else asked; 甲: leak blank, no_report 是:
+    # 乙's veto could be the one that applies, so everything is asked of 甲
+    obs = filled(tmp_path, rules, units, {("乙", "veto.leak", "leak"): "是", ("甲", "veto.late", "no_report"): "是"})
+    r = check(obs, rules, units)
+    assert r.exit_code == 1 and problem_codes(r.stderr) == ["missing-value"] * 3
+    assert all(f"filled.csv:{n}:" in r.stderr for n in (2, 3, 4))  # 甲's g.1, g.2 and leak rows
+    code, out, _ = score(obs, rules, units, "--partial")
+    assert out["乙"]["total"] is None and out["乙"]["complete"] is True
+    # 甲: the later veto holds and stops scoring; the blank one leaves it incomplete
+    assert out["甲"]["total"] == 59 and out["甲"]["complete"] is False

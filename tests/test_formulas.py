@@ -51,7 +51,7 @@ from lo import computed, recalc_many
 D = Decimal
 
 # Functions Excel and LibreOffice compute identically; nothing else may appear.
-ALLOWED_FUNCTIONS = {"SUM", "SUMIF", "SUMPRODUCT", "MIN", "MAX", "IF", "AND", "OR", "NOT", "EXACT", "DATE", "ROUND", "NA"}
+ALLOWED_FUNCTIONS = {"SUM", "SUMIF", "SUMPRODUCT", "MIN", "MAX", "IF", "AND", "OR", "NOT", "EXACT", "DATE", "ROUND", "NA", "ISNUMBER"}
 
 # ------------------------------------------------------------- rule files
 
@@ -395,6 +395,18 @@ vetoes:
     fields: [{id: fake, type: bool, prompt: 是否弄虚作假}]
     when: {any: [{field: fake}, {all: [{field: has_site}, {field: windows, eq: 0}]}]}
     grade: 不合格
+  - id: v.stop
+    text: 拒不整改的,直接判定为不合格,不再对其他指标进行评分
+    fields: [{id: refuse, type: bool, prompt: 是否拒不整改}]
+    when: {field: refuse}
+    grade: 不合格
+    stops: true
+  - id: v.stop59
+    text: 服务窗口9个及以上却未公开的,得59分,不再评分
+    fields: [{id: hidden, type: bool, prompt: 是否未公开}]
+    when: {any: [{field: hidden}, {field: windows, ge: 9}]}
+    total: 59
+    stops: true
 grades:
   bands: [{grade: 良好, min: 12}, {grade: 不合格}]
 sections:
@@ -623,10 +635,13 @@ def disagreements(run: Run, recalculated: Path) -> list[str]:
     bad: list[str] = []
 
     def check(where: str, got, want) -> None:
-        try:
-            ok = _dec(got) == Decimal(want)
-        except AssertionError:
-            ok = False
+        if want is None:  # a veto stopped scoring: blank, or 单项否决 for the total
+            ok = got in (None, "", "单项否决")
+        else:
+            try:
+                ok = _dec(got) == Decimal(want)
+            except AssertionError:
+                ok = False
         if not ok:
             bad.append(f"{where}: LibreOffice {got!r}, gkscore {want}")
 
@@ -649,6 +664,11 @@ def disagreements(run: Run, recalculated: Path) -> list[str]:
         for name, value in r.sections.items():
             col = name if name in header else f"{name}({r.rules_id})"
             check(f"{u} {name}", s[col], value)
+        if r.stopped:  # no section is scored
+            rs = next(lr.ruleset for lr in run.rules if lr.ruleset.id == r.rules_id)
+            for sec in rs.sections:
+                col = sec.name if sec.name in header else f"{sec.name}({r.rules_id})"
+                check(f"{u} {sec.name}", s[col], None)
         rows = {row["指标"]: row for row in by_item[u]}
         scored = {i.id for i in r.items}
         for it in r.items:
@@ -659,9 +679,12 @@ def disagreements(run: Run, recalculated: Path) -> list[str]:
                 check(f"{u} {it.id} 计分分值", row["计分分值"], it.max)
             if row["适用"] != "是":
                 bad.append(f"{u} {it.id} 适用: {row['适用']!r}")
-        for item_id, row in rows.items():  # not applicable (applies_if false)
+        for item_id, row in rows.items():  # not applicable (applies_if false), or not scored (a veto stopped scoring)
             assert item_id not in scored
-            if row["适用"] != "否" or row["得分"] != 0:
+            if r.stopped:
+                if row["得分"] not in (None, "") or row["失分"] not in (None, ""):
+                    bad.append(f"{u} {item_id}: gkscore: not scored (veto); workbook 得分={row['得分']!r}")
+            elif row["适用"] != "否" or row["得分"] != 0:
                 bad.append(f"{u} {item_id}: gkscore: not applicable; workbook 适用={row['适用']!r} 得分={row['得分']!r}")
     return bad
 
@@ -818,6 +841,10 @@ def test_random_sets_exercise_every_feature(proved):
     assert {r.rank_group for r in results} == {"A+B", "C", "D", "E"}
     assert any(not r.complete for r in proved["runs"]["partial"].results)
     units = [r for r in results if r.rules_id == "fx-unit"]
+    # a veto that stops scoring, with a fixed total and without one; ranked after the scored units
+    assert any(r.stopped and r.total == 59 for r in units) and any(r.stopped and r.total is None for r in units)
+    last = max(r.rank for r in units)
+    assert all(r.rank == last for r in units if r.total is None) and len([r for r in units if r.rank == last]) == len([r for r in units if r.total is None])
     for item in ("web.1", "svc.1"):  # a section and a group applying by a unit field, both ways
         assert any(f"{item}: 不适用" in n for r in units for n in r.notes) and any(i.id == item for r in units for i in r.items)
     # a blank the unit need not answer (only_if does not hold, not applicable) leaves it complete

@@ -31,7 +31,8 @@ def rank(results: list[UnitFigures], rank_by: dict[str, str] | None = None) -> l
 
     Rank groups are by default a unit's class within its rule file (counties,
     A-class departments, B-class departments).  Ties share a rank and the next
-    rank skips (1, 2, 2, 4); ties are listed by name for a stable order.
+    rank skips (1, 2, 2, 4); ties are listed by name for a stable order.  Units
+    a veto left without a total share the rank after every scored unit.
     """
     rank_by = rank_by or {}
     groups: dict[str, list[UnitFigures]] = {}
@@ -44,7 +45,8 @@ def rank(results: list[UnitFigures], rank_by: dict[str, str] | None = None) -> l
         groups.setdefault(g, []).append(r)
     ordered: list[UnitFigures] = []
     for g in groups:
-        members = sorted(groups[g], key=lambda r: (-r.total, norm_name(r.unit), r.unit))
+        # a unit a veto left without a total (单项否决) comes after every scored one
+        members = sorted(groups[g], key=lambda r: (r.total is None, -(r.total or 0), norm_name(r.unit), r.unit))
         previous = None
         for i, r in enumerate(members, start=1):
             if previous is not None and r.total == previous.total:

@@ -183,19 +183,19 @@ def compare_results(last: dict, this: dict, aliases: dict[str, str] | None = Non
     for k, u in this_by.items():
         old = last_by.get(k)
         c = UnitChange(unit=u["unit"], rank_group=str(u["rank_group"]), status="both" if old else "new",
-                       this_rank=int(u["rank"]), this_total=Decimal(u["total"]))
+                       this_rank=int(u["rank"]), this_total=_total(u))
         mine = _shares(u)
         theirs = _shares(old) if old is not None else {}
         if old is not None:
             c.last_unit = old["unit"] if old["unit"] != u["unit"] else None
             c.last_group = str(old["rank_group"])
-            c.last_rank, c.last_total = int(old["rank"]), Decimal(old["total"])
+            c.last_rank, c.last_total = int(old["rank"]), _total(old)
         c.shares = {s: (theirs.get(s), mine.get(s)) for s in s_this if s in s_last}
         groups.setdefault(c.rank_group, []).append(c)
     for k, u in last_by.items():
         if k not in this_by:
             c = UnitChange(unit=u["unit"], rank_group=str(u["rank_group"]), status="gone", last_group=str(u["rank_group"]),
-                           last_rank=int(u["rank"]), last_total=Decimal(u["total"]))
+                           last_rank=int(u["rank"]), last_total=_total(u))
             groups.setdefault(c.rank_group, []).append(c)
     sections: dict[str, list[str]] = {}
     for group, changes in groups.items():
@@ -216,3 +216,8 @@ def aliases_from_units(units) -> dict[str, str]:
         for name in [unit.name, *unit.aliases]:
             out[norm_name(name)] = unit.name
     return out
+
+
+def _total(unit: dict) -> Decimal | None:
+    """A unit's total; None when a veto left it without one (单项否决)."""
+    return None if unit.get("total") is None else Decimal(unit["total"])

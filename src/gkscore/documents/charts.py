@@ -134,7 +134,7 @@ def _metadata(fmt: str) -> dict:
 def pictures(table: GroupTable, *, style: str = "bar", per_picture: int = ROWS_PER_PICTURE) -> list[tuple[str, bytes]]:
     """The group's chart for the notice as PNGs of at most ``per_picture``
     units each (a longer chart would not fit a page), with their captions."""
-    rows = table.ranked
+    rows = table.charted
     out = []
     for start in range(0, len(rows), per_picture):
         part = rows[start : start + per_picture]
@@ -148,6 +148,6 @@ def pictures(table: GroupTable, *, style: str = "bar", per_picture: int = ROWS_P
 
 def chart_files(table: GroupTable, *, style: str = "bar") -> dict[str, bytes]:
     """The whole group's chart as {"png": ..., "svg": ...}."""
-    rows = table.ranked
+    rows = table.charted
     dpi = 150 if len(rows) <= 200 else 100  # a tall chart stays within image size limits
     return {fmt: draw(table, rows, fmt, style=style, dpi=dpi) for fmt in ("png", "svg")}

@@ -272,6 +272,8 @@ def build_notice(notice: Notice, tables: list[GroupTable], charts: Callable[[Gro
             notes.append(TIE_NOTE)
         if table.incomplete:
             notes.append(INCOMPLETE_NOTE)
+        # which veto applied to whom, and why
+        notes += [f"注：{r.unit}单项否决——{r.veto}" for r in table.rows if r.veto]
         for text in notes:
             _note(doc, text)
         for caption, png in charts(table) if charts is not None else ():

@@ -22,7 +22,7 @@ from .notice import Notice
 from .docx_package import Prototypes, Template
 from .notice_docx import new_document, title_lines
 from .textfit import CELL_MARGIN_MM
-from .view import UnitSheet
+from .view import VETOED, UnitSheet
 
 LOST_HEAD = ["序号", "指标", "评分细则", "分值", "得分", "失分", "检查发现", "证据", "整改措施", "整改时限"]
 # mm of the landscape type area (225 mm): long texts get the room, figures one line
@@ -41,7 +41,12 @@ def title_of(sheet: UnitSheet) -> str:
 
 def standing(sheet: UnitSheet) -> str:
     """The unit's place in words: its total, rank in its group and grade."""
-    parts = [f"总分 {sheet.total} 分（基础分 {sheet.base} 分，加分 {sheet.bonus} 分，扣分 {sheet.penalty} 分）"]
+    if sheet.stopped_by is not None:
+        # a veto stopped scoring: its words, and the total it gives (or none)
+        shown = "不计总分" if sheet.total == VETOED else f"总分 {sheet.total} 分"
+        parts = [f"单项否决：{sheet.stopped_by}，不再对其他指标进行评分，{shown}"]
+    else:
+        parts = [f"总分 {sheet.total} 分（基础分 {sheet.base} 分，加分 {sheet.bonus} 分，扣分 {sheet.penalty} 分）"]
     if sheet.rank is None:
         parts.append(f"评分尚未完成，不参加{sheet.class_name}排名")
     else:

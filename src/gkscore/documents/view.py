@@ -26,6 +26,7 @@ from typing import Callable, Iterator
 from ..exact import q
 
 NOT_APPLICABLE = "—"
+VETOED = "单项否决"  # the total of a unit a veto left without one
 INCOMPLETE = "未完成"
 TIED = "并列"
 
@@ -54,7 +55,8 @@ class Row:
     penalty: str
     total: str
     grade: str
-    total_value: Decimal
+    total_value: Decimal | None
+    veto: str | None = None  # the veto that applied, in its words
 
     @property
     def rank_text(self) -> str:
@@ -93,6 +95,11 @@ class GroupTable:
     @property
     def ranked(self) -> list[Row]:
         return [r for r in self.rows if r.rank is not None]
+
+    @property
+    def charted(self) -> list[Row]:
+        """The ranked rows with a total (a veto may leave a unit without one)."""
+        return [r for r in self.ranked if r.total_value is not None]
 
 
 def detail_of(run) -> Callable:
@@ -203,9 +210,10 @@ def ranking_tables(run, places: int) -> list[GroupTable]:
                     sections=[fixed(section_value(u, s), places) for s in names],
                     bonus=fixed(u.bonus, places),
                     penalty=fixed(u.penalty, places),
-                    total=fixed(u.total, places),
+                    total=fixed(u.total, places) if u.total is not None else VETOED,
                     grade=(u.grade or "") if u.complete else "",
                     total_value=u.total,
+                    veto=u.veto,
                 )
             )
         out.append(table)
@@ -252,6 +260,7 @@ class UnitSheet:
     sections: list[tuple[str, str, str]]  # (一级指标, 得分, 分值)
     lost: list[LostPoint]
     notes: list[str]
+    stopped_by: str | None = None  # the veto that stopped scoring, in its words
 
 
 def unit_sheets(run, tables: list[GroupTable], places: int) -> Iterator[tuple[GroupTable, UnitSheet]]:
@@ -321,11 +330,12 @@ def _unit_sheet(u, row: Row, size: int, rs, describe, places: int) -> UnitSheet:
         group_size=size,
         grade=row.grade,
         complete=u.complete,
-        total=fixed(u.total, places),
+        total=fixed(u.total, places) if u.total is not None else VETOED,
         base=fixed(u.base, places),
         bonus=fixed(u.bonus, places),
         penalty=fixed(u.penalty, places),
         sections=sections,
         lost=lost,
         notes=list(u.notes),
+        stopped_by=u.veto if u.stopped else None,
     )

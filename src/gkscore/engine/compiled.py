@@ -136,6 +136,7 @@ class ClassPlan:
         vetoes = [v for v in rs.vetoes if applies_to(v, cls)]
         self.vetoes = [VetoPlan(i, v, self._condition(v.when, v.id, v.fields)) for i, v in enumerate(vetoes)]
         self.gates = [g for g in rs.gates if applies_to(g, cls)]
+        self.stops = any(vp.veto.stops for vp in self.vetoes)  # a veto may stop scoring
         self.classes = self._classes(rs)
         self.base_names = frozenset(sp.name for sp in self.sections if sp.base and sp.groups)
         self.keeps_items = rs.na_policy == "redistribute"  # only N/A redistribution needs the items

@@ -161,12 +161,14 @@ class UnitFigures:
     rules_id: str
     rules_title: str
     sections: dict[str, Decimal]  # 一级指标 name -> subtotal (base sections)
-    base: Decimal
-    bonus: Decimal
-    penalty: Decimal
-    total: Decimal
-    bonus_raw: Decimal
-    penalty_raw: Decimal
+    # None (and no sections) when a veto stopped scoring (``stopped``); a
+    # None total: the veto gives none (published as 单项否决)
+    base: Decimal | None
+    bonus: Decimal | None
+    penalty: Decimal | None
+    total: Decimal | None
+    bonus_raw: Decimal | None
+    penalty_raw: Decimal | None
     grade: str | None
     complete: bool
     notes: list[str]
@@ -176,6 +178,7 @@ class UnitFigures:
     # names of the base sections with at least one scored item (a section
     # whose items all do not apply to the unit shows no subtotal)
     base_sections: frozenset = frozenset()
+    stopped: bool = False  # a veto stopped scoring: nothing else was scored
 
 
 @dataclass(slots=True)

@@ -23,7 +23,8 @@ from .compiled import ClassPlan, CompiledRules, GroupPlan
 from .evaluate import NOT_APPLICABLE, FieldReader, item_outcome, veto_outcome, void_outcome
 from .memo import GroupOut, Memos, class_of, group_out, has_room, tag
 from .results import ItemResult, Observations, UnitDetail, UnitFigures, detail_of
-from .totals import ScoredItem, Tally, finish, na_scales, rescale_items
+from .totals import ScoredItem, Tally, finish, grade_for, na_scales, rescale_items
+from .vetoes import stopped_figures, stopping_veto
 
 _NOT_YET = object()
 
@@ -101,6 +102,10 @@ class ClassScorer:
         plan = self.plan
         krow = self._read(unit)
         memos = self._memos_for(bool(self.obs.missing))
+        if plan.stops:
+            vp, notes = stopping_veto(plan, self._vetoes(krow, memos))
+            if vp is not None:
+                return stopped_figures(plan, unit, vp, notes, grade_for)
         sections: dict[str, Decimal] = {}
         totals: dict[str, Decimal] = {}
         odd = None  # (section, GroupOut) of the groups that are not plain, in order
@@ -267,4 +272,6 @@ class Scorer:
         its items."""
         if isinstance(figures, UnitDetail):
             return figures
+        if figures.stopped:  # a veto stopped scoring: no item was scored
+            return detail_of(figures, [])
         return self.for_class(figures.cls).detail(figures)

@@ -209,6 +209,16 @@ def num(value: Decimal | None, precision: int | None) -> str:
     return "" if value is None else fmt(value, precision)
 
 
+# What a total reads when a veto gives none (the unit was not scored).
+VETOED = "单项否决"
+
+
+def total_text(unit: UnitResult, precision: int | None) -> str:
+    """The total as published: the figure, or 单项否决 when a veto that
+    stops scoring gives no total."""
+    return VETOED if unit.total is None else fmt(unit.total, precision)
+
+
 # ------------------------------------------------------------------- csv
 
 SUMMARY_HEAD = ["rules", "rank_group", "rank", "unit", "class"]
@@ -226,9 +236,12 @@ def summary_rows(results: Sequence[UnitResult], precision: int = 2) -> list[list
 
 def iter_summary_rows(results: Sequence[UnitResult], precision: int = 2) -> Iterator[list[str]]:
     sections = section_union(results)
-    yield SUMMARY_HEAD + [inert_csv(s) for s in sections] + SUMMARY_TAIL
+    # which veto applied, when one did: a column of its own (a veto that
+    # stops scoring leaves base, bonus, penalty and perhaps total blank)
+    vetoed = any(u.veto for u in results)
+    yield SUMMARY_HEAD + [inert_csv(s) for s in sections] + SUMMARY_TAIL + (["veto"] if vetoed else [])
     for u in ordered_units(results):
-        yield [
+        row = [
             inert_csv(u.rules_id),
             inert_csv(u.rank_group),
             str(u.rank) if u.rank else "",
@@ -242,6 +255,9 @@ def iter_summary_rows(results: Sequence[UnitResult], precision: int = 2) -> Iter
             inert_csv(u.grade or ""),
             _yes(u.complete),
         ]
+        if vetoed:
+            row.append(inert_csv(u.veto or ""))
+        yield row
 
 
 def detail_rows(results: Sequence[UnitResult], precision: int = 2, adjustments: Iterable[Any] | None = None) -> list[list[str]]:

@@ -8,9 +8,13 @@ from ..observations.types import show_value
 
 
 def explain_text(r, adjustments=(), precision: int = 2) -> str:
+    if r.stopped:  # a veto stopped scoring: no figure but the veto's
+        figures = f"总分 {fmt(r.total, precision)} (单项否决)" if r.total is not None else "单项否决,不计总分"
+    else:
+        figures = f"总分 {fmt(r.total, precision)} = 基础分 {fmt(r.base, precision)} + 加分 {fmt(r.bonus, precision)} - 扣分 {fmt(r.penalty, precision)}"
     lines = [
         f"{r.unit} ({r.cls}) — {r.rules_title}",
-        f"总分 {fmt(r.total, precision)} = 基础分 {fmt(r.base, precision)} + 加分 {fmt(r.bonus, precision)} - 扣分 {fmt(r.penalty, precision)}"
+        figures
         + (f";等次 {r.grade}" if r.grade else "")
         + f";{r.rank_group} 第 {r.rank} 名"
         + ("" if r.complete else ";评分未完成 (--partial,未填写的指标暂计0分)"),
@@ -45,7 +49,10 @@ def explain_text(r, adjustments=(), precision: int = 2) -> str:
         for a in adjustments:
             if a.item == i.id:
                 lines.append(f"  复核: {a.field} 原值 {a.before or '(空)'} → 新值 {a.after};理由 {a.reason};批准 {a.approved_by} {a.date}")
-    if not lost_any:
+    if r.stopped:
+        lines.append("")
+        lines.append("单项否决,其他指标未评分。")
+    elif not lost_any:
         lines.append("")
         lines.append("没有失分。")
     return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from ..rules.threshold import FORMULA_OP, NEGATION
 from .formula_expr import decimals
 
 DETAIL, SUMMARY = "明细", "汇总"
+VETOED = "单项否决"  # the total of a unit a veto left without one
 
 
 @dataclass
@@ -103,6 +104,7 @@ class Columns:
     D: dict
     raw_c: str
     last_sum_row: int
+    text_totals: bool = False  # some total may be 单项否决 (a veto gives none)
 
 
 def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: bool, refuse) -> list[tuple[str, str, bool]]:
@@ -159,30 +161,58 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
         else:
             out.append((f"{S['单项否决']}{R}", "", False))
         K = f"{S['单项否决']}{R}"
+        stop = stop_test([v for _vi, v in vetoes], K)
+        if stop is not None:
+            # a veto that stops scoring: nothing but its total and grade
+            scored = {f"{section_col[(rs.id, s.id)]}{R}" for s in rs.sections} | {f"{S[k]}{R}" for k in ("基础分", "加分", "扣分")}
+            out = [(ref, f'IF({stop},"",{content})' if ref in scored else content, f) for ref, content, f in out]
         total = f"ROUND({S['基础分']}{R}+{S['加分']}{R}-{S['扣分']}{R},{sd})"
         for _vi, v in reversed(vetoes):
             if v.total is not None:
                 total = f"IF({K}={text(v.id)},{num(v.total)},{total})"
+            elif v.stops:
+                total = f"IF({K}={text(v.id)},{text(VETOED)},{total})"
         out.append((f"{S['总分']}{R}", total, True))
-        grade = None
+        bands = None
         if rs.grades is not None:
-            grade = '""'
+            bands = '""'
             for band in reversed(rs.grades.bands):
                 bound = band.bound
-                grade = text(band.grade) if bound is None else f"IF({S['总分']}{R}{FORMULA_OP[bound[0]]}{num(bound[1])},{text(band.grade)},{grade})"
+                bands = text(band.grade) if bound is None else f"IF({S['总分']}{R}{FORMULA_OP[bound[0]]}{num(bound[1])},{text(band.grade)},{bands})"
+        grade = bands
         for g in gates:
             if g.kind == "fail_below":
                 grade = f"IF({S['基础分']}{R}{FORMULA_OP[g.bound[0]]}{num(g.bound[1])},{text(g.grade)},{grade or chr(34) * 2})"
         for _vi, v in reversed(vetoes):
             if v.grade is not None:
                 grade = f"IF({K}={text(v.id)},{text(v.grade)},{grade or chr(34) * 2})"
+            elif v.stops:
+                # the grade of its total by the bands alone, or none without a total
+                grade = f"IF({K}={text(v.id)},{(bands or chr(34) * 2) if v.total is not None else chr(34) * 2},{grade or chr(34) * 2})"
         if grade is not None:
             out.append((f"{S['等次']}{R}", grade, True))
         G, T = S["排名组"], S["总分"]
-        out.append((f"{S['排名']}{R}", f"1+SUMPRODUCT((${G}$2:${G}${last_sum_row}={G}{R})*(${T}$2:${T}${last_sum_row}>{T}{R}))", True))
+        same = f"(${G}$2:${G}${last_sum_row}={G}{R})"
+        if cols.text_totals:
+            # 单项否决 (no total) ranks after every unit of its group with a total
+            numbers = f"ISNUMBER(${T}$2:${T}${last_sum_row})"
+            rank = f"IF(ISNUMBER({T}{R}),1+SUMPRODUCT({same}*{numbers}*(${T}$2:${T}${last_sum_row}>{T}{R})),1+SUMPRODUCT({same}*{numbers}))"
+        else:
+            rank = f"1+SUMPRODUCT({same}*(${T}$2:${T}${last_sum_row}>{T}{R}))"
+        out.append((f"{S['排名']}{R}", rank, True))
     except Unexpressible as exc:
         refuse(ctx, f"the totals of unit {r.unit!r}", (), exc)
     return out
+
+
+def stop_test(vetoes: list, veto_cell: str) -> str | None:
+    """True when the veto in ``veto_cell`` (the 单项否决 cell) is one that
+    stops scoring; None when none of ``vetoes`` does."""
+    ids = [v.id for v in vetoes if v.stops]
+    if not ids:
+        return None
+    tests = [f"{veto_cell}={text(i)}" for i in ids]
+    return tests[0] if len(tests) == 1 else "OR(" + ",".join(tests) + ")"
 
 
 def guarded_condition(cond, cell, guard: bool) -> str:

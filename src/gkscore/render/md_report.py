@@ -22,6 +22,8 @@ from .csv_report import (
     path_text,
     reasons_text,
     section_value,
+    VETOED,
+    total_text,
     with_items,
 )
 from .textsafe import md_cell
@@ -56,7 +58,7 @@ def _table(block: Block, precision: int) -> Iterator[str]:
             *[num(section_value(u, s), precision) for s in block.sections],
             fmt(u.bonus, precision),
             fmt(u.penalty, precision),
-            fmt(u.total, precision) + ("\\*" if not u.complete else ""),
+            total_text(u, precision) + ("\\*" if not u.complete else ""),
             md_cell(u.grade or ""),
             str(u.rank) if u.rank else "",
         ]
@@ -66,7 +68,7 @@ def _table(block: Block, precision: int) -> Iterator[str]:
 
 
 def _unit_detail(u: UnitResult, precision: int, adjustments: dict) -> list[str]:
-    lines = [f"- **{md_cell(u.unit)}**（总分 {fmt(u.total, precision)}，排名 {u.rank}）"]
+    lines = [f"- **{md_cell(u.unit)}**（总分 {total_text(u, precision)}，排名 {u.rank}）"]
     lost = [it for it in u.items if lost_points(it) > 0 or not it.complete]
     if not lost:
         lines.append("  - 未失分")
@@ -122,6 +124,11 @@ def _document(results, precision: int, detail: bool, adjustments: list, full: Fu
         if b.incomplete:
             yield ""
             yield "\\* 评分未完成（--partial）：未填写观测值的指标暂计0分。"
+        vetoed = [u for u in b.units if u.veto]
+        if vetoed:
+            yield ""
+            for u in vetoed:
+                yield f"- {VETOED}：{md_cell(u.unit)} — {md_cell(u.veto)}"
         if detail:
             yield ""
             yield "### 失分明细"

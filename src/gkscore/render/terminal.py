@@ -7,6 +7,7 @@ import os
 import sys
 
 from ..exact import fmt
+from .csv_report import VETOED, total_text
 
 
 def console(stderr: bool = False):
@@ -82,10 +83,13 @@ def print_results(results, places: int = 2, file=None) -> None:
             page = members[start : start + PAGE_ROWS]
             caption = f"{title} — {group}" + (f"（续，第 {start + 1}–{start + len(page)} 行）" if start else "")
             con.print(_table(caption, head, [_row(r, sections, places, incomplete) for r in page], widths))
+        for r in members:
+            if r.veto:  # which veto applied, and why
+                con.print(f"{VETOED}：{r.unit} — {r.veto}", markup=False, highlight=False)
 
 
 def _row(r, sections: list[str], places: int, incomplete: bool) -> list[str]:
-    row = [str(r.rank), r.unit, r.cls, *[fmt(r.sections.get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), fmt(r.total, places), r.grade or ""]
+    row = [str(r.rank), r.unit, r.cls, *[fmt(r.sections.get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), total_text(r, places), r.grade or ""]
     if incomplete:
         row.append("完整" if r.complete else "未完成")
     return row

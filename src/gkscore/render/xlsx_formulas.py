@@ -35,7 +35,7 @@ from ..engine.formula import NO, YES, Unexpressible
 from ..exact import ZERO
 from ..fsutil import atomic_path
 from ..problems import Problem, ProblemsError
-from ..rules.model import UNIT_OWNER
+from ..rules.model import UNIT_OWNER, applies_to
 from ..rules.resolve import applies_conditions, item_max, item_start
 from . import formula_expr as fx
 from .formula_totals import (
@@ -50,6 +50,7 @@ from .formula_totals import (
     rules_context,
     scaled,
     scope_full,
+    stop_test,
     summary_row,
 )
 
@@ -206,7 +207,8 @@ def build_formula_workbook(run):
     det_headers += ["得分", "失分", "评分细则"]
     D = {h: col(i) for i, h in enumerate(det_headers, start=1)}
     raw_c = D["折算前得分"] if redis else D["得分"]
-    cols = Columns(S=S, section_col=section_col, na_col=na_col, D=D, raw_c=raw_c, last_sum_row=last_sum_row)
+    text_totals = any(v.stops and v.total is None for ctx in rules.values() for v in ctx.rs.vetoes)
+    cols = Columns(S=S, section_col=section_col, na_col=na_col, D=D, raw_c=raw_c, last_sum_row=last_sum_row, text_totals=text_totals)
     for i, h in enumerate(det_headers, start=1):
         ws_det.cell(1, i, h).font = bold
 
@@ -223,6 +225,11 @@ def build_formula_workbook(run):
         r, ctx = u.result, u.rules
         rs, cls, p, sd = ctx.rs, r.cls, ctx.p, ctx.sd
         srow = u.summary_row
+        # a veto that stops scoring leaves every item unscored (blank)
+        stop = stop_test([v for v in rs.vetoes if applies_to(v, cls)], f"{SUMMARY}!${S['单项否决']}${srow}")
+
+        def put_scored(ref: str, formula: str) -> None:
+            _put_formula(ws_det, ref, f'IF({stop},"",{formula})' if stop is not None else formula)
 
         unit_fields = {f.id for f in rs.unit_fields}
 
@@ -281,7 +288,7 @@ def build_formula_workbook(run):
                         na = na_ref(ctx, section, na_col, srow)
                         max_ref = f"{D['分值']}{row}"
                         if redis:
-                            _put_formula(ws_det, f"{raw_c}{row}", f)
+                            put_scored(f"{raw_c}{row}", f)
                             raw_ref = f"{raw_c}{row}"
                             if ctx.redistribute and na is not None:
                                 full = scope_full(rs, section, cls, ctx)
@@ -291,15 +298,15 @@ def build_formula_workbook(run):
                                 smax, score = max_ref, raw_ref
                             if applies:
                                 smax = f'IF({app}="{NO}",0,{smax})'
-                            _put_formula(ws_det, f"{D['计分分值']}{row}", smax)
-                            _put_formula(ws_det, f"{D['得分']}{row}", score)
+                            put_scored(f"{D['计分分值']}{row}", smax)
+                            put_scored(f"{D['得分']}{row}", score)
                             lost = f"ROUND({D['计分分值']}{row}-{D['得分']}{row},{sd})"
                         else:
-                            _put_formula(ws_det, f"{D['得分']}{row}", f)
+                            put_scored(f"{D['得分']}{row}", f)
                             lost = f"ROUND({max_ref}-{D['得分']}{row},{sd})"
                             if applies:
                                 lost = f'IF({app}="{NO}",0,{lost})'
-                        _put_formula(ws_det, f"{D['失分']}{row}", lost)
+                        put_scored(f"{D['失分']}{row}", lost)
                     except Unexpressible as exc:
                         refuse(ctx, f"item {it.id!r} (class {cls})", path, exc)
                     row += 1

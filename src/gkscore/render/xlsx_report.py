@@ -60,6 +60,7 @@ from ..scoring import UnitResult
 from .csv_report import (
     COMPLETE,
     INCOMPLETE,
+    VETOED,
     Full,
     adjustments_index,
     adjustments_text,
@@ -583,7 +584,7 @@ def _summary_row(cells: _Cells, i: int, u: UnitResult, b, sections: list[str], i
     row += [
         cells.number(u.bonus, fill=fill),
         cells.number(u.penalty, fill=fill),
-        cells.number(u.total, font=BOLD, fill=fill),
+        cells.number(u.total, font=BOLD, fill=fill) if u.total is not None else cells.text(VETOED, font=BOLD, fill=fill),
         cells.text(u.grade or "", fill=fill),
         cells.number(u.rank or None, score=False, fill=fill),
     ]
@@ -698,8 +699,8 @@ def _unit_sheet_rows(u: UnitResult, group_size: int, cells: _Cells, adj_index, w
         ("测评", u.rules_title),
         ("单位", u.unit),
         ("类别", u.cls),
-        ("总分", u.total),
-        ("构成", f"基础分 {fmt(u.base, p)}，加分 {fmt(u.bonus, p)}，扣分 {fmt(u.penalty, p)}"),
+        ("总分", u.total if u.total is not None else VETOED),
+        ("构成", f"基础分 {fmt(u.base, p)}，加分 {fmt(u.bonus, p)}，扣分 {fmt(u.penalty, p)}" if not u.stopped else f"{VETOED}：{u.veto}"),
         ("等次", u.grade or ""),
         ("排名", u.rank or None),
     ]

@@ -2,6 +2,7 @@
 
     {"id", "title", "classes": [...], "max": {class: n}, "bonus_max": {class: n},
      "penalty_max": {class: n},
+     "vetoes": [{"id", "text", "total", "grade", "stops", "classes"}],   (only when declared)
      "unit_fields": [{"id", "type", "prompt"}],          (only when declared)
      "items": [{"id", "path": [一级指标, 二级指标, ...], "section": "base"|"bonus"|"penalty",
                 "max": {class: n or null},
@@ -16,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..exact import to_json_number
-from .model import RuleSet
+from .model import RuleSet, applies_to
 from .resolve import applies_conditions, item_max, item_path, section_cap, walk
 
 
@@ -52,6 +53,11 @@ def rules_tree(rs: RuleSet, classes: list[str] | None = None) -> dict:
         "bonus_max": {c: num(_cap(rs, "bonus", c)) for c in classes},
         "penalty_max": {c: num(_cap(rs, "penalty", c)) for c in classes},
     }
+    if rs.vetoes:
+        tree["vetoes"] = [
+            {"id": v.id, "text": v.text, "total": num(v.total), "grade": v.grade, "stops": v.stops, "classes": [c for c in classes if applies_to(v, c)]}
+            for v in rs.vetoes
+        ]
     if rs.unit_fields:
         tree["unit_fields"] = [{"id": f.id, "type": f.type, "prompt": f.prompt} for f in rs.unit_fields]
     tree["items"] = items
