@@ -63,7 +63,8 @@ def test_every_clause_kind_and_field_type_is_shown():
     for ftype in FIELD_TYPES:
         assert re.search(rf"type: {ftype}\b", text), f"no example declares a {ftype} field"
     for feature in ("only_if:", "void_if:", "max_lost:", "kind: bonus", "kind: penalty", "vetoes:", "gates:",
-                    "na_policy:", "applies_if:", "composition: weighted", "grades:", "note:", "start:"):
+                    "na_policy:", "applies_if:", "composition: weighted", "grades:", "note:", "start:",
+                    "each:", "share:", "calc:", "above:", "at_least:", "below:", "at_most:", "\nitems:"):
         assert feature in text, f"no example shows {feature}"
 
 

@@ -217,7 +217,7 @@ def build_formula_workbook(run):
     def refuse(ctx: RulesContext, what: str, path: tuple, exc: Exception) -> None:
         from ..yamlio import position_of
 
-        line, c = position_of(ctx.lr.positions or {}, path) if getattr(ctx.lr, "positions", None) else (None, None)
+        line, c = position_of(ctx.lr.positions or {}, ctx.rs.yaml_path(path)) if getattr(ctx.lr, "positions", None) else (None, None)
         problems.append(Problem(file=ctx.lr.path, code="formula-unexpressible", line=line, col=c, message=f"cannot express {what} as a formula: {exc}"))
 
     row = 2

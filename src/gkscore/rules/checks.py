@@ -259,7 +259,7 @@ def _sums(rs: RuleSet) -> Iterator[Finding]:
         declared = rs.classes[c].max
         if rs.composition == "sum":
             total = sum(
-                (item_max(i, c) or Decimal(0)) for s in rs.sections if s.kind == "base" for g in s.groups for i in g.items
+                ((item_max(i, c) or Decimal(0)) for s in rs.sections if s.kind == "base" for g in s.groups for i in g.items), Decimal(0)
             )
         else:
             total = Decimal(0)
@@ -274,6 +274,9 @@ def _sums(rs: RuleSet) -> Iterator[Finding]:
 
 
 def _sections(rs: RuleSet) -> Iterator[Finding]:
+    if not rs.sections:
+        message = _("the table is missing: list its rows under items: (a table with a single level), or its 一级指标 under sections:")
+        yield Finding((), "no-items", message)
     weights = Decimal(0)
     for si, section in enumerate(rs.sections):
         sp = ("sections", si)
@@ -333,6 +336,9 @@ def lint_notes(rs: RuleSet) -> Iterator[Finding]:
         for bi, band in enumerate(rs.grades.bands):
             if band.note:
                 yield Finding(("grades", "bands", bi, "note"), "note", f"{band.grade}: {band.note}", WARNING)
+    for fi, field in enumerate(rs.unit_fields):
+        if field.note:
+            yield Finding(("unit_fields", fi, "note"), "note", f"{field.id}: {field.note}", WARNING)
     for gi, gate in enumerate(rs.gates):
         if gate.note:
             yield Finding(("gates", gi, "note"), "note", f"{gate.kind}: {gate.note}", WARNING)

@@ -89,13 +89,14 @@ def read_bytes(path: str, limit: int | None = None) -> bytes:
         raise unreadable(path, _("cannot read the file: {reason}").format(reason=exc.strerror or exc))
 
 
-def _finding_problem(file: str, f: Finding, positions: dict, lines: list[str] | None = None) -> Problem:
-    line, col = position_of(positions, f.path)
+def _finding_problem(file: str, f: Finding, positions: dict, lines: list[str] | None = None, rs: RuleSet | None = None) -> Problem:
+    where = (lambda path: rs.yaml_path(path)) if rs is not None else (lambda path: path)  # noqa: E731
+    line, col = position_of(positions, where(f.path))
     if f.offset is not None and lines is not None and 0 < line <= len(lines):
         col = _column_in_value(lines[line - 1], col, f.offset)
     message = f.message
     if f.first is not None:
-        message = _("{message} (first on line {line})").format(message=message, line=position_of(positions, f.first)[0])
+        message = _("{message} (first on line {line})").format(message=message, line=position_of(positions, where(f.first))[0])
     return Problem(file=file, code=f.code, message=message, line=line, col=col, severity=f.severity)
 
 
@@ -128,11 +129,11 @@ def load_rules(path: str, data: bytes | None = None) -> LoadedRules:
         raise ProblemsError(schema_problems(path, exc, positions))
     findings = check(rs)
     lines = data.decode("utf-8-sig", "replace").splitlines() if any(f.offset is not None for f in findings) else None
-    errors = [_finding_problem(path, f, positions, lines) for f in findings if f.severity == ERROR]
+    errors = [_finding_problem(path, f, positions, lines, rs) for f in findings if f.severity == ERROR]
     if errors:
         raise ProblemsError(errors)
-    warnings = [_finding_problem(path, f, positions, lines) for f in findings if f.severity != ERROR]
-    warnings += [_finding_problem(path, f, positions) for f in lint_notes(rs)]
+    warnings = [_finding_problem(path, f, positions, lines, rs) for f in findings if f.severity != ERROR]
+    warnings += [_finding_problem(path, f, positions, None, rs) for f in lint_notes(rs)]
     return LoadedRules(path=path, ruleset=rs, sha256=hashlib.sha256(data).hexdigest(), positions=positions, warnings=warnings)
 
 

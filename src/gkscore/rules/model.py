@@ -146,7 +146,7 @@ class Section(Strict):
     name: Text
     kind: Literal["base", "bonus", "penalty"] = "base"
     points: Optional[PerClass] = None
-    cap: Optional[PerClass] = Field(None, description="Required for bonus and penalty sections.")
+    cap: Optional[PerClass] = Field(None, description="The most a bonus or penalty section adds or takes off; leave it out when the table sets none.")
     weight: Optional[NonNeg] = Field(None, description="With composition: weighted, the share of this section.")
     applies_if: Optional[Condition] = Field(None, description="The whole section applies only to units for which this holds; tests unit fields only.")
     note: Optional[Text] = None
@@ -273,7 +273,47 @@ class RuleSet(Strict):
         description="单位属性: fields of the unit itself (has a website ...), answered once per unit (or given in the units file) and tested by any condition of the file by their id.",
     )
     note: Optional[Text] = None
-    sections: list[Section] = Field(min_length=1)
+    items: list[Item] = Field(
+        default_factory=list,
+        description="A table with a single level (类别 | 分值 | 考核标准): its rows, without sections and groups. They are base items; sections may follow (bonus, penalty).",
+    )
+    sections: list[Section] = Field(default_factory=list)
+
+    def model_post_init(self, context) -> None:
+        # The rows of a single-level table are held in a section and a group
+        # of their own, which no report names (``implicit``), so that every
+        # walk over the tree sees them as base items.
+        if self.items:
+            group = Group.model_construct(id=IMPLICIT_GROUP, name=IMPLICIT_NAME, items=self.items)
+            section = Section.model_construct(id=IMPLICIT_SECTION, name=IMPLICIT_NAME, groups=[group])
+            object.__setattr__(self, "sections", [section] + list(self.sections))
+
+    @property
+    def single_level(self) -> bool:
+        """Whether the first section holds the rows of a single-level table."""
+        return bool(self.items)
+
+    def yaml_path(self, path: tuple) -> tuple:
+        """The path in the rule file of a path in the tree: the rows of a
+        single-level table are ``items``, not the first section's."""
+        if not self.items or path[:1] != ("sections",) or len(path) < 2:
+            return path
+        if path[1] != 0:
+            return ("sections", path[1] - 1) + path[2:]
+        if path[2:5] == ("groups", 0, "items"):
+            return path[4:]
+        return ("items",)
+
+
+# the ids and name of the section and group that hold a single-level table's
+# rows (no id of a rule file starts with _)
+IMPLICIT_SECTION, IMPLICIT_GROUP = "_table", "_rows"
+IMPLICIT_NAME = "考评指标"
+
+
+def implicit(part) -> bool:
+    """Whether a section or group only holds a single-level table's rows."""
+    return part.id in (IMPLICIT_SECTION, IMPLICIT_GROUP)
 
 
 def _attribute_value(value):

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..engine.kinds.registry import is_deduction
 from .base import per_class
-from .model import UNIT_OWNER, Group, Item, RuleSet, Section
+from .model import UNIT_OWNER, Group, Item, RuleSet, Section, implicit
 
 
 def item_max(item: Item, cls: str) -> Decimal | None:
@@ -42,6 +42,10 @@ def walk(ruleset: RuleSet) -> Iterator[tuple[int, Section, int, Group, int, Item
 
 
 def item_path(section: Section, group: Group, item: Item) -> list[str]:
+    """[一级指标, 二级指标] and the item's description when it says more; a
+    single-level table's row is its description (类别) alone."""
+    if implicit(group):
+        return [item.description] if item.description else []
     path = [section.name, group.name]
     if item.description and item.description != group.name:
         path.append(item.description)
