@@ -64,6 +64,10 @@ def write_template(loaded_rules, loaded_units, out_path: str, *, fmt: str = "xls
         from .template_csv import write_csv_template
 
         write_csv_template(loaded_rules, units, out_path, scope)
+    elif fmt == "xlsx" and layout == "long":
+        from .template_long import write_long_template
+
+        write_long_template(loaded_rules, loaded_units, units, out_path, scope)
     elif fmt == "xlsx":
         from .template_xlsx import write_xlsx_template
 

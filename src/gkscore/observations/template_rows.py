@@ -89,19 +89,24 @@ def long_records(loaded_rules, units: list[Unit], scope=None):
     tag = rules_tag(loaded_rules.ruleset.id, loaded_rules.sha256, scope)
     for unit, specs in unit_specs(loaded_rules, units):
         for spec in specs:
-            yield unit, spec, {
-                "unit": unit.name,
-                "class": unit.cls,
-                "item": spec.owner,
-                "field": spec.field_id,
-                "type": spec.field.type,
-                "allowed": allowed_text(spec.field, unit.cls),
-                "value": "",
-                "evidence": "",
-                "scorer": "",
-                "prompt": prompt_text(spec),
-                "rules": tag,
-                "section": spec.section,
-                "group": spec.group,
-                "text": spec.text,
-            }
+            yield unit, spec, long_record(tag, unit, spec)
+
+
+def long_record(tag: str, unit: Unit, spec: FieldSpec) -> dict:
+    """One row of the long layout, keyed by the long-form column keys."""
+    return {
+        "unit": unit.name,
+        "class": unit.cls,
+        "item": spec.owner,
+        "field": spec.field_id,
+        "type": spec.field.type,
+        "allowed": allowed_text(spec.field, unit.cls),
+        "value": "",
+        "evidence": "",
+        "scorer": "",
+        "prompt": prompt_text(spec),
+        "rules": tag,
+        "section": spec.section,
+        "group": spec.group,
+        "text": spec.text,
+    }

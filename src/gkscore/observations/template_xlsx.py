@@ -36,7 +36,7 @@ from .layout import (
     clean_text,
     header_text,
 )
-from .template_rows import long_records, prompt_text, unit_specs
+from .template_rows import prompt_text, unit_specs
 from .validation import ListStore, Validations
 from .values import ACCEPTED_BOOL, ACCEPTED_DATE
 
@@ -79,7 +79,7 @@ def put(ws, row: int, col: int, value, *, font=None, fill=None, align=None):
     return cell
 
 
-def _protect(ws) -> None:
+def protect(ws) -> None:
     p = ws.protection
     p.sheet = True
     p.formatColumns = False  # allowed: widen columns
@@ -88,12 +88,12 @@ def _protect(ws) -> None:
     p.sort = False
 
 
-def _meta(wb, loaded_rules, loaded_units, layout: str, sheets: list[str], scope) -> None:
-    """The metadata sheet: the rule file, the sheets made and the subset of
-    units the template was made for (``scope``: None for all, or (classes,
-    unit names) as asked)."""
+def meta_rows(loaded_rules, loaded_units, layout: str, sheets: list[str], scope) -> tuple[list, list]:
+    """The metadata sheet's rows: (the rule file, the layout, ..., also kept as
+    document properties), then the subset of units the template was made for
+    (``scope``: None for all, or (classes, unit names) as asked) and the
+    sheets made."""
     rs = loaded_rules.ruleset
-    ws = wb.create_sheet(META_SHEET)
     rows = [
         ("format", FORMAT),
         ("layout", layout),
@@ -107,10 +107,10 @@ def _meta(wb, loaded_rules, loaded_units, layout: str, sheets: list[str], scope)
     ]
     classes, names = scope or ((), ())
     listed = [("scope_class", c) for c in classes] + [("scope_unit", n) for n in names] + [("sheet", title) for title in sheets]
-    for r, (k, v) in enumerate(rows + listed, start=1):
-        put(ws, r, 1, k)
-        put(ws, r, 2, str(v))
-    ws.sheet_state = "veryHidden"
+    return rows, listed
+
+
+def add_doc_props(wb, rows) -> None:
     try:
         from openpyxl.packaging.custom import StringProperty
 
@@ -120,7 +120,19 @@ def _meta(wb, loaded_rules, loaded_units, layout: str, sheets: list[str], scope)
         pass
 
 
-def _cover(ws, loaded_rules, pairs: list[tuple[str, str, str]], layout: str) -> None:
+def _meta(wb, loaded_rules, loaded_units, layout: str, sheets: list[str], scope) -> None:
+    """The metadata sheet (see ``meta_rows``)."""
+    ws = wb.create_sheet(META_SHEET)
+    rows, listed = meta_rows(loaded_rules, loaded_units, layout, sheets, scope)
+    for r, (k, v) in enumerate(rows + listed, start=1):
+        put(ws, r, 1, k)
+        put(ws, r, 2, str(v))
+    ws.sheet_state = "veryHidden"
+    add_doc_props(wb, rows)
+
+
+def cover_lines(loaded_rules, layout: str) -> list[tuple[str, Font | None]]:
+    """The cover's text above its table of units, with the font of each line."""
     rs = loaded_rules.ruleset
     bold = Font(bold=True, size=14)
     lines = [
@@ -140,8 +152,15 @@ def _cover(ws, loaded_rules, pairs: list[tuple[str, str, str]], layout: str) -> 
         ("", None),
         ("单位与工作表", Font(bold=True)),
     ]
+    return lines
+
+
+COVER_WIDTHS = {"A": 40, "B": 10, "C": 34}
+
+
+def _cover(ws, loaded_rules, pairs: list[tuple[str, str, str]], layout: str) -> None:
     r = 1
-    for text, font in lines:
+    for text, font in cover_lines(loaded_rules, layout):
         put(ws, r, 1, text, font=font)
         r += 1
     put(ws, r, 1, LABELS["unit"], font=Font(bold=True))
@@ -152,10 +171,9 @@ def _cover(ws, loaded_rules, pairs: list[tuple[str, str, str]], layout: str) -> 
         put(ws, r, 1, unit)
         put(ws, r, 2, cls)
         put(ws, r, 3, title)
-    ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 10
-    ws.column_dimensions["C"].width = 34
-    _protect(ws)
+    for letter, width in COVER_WIDTHS.items():
+        ws.column_dimensions[letter].width = width
+    protect(ws)
 
 
 def _widths(ws, keys: list[str]) -> None:
@@ -198,59 +216,27 @@ def _unit_sheet(ws, unit, specs, store: ListStore) -> None:
     vals.finish()
     ws.freeze_panes = ws.cell(row=HEADER_ROW_SHEET + 1, column=1).coordinate
     _widths(ws, SHEET_COLUMNS)
-    _protect(ws)
-
-
-def _long_sheet(ws, loaded_rules, units, store: ListStore, scope=None) -> None:
-    bold = Font(bold=True)
-    for c, key in enumerate(LONG_COLUMNS, start=1):
-        put(ws, 1, c, header_text(key), font=bold, fill=HEADER_FILL, align=WRAP)
-    col = {k: i for i, k in enumerate(LONG_COLUMNS, start=1)}
-    vals = Validations(ws, store)
-    r = 1
-    for unit, spec, rec in long_records(loaded_rules, units, scope):
-        r += 1
-        for k in LONG_COLUMNS:
-            if k in INPUT_COLUMNS:
-                cell = ws.cell(row=r, column=col[k])
-                cell.protection = UNLOCKED
-                cell.fill = INPUT_FILL
-            else:
-                put(ws, r, col[k], rec[k])
-        vcell = ws.cell(row=r, column=col["value"])
-        if spec.field.type == "date":
-            vcell.number_format = "yyyy-mm-dd"
-        vals.add(spec.field, unit.cls, vcell.coordinate)
-    vals.finish()
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(LONG_COLUMNS))}{max(r, 2)}"
-    _widths(ws, LONG_COLUMNS)
-    _protect(ws)
+    protect(ws)
 
 
 def build_workbook(loaded_rules, loaded_units, units, layout: str = "sheets", scope=None) -> Workbook:
-    """``scope``: (classes, unit names) when the units are a subset chosen
-    with --class/--unit, recorded as what the template was made for."""
+    """The sheet-per-unit template as a workbook in memory (the long layout
+    is streamed to its file: ``template_long``).  ``scope``: (classes, unit
+    names) when the units are a subset chosen with --class/--unit, recorded
+    as what the template was made for."""
+    if layout != "sheets":
+        raise ValueError(f"unknown layout {layout!r}")
     wb = Workbook()
     cover = wb.active
     cover.title = COVER_SHEET
-    store = ListStore(wb)
-    if layout == "sheets":
-        pairs_specs = unit_specs(loaded_rules, units)
-        titles = safe_titles([u.name for u, _ in pairs_specs])
-        _cover(cover, loaded_rules, [(u.name, u.cls, t) for (u, _), t in zip(pairs_specs, titles)], layout)
-        for (unit, specs), title in zip(pairs_specs, titles):
-            _unit_sheet(wb.create_sheet(title), unit, specs, store)
-    elif layout == "long":
-        _cover(cover, loaded_rules, [(u.name, u.cls, LONG_SHEET) for u in units], layout)
-        _long_sheet(wb.create_sheet(LONG_SHEET), loaded_rules, units, store, scope)
-        titles = [LONG_SHEET]
-    else:
-        raise ValueError(f"unknown layout {layout!r}")
+    store = ListStore()
+    pairs_specs = unit_specs(loaded_rules, units)
+    titles = safe_titles([u.name for u, _specs in pairs_specs])
+    _cover(cover, loaded_rules, [(u.name, u.cls, t) for (u, _specs), t in zip(pairs_specs, titles)], layout)
+    for (unit, specs), title in zip(pairs_specs, titles):
+        _unit_sheet(wb.create_sheet(title), unit, specs, store)
     _meta(wb, loaded_rules, loaded_units, layout, titles, scope)
-    if store.ws is not None:
-        # keep the lists sheet after the data sheets
-        wb.move_sheet(store.ws, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
+    store.write(wb)  # after the data sheets
     return wb
 
 

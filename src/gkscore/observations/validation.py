@@ -24,28 +24,45 @@ MAX_DATE_SERIAL = 2958465  # 9999-12-31
 
 
 class ListStore:
-    """Long choice lists written to a hidden sheet, one column per list."""
+    """Long choice lists, written by ``write`` to a hidden sheet after the
+    data sheets (one column per list) once every list is known."""
 
-    def __init__(self, wb) -> None:
-        self.wb = wb
-        self.ws = None
+    def __init__(self) -> None:
         self.known: dict[tuple[str, ...], str] = {}
 
     def ref(self, choices: list[str]) -> str:
         key = tuple(choices)
         if key in self.known:
             return self.known[key]
-        if self.ws is None:
-            self.ws = self.wb.create_sheet(LISTS_SHEET)
-            self.ws.sheet_state = "hidden"
-        col = len(self.known) + 1
-        letter = get_column_letter(col)
-        for row, choice in enumerate(choices, start=1):
-            cell = self.ws.cell(row=row, column=col, value=clean_text(choice))
-            cell.data_type = "s"
+        letter = get_column_letter(len(self.known) + 1)
         ref = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(choices)}"
         self.known[key] = ref
         return ref
+
+    def write(self, wb):
+        """The lists sheet, when a list needs one (a workbook in write-only
+        mode gets its rows appended)."""
+        if not self.known:
+            return None
+        ws = wb.create_sheet(LISTS_SHEET)
+        ws.sheet_state = "hidden"
+        lists = list(self.known)
+        if getattr(wb, "write_only", False):
+            from openpyxl.cell import WriteOnlyCell
+
+            def text(choice: str):
+                cell = WriteOnlyCell(ws, clean_text(choice))
+                cell.data_type = "s"
+                return cell
+
+            for row in range(max(len(c) for c in lists)):
+                ws.append([text(c[row]) if row < len(c) else None for c in lists])
+            return ws
+        for col, choices in enumerate(lists, start=1):
+            for row, choice in enumerate(choices, start=1):
+                cell = ws.cell(row=row, column=col, value=clean_text(choice))
+                cell.data_type = "s"
+        return ws
 
 
 def _n(d) -> str:
@@ -97,41 +114,44 @@ def rule_for(field, cls: str, cell: str, store: ListStore) -> tuple[tuple, bool]
     return (tuple(sorted(kw.items())) + (("_msg", msg),), False)
 
 
-def _ranges(cells: list[str]) -> list[str]:
-    """Compress cells of one column into ranges: I5 I6 I7 -> I5:I7."""
-    by_col: dict[str, list[int]] = {}
-    for cell in cells:
-        m = re.fullmatch(r"([A-Z]+)(\d+)", cell)
-        by_col.setdefault(m.group(1), []).append(int(m.group(2)))
-    out = []
-    for col, rows in by_col.items():
-        rows.sort()
-        start = prev = rows[0]
-        for r in rows[1:] + [None]:
-            if r is not None and r == prev + 1:
-                prev = r
-                continue
-            out.append(f"{col}{start}" if start == prev else f"{col}{start}:{col}{prev}")
-            if r is not None:
-                start = prev = r
-    return out
+_CELL = re.compile(r"([A-Z]+)(\d+)")
+# stands for the cell in a rule worked out once for many cells
+_HERE = "\x00"
 
 
 class Validations:
-    """Collects input cells of one sheet and adds the validations at the end."""
+    """Collects the input cells of one sheet, row by row, and adds the
+    validations at the end: cells with one rule share one validation over
+    runs of rows (I5:I7), a rule that names its own cell gets one per cell."""
 
     def __init__(self, ws, store: ListStore) -> None:
         self.ws = ws
         self.store = store
-        self.groups: dict[tuple, list[str]] = {}
+        self.groups: dict[tuple, list[list]] = {}  # rule -> runs [column, first row, last row]
         self.singles: list[tuple[tuple, str]] = []
+        self._rules: dict[tuple[int, str], tuple[tuple, bool]] = {}  # (id(field), class) -> rule_for
 
     def add(self, field, cls: str, cell: str) -> None:
-        key, per_cell = rule_for(field, cls, cell, self.store)
+        m = _CELL.fullmatch(cell)
+        self.add_at(field, cls, m.group(1), int(m.group(2)))
+
+    def add_at(self, field, cls: str, column: str, row: int) -> None:
+        known = self._rules.get((id(field), cls))
+        if known is None:
+            known = self._rules[(id(field), cls)] = rule_for(field, cls, _HERE, self.store)
+        key, per_cell = known
         if per_cell:
-            self.singles.append((key, cell))
+            cell = f"{column}{row}"
+            self.singles.append((tuple((k, v.replace(_HERE, cell) if type(v) is str else v) for k, v in key), cell))
+            return
+        runs = self.groups.get(key)
+        if runs is None:
+            runs = self.groups[key] = []
+        last = runs[-1] if runs else None
+        if last is not None and last[0] == column and last[2] == row - 1:
+            last[2] = row
         else:
-            self.groups.setdefault(key, []).append(cell)
+            runs.append([column, row, row])
 
     @staticmethod
     def _make(key: tuple) -> DataValidation:
@@ -150,13 +170,16 @@ class Validations:
         )
 
     def finish(self) -> None:
-        for key, cells in self.groups.items():
+        add = self.ws.data_validations.append
+        for key, runs in self.groups.items():
             dv = self._make(key)
             # The ranges are disjoint: set them at once (dv.add checks each
             # new range against all earlier ones, quadratic in their number).
-            dv.sqref = MultiCellRange(" ".join(_ranges(cells)))
-            self.ws.add_data_validation(dv)
+            dv.sqref = MultiCellRange(" ".join(f"{c}{a}" if a == b else f"{c}{a}:{c}{b}" for c, a, b in runs))
+            add(dv)
         for key, cell in self.singles:
             dv = self._make(key)
             dv.add(cell)
-            self.ws.add_data_validation(dv)
+            add(dv)
+        self.groups.clear()
+        self.singles.clear()
