@@ -38,6 +38,7 @@ from gkscore.engine import memo as engine_memo
 from gkscore.exact import ZERO, clamp, div, mul, q
 from gkscore.observations.types import Observation, ObservationSet, Source
 from gkscore.rules.load import load_rules
+from gkscore.rules.model import na_kind
 from gkscore.rules.resolve import fields_index, item_max, per_class
 from gkscore.scoring import Scorer, compile_rules, grade_for
 
@@ -247,8 +248,11 @@ RULE_TEXTS = {
         "MAX_LOST", "VETO", "GATE_BONUS", "GATE_FAIL", "WEIGHTED", "GRADES", "CLASSES", "MISSING",
     )
 }
-RULE_TEXTS.update({f"NA_{p}": kinds.NA.replace("{policy}", p) for p in ("rescale", "redistribute")})
+RULE_TEXTS.update({f"NA_{p}": kinds.NA.replace("{policy}", p) for p in ("rescale", "redistribute", "normalize")})
+RULE_TEXTS["NA_spread"] = kinds.NA.replace("{policy}", "{kind: spread, share: even, remainder: last}")
 RULE_TEXTS["MIXED"] = MIXED
+# every feature with the N/A points spread pro rata (a void group, max_lost, a section that may not apply)
+RULE_TEXTS["MIXED_SPREAD"] = MIXED.replace("na_policy: redistribute", "na_policy: {kind: spread, share: pro_rata, remainder: first}")
 RULE_NAMES = sorted(RULE_TEXTS)
 
 
@@ -451,7 +455,10 @@ def folded(rs, obs, d) -> tuple:
                     continue
                 voided = voided or r.voided
                 # before any redistribution: clamped to [0, 分值], rounded once
-                unscaled = ZERO if (r.voided or not r.complete) else q(clamp(r.raw, ZERO, m), p)
+                # (a spread gave the item a share of the N/A points, on its
+                # 分值 and its raw score alike)
+                share = r.max - m if na_kind(rs) == "spread" else ZERO
+                unscaled = ZERO if (r.voided or not r.complete) else q(clamp(r.raw - share, ZERO, m), p)
                 gsum += unscaled
                 gmax += m
                 if s.kind == "base":
@@ -465,7 +472,12 @@ def folded(rs, obs, d) -> tuple:
         section_total[s.id] = total
     base_sections = [s for s in rs.sections if s.kind == "base"]
     sections = {s.name: section_total[s.id] for s in base_sections}
-    if rs.na_policy != "none" and na_max > 0:
+    base = None
+    if na_kind(rs) == "normalize" and na_max > 0:
+        # Σ subtotals / the applicable points × the class total, rounded once
+        full, applicable = rs.classes[cls].max, rs.classes[cls].max - na_max
+        base = ZERO if applicable <= 0 else q(div(mul(sum(sections.values(), ZERO), full), applicable), p)
+    elif rs.na_policy != "none" and na_max > 0:
         for s in base_sections:
             if rs.composition == "weighted":
                 if na_by.get(s.id, ZERO) <= 0:
@@ -482,12 +494,15 @@ def folded(rs, obs, d) -> tuple:
                 sections[s.name] = sum((i.score for i in d.items if i.section_id == s.id), ZERO)
                 if relief_by.get(s.id):
                     sections[s.name] += scaled(relief_by[s.id])
+            elif na_kind(rs) == "spread":  # the items carry their shares already; the relief as it was
+                sections[s.name] = sum((i.score for i in d.items if i.section_id == s.id), ZERO) + relief_by.get(s.id, ZERO)
             else:
                 sections[s.name] = scaled(sections[s.name])
     if rs.composition == "weighted":
         for s in base_sections:
             sections[s.name] = q(mul(s.weight, sections[s.name]), p)
-    base = sum(sections.values(), ZERO)
+    if base is None:
+        base = sum(sections.values(), ZERO)
     bonus_raw = sum((section_total[s.id] for s in rs.sections if s.kind == "bonus"), ZERO)
     # a section without a cap counts whole
     capped = lambda s: section_total[s.id] if s.cap is None else min(section_total[s.id], per_class(s.cap, cls))  # noqa: E731

@@ -19,7 +19,7 @@ from operator import itemgetter
 
 from ..exact import ZERO
 from ..rules.base import per_class
-from ..rules.model import UNIT_OWNER, applies_to
+from ..rules.model import UNIT_OWNER, applies_to, na_kind
 from ..rules.resolve import applies_conditions, fields_index, item_max, item_path, item_start, section_cap
 from .conditions.node import RAW
 
@@ -139,7 +139,9 @@ class ClassPlan:
         self.stops = any(vp.veto.stops for vp in self.vetoes)  # a veto may stop scoring
         self.classes = self._classes(rs)
         self.base_names = frozenset(sp.name for sp in self.sections if sp.base and sp.groups)
-        self.keeps_items = rs.na_policy == "redistribute"  # only N/A redistribution needs the items
+        # only the N/A policies that change items need them (and a spread their raw scores)
+        self.keeps_items = na_kind(rs) in ("redistribute", "spread")
+        self.keeps_raw = na_kind(rs) == "spread"
         # (section id, cap or None for a section without one)
         self.bonus_caps = [(s.id, section_cap(s, cls)) for s in rs.sections if s.kind == "bonus"]
         self.penalty_caps = [(s.id, section_cap(s, cls)) for s in rs.sections if s.kind == "penalty"]

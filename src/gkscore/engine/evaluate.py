@@ -65,7 +65,7 @@ NOT_APPLICABLE = None
 
 
 def evaluate_item(ip: ItemPlan, get: FieldReader, voided_by: str | None, obs_missing: bool, explain: bool):
-    """(score, complete), or Explained with ``explain``.  ``voided_by``: the
+    """(score, complete, raw), or Explained with ``explain``.  ``voided_by``: the
     group's void text when its void_if holds; ``obs_missing``: the set has
     blank values (a complete-looking item then checks every field)."""
     item, cls = ip.item, ip.cls
@@ -115,7 +115,7 @@ def evaluate_item(ip: ItemPlan, get: FieldReader, voided_by: str | None, obs_mis
     elif not complete:
         score = ZERO
     if steps is None:
-        return score, complete
+        return score, complete, raw
     if voided_by is not None:
         reasons = [voided_by]
     elif not complete:

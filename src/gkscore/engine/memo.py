@@ -64,10 +64,10 @@ class ItemOut:
     Interned per item (equal outcomes are one object), so a tuple of them is
     an exact memo key that hashes by identity."""
 
-    __slots__ = ("na", "score", "ok")
+    __slots__ = ("na", "score", "ok", "raw")
 
-    def __init__(self, na: bool, score: Decimal | None, ok: bool) -> None:
-        self.na, self.score, self.ok = na, score, ok
+    def __init__(self, na: bool, score: Decimal | None, ok: bool, raw: Decimal | None = None) -> None:
+        self.na, self.score, self.ok, self.raw = na, score, ok, raw
 
 
 class GroupOut:
@@ -99,7 +99,8 @@ def group_out(gp: GroupPlan, voided: bool, void_note: str | None, outs: list[Ite
             notes.append(ip.na_note)
             continue
         complete = complete and o.ok
-        scored.append((ip.max, o.score, o.ok))
+        # what an N/A policy needs of the item (na_policy.ScoredItem)
+        scored.append((ip.max, o.score, o.ok, o.raw, voided))
         total += o.score
         gmax += ip.max
     relief = None
@@ -127,6 +128,7 @@ class Memos:
 
     def __init__(self, plan: ClassPlan, obs_missing: bool) -> None:
         self.obs_missing = obs_missing
+        self.keeps_raw = plan.keeps_raw
         self.room = BUDGET
         self.detail_room = BUDGET
         self.groups: list[dict] = [{} for _ in plan.groups]
@@ -150,11 +152,15 @@ class Memos:
             self.detail_room -= 1
 
     def intern(self, ip, out: tuple | None) -> ItemOut:
-        # by the score's text: 0 and 0.00 sum to different texts
-        key = None if out is None else (str(out[0]), out[1])
+        # by the score's text: 0 and 0.00 sum to different texts; by the raw
+        # score only when an N/A policy reads it (a spread adds to it)
+        if out is None:
+            key = None
+        else:
+            key = (str(out[0]), out[1], str(out[2])) if self.keeps_raw else (str(out[0]), out[1])
         table = self.outs[ip.i]
         o = table.get(key)
         if o is None:
-            o = ItemOut(True, None, True) if out is None else ItemOut(False, out[0], out[1])
+            o = ItemOut(True, None, True) if out is None else ItemOut(False, out[0], out[1], out[2] if self.keeps_raw else None)
             self.remember(table, key, o)
         return o

@@ -23,7 +23,8 @@ from .compiled import ClassPlan, CompiledRules, GroupPlan
 from .evaluate import NOT_APPLICABLE, FieldReader, item_outcome, veto_outcome, void_outcome
 from .memo import GroupOut, Memos, class_of, group_out, has_room, tag
 from .results import ItemResult, Observations, UnitDetail, UnitFigures, detail_of
-from .totals import ScoredItem, Tally, finish, grade_for, na_scales, rescale_items
+from .na_policy import ScoredItem, detail_items
+from .totals import Tally, finish, grade_for
 from .vetoes import stopped_figures, stopping_veto
 
 _NOT_YET = object()
@@ -131,7 +132,7 @@ class ClassScorer:
         tally = Tally([], sections, totals)
         base_names = plan.base_names if odd is None else _fold(plan, odd, tally)
         if outs is not None and tally.na_max > 0:
-            tally.items = [ScoredItem(sp.id, sp.name, sp.kind, m, score, ok) for sp, o in outs for m, score, ok in o.scored]
+            tally.items = [ScoredItem(sp.id, sp.name, sp.kind, *scored) for sp, o in outs for scored in o.scored]
         vetoes = self._vetoes(krow, memos) if plan.vetoes else None
         return finish(plan, unit, tally, vetoes, base_names)
 
@@ -161,8 +162,8 @@ class ClassScorer:
                 get = FieldReader(self._values(ip.reads), ip.pos)
                 out = item_outcome(ip, get, voided_by, memos.obs_missing, False)
                 if out is not NOT_APPLICABLE:
-                    (score, complete), known = out
-                    out = (score, complete and known)
+                    (score, complete, raw), known = out
+                    out = (score, complete and known, raw)
                 o = memos.intern(ip, out)
                 memos.remember(memo, key, o)
             outs.append(o)
@@ -227,7 +228,7 @@ class ClassScorer:
                         )
                     )
         if plan.keeps_items and na_max > 0:
-            rescale_items(plan, items, na_scales(plan, na_max, na_by_section))
+            detail_items(plan, items, na_max, na_by_section)
         return detail_of(figures, items)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..exact import ZERO, div, fmt, mul, q
+from ..exact import ZERO, fmt, mul, q
 from ..rules.threshold import NEGATION, passes, said
+from . import na_policy
 from .compiled import ClassPlan
 from .results import UnitFigures
 
@@ -25,7 +26,7 @@ class Tally:
     def __init__(self, notes: list[str], sections: dict[str, Decimal], section_totals: dict[str, Decimal]) -> None:
         self.notes, self.sections, self.section_totals = notes, sections, section_totals
         self.complete = True
-        self.items: list = []  # what N/A redistribution scales (ScoredItem)
+        self.items: list = []  # what N/A redistribution scales (na_policy.ScoredItem)
         self.na_max = ZERO
         # N/A points and max_lost relief per section: redistribution keeps
         # the relief, and a weighted composition rescales each section by
@@ -34,27 +35,17 @@ class Tally:
         self.relief_by_section: dict[str, Decimal] = {}
 
 
-class ScoredItem:
-    """What the N/A redistribution needs of one scored item."""
-
-    __slots__ = ("section_id", "section", "section_kind", "max", "score", "lost", "complete")
-
-    def __init__(self, section_id, section, section_kind, m, score, complete):
-        self.section_id, self.section, self.section_kind = section_id, section, section_kind
-        self.max, self.score, self.lost, self.complete = m, score, m - score, complete
-
-
 def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections: frozenset) -> UnitFigures:
     """The unit's figures from its tally.  ``veto_outcome(i, veto)``: True,
     False, or the names of the unanswered fields (None: no vetoes)."""
     rs = plan.rs
     notes, sections, section_totals = tally.notes, tally.sections, tally.section_totals
-    if rs.na_policy != "none" and tally.na_max > 0:
-        _rescale(plan, tally)
+    base = na_policy.apply(plan, tally) if rs.na_policy != "none" and tally.na_max > 0 else None
     if rs.composition == "weighted":
         for name, weight in plan.weights:
             sections[name] = q(mul(weight, sections[name]), rs.precision)
-    base = sum(sections.values(), ZERO)
+    if base is None:
+        base = sum(sections.values(), ZERO)
 
     bonus_raw, bonus = _capped(section_totals, plan.bonus_caps)
     penalty_raw, penalty = _capped(section_totals, plan.penalty_caps)
@@ -133,61 +124,3 @@ def _capped(section_totals: dict[str, Decimal], capped: list[tuple[str, Decimal 
         raw += v
         kept += v if cap is None else min(v, cap)
     return raw, kept
-
-
-def na_scales(plan: ClassPlan, na_max: Decimal, na_by_section: dict[str, Decimal]) -> dict[str, tuple[Decimal, Decimal]]:
-    """section id -> (full points, applicable points) of the base sections
-    the unit's N/A points rescale: with composition: weighted every base
-    section is a scale of its own (e.g. 100 each, weighted 0.3/0.7), rescaled
-    by its own N/A share; with composition: sum the class total is."""
-    if plan.rs.composition == "weighted":
-        return {sp.id: (sp.max, sp.max - na_by_section[sp.id]) for sp in plan.sections if sp.base and na_by_section.get(sp.id, ZERO) > 0}
-    return {sp.id: (plan.class_max, plan.class_max - na_max) for sp in plan.sections if sp.base}
-
-
-def scaled(value: Decimal, scale: tuple[Decimal, Decimal], precision: int) -> Decimal:
-    """value × full / applicable, divided last so that the only inexact step
-    is the one final rounding (110/60 is not a finite decimal)."""
-    full_max, applicable_max = scale
-    if applicable_max <= 0:
-        return ZERO
-    return q(div(mul(value, full_max), applicable_max), precision)
-
-
-def rescale_items(plan: ClassPlan, items: list, scales: dict) -> None:
-    """Redistribution: every applicable base item carries its share of the
-    N/A points (its 分值 and score scaled alike, in place)."""
-    precision = plan.precision
-    for r in items:
-        if r.section_kind == "base" and r.section_id in scales:
-            scale = scales[r.section_id]
-            r.max = scaled(r.max, scale, precision)
-            r.score = scaled(r.score, scale, precision)
-            r.lost = r.max - r.score
-
-
-def _rescale(plan: ClassPlan, tally: Tally) -> None:
-    """na_policy rescale/redistribute: applicable items stand for the class's
-    full points."""
-    rs = plan.rs
-    items, sections, notes = tally.items, tally.sections, tally.notes
-    scales = na_scales(plan, tally.na_max, tally.na_by_section)
-    if any(applicable_max <= 0 for _, applicable_max in scales.values()):
-        notes.append("全部指标不适用")
-    ratio = ", ".join(sorted({f"{fmt(a, None)}/{fmt(b, None)}" for a, b in scales.values()}))
-    if rs.na_policy == "redistribute":
-        rescale_items(plan, items, scales)
-        for sp in plan.sections:
-            if sp.base and sp.id in scales:
-                sections[sp.name] = sum((r.score for r in items if r.section_id == sp.id), ZERO)
-                # the group-level max_lost relief, scaled alike
-                relief = tally.relief_by_section.get(sp.id)
-                if relief:
-                    sections[sp.name] += scaled(relief, scales[sp.id], rs.precision)
-        notes.append(f"不适用指标 {fmt(tally.na_max, None)} 分按比例分配到其余指标 (×{ratio})")
-    else:
-        for sp in plan.sections:
-            if sp.base and sp.id in scales:
-                sections[sp.name] = scaled(sections[sp.name], scales[sp.id], rs.precision)
-        notes.append(f"不适用指标 {fmt(tally.na_max, None)} 分,按 {ratio} 折算为百分制")
-

@@ -66,6 +66,11 @@ def item_formula(item, cls: str, m: Decimal, start: Decimal, precision: int, cel
     """``ROUND(MIN(分值, MAX(0, start ± clauses)), precision)`` (no leading =):
     clamped to [0, 分值] and rounded once, halves away from zero, as
     ``exact.q`` does."""
+    return f"ROUND(MIN({num(m)},MAX(0,{item_body(item, cls, start, cell, guard, penalty)})),{precision})"
+
+
+def item_body(item, cls: str, start: Decimal, cell: Cell, guard: bool, penalty: bool = False) -> str:
+    """``start ± clauses``: the item's raw score, before it is clamped and rounded."""
     held: dict[str, str] = {}
     terms: list[str] = []
     for clause in item.clauses:
@@ -78,7 +83,7 @@ def item_formula(item, cls: str, m: Decimal, start: Decimal, precision: int, cel
         body = num(start) + body
     elif body.startswith("+"):
         body = body[1:]
-    return f"ROUND(MIN({num(m)},MAX(0,{body})),{precision})"
+    return body
 
 
 def applies_formula(conditions: list, cell: Cell, guard: bool) -> str:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from ..engine.formula import NO, YES, Unexpressible, blank_test, num, text
 from ..exact import ZERO
 from ..rules.base import per_class
-from ..rules.model import applies_to
+from ..rules.model import applies_to, na_kind
 from ..rules.resolve import applies_conditions, item_max, section_cap
 from ..rules.threshold import FORMULA_OP, NEGATION
 from .formula_expr import decimals
@@ -31,6 +31,16 @@ class RulesContext:
     sd: int  # decimals any exact sum of this rule file's figures can have
     na_scopes: dict  # scope (None = the class total, or a section id) -> True
     redistribute: bool
+    na_kind: str = "none"  # the rule file's na_policy (rules.model.na_kind)
+
+    @property
+    def spread(self) -> bool:
+        return self.na_kind == "spread" and bool(self.na_scopes)
+
+    @property
+    def items_changed(self) -> bool:
+        """Whether the N/A policy changes items' 分值 and scores on 明细."""
+        return self.redistribute or self.spread
 
     @property
     def id(self) -> str:
@@ -81,7 +91,7 @@ def rules_context(lr) -> RulesContext:
                 continue
             if any(applies_conditions(section, g, it) for g in section.groups for it in g.items):
                 scopes[section.id if rs.composition == "weighted" else None] = True
-    return RulesContext(lr=lr, rs=rs, p=p, sd=max(places), na_scopes=scopes, redistribute=rs.na_policy == "redistribute" and bool(scopes))
+    return RulesContext(lr=lr, rs=rs, p=p, sd=max(places), na_scopes=scopes, redistribute=rs.na_policy == "redistribute" and bool(scopes), na_kind=na_kind(rs))
 
 
 def _class_values(value):
@@ -138,6 +148,10 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
                 cap = section_cap(s, cls)
                 (bonus_parts if s.kind == "bonus" else penalty_parts).append(f"{c}{R}" if cap is None else f"MIN({c}{R},{num(cap)})")
         base = f"ROUND({'+'.join(base_cells)},{sd})" if base_cells else "0"
+        if ctx.na_kind == "normalize" and (rs.id, None) in na_col and base_cells:
+            # Σ subtotals / the points that apply × the class total, rounded once
+            na, F = f"{na_col[(rs.id, None)]}{R}", num(rs.classes[cls].max)
+            base = f"IF({na}>0,IF({F}-{na}<=0,0,ROUND(({'+'.join(base_cells)})*{F}/({F}-{na}),{ctx.p})),{base})"
         out.append((f"{S['基础分']}{R}", base, True))
         bonus = f"ROUND({'+'.join(bonus_parts)},{sd})" if bonus_parts else "0"
         gates = [g for g in rs.gates if applies_to(g, cls)]
@@ -283,7 +297,10 @@ def section_formula(u: UnitRows, section, ctx: RulesContext, D: dict, raw_c: str
                 rel = "+".join(reliefs)
                 scaled_items += f"+ROUND(({rel})*{F}/({F}-{na}),{p})"
             value = f"IF({na}>0,IF({F}-{na}<=0,0,ROUND({scaled_items},{sd})),{sec})"
-        else:
+        elif ctx.spread:
+            # the items with their shares; a group's relief as it was
+            value = f"IF({na}>0,IF({F}-{na}<=0,0,ROUND(SUM({DETAIL}!{D['得分']}{a}:{D['得分']}{b}){plus},{sd})),{sec})"
+        elif ctx.na_kind != "normalize":  # normalize divides the base, not the sections
             value = scaled(sec, na, full, p)
     if rs.composition == "weighted":
         value = f"ROUND({num(section.weight or ZERO)}*{value},{p})"

@@ -38,6 +38,7 @@ from ..problems import Problem, ProblemsError
 from ..rules.model import UNIT_OWNER, applies_to
 from ..rules.resolve import applies_conditions, item_max, item_start
 from . import formula_expr as fx
+from .formula_na import SHARE, SHARE_BASE, SpreadRow, spread_cells
 from .formula_totals import (
     DETAIL,
     SUMMARY,
@@ -200,8 +201,10 @@ def build_formula_workbook(run):
     last_sum_row = len(units) + 1
 
     # ---- 明细 columns.
-    redis = any(ctx.redistribute for ctx in rules.values())
+    redis = any(ctx.items_changed for ctx in rules.values())
     det_headers = ["单位", "类别", "评分表", "指标", "一级指标", "二级指标", "分值", "适用"]
+    if any(ctx.spread for ctx in rules.values()):
+        det_headers += [SHARE_BASE, SHARE]
     if redis:
         det_headers += ["计分分值", "折算前得分"]
     det_headers += ["得分", "失分", "评分细则"]
@@ -246,6 +249,7 @@ def build_formula_workbook(run):
 
             return cell
 
+        spread_rows: list[SpreadRow] = []
         for si, section in enumerate(rs.sections):
             first_in_section = row
             for gi, group in enumerate(section.groups):
@@ -275,19 +279,24 @@ def build_formula_workbook(run):
                             _put_formula(ws_det, app, fx.applies_formula(applies, cell, guard))
                         else:
                             _put(ws_det, app, YES)
-                        f = fx.item_formula(it, cls, m, start, p, cell, guard, penalty=section.kind == "penalty")
-                        if guard:
-                            # Mirrors scoring: an item with a field it needs unfilled scores 0.
-                            unfilled = fx.unfilled_formula(it, cls, applies, cell)
-                            if unfilled is not None:
-                                f = f"IF({unfilled},0,{f})"
-                        if void is not None:
-                            f = f"IF({void},0,{f})"
-                        if applies:
-                            f = f'IF({app}="{NO}",0,{f})'
+                        penalty = section.kind == "penalty"
+                        # Mirrors scoring: an item with a field it needs unfilled scores 0,
+                        # as does a voided group's and an item that does not apply
+                        zero_if = [fx.unfilled_formula(it, cls, applies, cell) if guard else None, void, f'{app}="{NO}"' if applies else None]
+
+                        def wrap(x: str, zero_if=tuple(z for z in zero_if if z is not None)) -> str:
+                            for z in zero_if:
+                                x = f"IF({z},0,{x})"
+                            return x
+
+                        f = wrap(fx.item_formula(it, cls, m, start, p, cell, guard, penalty=penalty))
                         na = na_ref(ctx, section, na_col, srow)
                         max_ref = f"{D['分值']}{row}"
-                        if redis:
+                        if ctx.spread:
+                            # the share, new 分值 and score follow once the unit's rows are known
+                            put_scored(f"{raw_c}{row}", f)
+                            spread_rows.append(SpreadRow(row, section, fx.item_body(it, cls, start, cell, guard, penalty), wrap))
+                        elif redis:
                             put_scored(f"{raw_c}{row}", f)
                             raw_ref = f"{raw_c}{row}"
                             if ctx.redistribute and na is not None:
@@ -306,13 +315,16 @@ def build_formula_workbook(run):
                             lost = f"ROUND({max_ref}-{D['得分']}{row},{sd})"
                             if applies:
                                 lost = f'IF({app}="{NO}",0,{lost})'
-                        put_scored(f"{D['失分']}{row}", lost)
+                        if not ctx.spread:
+                            put_scored(f"{D['失分']}{row}", lost)
                     except Unexpressible as exc:
                         refuse(ctx, f"item {it.id!r} (class {cls})", path, exc)
                     row += 1
                 u.group_rows[group.id] = (first_in_group, row - 1, void)
             if row > first_in_section:
                 u.section_rows[section.id] = (first_in_section, row - 1)
+        for ref, formula in spread_cells(u, ctx, D, na_col, spread_rows):
+            put_scored(ref, formula)
 
         # ---- 汇总 row of this unit.
         R = str(srow)

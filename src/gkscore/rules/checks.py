@@ -17,7 +17,7 @@ from ..engine.kinds.registry import is_deduction
 from ..i18n import _
 from ..problems import WARNING, quote
 from .findings import Finding, listed, number_text
-from .model import RuleSet
+from .model import RuleSet, na_kind
 from .unit_checks import check_unit_fields, unit_fields, with_unit_fields
 from .resolve import item_max, item_start, per_class
 from .checks_totals import gates, grades, vetoes
@@ -317,9 +317,12 @@ def _policy(rs: RuleSet) -> Iterator[Finding]:
     if has_applies and rs.na_policy == "none":
         # na_policy is absent here, so its path has no position: point at the
         # first applies_if instead.
-        yield Finding(first, "na-policy", _("items with applies_if need an na_policy: declare na_policy: rescale or na_policy: redistribute"))
+        yield Finding(first, "na-policy", _("items with applies_if need an na_policy: declare na_policy: rescale, redistribute or normalize, or a spread ({kind: spread, share: even, remainder: last})"))
     if rs.na_policy != "none" and not has_applies:
         yield Finding(("na_policy",), "na-policy", _("na_policy is declared but no item has applies_if; delete it"), WARNING)
+    if na_kind(rs) == "normalize" and rs.composition == "weighted":
+        message = _("normalize divides the whole table's score by the points that apply to the unit, which weighted sections do not add up to; use na_policy: rescale (each section by its own share)")
+        yield Finding(("na_policy",), "na-policy", message)
 
 
 def lint_notes(rs: RuleSet) -> Iterator[Finding]:

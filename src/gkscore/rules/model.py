@@ -22,7 +22,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal, Optional, Union
 
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 # the condition node types, importable from here with the rest of the language
 from ..engine.conditions.clause_ref import ClauseHolds  # noqa: F401
@@ -255,6 +255,32 @@ def applies_to(element, cls: str) -> bool:
     return element.classes is None or cls in element.classes
 
 
+class Spread(Strict):
+    """把不适用指标的分值(平均或按分值比例)计入其他指标: each applicable base
+    item's 分值 grows by its share of the points that do not apply, each
+    deduction keeps its size (its floor rises with the new 分值).  A share is
+    rounded to the rule file's precision; what the rounding leaves over goes
+    to the ``remainder`` item, so the 分值 still add up to the total."""
+
+    kind: Literal["spread"]
+    share: Literal["even", "pro_rata"] = Field(description="even: the same share for every item (平均计入); pro_rata: in proportion to each item's 分值 (按比例计入).")
+    remainder: Literal["first", "last"] = Field(description="The applicable item (in the table's order) that takes what rounding the shares leaves over.")
+    note: Optional[Text] = None
+
+
+# a name, or a mapping for a spread: only the member of the value's shape is
+# tried, so a mistake is reported once, in its own words
+NaPolicy = Annotated[
+    Union[Annotated[Literal["none", "rescale", "redistribute", "normalize"], Tag("name")], Annotated[Spread, Tag("map")]],
+    Discriminator(lambda value: "map" if isinstance(value, (dict, Spread)) else "name"),
+]
+
+
+def na_kind(rs) -> str:
+    """The name of the rule file's na_policy: none, rescale, redistribute, normalize or spread."""
+    return rs.na_policy if isinstance(rs.na_policy, str) else rs.na_policy.kind
+
+
 class RuleSet(Strict):
     format: Literal["gkscore/1"]
     id: Id
@@ -264,7 +290,10 @@ class RuleSet(Strict):
     classes: dict[ClassName, ClassDef] = Field(min_length=1)
     precision: Whole = Field(2, ge=0, le=6, description="Decimals of every item score (ROUND half away from zero).")
     composition: Literal["sum", "weighted"] = "sum"
-    na_policy: Literal["none", "rescale", "redistribute"] = "none"
+    na_policy: NaPolicy = Field(
+        "none",
+        description="How the points of items that do not apply to a unit are made up: rescale (the base scaled up), redistribute (every applicable item scaled), normalize (the base divided by the unit's applicable total, once), or {kind: spread, ...} (the other items' 分值 grow, deductions keep their size).",
+    )
     grades: Optional[Grades] = None
     vetoes: list[Veto] = Field(default_factory=list)
     gates: list[Gate] = Field(default_factory=list)

@@ -1,0 +1,166 @@
+"""The points of the items that do not apply to a unit (``applies_if``), made
+up as the rule file's ``na_policy`` says:
+
+* ``rescale``: each base section's subtotal × full / applicable points, rounded;
+* ``redistribute``: every applicable base item's 分值 and score × full /
+  applicable, each rounded;
+* ``spread`` (把不适用指标的分值平均计入其他指标): every applicable base item's
+  分值 grows by its share of the points that do not apply, evenly or pro
+  rata to its 分值, each share rounded and the rounding's remainder given to
+  the first or last item; each deduction keeps its size, so the item scores
+  its raw score plus its share, kept within 0 and its new 分值, rounded once;
+* ``normalize``: the base score is Σ subtotals / the applicable points × the
+  class total, rounded once (every applicable item full: exactly the total).
+
+"Full" and "applicable" are the class total and what of it applies to the
+unit, or with ``composition: weighted`` each base section's own.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..exact import ZERO, clamp, div, fmt, mul, q
+from ..rules.model import na_kind
+from .compiled import ClassPlan
+
+
+class ScoredItem:
+    """What a policy needs of one scored item (the detail's ItemResult has
+    the same attributes)."""
+
+    __slots__ = ("section_id", "section", "section_kind", "max", "score", "lost", "complete", "raw", "voided", "start")
+
+    def __init__(self, section_id, section, section_kind, m, score, complete, raw=None, voided=False):
+        self.section_id, self.section, self.section_kind = section_id, section, section_kind
+        self.max, self.score, self.lost, self.complete = m, score, m - score, complete
+        self.raw, self.voided, self.start = raw, voided, ZERO
+
+
+def na_scales(plan: ClassPlan, na_max: Decimal, na_by_section: dict[str, Decimal]) -> dict[str, tuple[Decimal, Decimal]]:
+    """section id -> (full points, applicable points) of the base sections
+    the unit's N/A points rescale: with composition: weighted every base
+    section is a scale of its own (e.g. 100 each, weighted 0.3/0.7), rescaled
+    by its own N/A share; with composition: sum the class total is."""
+    if plan.rs.composition == "weighted":
+        return {sp.id: (sp.max, sp.max - na_by_section[sp.id]) for sp in plan.sections if sp.base and na_by_section.get(sp.id, ZERO) > 0}
+    return {sp.id: (plan.class_max, plan.class_max - na_max) for sp in plan.sections if sp.base}
+
+
+def scaled(value: Decimal, scale: tuple[Decimal, Decimal], precision: int) -> Decimal:
+    """value × full / applicable, divided last so that the only inexact step
+    is the one final rounding (110/60 is not a finite decimal)."""
+    full_max, applicable_max = scale
+    if applicable_max <= 0:
+        return ZERO
+    return q(div(mul(value, full_max), applicable_max), precision)
+
+
+def rescale_items(plan: ClassPlan, items: list, scales: dict) -> None:
+    """Redistribution: every applicable base item carries its share of the
+    N/A points (its 分值 and score scaled alike, in place)."""
+    precision = plan.precision
+    for r in items:
+        if r.section_kind == "base" and r.section_id in scales:
+            scale = scales[r.section_id]
+            r.max = scaled(r.max, scale, precision)
+            r.score = scaled(r.score, scale, precision)
+            r.lost = r.max - r.score
+
+
+def shares(plan: ClassPlan, items: list, scales: dict) -> list[Decimal]:
+    """Each item's share of the points that do not apply (0 outside the
+    scopes): per scope (the class, or a weighted section) evenly or pro rata
+    to the items' 分值, rounded, the remainder to the first or last item."""
+    policy, precision = plan.rs.na_policy, plan.precision
+    weighted = plan.rs.composition == "weighted"
+    scopes: dict = {}
+    for i, r in enumerate(items):
+        if r.section_kind == "base" and r.section_id in scales:
+            scopes.setdefault(r.section_id if weighted else None, []).append(i)
+    out = [ZERO] * len(items)
+    for members in scopes.values():
+        full, applicable = scales[items[members[0]].section_id]
+        na = full - applicable
+        if policy.share == "even":
+            each = q(div(na, Decimal(len(members))), precision)
+            parts = [each] * len(members)
+        else:
+            parts = [q(div(mul(na, items[i].max), applicable), precision) if applicable > 0 else ZERO for i in members]
+        at = 0 if policy.remainder == "first" else len(members) - 1
+        parts[at] += na - sum(parts, ZERO)
+        for i, part in zip(members, parts):
+            out[i] = part
+    return out
+
+
+def spread_items(plan: ClassPlan, items: list, scales: dict) -> None:
+    """Spread: every applicable base item's 分值 grows by its share, its
+    deductions keep their size (in place; a voided or unfilled item still
+    scores 0)."""
+    precision = plan.precision
+    for r, share in zip(items, shares(plan, items, scales)):
+        if r.section_kind != "base" or r.section_id not in scales:
+            continue
+        r.max += share
+        r.start += share
+        if r.raw is not None:
+            r.raw += share
+        if r.complete and not r.voided:
+            r.score = q(clamp(r.raw, ZERO, r.max), precision)
+        r.lost = r.max - r.score
+
+
+def apply(plan: ClassPlan, tally) -> Decimal | None:
+    """Make up the unit's N/A points in ``tally`` (its sections, notes and
+    items, in place); the base score when the policy gives it (normalize),
+    else None."""
+    kind = na_kind(plan.rs)
+    sections, notes = tally.sections, tally.notes
+    scales = na_scales(plan, tally.na_max, tally.na_by_section)
+    if any(applicable_max <= 0 for _, applicable_max in scales.values()):
+        notes.append("全部指标不适用")
+    ratio = ", ".join(sorted({f"{fmt(a, None)}/{fmt(b, None)}" for a, b in scales.values()}))
+    na = fmt(tally.na_max, None)
+    if kind == "normalize":
+        full, applicable = plan.class_max, plan.class_max - tally.na_max
+        total = sum(sections.values(), ZERO)
+        base = scaled(total, (full, applicable), plan.precision)
+        notes.append(f"不适用指标 {na} 分,按适用指标总分 {fmt(applicable, None)} 折算: {fmt(total, None)} ÷ {fmt(applicable, None)} × {fmt(full, None)} = {fmt(base, None)}")
+        return base
+    if kind in ("redistribute", "spread"):
+        items = tally.items
+        if kind == "redistribute":
+            rescale_items(plan, items, scales)
+        else:
+            spread_items(plan, items, scales)
+        for sp in plan.sections:
+            if sp.base and sp.id in scales:
+                sections[sp.name] = sum((r.score for r in items if r.section_id == sp.id), ZERO)
+                # the group-level max_lost relief: scaled alike, or as it was
+                # (a spread keeps each deduction's size)
+                relief = tally.relief_by_section.get(sp.id)
+                if relief:
+                    sections[sp.name] += scaled(relief, scales[sp.id], plan.precision) if kind == "redistribute" else relief
+        if kind == "redistribute":
+            notes.append(f"不适用指标 {na} 分按比例分配到其余指标 (×{ratio})")
+        else:
+            how = "平均计入" if plan.rs.na_policy.share == "even" else "按分值比例计入"
+            notes.append(f"不适用指标 {na} 分{how}其余指标,扣分不变")
+        return None
+    for sp in plan.sections:
+        if sp.base and sp.id in scales:
+            sections[sp.name] = scaled(sections[sp.name], scales[sp.id], plan.precision)
+    notes.append(f"不适用指标 {na} 分,按 {ratio} 折算为百分制")
+    return None
+
+
+def detail_items(plan: ClassPlan, items: list, na_max: Decimal, na_by_section: dict) -> None:
+    """A unit's detail items as the policy has them: redistributed items
+    scaled, spread items with their shares (in place)."""
+    kind = na_kind(plan.rs)
+    scales = na_scales(plan, na_max, na_by_section)
+    if kind == "redistribute":
+        rescale_items(plan, items, scales)
+    elif kind == "spread":
+        spread_items(plan, items, scales)
