@@ -306,19 +306,19 @@ def _row(rows, _unit, _item, _field):
 
 PLANTS = {
     # name: (function(rows) -> rows, (unit, item, field) of the planted row or None for appended, code, needle)
-    "unknown-unit": (lambda rs: _set(rs, "市教育局", "zztj.1", "mqjg", unit="市教育厅"), "unknown-unit", '"市教育厅"'),
-    "unit-of-another-class": (lambda rs: _set(rs, "市教育局", "zztj.1", "mqjg", unit="黄州区"), "wrong-class", "county"),
-    "class-column-disagrees": (lambda rs: _set(rs, "市教育局", "zztj.2", "hyyj", **{"class": "B"}), "wrong-class", '"B"'),
-    "unknown-item": (lambda rs: _set(rs, "市教育局", "zztj.3", "hypx", item="zztj.9"), "unknown-item", '"zztj.9"'),
-    "unknown-field": (lambda rs: _set(rs, "市教育局", "zztj.3", "hypx", field="hypx2"), "unknown-field", '"hypx2"'),
-    "missing-value": (lambda rs: _set(rs, "市教育局", "jdjc.nrbz", "wlxcs", value=""), "missing-value", "jdjc.nrbz.wlxcs"),
-    "not-a-yes-no": (lambda rs: _set(rs, "市教育局", "zztj.1", "mqjg", value="有点"), "bad-value", '"有点"'),
-    "count-not-whole": (lambda rs: _set(rs, "市财政局", "gkpt.3", "kblm", value="1.5"), "bad-value", '"1.5"'),
-    "negative-count": (lambda rs: _set(rs, "市财政局", "gkpt.3", "kblm", value="-1"), None, '"-1"'),
-    "date-not-a-date": (lambda rs: _set(rs, "市财政局", "gknb.1", "fbrq", value="2020-02-30"), "bad-value", '"2020-02-30"'),
-    "judged-score-above-item": (lambda rs: _set(rs, "市教育局", "zdly.jszygy", "ggzy", value="2.5"), "out-of-range", '"2.5"'),
-    "judged-score-off-step": (lambda rs: _set(rs, "市教育局", "zdly.jszygy", "ggzy", value="1.3"), "off-step", '"1.3"'),
-    "bonus-above-item": (lambda rs: _set(rs, "市财政局", "cxal.al", "cxpf", value="6"), "out-of-range", '"6"'),
+    "unknown-unit": (lambda rs: _set(rs, "市教育局", "zztj.1", "mqjg", unit="市教育厅"), "unknown-unit", "'市教育厅'"),
+    "unit-of-another-class": (lambda rs: _set(rs, "市教育局", "zztj.1", "mqjg", unit="黄州区"), "wrong-class", "县(市、区)人民政府"),
+    "class-column-disagrees": (lambda rs: _set(rs, "市教育局", "zztj.2", "hyyj", **{"class": "B"}), "wrong-class", "'B'"),
+    "unknown-item": (lambda rs: _set(rs, "市教育局", "zztj.3", "hypx", item="zztj.9"), "unknown-item", "'zztj.9'"),
+    "unknown-field": (lambda rs: _set(rs, "市教育局", "zztj.3", "hypx", field="hypx2"), "unknown-field", "'hypx2'"),
+    "missing-value": (lambda rs: _set(rs, "市教育局", "jdjc.nrbz", "wlxcs", value=""), "missing-value", "监督检查 item 1"),
+    "not-a-yes-no": (lambda rs: _set(rs, "市教育局", "zztj.1", "mqjg", value="有点"), "bad-value", "'有点'"),
+    "count-not-whole": (lambda rs: _set(rs, "市财政局", "gkpt.3", "kblm", value="1.5"), "bad-value", "'1.5'"),
+    "negative-count": (lambda rs: _set(rs, "市财政局", "gkpt.3", "kblm", value="-1"), None, "'-1'"),
+    "date-not-a-date": (lambda rs: _set(rs, "市财政局", "gknb.1", "fbrq", value="2020-02-30"), "bad-value", "'2020-02-30'"),
+    "judged-score-above-item": (lambda rs: _set(rs, "市教育局", "zdly.jszygy", "ggzy", value="2.5"), "out-of-range", "'2.5'"),
+    "judged-score-off-step": (lambda rs: _set(rs, "市教育局", "zdly.jszygy", "ggzy", value="1.3"), "off-step", "'1.3'"),
+    "bonus-above-item": (lambda rs: _set(rs, "市财政局", "cxal.al", "cxpf", value="6"), "out-of-range", "'6'"),
 }
 
 
@@ -355,7 +355,7 @@ def test_value_for_an_item_not_applying_to_the_class_exits_1_naming_its_line(fil
     p = write_csv(tmp / "na.csv", head, rows)
     r = cli("check", p)
     assert r.exit_code == 1
-    assert re.search(rf"^{re.escape(str(p))}:{csv_line_of_record(p, len(rows) - 1)}: .*ndbb\.fb.*\(not-applicable\)$", r.stderr, re.M), r.stderr
+    assert re.search(rf"^{re.escape(str(p))}:{csv_line_of_record(p, len(rows) - 1)}: .* does not apply to 市财政局 .*\(not-applicable\)$", r.stderr, re.M), r.stderr
 
 
 def test_field_given_twice_in_one_file_exits_1_naming_both_lines(filled_pair):
@@ -453,11 +453,11 @@ def _xlsx_copy(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     "item, field, value, code, shown",
     [
-        ("rcgl.zztj.3", "meetings_training", "有点", "bad-value", 'expected 是/否, got "有点"'),
-        ("zdgk.zcjd.jdbl", "interpreted", 5, "out-of-range", '"5"'),
-        ("zdgk.zdly.zdxm", "completeness", 1.3, "off-step", '"1.3"'),
+        ("rcgl.zztj.3", "meetings_training", "有点", "bad-value", "expected 是 or 否, found '有点'"),
+        ("zdgk.zcjd.jdbl", "interpreted", 5, "out-of-range", "'5'"),
+        ("zdgk.zdly.zdxm", "completeness", 1.3, "off-step", "'1.3'"),
         ("rcgl.jdjc.jctb", "provincial", None, "missing-value", ""),
-        ("zdgk.gknb.1", "government_date", "三月底", "bad-value", '"三月底"'),
+        ("zdgk.gknb.1", "government_date", "三月底", "bad-value", "'三月底'"),
     ],
 )
 def test_planted_problem_in_xlsx_exits_1_naming_sheet_and_cell(tmp_path, item, field, value, code, shown):

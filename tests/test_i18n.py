@@ -20,7 +20,7 @@ GKSCORE = Path(sys.executable).parent / ("gkscore.exe" if os.name == "nt" else "
 COUNTY = str(ROOT / "rules" / "county_2020.yaml")
 
 # The help of these commands is translated in full (the others follow in the next round).
-TRANSLATED_COMMANDS = ["", "validate", "lint", "rules", "schema"]
+TRANSLATED_COMMANDS = ["", "validate", "lint", "rules", "schema", "template", "check"]
 
 # English that may stay in a Chinese screen: the program, command and option
 # names, option values, the variable's name, formats and one file name.
@@ -29,6 +29,7 @@ ALLOWED_WORDS = {
     "class", "format", "table", "json", "rules", "results", "JSON", "YAML", "xlsx", "csv",
     "validate", "lint", "schema", "template", "check", "score", "explain",
     "draft", "compare", "diff", "show", "md",
+    "units", "unit", "o", "output", "layout", "sheets", "long", "partial", "UTF-8", "county_2020",
 }
 
 

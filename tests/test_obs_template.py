@@ -208,9 +208,9 @@ def test_cli_check_summary_and_partial(tmp_path):
     r = CliRunner()
     args = ["check", str(path), "--units", str(DEMO_UNITS)]  # rules found from the rules column? not bundled: give them
     res = r.invoke(main, args + ["--rules", str(DEMO_RULES)], catch_exceptions=False)
-    assert res.exit_code == 0 and res.stdout.splitlines()[-1].startswith("ok: 1 file(s), 5 units, 43 values")
+    assert res.exit_code == 0 and res.stdout.splitlines()[-1].startswith("ok: 1 file(s), 5 unit(s), 43 value(s)")
     table = res.stdout.splitlines()[:-1]
-    assert table[0].split()[:2] == ["单位", "unit"] and len(table) == 6  # a line per unit
+    assert table[0].split()[:2] == ["Unit", "Class"] and len(table) == 6  # a line per unit
     assert any(line.startswith(A) and "张三" in line for line in table)
     res = r.invoke(main, args, catch_exceptions=False)  # not among the bundled rules
     assert res.exit_code == 1 and "unknown-rules" in res.stderr
@@ -218,4 +218,4 @@ def test_cli_check_summary_and_partial(tmp_path):
     res = r.invoke(main, args + ["--rules", str(DEMO_RULES)], catch_exceptions=False)
     assert res.exit_code == 1 and "missing-value" in res.stderr
     res = r.invoke(main, args + ["--rules", str(DEMO_RULES), "--partial"], catch_exceptions=False)
-    assert res.exit_code == 1 and f"incomplete: {A}: 1 missing: i1.done" in res.stderr and "ok:" not in res.stdout
+    assert res.exit_code == 1 and f"incomplete: {A}: 1 value not filled: " in res.stderr and "ok:" not in res.stdout

@@ -58,7 +58,7 @@ def test_two_of_the_files_is_not_the_ranking(tmp_path):
     with pytest.raises(ProblemsError) as exc:
         load(files[:2])
     (msg,) = _missing(exc.value)
-    assert msg.startswith("3 unit(s)") and msg.index(H) < msg.index(B1) < msg.index(B2) and A not in msg
+    assert msg.startswith("3 units that") and msg.index(H) < msg.index(B1) < msg.index(B2) and A not in msg
     assert exc.value.exit_code == 1
     for cmd in ("check", "score"):
         res = _cli(cmd, *files[:2])
@@ -111,7 +111,7 @@ def test_an_old_template_without_a_record_expects_the_roster(tmp_path):
     wb.save(path)
     with pytest.raises(ProblemsError) as exc:
         load([path])
-    assert "4 unit(s)" in _missing(exc.value)[0]
+    assert "4 units that" in _missing(exc.value)[0]
     assert load([path], subset=Subset(unit_names=["教育局"]))[0].units == {A: "A"}
 
 
@@ -128,8 +128,8 @@ def test_partial_lists_missing_units_and_exits_1(tmp_path):
     assert res.exit_code == 1 and "未完成" in res.stderr and H in res.stderr
     assert H not in res.stdout  # never scored or ranked
     res = _cli("check", path, "--class", "A", "--partial")
-    assert res.exit_code == 1 and f"incomplete: {H}: 未提交" in res.stderr
-    assert any(line.startswith(H) and "未提交" in line for line in res.stdout.splitlines())
+    assert res.exit_code == 1 and f"incomplete: {H}: not submitted" in res.stderr
+    assert any(line.startswith(H) and "not submitted" in line for line in res.stdout.splitlines())
 
 
 def test_check_table_shows_who_filled_what(tmp_path):
@@ -141,7 +141,7 @@ def test_check_table_shows_who_filled_what(tmp_path):
     assert res.exit_code == 1
     table = {line.split()[0]: line for line in res.stdout.splitlines()[1:]}
     assert set(table) == {A, F, H}
-    assert "未提交 0/" in table[H] and "李四" in table[A]
+    assert "not submitted 0/" in table[H] and "李四" in table[A]
     filled, expected = map(int, table[A].split()[2].split("/"))
     assert filled == expected - 1 and table[A].split()[3] == "1"  # the bad value: not filled, one problem
     assert table[F].split()[2] == f"{expected}/{expected}"
@@ -161,7 +161,7 @@ def test_a_unit_sheet_with_a_broken_header_is_named_not_skipped(tmp_path):
         load([path])
     got = [(p.sheet, p.cell, p.code) for p in exc.value.problems]
     assert got == [(A, "I4", "bad-header")]  # and not missing-unit: the sheet is named already
-    assert "expected 填写值 value" in exc.value.problems[0].message
+    assert "it should read 'Value filled'" in exc.value.problems[0].message
     res = _cli("check", path)
     assert res.exit_code == 1 and f"{A}!I4" in res.stderr
     assert "我的笔记: [note]" in res.stderr and "(ignored-sheet)" in res.stderr

@@ -26,6 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from .observations.types import Observation, ObservationSet, Source, show_value
+from .i18n import _
 from .problems import Problem, ProblemsError
 
 COLUMNS = ("unit", "item", "field", "value", "reason", "approved_by", "date")
@@ -49,9 +50,9 @@ def _rows_yaml(path: str, data: bytes):
 
     raw, positions = load_yaml(data, path)
     if not isinstance(raw, dict) or raw.get("format") != "gkscore-adjustments/1" or not isinstance(raw.get("adjustments"), list):
-        raise ProblemsError([Problem(file=path, code="adjust-format", line=1, col=1, message="an adjustments file has format: gkscore-adjustments/1 and a list under adjustments")])
+        raise ProblemsError([Problem(file=path, code="adjust-format", line=1, col=1, message=_("an adjustments file has format: gkscore-adjustments/1 and a list under adjustments"))])
     for i, row in enumerate(raw["adjustments"]):
-        line, _ = position_of(positions, ("adjustments", i))
+        line, _col = position_of(positions, ("adjustments", i))
         if not isinstance(row, dict):
             yield line, None
             continue
@@ -67,7 +68,7 @@ def _rows_csv(path: str):
             header = [h.strip().lower() for h in record]
             missing = [c for c in COLUMNS if c not in header]
             if missing:
-                raise ProblemsError([Problem(file=path, code="adjust-format", line=line, message=f"missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")])
+                raise ProblemsError([Problem(file=path, code="adjust-format", line=line, message=_("missing column(s) {missing}; the columns are {columns}").format(missing=", ".join(missing), columns=",".join(COLUMNS)))])
             continue
         if not any(cell.strip() for cell in record):
             continue
@@ -95,23 +96,24 @@ def load_adjustments(path: str, sets: list[ObservationSet], rules_by_id: dict, u
             problems.append(Problem(file=path, line=line, code=code, message=msg))
 
         if rec is None:
-            bad("adjust-format", "each adjustment is a mapping with unit, item, field, value, reason, approved_by, date")
+            bad("adjust-format", _("each adjustment is a mapping with unit, item, field, value, reason, approved_by, date"))
             continue
         unknown_keys = rec.pop("_keys") - set(COLUMNS)
         if unknown_keys:
-            bad("adjust-format", f"unknown key(s) {', '.join(sorted(map(str, unknown_keys)))}")
+            bad("adjust-format", _("unknown key(s) {keys}").format(keys=", ".join(sorted(map(str, unknown_keys)))))
         for req in ("unit", "item", "field", "value", "reason", "approved_by"):
             if not rec[req]:
-                bad("adjust-missing", f"{req} is required")
+                bad("adjust-missing", _("{column} is required").format(column=req))
         if not all(rec[k] for k in ("unit", "item", "field", "value", "reason", "approved_by")):
             continue
         unit = units_index.find(rec["unit"])
         obs = set_of_unit.get(unit.name) if unit is not None else None
         if obs is None:
             if unit is None:
-                bad(*_any_checker(checkers, sets, rules_by_id, units_index).unit_error(rec["unit"], None))
+                err = _any_checker(checkers, sets, rules_by_id, units_index).unit_error(rec["unit"], None)
+                bad(err.code, err.message)
             else:
-                bad("unknown-unit", f"unit {unit.name} is not in the observations being scored")
+                bad("unknown-unit", _("{unit} is not among the units being scored").format(unit=unit.name))
             continue
         checker = checkers.get(obs.rules_id)
         if checker is None:
@@ -127,11 +129,11 @@ def load_adjustments(path: str, sets: list[ObservationSet], rules_by_id: dict, u
         if err is None:
             value, err = checker.value_error(spec, unit.cls, rec["value"])
         if err is not None:
-            bad(*err)
+            bad(err.code, err.message)
             continue
         key = (unit.name, rec["item"], rec["field"])
         if key in seen:
-            bad("duplicate-adjustment", f"{unit.name} {rec['item']}.{rec['field']} is adjusted twice (first on line {seen[key]})")
+            bad("duplicate-adjustment", _("{unit} {item}.{field} is adjusted twice (first on line {line})").format(unit=unit.name, item=rec["item"], field=rec["field"], line=seen[key]))
             continue
         seen[key] = line
         old = obs.values.get(key)

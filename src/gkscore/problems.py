@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
+from .bundled import shown_path
 from .i18n import _
 
 ERROR = "error"
@@ -31,17 +32,27 @@ class Problem:
     sheet: str | None = None
     cell: str | None = None
     severity: str = ERROR
+    # What a problem list sent back to the scorers shows beside the message
+    # (``check --format xlsx``): the unit, who filled the row, the indicator
+    # in words, the value found and what to fill instead.  Not part of the
+    # problem's identity: two reports of one cell with one message are one.
+    unit: str | None = field(default=None, compare=False)
+    scorer: str | None = field(default=None, compare=False)
+    subject: str | None = field(default=None, compare=False)
+    found: str | None = field(default=None, compare=False)
+    fill: str | None = field(default=None, compare=False)
 
     def where(self) -> str:
+        file = shown_path(self.file)
         if self.sheet is not None and self.cell is not None:
-            return f"{self.file}:{self.sheet}!{self.cell}"
+            return f"{file}:{self.sheet}!{self.cell}"
         if self.sheet is not None:
-            return f"{self.file}:{self.sheet}"
+            return f"{file}:{self.sheet}"
         if self.line is not None and self.col is not None:
-            return f"{self.file}:{self.line}:{self.col}"
+            return f"{file}:{self.line}:{self.col}"
         if self.line is not None:
-            return f"{self.file}:{self.line}"
-        return self.file
+            return f"{file}:{self.line}"
+        return file
 
     def format(self) -> str:
         """``where: [level] message (code)``: the code stays the same ASCII word in every language."""

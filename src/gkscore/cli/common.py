@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 
 import click
 
-from ..i18n import _
+from ..i18n import _, ngettext
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -106,10 +106,10 @@ def guarded(fn: Callable) -> Callable:
             print_problems(exc.problems)
             n = len(exc.problems)
             if n > 1:
-                click.echo(f"{n} problems found", err=True)
+                click.echo(ngettext("{n} problem found", "{n} problems found", n).format(n=n), err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            click.echo(_("interrupted"), err=True)
             sys.exit(EXIT_INTERRUPTED)
         except Terminated as exc:
             click.echo(_("terminated by signal {number}").format(number=exc.signum), err=True)
@@ -119,7 +119,7 @@ def guarded(fn: Callable) -> Callable:
         except click.ClickException:
             raise
         except MemoryError:
-            click.echo("gkscore: out of memory; the input is too large", err=True)
+            click.echo(_("gkscore: out of memory; the input is too large"), err=True)
             sys.exit(EXIT_USAGE)
         except OSError as exc:
             if debug:
@@ -137,5 +137,5 @@ def guarded(fn: Callable) -> Callable:
 
 
 def _internal(exc: BaseException) -> None:
-    click.echo(f"gkscore: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)", err=True)
+    click.echo(_("gkscore: internal error: {error} (rerun with --debug for a traceback)").format(error=f"{type(exc).__name__}: {exc}"), err=True)
     sys.exit(EXIT_BUG)

@@ -2,55 +2,42 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
+from ..i18n import N_, Labels, _, ngettext, pgettext
 from .common import CONTEXT_SETTINGS, debug_option, guarded
 
-
-def resolve_rules_arg(arg: str) -> str:
-    """A path, or the stem of a bundled rule file such as ``county_2020``."""
-    if os.path.exists(arg):
-        return arg
-    from ..rules.load import bundled_paths
-
-    for p in bundled_paths():
-        if os.path.splitext(os.path.basename(p))[0] == arg:
-            return p
-    return arg  # loading reports "no such file"
+STATUS_COLUMNS = Labels(unit=N_("Unit"), cls=N_("Class"), filled=N_("Filled/expected"), problems=N_("Problems"), scorers=N_("Scorers"))
 
 
 def default_units(path: str | None) -> str:
-    if path:
-        return path
-    from ..rules.load import bundled_paths
-
-    return next(p for p in bundled_paths() if os.path.basename(p) == "units.yaml")
+    return path or "units"  # the bundled units.yaml, by its stem
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(
+    context_settings=CONTEXT_SETTINGS,
+    help=_(
+        "Write the template a scoring team fills in for RULES (a rule file, or a bundled one by its "
+        "name such as county_2020).\n\n"
+        "xlsx: a cover sheet with the instructions, one protected sheet per unit with a row per question "
+        "and a drop-down list or check on each input cell, and a hidden sheet recording the rule file. "
+        "csv: the same in long form (one row per unit and question), UTF-8 with BOM.  Items that do not "
+        "apply to a unit's class are left out."
+    ),
+)
 @click.argument("rules")
-@click.option("--units", "units_path", type=click.Path(dir_okay=False), help="Units file (default: the bundled units.yaml).")
-@click.option("--class", "classes", multiple=True, help="Only units of this class (repeatable).")
-@click.option("--unit", "unit_names", multiple=True, help="Only this unit, by name or alias (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), help="Output format (default: from the -o extension, else xlsx).")
-@click.option("--layout", type=click.Choice(["sheets", "long"]), default="sheets", show_default=True, help="xlsx: one sheet per unit, or one long sheet (观测) read like the csv.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write (written atomically).")
+@click.option("--units", "units_path", type=click.Path(dir_okay=False), help=_("Units file (default: the bundled units.yaml)."))
+@click.option("--class", "classes", multiple=True, help=_("Only units of this class (repeatable)."))
+@click.option("--unit", "unit_names", multiple=True, help=_("Only this unit, by name or alias (repeatable)."))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), help=_("Output format (default: from the -o extension, else xlsx)."))
+@click.option("--layout", type=click.Choice(["sheets", "long"]), default="sheets", show_default=True,
+              help=_("xlsx: one sheet per unit (sheets), or one long sheet read like the csv (long)."))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help=_("File to write (written atomically)."))
 @debug_option
 @guarded
 def template(rules, units_path, classes, unit_names, fmt, layout, output, debug):
-    """Write an observation template for RULES (a rule file, or a bundled
-    stem such as county_2020).
-
-    xlsx: a cover sheet (说明), one protected sheet per unit with a row per
-    observation field and data validation on the input cells, and a hidden
-    sheet recording the rule file's id and sha256.  csv: the same content in
-    long form (columns unit,class,item,field,type,allowed,value,evidence,
-    scorer,prompt,rules,...), UTF-8 with BOM.  Items that do not apply to a
-    unit's class are left out.
-    """
     from ..observations.api import write_template
     from ..rules.load import load_rules, load_units
 
@@ -58,68 +45,87 @@ def template(rules, units_path, classes, unit_names, fmt, layout, output, debug)
         fmt = "csv" if output.lower().endswith((".csv", ".txt")) else "xlsx"
     if fmt == "csv" and layout == "long":
         layout = "sheets"  # csv is always long form
-    lr = load_rules(resolve_rules_arg(rules))
+    lr = load_rules(rules)
     lu = load_units(default_units(units_path))
     written = write_template(lr, lu, output, fmt=fmt, layout=layout, classes=list(classes) or None, unit_names=list(unit_names) or None)
-    click.echo(f"{output}: template for {len(written)} units ({lr.ruleset.id}@{lr.sha256[:12]}, {fmt}{', ' + layout if fmt == 'xlsx' else ''})", err=True)
+    click.echo(ngettext("{output}: a template for {n} unit ({rules})", "{output}: a template for {n} units ({rules})", len(written)).format(
+        output=output, n=len(written), rules=lr.ruleset.title), err=True)
     return 0
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(
+    context_settings=CONTEXT_SETTINGS,
+    help=_(
+        "Check filled observation files (xlsx or csv) without scoring.\n\n"
+        "Several files merge (several scorers each filling a part): the same value in two files is fine, "
+        "different values are a conflict.  Every unit of the units file that the rules score is expected "
+        "(or the units the templates were made for, or those of --class/--unit): a unit without "
+        "observations is a problem.  Every problem is printed as file:sheet!cell (or file:line): message "
+        "(code), saying what to fill; a table of every unit (values filled, problems, scorers) follows.  "
+        "Exit 0 when complete and valid, 1 on problems or (with --partial) anything missing, 2 when a file "
+        "cannot be read."
+    ),
+)
 @click.argument("obs", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--rules", "rules_paths", multiple=True, help="Rule file (path or bundled stem) the sheets were made from (repeatable; default: the bundled ones).")
-@click.option("--units", "units_path", type=click.Path(dir_okay=False), help="Units file (default: the bundled units.yaml).")
-@click.option("--class", "classes", multiple=True, help="Only units of this class are expected (repeatable; default: what the templates record, else every unit).")
-@click.option("--unit", "unit_names", multiple=True, help="Only this unit is expected, by name or alias (repeatable).")
-@click.option("--partial", is_flag=True, help="Accept missing values and units: list what is incomplete, exit 1.")
+@click.option("--rules", "rules_paths", multiple=True, type=click.Path(dir_okay=False),
+              help=_("Rule file the sheets were made from, or a bundled one by its name such as county_2020 (repeatable; default: the rules the sheets record)."))
+@click.option("--units", "units_path", type=click.Path(dir_okay=False), help=_("Units file (default: the bundled units.yaml)."))
+@click.option("--class", "classes", multiple=True, help=_("Only units of this class are expected (repeatable; default: what the templates record, else every unit)."))
+@click.option("--unit", "unit_names", multiple=True, help=_("Only this unit is expected, by name or alias (repeatable)."))
+@click.option("--partial", is_flag=True, help=_("Accept missing values and units: list what is incomplete, exit 1."))
 @debug_option
 @guarded
 def check(obs, rules_paths, units_path, classes, unit_names, partial, debug):
-    """Validate filled observation files (xlsx or csv) without scoring.
-
-    Several files merge (集中评分): the same field with equal values in two
-    files is fine, different values are a conflict.  Every unit of the units
-    file that the rules score is expected (or the units the templates were
-    made for, or those of --class/--unit): a unit without observations is a
-    problem.  Every problem is printed as file:sheet!cell (or file:line):
-    message (code); a table of every unit (values filled, problems,
-    scorers) follows.  Exit 0 when complete and valid, 1 on problems or
-    (with --partial) anything missing, 2 when a file cannot be read.
-    """
     from ..observations.api import read_observations
     from ..observations.roster import Subset
     from ..rules.load import load_rules, load_units
     from .common import print_problems
 
-    rules = [load_rules(resolve_rules_arg(p)) for p in rules_paths]
+    rules = [load_rules(p) for p in rules_paths]
     lu = load_units(default_units(units_path))
     reading = read_observations(list(obs), rules=rules or None, units=lu, partial=partial, subset=Subset(list(classes), list(unit_names)),
                                 keep_evidence=False, keep_scorer=True, status=True)
     print_problems(reading.notes)
     print_problems(reading.problems)
     sets = reading.sets
-    sys.stdout.write(status_table(reading.status))
+    sys.stdout.write(status_table(reading.status, {s.rules_id: s.rules.ruleset for s in sets}))
     n_units = sum(len(s.units) for s in sets)
     n_values = sum(line.filled for line in reading.status)
-    tags = ", ".join(f"{s.rules_id}@{s.rules_sha256[:12]}" for s in sets)
+    titles = pgettext("list separator", ", ").join(s.rules.ruleset.title for s in sets)
     if reading.problems:
-        if len(reading.problems) > 1:
-            click.echo(f"{len(reading.problems)} problems found", err=True)
+        n = len(reading.problems)
+        if n > 1:
+            click.echo(ngettext("{n} problem found", "{n} problems found", n).format(n=n), err=True)
         return reading.exit_code
     missing = sorted(k for s in sets for k in s.missing)
     absent = [u for s in sets for u in s.missing_units]
     if missing or absent:
+        subjects = _subjects(sets)
         by_unit: dict[str, list[str]] = {}
         for unit, owner, field in missing:
-            by_unit.setdefault(unit, []).append(f"{owner}.{field}")
+            by_unit.setdefault(unit, []).append(subjects.get((owner, field), f"{owner}.{field}"))
         for unit in absent:
-            click.echo(f"incomplete: {unit}: 未提交 (no observations)", err=True)
-        for unit, keys in by_unit.items():
-            click.echo(f"incomplete: {unit}: {len(keys)} missing: {', '.join(keys)}", err=True)
-        click.echo(f"partial: {len(obs)} file(s), {n_units} units, {n_values} values, {len(missing)} missing, {len(absent)} unit(s) not submitted ({tags})", err=True)
+            click.echo(_("incomplete: {unit}: not submitted (no observations)").format(unit=unit), err=True)
+        for unit, names in by_unit.items():
+            click.echo(ngettext("incomplete: {unit}: {n} value not filled: {fields}", "incomplete: {unit}: {n} values not filled: {fields}", len(names)).format(
+                unit=unit, n=len(names), fields=_("; ").join(names)), err=True)
+        click.echo(_("partial: {files} file(s), {units} unit(s), {values} value(s), {missing} not filled, {absent} unit(s) not submitted ({rules})").format(
+            files=len(obs), units=n_units, values=n_values, missing=len(missing), absent=len(absent), rules=titles), err=True)
         return 1
-    sys.stdout.write(f"ok: {len(obs)} file(s), {n_units} units, {n_values} values ({tags})\n")
+    sys.stdout.write(_("ok: {files} file(s), {units} unit(s), {values} value(s) ({rules})").format(files=len(obs), units=n_units, values=n_values, rules=titles) + "\n")
     return 0
+
+
+def _subjects(sets) -> dict:
+    """(owner, field) -> the field in words (组织推进第2项：…), over the sets' rules."""
+    from ..observations.spec import owners
+
+    out: dict = {}
+    for s in sets:
+        for owner in owners(s.rules.ruleset).values():
+            for spec in owner.specs.values():
+                out.setdefault(spec.key, spec.subject())
+    return out
 
 
 def _width(text: str) -> int:
@@ -128,15 +134,24 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def status_table(lines) -> str:
+def status_rows(lines, rulesets: dict) -> list[list[str]]:
+    """check's table as rows of text, the header first: who has submitted what."""
+    head = [STATUS_COLUMNS[k] for k in ("unit", "cls", "filled", "problems", "scorers")]
+    rows = [head]
+    for line in lines:
+        rs = rulesets.get(line.rules_id)
+        cls = rs.classes[line.cls].name if rs is not None and line.cls in rs.classes else line.cls
+        filled = f"{line.filled}/{line.expected}" if line.found else _("not submitted {filled}").format(filled=f"0/{line.expected}")
+        rows.append([line.unit, cls, filled, str(line.problems), pgettext("list separator", ", ").join(line.scorers)])
+    return rows
+
+
+def status_table(lines, rulesets: dict) -> str:
     """One line per unit: who has submitted what (check's table)."""
     if not lines:
         return ""
-    head = ["单位 unit", "类别 class", "已填/应填 filled", "问题 problems", "评分人 scorers"]
-    rows = [head] + [
-        [line.unit, line.cls, f"{line.filled}/{line.expected}" if line.found else f"未提交 0/{line.expected}", str(line.problems), "、".join(line.scorers)]
-        for line in lines
-    ]
+    rows = status_rows(lines, rulesets)
+    head = rows[0]
     widths = [max(_width(r[i]) for r in rows) for i in range(len(head) - 1)]
     out = []
     for r in rows:

@@ -27,9 +27,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ..problems import Problem, ProblemsError
+from ..bundled import shown_path
+from ..i18n import _
+from ..problems import Problem, ProblemsError, quote
 from .check_rows import RowChecker
-from .layout import parse_rules_tag, tag_scope
+from .layout import column_name, parse_rules_tag, tag_scope
 from .merge import merge
 from .raw import problem_at, src_key
 from .roster import Subset, UnitStatus, expected_units, missing_unit_problem, subset_problems, unit_status
@@ -104,22 +106,23 @@ class _RulesFinder:
             for r in cands:
                 if r.sha256 == sha:
                     return r, None
-            return None, (
-                "rules-mismatch",
-                f"template made from different rules: recorded {sha[:12]}, rules file has {cands[0].sha256[:12]} ({cands[0].path}); "
-                "make a new template or give --rules with the file it was made from",
-            )
-        where = "the given rule files" if self.given else "the given or bundled rule files"
-        return None, ("unknown-rules", f"made from rules {rid!r}, which is not among {where}")
+            message = _("this template was made from another version of the rules {rules} (it records {recorded}; the rule file {file} is {actual}); "
+                        "make a new template, or give the rule file it was made from with --rules").format(
+                rules=quote(rid), recorded=sha[:12], file=shown_path(cands[0].path), actual=cands[0].sha256[:12])
+            return None, ("rules-mismatch", message)
+        where = _("the rule files given") if self.given else _("the rule files given or bundled")
+        return None, ("unknown-rules", _("this template was made from the rules {rules}, which are not among {where}; give that rule file with --rules").format(rules=quote(rid), where=where))
 
     def resolve(self, tag):
         if tag is None:
             if len(self.given) == 1:
                 return self.given[0], None
-            return None, ("no-rules", "this file does not record which rules it was made from; give exactly one --rules file")
+            return None, ("no-rules", _("this file does not say which rules it was made from; give exactly one rule file with --rules"))
         parsed = parse_rules_tag(tag)
         if parsed is None:
-            return None, ("bad-value", f"expected <rules id>@<sha256>, got \"{tag}\"")
+            message = _("the {column} column should read <rules id>@<sha256> as the template wrote it, found {value}; copy it from the template").format(
+                column=quote(column_name("rules")), value=quote(tag))
+            return None, ("bad-value", message)
         return self.find(*parsed)
 
 
@@ -229,5 +232,5 @@ def _read(paths, rules, units, partial, subset, keep_evidence, keep_scorer, stat
             lines.extend(unit_status(checker, oset, expected))
         sets.append(oset)
     if not any_rows and not problems:
-        problems.append(Problem(file=paths[0] if paths else "-", code="no-observations", message="no observation rows found (is this a gkscore template?)"))
+        problems.append(Problem(file=paths[0] if paths else "-", code="no-observations", message=_("no observation rows found; is this a template that gkscore template wrote?")))
     return Reading(sets, problems, exit_code, notes, lines)

@@ -3,19 +3,24 @@
 Each row becomes an ``Entry`` (a typed value, or a blank) or a Problem:
 unknown-unit, wrong-class, unknown-item, unknown-field, not-applicable,
 bad-value, out-of-range, off-step.  Unit-level problems are reported once per
-file and unit, at the first position in sheet/cell or line order.  The same
-checks, with the same messages, validate adjustments (``unit_error``,
-``field_error``, ``value_error``).
+file and unit, at the first position in sheet/cell or line order, their
+message built once.  The same checks, with the same messages, validate
+adjustments (``unit_error``, ``field_error``, ``value_error``).  Messages
+name units, indicators and classes as a person knows them (黄州区,
+组织推进第2项, the class's name), suggest the closest name for a mistyped
+one, and are built only for rows that have a problem.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from decimal import Decimal
 
+from ..bundled import shown_path
+from ..i18n import _, ngettext, pgettext
 from ..normalize import norm_name
-from ..problems import Problem
-from .allowed import allowed_text
+from ..problems import Problem, quote
 from ..rules.model import UNIT_OWNER
 from ..yamlio import position_of
 from .raw import Positions, RawRow, problem_at, src_key
@@ -23,7 +28,9 @@ from .slots import SlotStore
 from .spec import Owner
 from .types import Source
 from .units_index import UnitsIndex
-from .values import cell_text, is_blank, read_value
+from .suggest import of_names
+from .values import Issue, cell_text, is_blank, read_value
+from .wording import did_you_mean
 
 
 _NO = object()
@@ -62,9 +69,10 @@ class RowChecker(SlotStore):
         self._last_place: dict[str, tuple] = {}
         self._lp_name = self._lp_pos = None  # unit and Positions of the last row placed
         self._blank: dict[str, bool] = {}  # is_blank of non-ASCII value texts
-        # deduplicated unit-level problems: key -> list of (src, code, message)
-        self._unit_problems: dict[tuple, list[tuple[Source, str, str]]] = {}
+        # deduplicated unit-level problems: key -> (Issue, unit text, [sources])
+        self._unit_problems: dict[tuple, tuple[Issue, str, list[Source]]] = {}
         self.problems: list[Problem] = []
+        self._items_suggester = None
         # Per-run caches: a sheet repeats the same unit names and values on
         # thousands of rows.  Keys keep types apart (True vs 1 vs Decimal 1)
         # and Decimals by their text, so a cached answer is exactly what a
@@ -80,17 +88,22 @@ class RowChecker(SlotStore):
         self._lanes: dict[str, dict] = {}
         self._lane_vals: dict[tuple, dict] = {}  # (spec id, class) -> {text: value index}
 
-    def _unit_problem(self, key: tuple, src: Source, code: str, message: str) -> None:
-        self._unit_problems.setdefault(key, []).append((src, code, message))
+    def _unit_problem(self, key: tuple, src: Source, unit_text: str, issue) -> None:
+        """``issue``: a callable giving the Issue, called for a new key only."""
+        found = self._unit_problems.get(key)
+        if found is None:
+            found = self._unit_problems[key] = (issue(), unit_text, [])
+        found[2].append(src)
 
     def finish(self) -> list[Problem]:
         out = list(self.problems)
-        for items in self._unit_problems.values():
-            src, code, message = min(items, key=lambda t: src_key(t[0]))
-            n = len(items)
+        for issue, unit_text, srcs in self._unit_problems.values():
+            src = min(srcs, key=src_key)
+            message = issue.message
+            n = len(set(srcs))  # rows of the long layout; a unit sheet's one unit cell counts once
             if n > 1:
-                message += f" ({n} rows)"
-            out.append(problem_at(src, code, message))
+                message = ngettext("{message} ({n} row)", "{message} ({n} rows)", n).format(message=message, n=n)
+            out.append(problem_at(src, issue.code, message, unit=unit_text, fill=issue.fill))
         return out
 
     def find_unit(self, text):
@@ -101,32 +114,74 @@ class RowChecker(SlotStore):
             unit = self._unit_by_text[text] = self.units.find(text)
         return unit
 
-    def unit_error(self, text, unit) -> tuple[str, str] | None:
+    def unit_error(self, text, unit) -> Issue | None:
         """Why a unit cell (its text, and the unit found) cannot be scored here."""
         if unit is None:
-            return "unknown-unit", f"unknown unit \"{(text or '').strip()}\"; not a name or alias in {self.units.loaded.path}"
+            return self.unknown_unit(text)
         if unit.cls not in self.rs.classes:
-            return "wrong-class", f"unit {unit.name} is class {unit.cls}, which rules {self.rs.id} do not score (classes: {', '.join(self.rs.classes)})"
+            message = _("{unit} is a unit of class {cls}, which {rules} does not score (it scores {classes}); "
+                        "fill its values in the template made from the rule file for its class").format(
+                unit=quote(unit.name), cls=quote(self.unit_class_name(unit.cls)), rules=quote(self.rs.title),
+                classes=pgettext("list separator", ", ").join(quote(c.name) for c in self.rs.classes.values()))
+            return Issue("wrong-class", message)
         return None
 
+    def unknown_unit(self, text) -> Issue:
+        typed = cell_text(text).strip() if text is not None else ""
+        if not typed:
+            return Issue("unknown-unit", _("the unit cell is empty; type the unit's name as the units file writes it"), _("the unit's name"))
+        units = shown_path(self.units.loaded.path)
+        message = _("unknown unit {unit}: not a name or alias in {units}").format(unit=quote(typed), units=units)
+        close = self.units.suggest(typed)
+        if close:
+            hint = did_you_mean(close)
+            return Issue("unknown-unit", _("{first}; {second}").format(first=message, second=hint), hint)
+        hint = _("copy the name from {units}, or add the unit there").format(units=units)
+        return Issue("unknown-unit", _("{first}; {second}").format(first=message, second=hint), hint)
+
+    def unit_class_name(self, cls: str) -> str:
+        """A class as the units file or the rule file names it."""
+        named = self.rs.classes.get(cls)
+        if named is not None:
+            return named.name
+        return self.units.loaded.units.classes.get(cls) or cls
+
     def field_error(self, item: str, field: str):
-        """(the field's spec, None), or (None, (code, message)) for an unknown item or field."""
+        """(the field's spec, None), or (None, Issue) for an unknown item or field."""
         owner = self.owners.get(item)
         if owner is None:
-            return None, ("unknown-item", f"unknown item \"{item}\" in rules {self.rs.id}")
+            message = _("unknown item {item}: the rule file {rules} has no item of this number").format(item=quote(item), rules=quote(self.rs.title))
+            close = self._item_names().closest(item)
+            hint = did_you_mean(close) if close else _("copy the row from the template and leave the item column as it is")
+            return None, Issue("unknown-item", _("{first}; {second}").format(first=message, second=hint), hint)
         spec = owner.specs.get(field)
         if spec is None:
-            return None, ("unknown-field", f"unknown field \"{field}\" of {item} (fields: {', '.join(owner.specs) or 'none'})")
+            any_spec = next(iter(owner.specs.values()), None)
+            where = any_spec.indicator() if any_spec is not None else item
+            known = pgettext("list separator", ", ").join(owner.specs) or _("none")
+            message = _("unknown field {field} of {indicator} (its fields: {fields})").format(field=quote(field), indicator=where, fields=known)
+            close = [f for f in difflib.get_close_matches(field, list(owner.specs), n=1, cutoff=0.5)]
+            hint = did_you_mean(close) if close else _("copy the row from the template and leave the field column as it is")
+            return None, Issue("unknown-field", _("{first}; {second}").format(first=message, second=hint), hint)
         return spec, None
 
-    def applies_error(self, unit, item: str, value) -> tuple[str, str] | None:
+    def _item_names(self):
+        if self._items_suggester is None:
+            self._items_suggester = of_names(self.owners)
+        return self._items_suggester
+
+    def applies_error(self, unit, item: str, value) -> Issue | None:
         """A value for an item that does not apply to the unit's class."""
         if unit.cls in self.owners[item].classes:
             return None
-        return "not-applicable", f"{item} does not apply to class {unit.cls} ({unit.name}); leave it empty, got \"{cell_text(value)}\""
+        spec = next(iter(self.owners[item].specs.values()), None)
+        what = spec.indicator() if spec is not None else item
+        message = _("{indicator} does not apply to {unit} (class {cls}); leave the cell empty (found {value})").format(
+            indicator=what, unit=unit.name, cls=quote(self.unit_class_name(unit.cls)), value=quote(cell_text(value)))
+        return Issue("not-applicable", message, _("leave it empty"))
 
     def value_error(self, spec, cls: str, value):
-        """(typed value, None) or (None, (code, message)) for a non-blank cell."""
+        """(typed value, None) or (None, Issue) for a non-blank cell."""
         return read_value(spec.field, cls, value)
 
     def _parse(self, spec, cls: str, raw):
@@ -152,8 +207,10 @@ class RowChecker(SlotStore):
             self._lane_vals.setdefault((key[0], cls), {})[raw] = vidx
         return out
 
-    def _problem(self, unit: str, src: Source, code: str, message: str) -> None:
-        self.problems.append(problem_at(src, code, message))
+    def _problem(self, unit: str, src: Source, issue: Issue, row: RawRow, spec=None) -> None:
+        self.problems.append(problem_at(src, issue.code, issue.message, unit=unit, scorer=row.scorer or None,
+                                        subject=spec.subject() if spec is not None else None,
+                                        found=cell_text(row.value) if row.value is not None else None, fill=issue.fill))
         self.unit_problems[unit] += 1
 
     def add(self, row: RawRow) -> None:
@@ -161,12 +218,10 @@ class RowChecker(SlotStore):
         self.tags.add(row.tag)
         ru = row.unit
         unit = self.find_unit(ru)
-        err = self.unit_error(ru, unit)
-        if err is not None:
-            code, message = err
+        if unit is None or unit.cls not in self.rs.classes:
             src = row.unit_src
             key = (row.file, src.sheet, "unknown", norm_name(ru or "")) if unit is None else (row.file, "wrong", unit.name)
-            self._unit_problem(key, src, code, message)
+            self._unit_problem(key, src, cell_text(ru).strip() if ru is not None else "", lambda: self.unit_error(ru, unit))
             return
         # cls_src last: with lazy positions it is built only for a mismatch;
         # the usual case (the class as written in the units file) is one compare
@@ -176,7 +231,7 @@ class RowChecker(SlotStore):
             cls_src = row.cls_src
             if cls_src is not None:
                 clean = False  # every such row counts in the message: no fast lane
-                self._unit_problem((row.file, "recorded", unit.name), cls_src, "wrong-class", f"unit {unit.name} is class {unit.cls} in the units file, but this sheet says \"{rc.strip()}\"; make a new template")
+                self._unit_problem((row.file, "recorded", unit.name), cls_src, unit.name, lambda: self._recorded_class(unit, rc))
         name = unit.name
         pos = row.pos
         if name is self._lp_name and pos is self._lp_pos:
@@ -198,7 +253,7 @@ class RowChecker(SlotStore):
             self._fast = (pos, ru, rc, unit, self.unit_slot[name] * self.ns, lane)
         spec, err = self.field_error(row.item, row.field)
         if err is not None:
-            self._problem(name, row.item_src if err[0] == "unknown-item" else row.field_src, *err)
+            self._problem(name, row.item_src if err.code == "unknown-item" else row.field_src, err, row)
             return
         v = row.value
         if type(v) is str:
@@ -215,7 +270,7 @@ class RowChecker(SlotStore):
         if not blank:
             err = self.applies_error(unit, row.item, v)
             if err is not None:
-                self._problem(name, row.value_src, *err)
+                self._problem(name, row.value_src, err, row, spec)
                 return
         elif unit.cls not in self.owners[row.item].classes:
             return
@@ -231,7 +286,7 @@ class RowChecker(SlotStore):
         value, err, raw_text, vidx = hit if hit is not None else self._parse(spec, unit.cls, v)
         if err is not None:
             self.bad_keys.add((name, row.item, row.field))
-            self._problem(name, row.value_src, *err)
+            self._problem(name, row.value_src, err, row, spec)
             return
         self._store(name, row.item, row.field, vidx, row, self._spec_slot[id(spec)])
 
@@ -258,7 +313,7 @@ class RowChecker(SlotStore):
                 value, err, _text, vidx = self._parse(spec, unit.cls, str(raw) if isinstance(raw, Decimal) else raw)
                 if err is not None:
                     self.bad_keys.add((unit.name, UNIT_OWNER, field))
-                    self._problem(unit.name, row.value_src, *err)
+                    self._problem(unit.name, row.value_src, err, row, spec)
                     continue
                 self._store(unit.name, UNIT_OWNER, field, vidx, row, self._spec_slot[id(spec)])
 
@@ -330,5 +385,14 @@ class RowChecker(SlotStore):
             lane[o] = {f: (self._spec_slot[id(spec)], id(spec), self._lane_vals.setdefault((id(spec), cls), {})) for f, spec in owner.specs.items()}
         return lane
 
+    def _recorded_class(self, unit, written) -> Issue:
+        cls = quote(self.unit_class_name(unit.cls))
+        message = _("{unit} is in class {cls} in the units file, but this sheet says {found}; write {cls} here, or make a new template").format(
+            unit=unit.name, cls=cls, found=quote(written.strip()))
+        return Issue("wrong-class", message, self.unit_class_name(unit.cls))
+
     def expected_text(self, owner: str, field: str, cls: str) -> str:
-        return allowed_text(self.owners[owner].specs[field].field, cls)
+        """What a field takes, in words (for a missing value)."""
+        from .wording import expected
+
+        return expected(self.owners[owner].specs[field].field, cls)

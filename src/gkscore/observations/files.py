@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from ..i18n import _
 from ..problems import Problem, ProblemsError
 
 
@@ -15,29 +16,29 @@ def fail(path: str, message: str, code: str = "not-xlsx") -> ProblemsError:
 def sniff(path: str) -> str:
     """'xlsx' or 'csv'; raises a one-line Problem (exit 2) for what we cannot read."""
     if os.path.isdir(path):
-        raise fail(path, "is a folder, not a file", "unreadable")
+        raise fail(path, _("this is a folder, not a file; give the path of a file in it"), "unreadable")
     if os.path.exists(path) and not os.path.isfile(path):
-        raise fail(path, "not a regular file (a device or pipe?)", "unreadable")
+        raise fail(path, _("not a regular file (a device or a pipe?); give the path of a workbook or csv file"), "unreadable")
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except FileNotFoundError:
-        raise fail(path, "no such file", "not-found")
+        raise fail(path, _("no such file; check the folder and the spelling of the name"), "not-found")
     except OSError as exc:
-        raise fail(path, f"cannot read: {exc.strerror or exc}", "unreadable")
+        raise fail(path, _("cannot read the file: {reason}").format(reason=exc.strerror or exc), "unreadable")
     ext = os.path.splitext(path)[1].lower()
     if not head:
-        raise fail(path, "the file is empty (0 bytes)", "unreadable")
+        raise fail(path, _("the file is empty (0 bytes); save the filled sheet again"), "unreadable")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         if _encrypted_ole(path):
-            raise fail(path, "a password-protected workbook: open it in Excel or WPS, remove the password and save it as .xlsx without a password", "encrypted")
-        raise fail(path, "password-protected or old .xls workbook: open it in Excel or WPS and save it as .xlsx without a password")
+            raise fail(path, _("a password-protected workbook: open it in Excel or WPS, remove the password and save it as .xlsx without a password"), "encrypted")
+        raise fail(path, _("a password-protected or old .xls workbook: open it in Excel or WPS and save it as .xlsx without a password"))
     if head.startswith(b"PK"):
         return "xlsx"
     if ext in (".xlsx", ".xlsm", ".xltx", ".xls", ".xlsb", ".ods"):
         if ext in (".xls", ".xlsb", ".ods"):
-            raise fail(path, f"{ext} files are not read: save it as .xlsx (Excel workbook) or .csv (UTF-8)")
-        raise fail(path, "not a valid .xlsx file (not a zip archive: truncated or not a spreadsheet); save it again as .xlsx")
+            raise fail(path, _("{ext} files are not read: save it as .xlsx (Excel workbook) or .csv (UTF-8)").format(ext=ext))
+        raise fail(path, _("not a valid .xlsx file (cut short, or not a spreadsheet); save it again as .xlsx"))
     return "csv"
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import N_, Labels
 from ..normalize import norm_name
 
 FORMAT = "gkscore-obs/1"
@@ -45,6 +46,30 @@ LABELS = {
     "scorer": "评分人",
     "rules": "规则",
 }
+
+# The columns as messages (and, in either language, the readers) name them.
+COLUMN_NAMES = Labels(
+    unit=N_("Unit"),
+    **{"class": N_("Class")},
+    item=N_("Item no."),
+    field=N_("Field"),
+    section=N_("Section"),
+    group=N_("Group"),
+    text=N_("Rule text"),
+    prompt=N_("Question"),
+    type=N_("Type"),
+    allowed=N_("Allowed values"),
+    value=N_("Value filled"),
+    evidence=N_("Evidence"),
+    scorer=N_("Scorer"),
+    rules=N_("Rules"),
+)
+
+
+def column_name(key: str) -> str:
+    """A column's name in the active language (单位, 填写值 ...)."""
+    return COLUMN_NAMES[key]
+
 
 LONG_COLUMNS = ["unit", "class", "item", "field", "type", "allowed", "value", "evidence", "scorer", "prompt", "rules", "section", "group", "text"]
 SHEET_COLUMNS = ["item", "field", "section", "group", "text", "prompt", "type", "allowed", "value", "evidence", "scorer"]
@@ -200,7 +225,7 @@ def tag_scope(text: str) -> Scope | None:
     classes: list[str] = []
     names: list[str] = []
     for field in _fields(text.strip())[1:]:
-        key, _, value = field.partition("=")
+        key, _sep, value = field.partition("=")
         if key == "classes":
             classes += [c for c in split_escaped(value) if c]
         elif key == "units":

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from ..engine.compiled import CompiledRules
 from ..engine.needs import field_needs
-from ..problems import Problem
+from ..i18n import _, pgettext
+from ..problems import Problem, quote
 from .check_rows import RowChecker
 from .slots import Entry
 from .raw import problem_at, src_key
@@ -65,13 +66,17 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
         if not filled:
             continue
         per_file: dict[str, Entry] = {}
+        spec = checker.owners[key[1]].specs[key[2]]
         for e in filled:
             first = per_file.get(e.src.file)
             if first is None:
                 per_file[e.src.file] = e
             else:
                 bad.add(key)
-                problems.append(problem_at(e.src, "duplicate-field", f"{key[0]} {key[1]}.{key[2]} is given twice in this file (first at {first.src})"))
+                message = _("{unit}: {subject} is filled twice in this file (first at {first}); delete one of the two rows").format(
+                    unit=key[0], subject=spec.subject(), first=_place(first.src))
+                problems.append(problem_at(e.src, "duplicate-field", message, unit=key[0], scorer=e.scorer or None, subject=spec.subject(), found=e.raw,
+                                           fill=_("delete this row or the first one")))
                 checker.unit_problems[key[0]] += 1
         values = {}
         for e in per_file.values():
@@ -79,8 +84,11 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
         if len(values) > 1:
             bad.add(key)
             for e in per_file.values():
-                others = ", ".join(f"{o.raw!r} in {o.src}" for o in per_file.values() if _canon(o.value) != _canon(e.value))
-                problems.append(problem_at(e.src, "conflict", f"conflict: {key[0]} {key[1]}.{key[2]} is {e.raw!r} here but {others}"))
+                others = pgettext("list separator", ", ").join(_("{value} in {place}").format(value=quote(o.raw), place=_place(o.src)) for o in per_file.values() if _canon(o.value) != _canon(e.value))
+                message = _("conflict: {unit}: {subject} is {value} here but {others}; agree on one value and correct the other files").format(
+                    unit=key[0], subject=spec.subject(), value=quote(e.raw), others=others)
+                problems.append(problem_at(e.src, "conflict", message, unit=key[0], scorer=e.scorer or None, subject=spec.subject(), found=e.raw,
+                                           fill=_("the value agreed with the other scorers")))
                 checker.unit_problems[key[0]] += 1
             continue
         if key in bad:
@@ -143,11 +151,14 @@ def merge(checker: RowChecker, *, partial: bool) -> tuple[ObservationSet, list[P
                 continue
             if blanks:
                 for e in blanks:
-                    problems.append(problem_at(e.src, "missing-value", f"no value for {spec.owner}.{spec.field_id} ({_short(spec.field.prompt)}); expected {expected}"))
+                    message = _("not filled: {subject}; fill in {expected}").format(subject=spec.subject(), expected=expected)
+                    problems.append(problem_at(e.src, "missing-value", message, unit=unit, scorer=e.scorer or None, subject=spec.subject(), fill=expected))
                     checker.unit_problems[unit] += 1
             else:
                 where = min(checker.unit_places[unit], key=src_key)
-                problems.append(problem_at(where, "missing-value", f"no row for {unit} {spec.owner}.{spec.field_id} ({_short(spec.field.prompt)}); expected {expected}"))
+                message = _("{unit} has no row for {subject}; copy the row from the template and fill in {expected}").format(
+                    unit=unit, subject=spec.subject(), expected=expected)
+                problems.append(problem_at(where, "missing-value", message, unit=unit, subject=spec.subject(), fill=expected))
                 checker.unit_problems[unit] += 1
     oset.values = CompactValues(checker, status, overrides, [(unit, expected_of[cls_of[unit]]) for unit in units_seen])
     return oset, problems
@@ -178,5 +189,6 @@ def _canon(value):
     return (type(value).__name__ if isinstance(value, bool) else "v", value)
 
 
-def _short(text: str, n: int = 30) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _place(src) -> str:
+    """Where a value is, as a message names it (the bundled stem for a bundled file)."""
+    return problem_at(src, "", "").where()

@@ -65,8 +65,10 @@ def src_key(s: Source) -> tuple:
     return (s.file, s.sheet or "", cell_key(s.cell), s.line or 0)
 
 
-def problem_at(src: Source, code: str, message: str, severity: str = "error") -> Problem:
-    return Problem(file=src.file, code=code, message=message, sheet=src.sheet, cell=src.cell, line=src.line, severity=severity)
+def problem_at(src: Source, code: str, message: str, severity: str = "error", **facts) -> Problem:
+    """A Problem at ``src``; ``facts``: unit, scorer, subject, found, fill
+    (what a problem list sent back to the scorers shows)."""
+    return Problem(file=src.file, code=code, message=message, sheet=src.sheet, cell=src.cell, line=src.line, severity=severity, **facts)
 
 
 _LETTERS: dict[int, str] = {}

@@ -15,6 +15,7 @@ import csv
 import io
 import os
 
+from ..i18n import _
 from .files import fail
 from .layout import un_inert
 
@@ -33,7 +34,7 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
         try:
             return data.decode(enc), enc
         except UnicodeDecodeError as exc:
-            raise fail(path, f"not valid {enc} text at byte {exc.start}; save it again as CSV UTF-8", "bad-encoding")
+            raise fail(path, _("not valid {encoding} text at byte {byte}; save it again as CSV UTF-8").format(encoding=enc, byte=exc.start), "bad-encoding")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -41,7 +42,7 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gbk"
     except UnicodeDecodeError as exc:
-        raise fail(path, f"neither UTF-8 nor GBK text (byte {exc.start}); save it as CSV UTF-8", "bad-encoding")
+        raise fail(path, _("neither UTF-8 nor GBK text (byte {byte}); save it as CSV UTF-8").format(byte=exc.start), "bad-encoding")
 
 
 CHUNK = 1024 * 1024
@@ -80,9 +81,9 @@ class CsvTable:
                     if any(record):
                         yield start, record
             except csv.Error as exc:
-                raise fail(path, f"line {reader.line_num}: malformed csv ({exc})", "unreadable")
+                raise fail(path, _("line {line}: not well-formed csv ({reason}); save it again as CSV UTF-8").format(line=reader.line_num, reason=exc), "unreadable")
             except (OSError, UnicodeDecodeError) as exc:
-                raise fail(path, f"cannot read line {reader.line_num + 1}: {exc}", "unreadable")
+                raise fail(path, _("cannot read line {line}: {reason}").format(line=reader.line_num + 1, reason=exc), "unreadable")
 
     def release(self) -> None:
         pass
@@ -95,10 +96,10 @@ def _sniff(path: str) -> tuple[str, str]:
         size = os.path.getsize(path)
         fh = open(path, "rb")
     except OSError as exc:
-        raise fail(path, f"cannot read: {exc.strerror or exc}", "unreadable")
+        raise fail(path, _("cannot read the file: {reason}").format(reason=exc.strerror or exc), "unreadable")
     with fh:
         if size > MAX_CSV_BYTES:
-            raise fail(path, f"larger than {MAX_CSV_BYTES // (1024 * 1024)} MB; refusing to read it", "too-large")
+            raise fail(path, _("larger than {mb} MB, which is refused; split it into several files (they merge)").format(mb=MAX_CSV_BYTES // (1024 * 1024)), "too-large")
         head = fh.read(4)
         if head.startswith(b"\xef\xbb\xbf"):
             candidates = ["utf-8-sig"]
@@ -143,7 +144,7 @@ def _sniff(path: str) -> tuple[str, str]:
                 decode(path, fh.read())
                 raise AssertionError("unreachable")  # pragma: no cover
             if nul:
-                raise fail(path, "contains NUL bytes: not a text csv file (an .xlsx renamed to .csv?)", "unreadable")
+                raise fail(path, _("contains NUL bytes: not a text csv file (an .xlsx renamed to .csv?)"), "unreadable")
             first = first or ""
             return enc, ("\t" if first.count("\t") > first.count(",") else ",")
     raise AssertionError("unreachable")  # pragma: no cover

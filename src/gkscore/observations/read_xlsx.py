@@ -11,6 +11,8 @@ used are known from the guard (``flagged``), for every sheet alike.
 
 from __future__ import annotations
 
+from ..i18n import _
+from ..problems import quote
 from .files import fail
 from .xlsx_cells import SheetCells
 from .xlsx_guard import scan_xlsx
@@ -62,11 +64,11 @@ def read_workbook(path: str, first: str | None = None):
     try:
         wb = pc.CalamineWorkbook.from_path(path)
     except Exception as exc:  # calamine raises its own error types
-        raise fail(path, f"cannot read the workbook ({type(exc).__name__}: {_short(exc)}); save it again as .xlsx")
+        raise fail(path, _("cannot read the workbook ({reason}); save it again as .xlsx").format(reason=f"{type(exc).__name__}: {_short(exc)}"))
     try:
         listed = [m.name for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
         if listed != [s.title for s in scan.sheets]:
-            raise fail(path, "the list of sheets cannot be read unambiguously (damaged workbook); save it again as .xlsx in Excel or WPS")
+            raise fail(path, _("the list of sheets cannot be read unambiguously (damaged workbook); save it again as .xlsx in Excel or WPS"))
         order = sorted(scan.sheets, key=lambda s: s.title != first)
         for info in order:
             yield SheetTable(path, info, _load(wb, info, path) if info.cells and not info.calamine_fails() else None)
@@ -78,8 +80,8 @@ def _load(wb, info: SheetCells, path: str):
     try:
         sheet = wb.get_sheet_by_name(info.title)
     except Exception as exc:
-        raise fail(path, f"cannot read sheet {info.title!r} ({type(exc).__name__}: {_short(exc)}); save the workbook again as .xlsx")
+        raise fail(path, _("cannot read sheet {sheet} ({reason}); save the workbook again as .xlsx").format(sheet=quote(info.title), reason=f"{type(exc).__name__}: {_short(exc)}"))
     end = sheet.end
     if end is not None and (end[0] + 1 > info.max_row or end[1] + 1 > info.max_col):
-        raise fail(path, f"sheet {info.title!r} could not be read consistently (cells beyond those found); save the workbook again as .xlsx in Excel or WPS")
+        raise fail(path, _("sheet {sheet} could not be read consistently (cells beyond those found); save the workbook again as .xlsx in Excel or WPS").format(sheet=quote(info.title)))
     return sheet

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..bundled import shown_path
 from ..engine.compiled import CompiledRules
 from ..engine.needs import field_needs
-from ..problems import Problem
+from ..i18n import _, ngettext, pgettext
+from ..problems import Problem, quote
 from .spec import expected_fields
 
 
@@ -51,10 +53,11 @@ def subset_problems(subset: Subset, index, rule_sets) -> list[Problem]:
     classes = {c for rs in rule_sets for c in rs.classes}
     for c in subset.classes:
         if rule_sets and c not in classes:
-            out.append(Problem(file=index.loaded.path, code="unknown-class", message=f"--class {c}: no such class in the rules being read (classes: {', '.join(sorted(classes))})"))
+            message = _("--class {cls}: no such class in the rules being read (classes: {classes})").format(cls=c, classes=pgettext("list separator", ", ").join(sorted(classes)))
+            out.append(Problem(file=index.loaded.path, code="unknown-class", message=message))
     for name in subset.unit_names:
         if index.find(name) is None:
-            out.append(Problem(file=index.loaded.path, code="unknown-unit", message=f"--unit {name}: no such unit in the units file (names and aliases are matched)"))
+            out.append(Problem(file=index.loaded.path, code="unknown-unit", message=unit_not_found("--unit", name, index)))
     return out
 
 
@@ -77,15 +80,27 @@ def expected_units(rs, index, subset: Subset, records: set) -> list[str]:
 
 def missing_unit_problem(rs, index, missing: list[str], file: str) -> Problem:
     """At ``file``, the first of the files read for ``rs``."""
-    import os
+    n = len(missing)
+    shown = pgettext("list separator", ", ").join(missing[:50])
+    if n > 50:
+        shown = _("{names} … ({n} in all)").format(names=shown, n=n)
+    message = ngettext(
+        "{n} unit that {rules} scores has no observations: {names}; give its file, or say which units you score with --class/--unit",
+        "{n} units that {rules} scores have no observations: {names}; give their files, or say which units you score with --class/--unit",
+        n,
+    ).format(n=n, rules=quote(rs.title), names=shown)
+    return Problem(file=file, code="missing-unit", message=message)
 
-    shown = ", ".join(missing[:50]) + (f", … ({len(missing)} in all)" if len(missing) > 50 else "")
-    return Problem(
-        file=file,
-        code="missing-unit",
-        message=f"{len(missing)} unit(s) of {os.path.basename(index.loaded.path)} to be scored by {rs.id} have no observations: {shown}; "
-        "give their files, or say which units you score with --class/--unit",
-    )
+
+def unit_not_found(option: str, name: str, index) -> str:
+    """``--unit 黄洲区: no such unit ...; did you mean "黄州区"?``"""
+    from .wording import did_you_mean
+
+    message = _("{option} {name}: no such unit in {units} (names and aliases are matched)").format(option=option, name=name, units=shown_path(index.loaded.path))
+    close = index.suggest(name)
+    if close:
+        message = _("{first}; {second}").format(first=message, second=did_you_mean(close))
+    return message
 
 
 def unit_status(checker, oset, expected: list[str]) -> list[UnitStatus]:

@@ -13,7 +13,8 @@ Both layouts read records -- lists of cells as the reader gives them (see
 
 from __future__ import annotations
 
-from ..problems import Problem
+from ..i18n import N_, _
+from ..problems import Problem, quote
 from .files import sniff
 from .layout import META_SHEET, TOTAL_WORDS
 from .raw import LAZY, Positions, RawRow, col_letter, problem_at
@@ -24,12 +25,13 @@ from .values import cell_text, is_blank, narrow
 CHECKED_COLUMNS = ("unit", "class", "item", "field", "value", "evidence", "scorer", "rules")
 
 _FLAG_MESSAGES = {
-    "formula": "a formula ({}) in an input cell; type the value itself (paste as values)",
-    "error-value": "the cell shows the error {}; type the value itself",
-    "bad-string-index": "the cell points to shared string {!r}, which the workbook does not hold (damaged workbook); type the value again",
-    "unusual-cell": "the cell holds {} (an unusual workbook); type the value again",
-    "duplicate-cell": "this cell appears twice in the sheet's XML{} (damaged workbook): the value is not read; type it again",
+    "formula": N_("the cell holds a formula ({detail}), not a value; type the value itself (or paste as values only)"),
+    "error-value": N_("the cell shows the error {detail}; type the value itself"),
+    "bad-string-index": N_("the cell points to shared string {detail}, which the workbook does not hold (damaged workbook); type the value again"),
+    "unusual-cell": N_("the cell holds {detail} (an unusual workbook); type the value again"),
+    "duplicate-cell": N_("this cell is written twice in the workbook file{detail} (damaged workbook), so it is not read; type it again"),
 }
+_FLAG_FILL = N_("the value itself, typed in")
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -41,7 +43,9 @@ def _flag_problem(table, pos: Positions, r: int, c: int, code: str) -> Problem:
     info = table.info
     detail = {"formula": info.formulas, "error-value": info.errors, "bad-string-index": info.bad_strings, "unusual-cell": info.odd}.get(code)
     text = _short(str(detail[(r, c)])) if detail is not None else ""
-    return problem_at(pos.at(r, c), code, _FLAG_MESSAGES[code].format(text))
+    if code == "unusual-cell":
+        text = _(text)  # what is inside the value, in words marked where it is found
+    return problem_at(pos.at(r, c), code, _(_FLAG_MESSAGES[code]).format(detail=text), found=text or None, fill=_(_FLAG_FILL))
 
 
 def _report_flagged(table, pos: Positions, r: int, cols: dict, problems: list[Problem]) -> bool:
@@ -63,7 +67,13 @@ def _check_merged(table, pos: Positions, header_row: int, cols: dict, problems: 
         if r2 <= header_row or not any(c1 <= c <= c2 for c in used):
             continue
         ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
-        problems.append(problem_at(pos.at(max(r1, header_row + 1), c1), "merged-cells", f"cells {ref} are merged over input cells; unmerge them and fill each cell"))
+        problems.append(problem_at(pos.at(max(r1, header_row + 1), c1), "merged-cells", _("cells {ref} are merged over cells that are read; unmerge them and fill each cell").format(ref=ref),
+                                   fill=_("one value in each cell, not merged")))
+
+
+def _no_item(pos: Positions, r: int, cols: dict) -> Problem:
+    message = _("this row has a value but no item and field; copy the item and field from the template, or delete the row")
+    return problem_at(pos.at(r, cols["item"]), "unknown-item", message, fill=_("the item and field, as in the template"))
 
 
 def _text(v) -> str:
@@ -106,7 +116,7 @@ def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lan
             if not item and not field:
                 if all(is_blank(rec[i]) for i in rest):
                     continue
-                problems.append(problem_at(pos.at(r, cols["item"]), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
+                problems.append(_no_item(pos, r, cols))
                 continue
             if i_rules is not None:
                 v = rec[i_rules]
@@ -165,7 +175,7 @@ def unit_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem]):
                 return
     _check_merged(table, pos, hr, cols, problems)
     if is_blank(p.unit):
-        problems.append(problem_at(p.unit_src, "unknown-unit", "the unit cell is empty"))
+        problems.append(problem_at(p.unit_src, "unknown-unit", _("the unit cell is empty; type the unit's name as the units file writes it"), fill=_("the unit's name")))
         return
     unit = p.unit if p.unit.__class__ is str else cell_text(p.unit)
     cls = p.cls if p.cls is None or p.cls.__class__ is str else cell_text(p.cls)
@@ -188,7 +198,7 @@ def unit_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem]):
         if not item and not field:
             if all(is_blank(rec[i]) for i in rest):
                 continue
-            problems.append(problem_at(pos.at(r, cols["item"]), "unknown-item", "a row with a value but no item and field; fill in the item and field or delete the row"))
+            problems.append(_no_item(pos, r, cols))
             continue
         bad = bool(flagged) and _report_flagged(table, pos, r, cols, problems)
         value = rec[i_value]
@@ -243,7 +253,8 @@ def file_rows(reading: FileReading, units, problems: list[Problem], notes: list[
         if info is not None and info.calamine_fails():
             pos = Positions(table.file, table.title)
             for (r, c), raw in sorted(info.bad_strings.items()):
-                problems.append(problem_at(pos.at(r, c), "bad-string-index", f"the cell points to shared string {raw!r}, which the workbook does not hold (damaged workbook): this sheet cannot be read; save it again in Excel or WPS"))
+                message = _("the cell points to shared string {detail}, which the workbook does not hold (damaged workbook), so this sheet cannot be read; save the workbook again in Excel or WPS")
+                problems.append(problem_at(pos.at(r, c), "bad-string-index", message.format(detail=quote(str(raw)))))
             unit = units.find(table.title) if units is not None else None
             if unit is not None:
                 reading.blocked.add(unit.name)

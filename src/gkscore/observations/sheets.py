@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..problems import Problem
+from ..i18n import _, pgettext
+from ..problems import Problem, quote
 from .layout import (
     COVER_SHEET,
     HEADER_ROW_SHEET,
-    LABELS,
     LISTS_SHEET,
     LONG_COLUMNS,
+    column_name,
     META_SHEET,
     REQUIRED_LONG,
     REQUIRED_SHEET,
@@ -145,7 +146,9 @@ def plan(table, meta: Meta, units, problems: list[Problem], notes: list[Problem]
         first, cells = rows[0] if rows else (1, {})
         keys = [header_key(v) for v in cells.values()]
         missing = [k for k in REQUIRED_LONG if k not in keys]
-        problems.append(Problem(file=table.file, line=first, code="bad-header", message=f"the first row must name the columns {','.join(REQUIRED_LONG)} (missing: {','.join(missing)})"))
+        message = _("the first row must name the columns {columns} (missing: {missing}); start from the csv that gkscore template writes").format(
+            columns=_names(REQUIRED_LONG), missing=_names(missing))
+        problems.append(Problem(file=table.file, line=first, code="bad-header", message=message))
         return None
     kind = "long"
     if found is None:
@@ -158,7 +161,7 @@ def plan(table, meta: Meta, units, problems: list[Problem], notes: list[Problem]
         return None
     hr, cols, dups = found
     for key, c in dups:
-        problems.append(problem_at(pos.at(hr, c), "duplicate-column", f"column {key!r} appears twice"))
+        problems.append(problem_at(pos.at(hr, c), "duplicate-column", _("the column {column} appears twice; delete one of them").format(column=quote(column_name(key)))))
     if kind == "long":
         return Plan("long", hr, cols)
     labels: dict[str, tuple[object, Source]] = {}
@@ -170,11 +173,16 @@ def plan(table, meta: Meta, units, problems: list[Problem], notes: list[Problem]
             if key and key not in labels:
                 labels[key] = (_cell(rows, r, c + 1), pos.at(r, c + 1))
     if "unit" not in labels:
-        problems.append(problem_at(pos.at(1, 1), "unknown-unit", "this sheet has observation columns but no 单位 (unit) cell above them"))
+        message = _("this sheet has observation columns but no {unit} cell above them; write {unit} in A1 and the unit's name in B1").format(unit=quote(column_name("unit")))
+        problems.append(problem_at(pos.at(1, 1), "unknown-unit", message))
         return None
     unit, unit_src = labels["unit"]
     cls, cls_src = labels.get("class", (None, None))
     return Plan("unit", hr, cols, unit, unit_src, cls, cls_src)
+
+
+def _names(keys) -> str:
+    return pgettext("list separator", ", ").join(quote(column_name(k)) for k in keys)
 
 
 def _cell(rows, r: int, c: int):
@@ -207,7 +215,9 @@ def _unreadable_header(table, rows, meta: Meta, units, pos: Positions, problems:
     marked = title in meta.sheets or units.find(title) is not None or unit is not None or len(best) >= MARK_COLUMNS
     if not marked:
         if title != COVER_SHEET or meta.tag is None:
-            notes.append(problem_at(pos.sheet(), "ignored-sheet", "not an observation sheet (no 单位 cell, no header row with 指标编号/字段/填写值): ignored", "note"))
+            message = _("not an observation sheet (no {unit} cell, no header row naming {columns}): ignored").format(
+                unit=quote(column_name("unit")), columns=_names(REQUIRED_SHEET))
+            notes.append(problem_at(pos.sheet(), "ignored-sheet", message, "note"))
         return None
     long = bool(long_best) and meta.layout != "sheets"
     order, need = (LONG_COLUMNS, REQUIRED_LONG) if long else (SHEET_COLUMNS, REQUIRED_SHEET)
@@ -215,8 +225,8 @@ def _unreadable_header(table, rows, meta: Meta, units, pos: Positions, problems:
         best_row, best = long_row, long_best
     if not best:
         row = 1 if long else HEADER_ROW_SHEET
-        names = ", ".join(f"{LABELS[k]} {k}" for k in need)
-        problems.append(problem_at(pos.at(row, 1), "bad-header", f"this unit sheet has no header row: expected a row naming the columns {names} (as in the template, row {row})"))
+        message = _("this unit sheet has no header row: copy row {row} of the template, which names the columns {columns}").format(row=row, columns=_names(need))
+        problems.append(problem_at(pos.at(row, 1), "bad-header", message))
         return unit
     cells = dict(next(c for r, c in rows if r == best_row))
     for key in need:
@@ -224,9 +234,12 @@ def _unreadable_header(table, rows, meta: Meta, units, pos: Positions, problems:
             continue
         col = order.index(key) + 1
         wrong = cells.get(col)
-        expected = f"{LABELS[key]} {key}"
+        expected = quote(column_name(key))
         if wrong is not None and header_key(wrong) is None:
-            problems.append(problem_at(pos.at(best_row, col), "bad-header", f"header cell reads \"{cell_text(wrong)[:40]}\"; expected {expected}"))
+            message = _("the header cell reads {found}; it should read {expected}").format(found=quote(cell_text(wrong)[:40]), expected=expected)
+            problems.append(problem_at(pos.at(best_row, col), "bad-header", message, found=cell_text(wrong)[:40], fill=column_name(key)))
         else:
-            problems.append(problem_at(pos.at(best_row, col if wrong is None else 1), "bad-header", f"the header row {best_row} has no {expected} column ({col_letter(col)}{best_row} in the template)"))
+            message = _("the header row {row} has no {expected} column ({cell} in the template); copy the header row from the template").format(
+                row=best_row, expected=expected, cell=f"{col_letter(col)}{best_row}")
+            problems.append(problem_at(pos.at(best_row, col if wrong is None else 1), "bad-header", message))
     return unit

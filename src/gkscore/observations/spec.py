@@ -30,6 +30,7 @@ class FieldSpec:
     text: str
     # when the field need be answered, in words (engine.needs): "" for always
     asked_when: str = ""
+    number: int = 0  # the item's place in its group (1, 2 ...); 0 for a group's, a veto's or a unit field
 
     @property
     def field_id(self) -> str:
@@ -39,6 +40,25 @@ class FieldSpec:
     def key(self) -> tuple[str, str]:
         return (self.owner, self.field.id)
 
+    def indicator(self) -> str:
+        """The indicator in words, as the annex names it: 组织推进第2项, a
+        group's name, or the veto's text (built for messages only)."""
+        from ..i18n import _
+
+        if self.kind == "item":
+            return _("{group} item {n}").format(group=self.group, n=self.number)
+        if self.kind == "veto":
+            return _("veto: {text}").format(text=_short(self.text, 24))
+        if self.kind == "unit":
+            return _("the unit's own facts")
+        return self.group
+
+    def subject(self) -> str:
+        """The indicator and the question the field asks (组织推进第2项：是否…？)."""
+        from ..i18n import _
+
+        return _("{indicator}: {question}").format(indicator=self.indicator(), question=_short(self.field.prompt, 40))
+
 
 @dataclass
 class Owner:
@@ -46,6 +66,11 @@ class Owner:
     kind: str
     classes: frozenset[str]  # classes the owner applies to
     specs: dict[str, FieldSpec]  # field id -> spec
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def owners(rs: RuleSet) -> dict[str, Owner]:
@@ -61,10 +86,10 @@ def owners(rs: RuleSet) -> dict[str, Owner]:
             if group.fields:
                 text = group.void_text or group.name
                 out[group.id] = Owner(group.id, "group", g_classes, {f.id: FieldSpec(group.id, "group", f, section.name, group.name, text) for f in group.fields})
-            for item in group.items:
+            for n, item in enumerate(group.items, start=1):
                 i_classes = frozenset(c for c in classes if item_max(item, c) is not None)
                 when = asked_when(section, group, item)
-                out[item.id] = Owner(item.id, "item", i_classes, {f.id: FieldSpec(item.id, "item", f, section.name, group.name, item.text, when.get(f.id, "")) for f in item.fields})
+                out[item.id] = Owner(item.id, "item", i_classes, {f.id: FieldSpec(item.id, "item", f, section.name, group.name, item.text, when.get(f.id, ""), n) for f in item.fields})
     for veto in rs.vetoes:
         v_classes = frozenset(c for c in classes if applies_to(veto, c))
         out[veto.id] = Owner(veto.id, "veto", v_classes, {f.id: FieldSpec(veto.id, "veto", f, VETO_SECTION, "", veto.text) for f in veto.fields})

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from ..engine.compiled import CompiledRules
 from ..engine.needs import field_needs
-from ..problems import Problem, ProblemsError
+from ..i18n import _, pgettext
+from ..problems import Problem, ProblemsError, quote
 from ..rules.model import UNIT_OWNER, Unit
 from .allowed import allowed_text
 from .layout import rules_tag
@@ -33,22 +34,30 @@ def select_units(loaded_rules, loaded_units, classes=None, unit_names=None) -> l
     wanted_classes = list(classes) if classes else list(rs.classes)
     for c in wanted_classes:
         if c not in rs.classes:
-            problems.append(Problem(file=loaded_rules.path, code="unknown-class", message=f"no class {c!r} in these rules (classes: {', '.join(rs.classes)})"))
+            message = _("--class {cls}: no such class in {rules} (classes: {classes})").format(
+                cls=c, rules=quote(rs.title), classes=pgettext("list separator", ", ").join(f"{k} {quote(v.name)}" for k, v in rs.classes.items()))
+            problems.append(Problem(file=loaded_rules.path, code="unknown-class", message=message))
     if unit_names:
         chosen: list[Unit] = []
         for name in unit_names:
             u = index.find(name)
             if u is None:
-                problems.append(Problem(file=loaded_units.path, code="unknown-unit", message=f"no unit {name!r} in the units file (names and aliases are matched)"))
+                from .roster import unit_not_found
+
+                problems.append(Problem(file=loaded_units.path, code="unknown-unit", message=unit_not_found("--unit", name, index)))
             elif u.cls not in wanted_classes:
-                problems.append(Problem(file=loaded_units.path, code="wrong-class", message=f"unit {u.name!r} is class {u.cls}, which these rules do not score (or --class left out)"))
+                cls = rs.classes[u.cls].name if u.cls in rs.classes else loaded_units.units.classes.get(u.cls, u.cls)
+                message = _("--unit {name}: {unit} is a unit of class {cls}, which {rules} does not score, or --class leaves out").format(
+                    name=name, unit=quote(u.name), cls=quote(cls), rules=quote(rs.title))
+                problems.append(Problem(file=loaded_units.path, code="wrong-class", message=message))
             elif u not in chosen:
                 chosen.append(u)
         chosen.sort(key=lambda u: index.order[u.name])
     else:
         chosen = index.of_class(wanted_classes)
         if not chosen and not problems:
-            problems.append(Problem(file=loaded_units.path, code="no-units", message=f"no unit of class {', '.join(wanted_classes)} in the units file"))
+            message = _("the units file has no unit of class {classes}").format(classes=pgettext("list separator", ", ").join(quote(rs.classes[c].name) for c in wanted_classes if c in rs.classes))
+            problems.append(Problem(file=loaded_units.path, code="no-units", message=message))
     if problems:
         raise ProblemsError(problems, exit_code=2)
     return chosen

@@ -12,6 +12,7 @@ class UnitsIndex:
         self.units: list[Unit] = list(loaded_units.units.units)
         self.order = {u.name: i for i, u in enumerate(self.units)}
         self._by_key: dict[str, Unit] = {}
+        self._suggester = None
         for u in self.units:
             for name in [u.name, *u.aliases]:
                 self._by_key.setdefault(norm_name(name), u)
@@ -21,6 +22,15 @@ class UnitsIndex:
             text = "" if text is None else str(text)
         key = norm_name(text)
         return self._by_key.get(key) if key else None
+
+    def suggest(self, text: str) -> list[str]:
+        """The closest units' names to a name not found (aliases and
+        full/half-width forms tried), closest first."""
+        if self._suggester is None:
+            from .suggest import of_units
+
+            self._suggester = of_units(self.units)
+        return self._suggester.closest(text)
 
     def of_class(self, classes) -> list[Unit]:
         return [u for u in self.units if u.cls in classes]

@@ -25,17 +25,16 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..exact import fmt, from_float
-from .allowed import allowed_text, score_bounds
+from .allowed import score_bounds
 
 TRUE_WORDS = {"是", "√", "✓", "✔", "有", "y", "yes", "1", "true", "对"}
 FALSE_WORDS = {"否", "×", "✗", "✘", "无", "n", "no", "0", "false", "错", "没有"}
 ACCEPTED_BOOL = "是/否, √/×, 有/无, Y/N, 1/0, TRUE/FALSE"
 ACCEPTED_DATE = "2021-03-31, 2021/3/31, 2021年3月31日, 2021.3.31 或 Excel 日期"
 
-MAX_SHOWN = 60  # characters of a cell quoted in a message; a 40,000-char cell is not echoed whole
 MAX_NUMBER_TEXT = 40  # longer "numbers" are not numbers anyone typed
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -48,7 +47,15 @@ _DATES = [
 # Full-width ASCII (U+FF01-U+FF5E) to ASCII, and the spaces people paste.
 _NARROW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {ord(s): " " for s in "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"}
 
-Error = tuple[str, str]
+
+
+class Issue(NamedTuple):
+    """Why a cell or row cannot be taken: a problem code, the message, and
+    what to fill instead (for the problem list sent back to the scorers)."""
+
+    code: str
+    message: str
+    fill: str | None = None
 
 
 def narrow(text: str) -> str:
@@ -97,13 +104,6 @@ def _float_text(value: float) -> str:
     return fmt(from_float(value), None)
 
 
-def _quote(cell: Any) -> str:
-    text = cell_text(cell)
-    if len(text) > MAX_SHOWN:
-        text = text[:MAX_SHOWN] + f"…({len(text)} characters)"
-    return '"' + text.replace('"', '\\"') + '"'
-
-
 def _excel_epoch(cell: Any) -> Any:
     """A date serial of 0 or below is no date anyone typed: calamine gives it
     as the time 00:00:00; a date before 1900 from elsewhere means the same."""
@@ -148,9 +148,10 @@ def _date(cell: Any) -> dt.date | None:
     return None
 
 
-def read_value(field, cls: str, cell: Any) -> tuple[Any, Error | None]:
+def read_value(field, cls: str, cell: Any) -> tuple[Any, Issue | None]:
     """The typed value of a non-blank ``cell`` for ``field`` of a unit of
-    class ``cls``, or an error."""
+    class ``cls``, or the issue with it (its message built here, once per
+    distinct refused cell: the checker caches the answer)."""
     t = field.type
     cell = _excel_epoch(cell)
     if t == "bool":
@@ -161,19 +162,18 @@ def read_value(field, cls: str, cell: Any) -> tuple[Any, Error | None]:
             return True, None
         if word in FALSE_WORDS:
             return False, None
-        return None, ("bad-value", f"expected 是/否, got {_quote(cell)}")
+        return None, _issue("bad-value", field, cls, cell)
     if t == "date":
         d = _date(cell)
         if d is None:
-            hint = " (a time of day, or an Excel date serial of 0 or below)" if isinstance(cell, dt.time) else ""
-            return None, ("bad-value", f"expected a date (YYYY-MM-DD), got {_quote(cell)}{hint}")
+            return None, _issue("bad-value", field, cls, cell)
         return d, None
     if t == "choice":
         word = narrow(cell_text(cell))
         for c in field.choices:
             if narrow(c) == word:
                 return c, None
-        return None, ("bad-value", f"expected one of {allowed_text(field, cls)}, got {_quote(cell)}")
+        return None, _issue("bad-value", field, cls, cell)
     value = None if cell.__class__ is bool else _number(cell)
     if value is None and t == "number" and field.unit == "%" and cell.__class__ is str:
         text = narrow(cell)
@@ -181,23 +181,30 @@ def read_value(field, cls: str, cell: Any) -> tuple[Any, Error | None]:
             value = _number(text[:-1])
     if t == "count":
         if value is None or value != value.to_integral_value():
-            return None, ("bad-value", f"expected a whole number {allowed_text(field, cls)}, got {_quote(cell)}")
+            return None, _issue("bad-value", field, cls, cell)
         n = int(value)
         if n < 0 or (field.max is not None and n > field.max):
-            bound = f" (at most the sample size {field.max})" if field.max is not None else ""
-            return None, ("out-of-range", f"expected a whole number {allowed_text(field, cls)}{bound}, got {_quote(cell)}")
+            return None, _issue("out-of-range", field, cls, cell, over=n >= 0)
         return n, None
     if value is None:
-        return None, ("bad-value", f"expected a number {allowed_text(field, cls)}, got {_quote(cell)}")
+        return None, _issue("bad-value", field, cls, cell)
     if t == "number":
         if (field.min is not None and value < field.min) or (field.max is not None and value > field.max):
-            return None, ("out-of-range", f"expected a number {allowed_text(field, cls)}, got {_quote(cell)}")
+            return None, _issue("out-of-range", field, cls, cell)
         return value, None
     if t == "score":
         lo, hi, step = score_bounds(field, cls)
         if value < lo or (hi is not None and value > hi):
-            return None, ("out-of-range", f"expected a score {allowed_text(field, cls)}, got {_quote(cell)}")
+            return None, _issue("out-of-range", field, cls, cell)
         if (value - lo) % step != 0:
-            return None, ("off-step", f"expected a score {allowed_text(field, cls)} (a multiple of {fmt(step, None)}), got {_quote(cell)}")
+            return None, _issue("off-step", field, cls, cell)
         return value, None
     raise ValueError(t)  # pragma: no cover
+
+
+def _issue(code: str, field, cls: str, cell: Any, over: bool = False) -> Issue:
+    from .wording import count_over, value_message
+
+    text = cell_text(cell)
+    message, fill = value_message(field, cls, text, narrow(text), cell, count_over(field) if over else None)
+    return Issue(code, message, fill)

@@ -28,6 +28,8 @@ from array import array
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from ..i18n import N_, _
+from ..problems import quote
 from . import xlsx_plain as plain
 from .files import fail
 
@@ -139,14 +141,14 @@ class CellWalk:
     # ---- expat handlers (mirroring python-calamine's XlsxCellReader)
 
     def _doctype(self, *args) -> None:
-        raise fail(self.path, f"sheet {self.sheet.title!r} declares a DOCTYPE (XML entities); refusing to read it: save the workbook again in Excel or WPS", "unsafe-xml")
+        raise fail(self.path, _("sheet {sheet} declares a DOCTYPE (XML entities), which is refused; save the workbook again in Excel or WPS").format(sheet=quote(self.sheet.title)), "unsafe-xml")
 
     def _markup(self, cdata: bool) -> None:
         # calamine reads a <v> up to its first event that is not text, and
         # drops CDATA wherever it is in a cell: such a value is not read
         cell = self.cell
         if cell is not None and (cdata or cell.child == "v") and not cell.odd:
-            cell.odd = "CDATA" if cdata else "a comment or processing instruction inside the value"
+            cell.odd = N_("a CDATA section") if cdata else N_("a comment or processing instruction inside the value")
 
     def _text(self, data: str) -> None:
         cell = self.cell
@@ -163,7 +165,7 @@ class CellWalk:
                 self._merge(attrs)
             elif local == "sheetData":
                 if self.phase == 2:  # calamine reads the first one only
-                    raise self._damaged("two cell tables (sheetData)")
+                    raise self._damaged(_("two cell tables (sheetData)"))
                 self.phase, self.sd_depth = 1, len(stack)
             return
         cell = self.cell
@@ -175,7 +177,7 @@ class CellWalk:
                 if r is not None:
                     row = _row_number(r)
                     if row is None:
-                        raise self._damaged(f"a row numbered {r[:20]!r}")
+                        raise self._damaged(_("a row numbered {r}").format(r=quote(r[:20])))
                     self.row0 = row - 1
             elif local == "mergeCell":
                 self._merge(attrs)
@@ -183,7 +185,7 @@ class CellWalk:
         depth = len(stack)
         if depth == cell.depth + 1:
             if local not in ("v", "f", "is"):
-                raise self._damaged(f"an element <{local}> inside cell {self._ref(cell.pos)}")
+                raise self._damaged(_("an element <{name}> inside cell {cell}").format(name=local[:20], cell=self._ref(cell.pos)))
             cell.child, cell.child_depth = local, depth
             if local == "f":
                 cell.formula = cell.formula or ""
@@ -195,7 +197,7 @@ class CellWalk:
                 cell.content = True
                 cell.text = None
         elif cell.child == "v" and not cell.odd:
-            cell.odd = "markup inside the value"
+            cell.odd = N_("markup inside the value")
 
     def _end(self, name: str) -> None:
         local = _local(name)
@@ -228,15 +230,15 @@ class CellWalk:
         if r is not None:
             pos = parse_ref(r)
             if pos is None:
-                raise self._damaged(f"a cell reference {r[:20]!r} outside A1:XFD1048576")
+                raise self._damaged(_("a cell reference {ref} outside A1:XFD1048576").format(ref=quote(r[:20])))
             self.col0 = pos[1] - 1
         else:
             pos = (self.row0 + 1, self.col0 + 1)
             if pos[0] > plain.MAX_ROW or pos[1] > plain.MAX_COL:
-                raise self._damaged("a cell beyond XFD1048576")
+                raise self._damaged(_("a cell beyond XFD1048576"))
         t = attrs.get("t")
         if t not in CELL_TYPES:
-            raise self._damaged(f"a cell of unknown type {t[:20]!r} at {self._ref(pos)}")
+            raise self._damaged(_("a cell of unknown type {type} at {cell}").format(type=quote(t[:20]), cell=self._ref(pos)))
         self.cell = _Cell(pos, t, len(self.stack))
 
     def _close_cell(self, cell: _Cell) -> None:
@@ -252,7 +254,7 @@ class CellWalk:
         if t == "e" and cell.strings:
             text = cell.strings[-1]
             if text and text not in ERROR_TEXTS:
-                raise self._damaged(f"an unknown error value {text[:20]!r} at {self._ref(pos)}")
+                raise self._damaged(_("an unknown error value {value} at {cell}").format(value=quote(text[:20]), cell=self._ref(pos)))
             if text:
                 sheet.errors[pos] = text
         elif t == "s":
@@ -260,7 +262,7 @@ class CellWalk:
                 if raw and not (raw.isascii() and raw.isdigit() and int(raw) < self.strings):
                     sheet.bad_strings[pos] = raw[:MAX_VALUE_TEXT]
         elif t in ("n", "b", None) and any("&" in raw for raw in cell.strings) and not cell.odd:
-            sheet.odd[pos] = "a character reference inside a number"
+            sheet.odd[pos] = N_("a character reference inside a number")
         if not cell.content:
             return
         r, c = pos
@@ -282,10 +284,10 @@ class CellWalk:
         ref = attrs.get("ref")
         if ref is None:
             return
-        a, _, b = ref.partition(":")
+        a, _sep, b = ref.partition(":")
         p1, p2 = parse_ref(a), parse_ref(b or a)
         if p1 is None or p2 is None:
-            raise self._damaged(f"a merged range {ref[:40]!r}")
+            raise self._damaged(_("a merged range {ref}").format(ref=quote(ref[:40])))
         r1, r2 = sorted((p1[0], p2[0]))
         c1, c2 = sorted((p1[1], p2[1]))
         if (r1, c1) != (r2, c2):
@@ -295,19 +297,19 @@ class CellWalk:
         return f"{plain.column_letters(pos[1])}{pos[0]}"
 
     def _damaged(self, what: str):
-        return fail(self.path, f"sheet {self.sheet.title!r} has {what} (damaged or unusual workbook); save it again as .xlsx in Excel or WPS")
+        return fail(self.path, _("sheet {sheet} has {what} (damaged or unusual workbook); save it again as .xlsx in Excel or WPS").format(sheet=quote(self.sheet.title), what=what))
 
     def _parse(self, data: bytes, final: bool = False) -> None:
         try:
             self.p.Parse(data, final)
         except expat.ExpatError as exc:
-            raise fail(self.path, f"sheet {self.sheet.title!r} is not readable XML ({expat.ErrorString(exc.code)}); save the workbook again as .xlsx")
+            raise fail(self.path, _("sheet {sheet} is not readable XML ({reason}); save the workbook again as .xlsx").format(sheet=quote(self.sheet.title), reason=expat.ErrorString(exc.code)))
 
     def finish(self) -> None:
         """The end of the part: duplicates, now that every position is known."""
         self._parse(b"", True)
         if self.phase == 0:
-            raise self._damaged("no cell table (sheetData)")
+            raise self._damaged(_("no cell table (sheetData)"))
         if not self.ordered:
             keys = sorted(self.positions)
             seen = {keys[i] for i in range(1, len(keys)) if keys[i] == keys[i - 1]}

@@ -28,6 +28,8 @@ import zlib
 from dataclasses import dataclass
 from xml.parsers import expat
 
+from ..i18n import _
+from ..problems import quote
 from .files import fail
 from .xlsx_cells import Rescan, SheetCells
 from .xlsx_sheet_scan import CHUNK, scan_sheet
@@ -102,34 +104,34 @@ class _Count:
         budget = self.budget
         budget.left -= n
         if self.size > MAX_MEMBER_BYTES or budget.left < 0:
-            raise fail(budget.path, f"part {self.name} unpacks to more than its limit; refusing to read it (zip bomb guard)", "too-large")
+            raise fail(budget.path, _("part {part} unpacks to more than its limit, which is refused (a guard against zip bombs)").format(part=quote(self.name)), "too-large")
 
 
 def _members(zf: zipfile.ZipFile, path: str) -> dict[str, zipfile.ZipInfo]:
     """The parts by ASCII-lowercased name, after the zip-level checks."""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise fail(path, f"the workbook has {len(infos)} parts; refusing to read it (limit {MAX_MEMBERS})", "too-large")
+        raise fail(path, _("the workbook has {n} parts, more than {limit}, which is refused").format(n=len(infos), limit=MAX_MEMBERS), "too-large")
     total = 0
     out: dict[str, zipfile.ZipInfo] = {}
     for i in infos:
         total += i.file_size
         if i.file_size > MAX_MEMBER_BYTES or (i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1)):
-            raise fail(path, f"part {i.filename} would unpack to {i.file_size} bytes; refusing to read it (zip bomb guard)", "too-large")
+            raise fail(path, _("part {part} would unpack to {size} bytes, which is refused (a guard against zip bombs)").format(part=quote(i.filename), size=i.file_size), "too-large")
         if i.flag_bits & 0x1:
-            raise fail(path, "the workbook is encrypted (password-protected): save it as .xlsx without a password")
+            raise fail(path, _("the workbook is encrypted (password-protected): save it as .xlsx without a password"))
         key = _lower(i.filename)
         if key in out:
-            raise fail(path, f"the workbook holds two parts named {i.filename!r} (damaged workbook); save it again as .xlsx")
+            raise fail(path, _("the workbook holds two parts named {part} (damaged workbook); save it again as .xlsx").format(part=quote(i.filename)))
         out[key] = i
     if total > MAX_TOTAL_BYTES:
-        raise fail(path, f"the workbook would unpack to {total} bytes; refusing to read it (zip bomb guard)", "too-large")
+        raise fail(path, _("the workbook would unpack to {size} bytes, which is refused (a guard against zip bombs)").format(size=total), "too-large")
     if "xl/workbook.bin" in out:
-        raise fail(path, "this is an .xlsb (binary) workbook: save it as .xlsx")
+        raise fail(path, _("this is an .xlsb (binary) workbook: save it as .xlsx"))
     if "content.xml" in out and "mimetype" in out:
-        raise fail(path, "this is an OpenDocument (.ods) spreadsheet: save it as .xlsx")
+        raise fail(path, _("this is an OpenDocument (.ods) spreadsheet: save it as .xlsx"))
     if _lower(WORKBOOK) not in out:
-        raise fail(path, "a zip file but not an xlsx workbook; save the sheet as .xlsx")
+        raise fail(path, _("a zip file but not an xlsx workbook; save the sheet as .xlsx"))
     return out
 
 
@@ -137,7 +139,7 @@ def _parser(path: str, part: str):
     p = expat.ParserCreate()
 
     def refuse(*_args):
-        raise fail(path, f"part {part} declares a DOCTYPE (XML entities); refusing to read it: save the workbook again in Excel or WPS", "unsafe-xml")
+        raise fail(path, _("part {part} declares a DOCTYPE (XML entities), which is refused; save the workbook again in Excel or WPS").format(part=quote(part)), "unsafe-xml")
 
     p.StartDoctypeDeclHandler = refuse
     p.EntityDeclHandler = refuse
@@ -157,7 +159,7 @@ def _parse(zf, info: zipfile.ZipInfo, p, path: str, count, raw: list | None = No
                 if not chunk:
                     break
     except expat.ExpatError as exc:
-        raise fail(path, f"part {info.filename} is not readable XML ({expat.ErrorString(exc.code)}); save the workbook again as .xlsx")
+        raise fail(path, _("part {part} is not readable XML ({reason}); save the workbook again as .xlsx").format(part=quote(info.filename), reason=expat.ErrorString(exc.code)))
 
 
 def _check_prolog(zf, info: zipfile.ZipInfo, path: str, count) -> None:
@@ -180,7 +182,7 @@ def _start_tags(zf, members, name: str, local: str, path: str, budget: _Budget) 
     XML parser would expand references and turn a tab into a space."""
     info = members.get(_lower(name))
     if info is None:
-        raise fail(path, f"the workbook has no {name} (damaged workbook); save it again as .xlsx")
+        raise fail(path, _("the workbook has no {part} (damaged workbook); save it again as .xlsx").format(part=name))
     p = _parser(path, info.filename)
     raw: list[bytes] = []
     starts: list[int] = []
@@ -191,7 +193,7 @@ def _start_tags(zf, members, name: str, local: str, path: str, budget: _Budget) 
     for at in starts:
         m = _TAG.match(data, at)
         if m is None:  # not UTF-8 (expat read it): calamine would not
-            raise fail(path, f"part {info.filename} is not UTF-8 (unusual workbook); save it again as .xlsx in Excel or WPS")
+            raise fail(path, _("part {part} is not UTF-8 (unusual workbook); save it again as .xlsx in Excel or WPS").format(part=quote(info.filename)))
         attrs = {}
         for a in _ATTR.finditer(m.group(1).decode("utf-8", "replace")):
             attrs[a.group(1)] = a.group(2) if a.group(2) is not None else a.group(3)
@@ -208,24 +210,24 @@ def _sheet_list(zf, members, path: str, budget: _Budget) -> list[tuple[str, str]
     for attrs in _start_tags(zf, members, WORKBOOK, "sheet", path, budget):
         title = _unescape(attrs.get("name", ""))
         if any(ord(ch) < 32 or ord(ch) == 127 for ch in title):
-            raise fail(path, f"sheet {title!r} has a tab, line break or other control character in its name: rename the sheet in Excel or WPS and save again")
+            raise fail(path, _("sheet {sheet} has a tab, line break or other control character in its name: rename the sheet in Excel or WPS and save again").format(sheet=quote(title)))
         if attrs.get("state", "visible") not in ("visible", "hidden", "veryHidden"):
-            raise fail(path, f"sheet {title!r} has an unknown state (damaged workbook); save it again as .xlsx")
+            raise fail(path, _("sheet {sheet} has an unknown state (damaged workbook); save it again as .xlsx").format(sheet=quote(title)))
         rid = attrs.get("r:id", attrs.get("relationships:id"))
         target = rels.get(rid) if rid is not None else None
         if target is None:
-            raise fail(path, f"sheet {title!r} has no part in the file (damaged workbook); save it again as .xlsx")
+            raise fail(path, _("sheet {sheet} has no part in the file (damaged workbook); save it again as .xlsx").format(sheet=quote(title)))
         part = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else "xl/" + target
         kind = part.split("/")[1] if "/" in part else ""
         if kind in ("chartsheets", "dialogsheets"):
             continue  # no cells to read
         if kind != "worksheets":
-            raise fail(path, f"sheet {title!r} points to {part!r}, not a worksheet (damaged workbook); save it again as .xlsx")
+            raise fail(path, _("sheet {sheet} points to {part}, not a worksheet (damaged workbook); save it again as .xlsx").format(sheet=quote(title), part=quote(part)))
         if title.casefold() in seen:
-            raise fail(path, f"two sheets are named {title!r} (damaged workbook); save it again as .xlsx")
+            raise fail(path, _("two sheets are named {sheet} (damaged workbook); save it again as .xlsx").format(sheet=quote(title)))
         seen.add(title.casefold())
         if _lower(part) not in members:
-            raise fail(path, f"sheet {title!r} is missing from the file ({part}; damaged workbook); save it again as .xlsx")
+            raise fail(path, _("sheet {sheet} is missing from the file ({part}; damaged workbook); save it again as .xlsx").format(sheet=quote(title), part=part))
         out.append((title, members[_lower(part)].filename))
     return out
 
@@ -283,7 +285,7 @@ def _count_strings(zf, members, path: str, budget: _Budget) -> int:
     def start(name, _attrs):
         if name.rpartition(":")[2] == "si":
             if state["depth"]:
-                raise fail(path, "the shared strings hold a string inside a string (damaged workbook); save it again as .xlsx")
+                raise fail(path, _("the shared strings hold a string inside a string (damaged workbook); save it again as .xlsx"))
             state["n"] += 1
             state["depth"] = 1
 
@@ -303,8 +305,8 @@ def _check_area(sheet: SheetCells, path: str) -> None:
 
         raise fail(
             path,
-            f"sheet {sheet.title!r} has cells as far as {column_letters(sheet.max_col)}{sheet.max_row} but only {sheet.cells} cells hold something: "
-            "delete stray cells far from the data and save again",
+            _("sheet {sheet} has cells as far as {cell} but only {n} cells hold something: delete stray cells far from the data and save again").format(
+                sheet=quote(sheet.title), cell=f"{column_letters(sheet.max_col)}{sheet.max_row}", n=sheet.cells),
             "too-large",
         )
 
@@ -339,11 +341,11 @@ def scan_xlsx(path: str) -> WorkbookScan:
                         count(len(chunk))
             return WorkbookScan(sheets, strings)
     except zipfile.BadZipFile as exc:
-        raise fail(path, f"not a valid .xlsx file (damaged zip: {exc}); save it again as .xlsx")
+        raise fail(path, _("not a valid .xlsx file (damaged zip: {reason}); save it again as .xlsx").format(reason=exc))
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError, zlib.error) as exc:
         if hasattr(exc, "problems"):
             raise
-        raise fail(path, f"cannot open the workbook ({type(exc).__name__}: {exc}); save it again as .xlsx")
+        raise fail(path, _("cannot open the workbook ({reason}); save it again as .xlsx").format(reason=f"{type(exc).__name__}: {exc}"))
 
 
 def _scan_one(zf, info: zipfile.ZipInfo, title: str, strings: int, path: str, budget: _Budget) -> SheetCells:

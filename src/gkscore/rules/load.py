@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..bundled import BUNDLED, bundled_dir, bundled_paths, resolve_arg  # noqa: F401 - the loader's names for them
 from ..i18n import _
 from ..problems import ERROR, Problem, ProblemsError, quote, unreadable
 from ..yamlio import MAX_RULE_FILE_BYTES, MAX_UNITS_FILE_BYTES, UNITS_FILES, load_yaml, position_of
@@ -21,7 +21,6 @@ from .checks import Finding, check, lint_notes
 from .model import RuleSet, UnitsFile
 from .schema_messages import schema_problems
 
-BUNDLED = ("county_2020.yaml", "citydept_2020.yaml", "units.yaml")
 
 
 @dataclass
@@ -54,22 +53,6 @@ class LoadedUnits:
             _raw, self._positions = load_yaml(self._data or b"", self.path, limit=MAX_UNITS_FILE_BYTES, what=UNITS_FILES)
             self._data = None
         return self._positions
-
-
-def bundled_dir() -> Path:
-    """Where the bundled rule files live: inside the installed package, or the
-    repository's top-level rules/ when running from a source checkout."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "bundled"
-    if packaged.is_dir() and (packaged / "units.yaml").exists():
-        return packaged
-    source = here.parent.parent / "rules"
-    return source
-
-
-def bundled_paths() -> list[str]:
-    base = bundled_dir()
-    return [str(base / name) for name in BUNDLED]
 
 
 def read_bytes(path: str, limit: int | None = None) -> bytes:
@@ -113,8 +96,10 @@ def _column_in_value(text: str, col: int, offset: int) -> int:
 
 
 def load_rules(path: str, data: bytes | None = None) -> LoadedRules:
-    """Load and check a rule file; raises ProblemsError with every error found."""
+    """Load and check a rule file (a path, or a bundled file's stem such as
+    county_2020); raises ProblemsError with every error found."""
     if data is None:
+        path = resolve_arg(path)
         data = read_bytes(path, MAX_RULE_FILE_BYTES)
     raw, positions = load_yaml(data, path, limit=MAX_RULE_FILE_BYTES)
     if not isinstance(raw, dict):
@@ -138,7 +123,9 @@ def load_rules(path: str, data: bytes | None = None) -> LoadedRules:
 
 
 def load_units(path: str, data: bytes | None = None) -> LoadedUnits:
+    """Load and check a units file (a path, or ``units`` for the bundled one)."""
     if data is None:
+        path = resolve_arg(path)
         data = read_bytes(path, MAX_UNITS_FILE_BYTES)
     # Read without positions (100,000 units: ~90 MB of them); a message that
     # needs one reads the file again, with them.
