@@ -41,7 +41,7 @@ def test_only_if_that_holds_needs_its_field(tmp_path, only_if):
     rules, units = only_if
     obs = filled(tmp_path, rules, units, {("甲局", "g.1", "late"): "是"})
     r = check(obs, rules, units)
-    assert r.exit_code == 1 and problem_codes(r.stderr) == ["missing-value"] and "days_late" in r.stderr
+    assert r.exit_code == 1 and problem_codes(r.stderr) == ["missing-value"] and "逾期多少天" in r.stderr  # the question, not its id
     code, out, _ = score(obs, rules, units, "--partial")
     assert code == 1 and out["甲局"]["complete"] is False and D(str(out["甲局"]["total"])) == 0
     obs = filled(tmp_path, rules, units, {("甲局", "g.1", "late"): "是", ("甲局", "g.1", "days_late"): "31"}, "full.csv")
@@ -66,7 +66,7 @@ def test_voided_group_leaves_its_items_unasked(tmp_path):
                ("乙县", "zdgk.zcjd.1", "timely"): "是"}  # 乙县 leaves `varied` blank: asked, so missing
     obs = filled(tmp_path, rules, units, answers)
     r = check(obs, rules, units)
-    assert r.exit_code == 1 and problem_codes(r.stderr) == ["missing-value"] and "filled.csv:7:" in r.stderr and "varied" in r.stderr  # 乙县's row
+    assert r.exit_code == 1 and problem_codes(r.stderr) == ["missing-value"] and "filled.csv:7:" in r.stderr and "解读形式是否多样" in r.stderr  # 乙县's row
     code, out, _ = score(obs, rules, units, "--partial")
     assert out["甲县"]["complete"] is True and D(str(out["甲县"]["total"])) == 0
     assert out["乙县"]["complete"] is False and D(str(out["乙县"]["total"])) == 1
@@ -95,7 +95,7 @@ def test_undecided_applicability_asks_every_field(tmp_path):
     obs = filled(tmp_path, rules, units, {("甲局", "g.media", "s"): "6"})
     r = check(obs, rules, units)
     assert r.exit_code == 1 and problem_codes(r.stderr) == ["missing-value", "missing-value"]
-    assert "has_site" in r.stderr and "g.site.s" in r.stderr
+    assert "是否开设政府网站" in r.stderr and "网站运维评分" in r.stderr  # has_site and g.site's s, by their questions
 
 
 # ------------------------------------------------------- unit fields
