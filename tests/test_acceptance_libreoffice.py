@@ -64,7 +64,7 @@ def lo(tmp_path_factory):
 
     # the report
     files["report"] = src / "report.xlsx"
-    _ok(cli("score", *EXAMPLES, "-o", files["report"]))
+    _ok(cli("--lang", "zh", "score", *EXAMPLES, "-o", files["report"]))
 
     # formulas for the examples ...
     files["audit"] = src / "audit.xlsx"

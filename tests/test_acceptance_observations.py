@@ -407,22 +407,23 @@ def test_partial_result_is_marked_in_terminal_csv_md_and_xlsx(filled_pair):
     rows = copy.deepcopy(rows)
     _set(rows, "市财政局", "gkpt.3", "kblm", value="")
     p = write_csv(tmp / "partial.csv", head, rows)
-    r = cli("score", p, "--partial")
+    # a Chinese user's reports
+    r = cli("--lang", "zh", "score", p, "--partial")
     assert r.exit_code == 1 and "not final" in r.stderr
     line = next(l for l in r.stdout.splitlines() if "市财政局" in l)
     assert "不完整" in line or "未完成" in line, r.stdout
     line = next(l for l in r.stdout.splitlines() if "市教育局" in l)
     assert "不完整" not in line and "未完成" not in line
-    r = cli("score", p, "--partial", "--format", "csv")
+    r = cli("--lang", "zh", "score", p, "--partial", "--format", "csv")
     assert r.exit_code == 1
     rows = [dict(zip(r.stdout.splitlines()[0].split(","), l.split(","))) for l in r.stdout.splitlines()[1:]]
     assert {x["unit"]: x["complete"] for x in rows} == {"市教育局": "yes", "市财政局": "no"}
-    r = cli("score", p, "--partial", "--format", "md")
+    r = cli("--lang", "zh", "score", p, "--partial", "--format", "md")
     assert r.exit_code == 1
     line = next(l for l in r.stdout.splitlines() if "市财政局" in l)
     assert "不完整" in line or "未完成" in line
     x = tmp / "partial.xlsx"
-    r = cli("score", p, "--partial", "-o", x)
+    r = cli("--lang", "zh", "score", p, "--partial", "-o", x)
     assert r.exit_code == 1 and x.exists()
     wb = openpyxl.load_workbook(x)
     cells = [str(v) for row in wb["明细"].iter_rows(values_only=True) if "市财政局" in row and "gkpt.3" in row for v in row]

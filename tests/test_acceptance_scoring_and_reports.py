@@ -40,7 +40,7 @@ def ex_json(outputs):
 @pytest.fixture(scope="module")
 def ex_xlsx(tmp_path_factory):
     out = tmp_path_factory.mktemp("rep") / "通报.xlsx"
-    r = cli("score", *EXAMPLES, "-o", out)  # format from the suffix
+    r = cli("--lang", "zh", "score", *EXAMPLES, "-o", out)  # format from the suffix; a Chinese user's workbook
     assert r.exit_code == 0, r.stderr
     return openpyxl.load_workbook(out)
 

@@ -37,7 +37,7 @@ def test_every_text_format_exits_0(fmt):
 
 
 def test_table_is_one_table_per_rank_group():
-    r = run_cli("score", COUNTY, CITYDEPT)
+    r = run_cli("score", COUNTY, CITYDEPT, "--lang", "zh")
     out = r.stdout
     assert out.count("排名") == 3
     assert out.index("(县市区)") < out.index("(市直部门)")
@@ -119,7 +119,7 @@ def test_csv_summary_and_detail():
 
 def test_xlsx_report(tmp_path):
     out = tmp_path / "通报.xlsx"
-    r = run_cli("score", COUNTY, CITYDEPT, "-o", str(out))
+    r = run_cli("score", COUNTY, CITYDEPT, "-o", str(out), "--lang", "zh")
     assert r.exit_code == 0, r.stderr
     wb = openpyxl.load_workbook(out)
     assert "汇总" in wb.sheetnames and "明细" in wb.sheetnames

@@ -14,7 +14,8 @@ from oracle import openpyxl_reader
 
 from gkscore.observations.api import load_observations
 from gkscore.pipeline import Options, run
-from gkscore.render.json_report import results_json
+from gkscore.jsonout import dumps
+from gkscore.render.json_report import results_dict
 from gkscore.rules.load import load_units
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +73,7 @@ def test_generated_results_are_those_of_the_oracle(made):
     for reader in (contextlib.nullcontext, openpyxl_reader):
         with reader():
             r = run(Options(observations=[str(p) for p in files["xlsx"]], units=str(files["units"])))
-        outs.append(results_json(r.results, r.rules, precision=r.precision, adjustments=r.adjustments))
+        outs.append(dumps(results_dict(r, r.precision)))
     assert outs[0] == outs[1]
 
 

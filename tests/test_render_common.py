@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from gkscore import i18n
 from gkscore.observations.types import Observation, ObservationSet, Source
+from gkscore.pipeline import Run
 from gkscore.ranking import rank
 from gkscore.render.textsafe import clean_xml_text, display_width, inert_csv, md_cell, safe_sheet_title
 from gkscore.rules.load import load_rules
@@ -242,6 +244,40 @@ def partial(tmp_path) -> list[UnitResult]:
     units = county_units()
     units["团风县"][1][("ptjs.wz.1", "score")] = None
     return rank(score_all(rs, observe(rs, units, partial=True)))
+
+
+def as_run(results, adjustments=None, rules=()) -> Run:
+    """A scoring run of ``results`` (units with their items), as reporters take it."""
+    return Run(results=list(results), rules=list(rules), adjustments=list(adjustments or []))
+
+
+def report_text(fmt: str, results, *, adjustments=None, lang: str = "zh", **options) -> str:
+    """What the reporter of ``fmt`` writes for ``results`` (in Chinese, the
+    language of the reports these tests read, unless ``lang`` says otherwise)."""
+    import io
+
+    from gkscore.render.reporters import ReportOptions, reporter
+
+    out = io.StringIO()
+    with i18n.using(lang):
+        reporter(fmt).stream(as_run(results, adjustments), out, ReportOptions(**{"decimals": 2, **options}))
+    return out.getvalue()
+
+
+def workbook(results, *, adjustments=None, decimals: int = 2, lang: str = "zh", **kw):
+    """The results workbook (``xlsx_report.Book``) of ``results``, in Chinese unless ``lang`` says otherwise."""
+    from gkscore.render.xlsx_report import build_workbook
+
+    with i18n.using(lang):
+        return build_workbook(as_run(results, adjustments), decimals, **kw)
+
+
+def write_xlsx(results, path, *, adjustments=None, lang: str = "zh", **options) -> None:
+    """The xlsx reporter writing ``results`` to ``path``."""
+    from gkscore.render.reporters import ReportOptions, reporter
+
+    with i18n.using(lang):
+        reporter("xlsx").write(as_run(results, adjustments), str(path), ReportOptions(**{"decimals": 2, **options}))
 
 
 ADJUSTMENTS = [

@@ -7,13 +7,13 @@ import dataclasses
 import io
 from decimal import Decimal
 
-from gkscore.render.csv_report import DETAIL_HEAD, results_csv
-from gkscore.render.md_report import results_md
+from gkscore.render.csv_report import DETAIL_HEAD
 
 from test_render_common import (  # noqa: F401  (fixtures)
     ADJUSTMENTS,
     HYPERLINK,
     county,
+    report_text,
     mixed,
     partial,
 )
@@ -30,7 +30,7 @@ def parse(text: str) -> list[dict[str, str]]:
 
 
 def test_summary_columns_and_rows(county):
-    text = results_csv(county)
+    text = report_text("csv", county)
     assert text.splitlines()[0].split(",") == SUMMARY
     rows = parse(text)
     assert [(r["rank"], r["unit"], r["total"], r["grade"]) for r in rows] == [
@@ -48,14 +48,14 @@ def test_summary_columns_and_rows(county):
 def test_summary_numbers_are_exact_decimal_text(county):
     county[0].total = D("0.1") + D("0.2")
     county[1].total = D("12345678.125")
-    rows = parse(results_csv(county, precision=3))
+    rows = parse(report_text("csv", county, decimals=3))
     assert rows[0]["total"] == "0.3"
     assert rows[1]["total"] == "12345678.125"
-    assert parse(results_csv(county))[1]["total"] == "12345678.13"  # half away from zero
+    assert parse(report_text("csv", county))[1]["total"] == "12345678.13"  # half away from zero
 
 
 def test_mixed_rule_files_union_of_sections(mixed):
-    text = results_csv(mixed)
+    text = report_text("csv", mixed)
     head = text.splitlines()[0].split(",")
     assert head[5:8] == ["日常管理", "平台建设", "网站建设"]
     rows = parse(text)
@@ -70,7 +70,7 @@ def test_mixed_rule_files_union_of_sections(mixed):
 
 
 def test_detail_rows_and_injection(county):
-    text = results_csv(county, detail=True)
+    text = report_text("csv", county, detail=True)
     rows = parse(text)
     assert list(rows[0]) == DETAIL_HEAD
     assert len(rows) == 15
@@ -96,8 +96,8 @@ def test_detail_rows_and_injection(county):
 
 
 def test_detail_adjusted_column_only_with_adjustments(county):
-    assert "adjusted" not in parse(results_csv(county, detail=True))[0]
-    rows = parse(results_csv(county, detail=True, adjustments=ADJUSTMENTS))
+    assert "adjusted" not in parse(report_text("csv", county, detail=True))[0]
+    rows = parse(report_text("csv", county, detail=True, adjustments=ADJUSTMENTS))
     notes = {(r["unit"], r["item"]): r["adjusted"] for r in rows if r["adjusted"]}
     assert notes == {
         ("'" + HYPERLINK, "rcgl.zz.2"): "复核 n: 原值 5 → 新值 3 (复核时撤销2个问题; 李四, 2021-03-01)",
@@ -106,16 +106,16 @@ def test_detail_adjusted_column_only_with_adjustments(county):
 
 
 def test_bom_and_partial(partial):
-    text = results_csv(partial, bom=True)
+    text = report_text("csv", partial, bom=True)
     assert text.startswith("\ufeffrules,")
     rows = parse(text.lstrip("\ufeff"))
     assert {r["unit"]: r["complete"] for r in rows}["团风县"] == "no"
-    detail = parse(results_csv(partial, detail=True))
+    detail = parse(report_text("csv", partial, detail=True))
     assert [(r["unit"], r["item"]) for r in detail if r["complete"] == "no"] == [("团风县", "ptjs.wz.1")]
 
 
 def test_csv_is_deterministic(mixed):
-    assert results_csv(mixed, detail=True, adjustments=ADJUSTMENTS) == results_csv(mixed, detail=True, adjustments=ADJUSTMENTS)
+    assert report_text("csv", mixed, detail=True, adjustments=ADJUSTMENTS) == report_text("csv", mixed, detail=True, adjustments=ADJUSTMENTS)
 
 
 # -------------------------------------------------------------- markdown
@@ -126,7 +126,7 @@ def table_rows(md: str) -> list[list[str]]:
 
 
 def test_markdown_one_table_per_rank_group(mixed):
-    md = results_md(mixed)
+    md = report_text("md", mixed)
     headings = [line for line in md.splitlines() if line.startswith("## ")]
     assert headings == ["## 县区考评示例 — county", "## 市直部门考评示例 — A", "## 市直部门考评示例 — B"]
     tables = md.split("## ")[1:]
@@ -147,14 +147,14 @@ def test_markdown_one_table_per_rank_group(mixed):
 
 def test_markdown_escapes_pipes_and_newlines(county):
     county[0] = dataclasses.replace(county[0], unit="黄|州\n区")
-    md = results_md(county)
+    md = report_text("md", county)
     assert "| 1 | 黄\\|州<br>区 | county |" in md
     lines = [line for line in md.splitlines() if line.startswith("|")]
     assert len({line.replace("\\|", "").count("|") for line in lines}) == 1
 
 
 def test_markdown_partial_and_detail(partial):
-    md = results_md(partial, detail=True, adjustments=ADJUSTMENTS)
+    md = report_text("md", partial, detail=True, adjustments=ADJUSTMENTS)
     head = [c.strip() for c in table_rows(md)[0]]
     assert head[-1] == "完整性"
     assert "| 3 | 团风县 | county | 0 | 0 | 0 | 0 | 0\\* | 不合格 | 3 | 未完成 |" in md
@@ -167,6 +167,6 @@ def test_markdown_partial_and_detail(partial):
 
 
 def test_markdown_without_detail_has_no_lists(county):
-    md = results_md(county)
+    md = report_text("md", county)
     assert "失分明细" not in md and "复核调整" not in md
     assert md.endswith("|\n")

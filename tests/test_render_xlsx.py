@@ -14,7 +14,6 @@ from pathlib import Path
 import openpyxl
 
 from gkscore.render.textsafe import display_width
-from gkscore.render.xlsx_report import build_workbook, results_xlsx_bytes, write_results_xlsx
 
 from test_render_common import (  # noqa: F401  (fixtures)
     ADJUSTMENTS,
@@ -23,6 +22,8 @@ from test_render_common import (  # noqa: F401  (fixtures)
     county,
     mixed,
     partial,
+    workbook,
+    write_xlsx,
 )
 
 D = Decimal
@@ -32,7 +33,7 @@ DETAIL_HEADER = ["单位", "类别", "指标编号", "一级指标", "二级指�
 
 def write(results, tmp_path: Path, name: str = "results.xlsx", **kw) -> Path:
     path = tmp_path / name
-    write_results_xlsx(results, str(path), **kw)
+    write_xlsx(results, path, **{("decimals" if k == "precision" else k): v for k, v in kw.items()})
     return path
 
 
@@ -52,8 +53,7 @@ def unit_sheets(wb) -> list[str]:
 
 def test_sheets_and_summary_header(county, tmp_path):
     wb = openpyxl.load_workbook(write(county, tmp_path))
-    assert wb.sheetnames[:3] == ["汇总", "图表", "明细"]
-    assert "复核调整" not in wb.sheetnames
+    assert wb.sheetnames[:4] == ["汇总", "图表", "明细", "复核调整"]
     assert len(unit_sheets(wb)) == len(county) == 3
     ws = wb["汇总"]
     assert "县区考评示例" in ws["A1"].value and "county" in ws["A1"].value
@@ -112,7 +112,7 @@ def test_mixed_rule_files_one_block_each_in_order(mixed, tmp_path):
 
 
 def test_chart_per_rank_group_references_summary(county, mixed):
-    wb = build_workbook(county)
+    wb = workbook(county)
     charts = wb["图表"]._charts
     assert len(charts) == 1
     series = charts[0].series[0]
@@ -120,7 +120,7 @@ def test_chart_per_rank_group_references_summary(county, mixed):
     assert series.cat.strRef.f == "'汇总'!$B$3:$B$5"
     assert series.tx.v == "总分"
     assert charts[0].tagname == "barChart"
-    assert len(build_workbook(mixed)["图表"]._charts) == 3
+    assert len(workbook(mixed)["图表"]._charts) == 3
 
 
 def test_chart_survives_save_and_load(county, tmp_path):
@@ -135,10 +135,10 @@ def test_chart_survives_save_and_load(county, tmp_path):
 
 def test_detail_sheet(county, tmp_path):
     ws = openpyxl.load_workbook(write(county, tmp_path))["明细"]
-    assert row_values(ws, 1) == DETAIL_HEADER
+    assert row_values(ws, 1) == DETAIL_HEADER + ["复核调整"]
     assert ws.max_row == 1 + 3 * 5
     assert ws.freeze_panes == "D2"
-    assert ws.auto_filter.ref == "A1:O16"
+    assert ws.auto_filter.ref == "A1:P16"
     rows = {(ws.cell(row=r, column=1).value, ws.cell(row=r, column=3).value): r for r in range(2, ws.max_row + 1)}
     r = rows[(HYPERLINK, "rcgl.zz.2")]
     assert [ws.cell(row=r, column=c).value for c in (7, 8, 9)] == [3, 2.4, 0.6]
@@ -317,7 +317,7 @@ def test_deterministic_output(county, tmp_path):
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         core = z.read("docProps/core.xml").decode()
     assert "2000-01-01T00:00:00Z</dcterms:modified>" in core
-    assert results_xlsx_bytes(county) == results_xlsx_bytes(county)
+    assert workbook(county).bytes() == workbook(county).bytes()
 
 
 def test_written_atomically_without_leftovers(county, tmp_path):
@@ -328,8 +328,8 @@ def test_written_atomically_without_leftovers(county, tmp_path):
 
 def test_no_results_gives_an_empty_but_valid_workbook(tmp_path):
     wb = openpyxl.load_workbook(write([], tmp_path))
-    assert wb.sheetnames == ["汇总", "图表", "明细"]
-    assert row_values(wb["明细"], 1) == DETAIL_HEADER
+    assert wb.sheetnames == ["汇总", "图表", "明细", "复核调整"]
+    assert row_values(wb["明细"], 1) == DETAIL_HEADER + ["复核调整"]
 
 
 # ---------------------------------------------------------- LibreOffice

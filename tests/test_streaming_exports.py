@@ -22,17 +22,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from gkscore import i18n
 from gkscore.fsutil import atomic_text_writer, text_output
 from gkscore.jsonout import dumps
-from gkscore.pipeline import Options, run
+from gkscore.pipeline import Options, Run, run
 from gkscore.render import xlsx_report
-from gkscore.render.csv_report import results_csv, write_results_csv
-from gkscore.render.json_report import results_dict, write_results_json
-from gkscore.render.md_report import results_md, write_results_md
-from gkscore.render.xlsx_report import DETAIL_HEAD, NOTHING_LOST, UNIT_HEAD, build_workbook, results_xlsx_bytes
+from gkscore.render.json_report import results_dict
+from gkscore.render.reporters import ReportOptions, reporter
 
 from conftest import run_cli
-from test_render_common import ADJUSTMENTS, HYPERLINK, county, mixed, partial  # noqa: F401  (fixtures)
+from test_render_common import ADJUSTMENTS, HYPERLINK, county, mixed, partial, workbook, write_xlsx  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = [str(ROOT / "examples" / "county_2020_filled.xlsx"), str(ROOT / "examples" / "citydept_2020_filled.xlsx")]
@@ -50,10 +49,22 @@ def both(request):
     return whole, lean
 
 
-def _streamed(write, *args, **kw) -> str:
+UNIT_HEAD = ["测评指标", "指标分值", "得分", "扣分", "失分原因", "证据"]
+DETAIL_HEAD = ["单位", "类别", "指标编号", "一级指标", "二级指标", "评分细则", "分值", "得分", "扣分", "失分原因", "计算", "观测值", "证据", "评分人", "完整性", "复核调整"]
+NOTHING_LOST = "本单位各项指标均未失分"
+
+
+def _streamed(fmt: str, r, lang: str = "zh", **options) -> str:
+    """What the reporter of ``fmt`` writes for the run ``r``."""
     out = io.StringIO()
-    write(out, *args, **kw)
+    with i18n.using(lang):
+        reporter(fmt).stream(r, out, ReportOptions(**{"decimals": 2, **options}))
     return out.getvalue()
+
+
+def _book_bytes(r) -> bytes:
+    with i18n.using("zh"):
+        return xlsx_report.build_workbook(r, 2).bytes()
 
 
 # ------------------------------------------------- text reports, streamed
@@ -61,8 +72,8 @@ def _streamed(write, *args, **kw) -> str:
 
 def test_json_streamed_is_the_whole_document(both):
     whole, lean = both
-    expected = dumps(results_dict(whole.results, whole.rules, precision=2, adjustments=whole.adjustments))
-    got = _streamed(write_results_json, lean.results, lean.rules, precision=2, adjustments=lean.adjustments, full=lean.full)
+    expected = dumps(results_dict(whole, 2))
+    got = _streamed("json", lean)
     assert got == expected
     assert '"reasons"' in got and '"evidence"' in got  # items are there
 
@@ -71,28 +82,30 @@ def test_json_streamed_is_the_whole_document(both):
 @pytest.mark.parametrize("bom", [False, True])
 def test_csv_streamed_is_the_whole_document(both, detail, bom):
     whole, lean = both
-    adj = whole.adjustments or None
-    expected = results_csv(whole.results, detail=detail, precision=2, bom=bom, adjustments=adj)
-    got = _streamed(write_results_csv, lean.results, detail=detail, precision=2, bom=bom, adjustments=lean.adjustments or None, full=lean.full)
+    expected = _streamed("csv", whole, detail=detail, bom=bom)
+    got = _streamed("csv", lean, detail=detail, bom=bom)
     assert got == expected
     rows = list(csv.reader(io.StringIO(got)))
     assert len(rows) == (sum(len(r.items) for r in whole.results) if detail else len(whole.results)) + 1
+    assert ("adjusted" in rows[0]) == (detail and bool(whole.adjustments))
 
 
 @pytest.mark.parametrize("detail", [False, True])
 def test_md_streamed_is_the_whole_document(both, detail):
     whole, lean = both
-    expected = results_md(whole.results, precision=2, detail=detail, adjustments=whole.adjustments)
-    got = _streamed(write_results_md, lean.results, precision=2, detail=detail, adjustments=lean.adjustments, full=lean.full)
+    expected = _streamed("md", whole, detail=detail)
+    got = _streamed("md", lean, detail=detail)
     assert got == expected
+    assert ("## 复核调整" in got) == bool(whole.adjustments)
     assert got.endswith("|\n") or got.endswith("。\n") or got.endswith("\n")
     assert not got.endswith("\n\n")
 
 
 def test_empty_results_stream_like_the_whole_document():
-    assert _streamed(write_results_json, [], []) == dumps(results_dict([], []))
-    assert _streamed(write_results_md, []) == results_md([]) == "\n"
-    assert _streamed(write_results_csv, [], detail=True) == results_csv([], detail=True)
+    empty = Run(results=[], rules=[])
+    assert _streamed("json", empty) == dumps(results_dict(empty, 2))
+    assert _streamed("md", empty) == "\n"
+    assert _streamed("csv", empty, detail=True) == ",".join(["rules", "unit", "class", "item", "path", "max", "score", "lost", "reasons", "arithmetic", "evidence", "scorer", "complete"]) + "\r\n"
 
 
 def test_md_lines_trim_trailing_newlines_like_join_and_rstrip():
@@ -110,7 +123,7 @@ def test_md_lines_trim_trailing_newlines_like_join_and_rstrip():
 # ------------------------------------------------------ re-derived items
 
 
-def test_full_gives_the_items_scoring_with_items_gives(both):
+def test_detail_gives_the_items_scoring_with_items_gives(both):
     whole, lean = both
 
     def items(r):
@@ -119,12 +132,12 @@ def test_full_gives_the_items_scoring_with_items_gives(both):
 
     assert [(r.unit, r.rank_group, r.rank) for r in whole.results] == [(r.unit, r.rank_group, r.rank) for r in lean.results]
     for w, u in zip(whole.results, lean.results):
-        f = lean.full(u)
+        f = lean.detail(u)
         assert f is not u and f.items
         assert (f.unit, f.rank_group, f.rank, f.total, f.notes, f.sections) == (w.unit, w.rank_group, w.rank, w.total, w.notes, w.sections)
         assert items(f) == items(w)
-    # a result that carries its items is its own full result
-    assert whole.full(whole.results[0]) is whole.results[0]
+    # a result that carries its items is its own detail
+    assert whole.detail(whole.results[0]) is whole.results[0]
 
 
 def test_detail_keeps_the_figures_it_is_given(both):
@@ -185,7 +198,7 @@ def test_cli_json_equals_the_whole_document(tmp_path):
     whole = run(Options(observations=EXAMPLES, adjust=[ADJUST], keep_items=True))
     res = run_cli("score", *EXAMPLES, "--adjust", ADJUST, "--format", "json")
     assert res.exit_code == 0
-    assert res.stdout == dumps(results_dict(whole.results, whole.rules, precision=whole.precision, adjustments=whole.adjustments))
+    assert res.stdout == dumps(results_dict(whole, whole.precision))
 
 
 def test_cli_md_detail_shows_what_it_showed_without_the_evidence_kept():
@@ -194,7 +207,7 @@ def test_cli_md_detail_shows_what_it_showed_without_the_evidence_kept():
     whole = run(Options(observations=EXAMPLES, adjust=[ADJUST], keep_items=True))
     res = run_cli("score", *EXAMPLES, "--adjust", ADJUST, "--format", "md", "--detail")
     assert res.exit_code == 0
-    assert res.stdout == results_md(whole.results, precision=whole.precision, detail=True)
+    assert res.stdout == _streamed("md", whole, lang="en", decimals=whole.precision, detail=True)
 
 
 # -------------------------------------------------------------- workbook
@@ -202,16 +215,14 @@ def test_cli_md_detail_shows_what_it_showed_without_the_evidence_kept():
 
 def test_xlsx_streamed_equals_xlsx_from_results_with_items(both):
     whole, lean = both
-    a = results_xlsx_bytes(whole.results, adjustments=whole.adjustments, precision=2)
-    b = results_xlsx_bytes(lean.results, adjustments=lean.adjustments, precision=2, full=lean.full)
-    assert a == b
+    assert _book_bytes(whole) == _book_bytes(lean)
 
 
 def test_xlsx_sheet_xml_is_what_openpyxl_normal_mode_writes(county, tmp_path):
     """The rows gkscore writes into each sheet read back with the values,
     types and styles openpyxl would give them."""
     path = tmp_path / "r.xlsx"
-    xlsx_report.write_results_xlsx(county, str(path), adjustments=ADJUSTMENTS)
+    write_xlsx(county, path, adjustments=ADJUSTMENTS)
     wb = openpyxl.load_workbook(path)
     detail = wb["明细"]
     assert detail.dimensions == f"A1:P{1 + 3 * 5}"
@@ -228,8 +239,8 @@ def _data_rows(ws) -> list[list]:
 
 
 def test_long_lost_sheet_above_the_threshold(county, tmp_path):
-    per_unit = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(build_workbook(county, adjustments=ADJUSTMENTS))))
-    long = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(build_workbook(county, adjustments=ADJUSTMENTS, unit_sheets_max=2))))
+    per_unit = openpyxl.load_workbook(io.BytesIO(workbook(county, adjustments=ADJUSTMENTS).bytes()))
+    long = openpyxl.load_workbook(io.BytesIO(workbook(county, adjustments=ADJUSTMENTS, unit_sheets_max=2).bytes()))
     assert long.sheetnames == ["汇总", "图表", "明细", "复核调整", "扣分明细"]
     ws = long["扣分明细"]
     head = [c.value for c in ws[1]]
@@ -252,7 +263,7 @@ def test_long_lost_sheet_above_the_threshold(county, tmp_path):
 
 
 def test_notes_go_on_the_long_sheet(partial):
-    wb = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(build_workbook(partial, unit_sheets_max=0))))
+    wb = openpyxl.load_workbook(io.BytesIO(workbook(partial, unit_sheets_max=0).bytes()))
     ws = wb["扣分明细"]
     assert [c.value for c in ws[1]] == ["单位", *UNIT_HEAD, "完整性"]
     rows = _data_rows(ws)
@@ -262,16 +273,17 @@ def test_notes_go_on_the_long_sheet(partial):
 
 
 def test_sheets_continue_past_the_row_limit(county):
-    whole = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(build_workbook(county, unit_sheets_max=0))))
-    split = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(build_workbook(county, unit_sheets_max=0, row_limit=5))))
+    whole = openpyxl.load_workbook(io.BytesIO(workbook(county, unit_sheets_max=0).bytes()))
+    split = openpyxl.load_workbook(io.BytesIO(workbook(county, unit_sheets_max=0, row_limit=5).bytes()))
     names = split.sheetnames
     assert names[:6] == ["汇总", "图表", "明细", "明细 (2)", "明细 (3)", "明细 (4)"]
+    assert "复核调整" in names
     parts = [n for n in names if n.startswith("明细")]
     for name in parts:
         ws = split[name]
         assert [c.value for c in ws[1]] == DETAIL_HEAD  # each part has the header
         assert 2 <= ws.max_row <= 5
-        assert ws.freeze_panes == "D2" and ws.auto_filter.ref == f"A1:O{ws.max_row}"
+        assert ws.freeze_panes == "D2" and ws.auto_filter.ref == f"A1:P{ws.max_row}"
         assert ws.column_dimensions["F"].width == whole["明细"].column_dimensions["F"].width
     assert [r for n in parts for r in _data_rows(split[n])] == _data_rows(whole["明细"])
     lost = [n for n in names if n.startswith("扣分明细")]
@@ -280,10 +292,10 @@ def test_sheets_continue_past_the_row_limit(county):
 
 def test_a_very_large_rank_group_gets_a_note_not_a_chart(mixed, monkeypatch):
     monkeypatch.setattr(xlsx_report, "CHART_MAX_UNITS", 2)
-    wb = build_workbook(mixed)
+    wb = workbook(mixed)
     charts = wb["图表"]._charts
     assert len(charts) == 2  # A and B (two units each) keep theirs; the three counties do not
-    loaded = openpyxl.load_workbook(io.BytesIO(xlsx_report.workbook_bytes(wb)))
+    loaded = openpyxl.load_workbook(io.BytesIO(wb.bytes()))
     note = loaded["图表"]["A1"].value
     assert "共 3 个单位" in note and "不绘制图表" in note
     assert len(loaded["图表"]._charts) == 2
@@ -319,7 +331,7 @@ def test_item_reports_take_little_more_memory_than_the_summary(thousand_units):
     an item report needs about what the summary needs (the evidence texts
     are kept as well), whatever the number of units."""
     obs, units, out = thousand_units
-    base = ["score", *obs, "--units", units]
+    base = ["--lang", "zh", "score", *obs, "--units", units]
     summary = _peak_mb([*base, "--format", "csv", "-o", str(out / "s.csv")])
     for fmt in (["--format", "json"], ["--format", "csv", "--detail"], ["--format", "md", "--detail"], ["--format", "xlsx"]):
         peak = _peak_mb([*base, *fmt, "-o", str(out / f"r.{fmt[1]}")])
@@ -336,7 +348,7 @@ def test_too_many_units_for_one_summary_sheet_is_refused(county, monkeypatch):
 
     monkeypatch.setattr(xlsx_report, "ROW_LIMIT", 4)  # title, header and 3 units make 5 rows
     with pytest.raises(ProblemsError) as exc:
-        build_workbook(county)
+        workbook(county)
     assert exc.value.problems[0].code == "too-many-units"
 
 
@@ -348,10 +360,12 @@ def test_a_long_rank_group_prints_in_aligned_pages(monkeypatch):
 
     r = run(Options(observations=EXAMPLES[:1], keep_items=False))
     whole = io.StringIO()
-    terminal.print_results(r.results, 2, file=whole)
+    with i18n.using("zh"):
+        terminal.print_results(r.results, 2, file=whole)
     monkeypatch.setattr(terminal, "PAGE_ROWS", 4)
     paged = io.StringIO()
-    terminal.print_results(r.results, 2, file=paged)
+    with i18n.using("zh"):
+        terminal.print_results(r.results, 2, file=paged)
     text = paged.getvalue()
     assert "（续，第 5–8 行）" in text and "（续，第 9–10 行）" in text
     body = [line for line in text.splitlines() if line.startswith("│")]
@@ -364,17 +378,17 @@ def test_a_long_rank_group_prints_in_aligned_pages(monkeypatch):
 def test_md_asks_each_table_once_whether_it_is_incomplete(monkeypatch):
     """It used to ask per row, and each asking walks every unit of the table:
     quadratic, hours for a rank group of 100,000 units."""
-    from gkscore.render import csv_report
+    from gkscore.render import view
 
     r = run(Options(observations=EXAMPLES, keep_items=False))
     asked = []
-    original = csv_report.Block.incomplete
+    original = view.Block.incomplete
 
     def counted(self):
         asked.append(self.group)
         return original.fget(self)
 
-    monkeypatch.setattr(csv_report.Block, "incomplete", property(counted))
-    results_md(r.results)
+    monkeypatch.setattr(view.Block, "incomplete", property(counted))
+    _streamed("md", r)
     groups = {u.rank_group for u in r.results}
     assert len(groups) == 3 and len(asked) <= 3 * len(groups)

@@ -36,7 +36,8 @@ def case(tmp_path_factory):
 
 def _score(case, *args):
     _tmp, rules, units, obs = case
-    return run_cli("score", str(obs), "--rules", str(rules), "--units", str(units), *args)
+    # the reports of a Chinese user (their words follow the language)
+    return run_cli("--lang", "zh", "score", str(obs), "--rules", str(rules), "--units", str(units), *args)
 
 
 def test_check_asks_nothing_after_the_veto(case):

@@ -77,6 +77,16 @@ def _fmt(value: Decimal, places: int | None) -> str:
     return text
 
 
+def fixed(value: Decimal, places: int) -> str:
+    """``value`` with exactly ``places`` decimals (95 -> 95.00), rounded by
+    the one rule (half away from zero); never an exponent, never -0.  The
+    text of every figure shown with fixed decimals."""
+    out = q(Decimal(value), places)
+    if out.is_zero():
+        out = abs(out)
+    return format(out, "f")
+
+
 def to_json_number(value: Decimal | None, places: int | None = 2):
     """A JSON-ready number: int when integral, else a Decimal that json encoders
     written by gkscore emit verbatim (see jsonout.py)."""

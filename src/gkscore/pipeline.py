@@ -39,11 +39,14 @@ class Options:
 
 @dataclass
 class Run:
+    """What a scoring run gives every reporter: the ranked results, the rule
+    files used, the adjustments, and each unit's detail on demand."""
+
     results: list  # UnitFigures (or UnitDetail), ranked
     rules: list  # LoadedRules actually used, in the order first met
-    adjustments: list
-    units_index: object
-    sets: list
+    adjustments: list = field(default_factory=list)
+    units_index: object = None
+    sets: list = field(default_factory=list)
     # the Scorer of each set, by the set's place in ``sets`` (made when first asked)
     scorers: dict = field(default_factory=dict, repr=False)
 
@@ -80,10 +83,11 @@ class Run:
         gave the figures.  The caller writes it out and drops it, so an item
         report holds one unit's items at a time, not 100,000 units'.  A detail
         is returned as it is."""
-        return self.scorer(unit.rules_id, unit.unit).detail(unit)
+        from .engine.results import UnitDetail
 
-    # deprecated: the name reporters used before ``detail``
-    full = detail
+        if isinstance(unit, UnitDetail):
+            return unit
+        return self.scorer(unit.rules_id, unit.unit).detail(unit)
 
 
 class _Shared:

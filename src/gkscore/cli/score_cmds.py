@@ -11,10 +11,9 @@ import click
 from ..i18n import _
 from .common import CONTEXT_SETTINGS, debug_option, guarded
 
+# The formats, in the order --help lists them (the reporters' registry holds
+# what each writes: gkscore.render.reporters).
 FORMATS = ["table", "json", "csv", "xlsx", "md", "docx", "pdf"]
-# The file name extensions each format writes; a text format also writes .txt.
-SUFFIXES = {"table": (".txt",), "json": (".json",), "csv": (".csv",), "xlsx": (".xlsx",), "md": (".md", ".markdown"), "docx": (".docx",), "pdf": (".pdf",)}
-TEXT_FORMATS = ("table", "json", "csv", "md")
 
 
 def output_format(fmt: str | None, output: str | None) -> str:
@@ -23,18 +22,19 @@ def output_format(fmt: str | None, output: str | None) -> str:
     format than --format, is a usage error: a file named 通报.pdf must hold
     a PDF."""
     from ..fsutil import STDOUT, writes_in_place
+    from ..render.reporters import REPORTERS, by_extension, reporter
 
     if not output or output == STDOUT or writes_in_place(output):
         return fmt or "table"  # stdout, a device, a FIFO: no name to follow
     ext = os.path.splitext(output)[1].lower()
-    owner = next((f for f, exts in SUFFIXES.items() if ext in exts), None)
+    owner = by_extension(ext)
     if fmt is None:
         if owner is None and ext:
-            known = " ".join(e for exts in SUFFIXES.values() for e in exts)
+            known = " ".join(e for r in REPORTERS.values() for e in r.extensions)
             raise click.UsageError(_("no format writes {ext} files; name the output {known}, or choose one with --format").format(ext=ext, known=known))
-        return owner or "table"
-    if owner is not None and owner != fmt and not (ext == ".txt" and fmt in TEXT_FORMATS):
-        raise click.UsageError(_("--format {fmt} cannot write a {ext} file; name the output {expected}").format(fmt=fmt, ext=ext, expected=" ".join(SUFFIXES[fmt])))
+        return owner.name if owner is not None else "table"
+    if owner is not None and owner.name != fmt and not (ext == ".txt" and reporter(fmt).text):
+        raise click.UsageError(_("--format {fmt} cannot write a {ext} file; name the output {expected}").format(fmt=fmt, ext=ext, expected=" ".join(reporter(fmt).extensions)))
     return fmt
 
 
@@ -81,10 +81,8 @@ def _run(observations, rules, units, partial, subset, adjust, rank_by=(), keep_i
             progress.stop()
 
 
-# ------------------------------------------------------------ documents (#13)
-# The 通报 as docx/pdf, one pack per unit and the ranking charts: gkscore.documents.
-
-DOCUMENT_FORMATS = ("docx", "pdf")
+# ------------------------------------------------------------ documents
+# The per-unit packs and the ranking charts: gkscore.documents.
 
 
 def _document_options(fn):
@@ -95,37 +93,17 @@ def _document_options(fn):
     return fn
 
 
-def _check_documents(fmt: str, output: str | None, notice: str | None, per_unit: str | None, chart: str | None) -> None:
-    """Usage errors and missing programs before anything is scored."""
-    if fmt in DOCUMENT_FORMATS and not output:
-        raise click.UsageError(f"{fmt} needs -o FILE")
-    if notice and fmt not in DOCUMENT_FORMATS and not per_unit:
-        raise click.UsageError("--notice is for -o 通报.docx/.pdf or --per-unit")
-    if fmt == "pdf":
-        from ..documents.api import check_pdf_route
-
-        check_pdf_route(output)
+def _check_documents(notice: str | None) -> None:
     if notice:
         from ..documents.notice import read_notice_file
 
         read_notice_file(notice)  # a mistake in it is said before scoring
 
 
-def _document_options_for(places: int, notice: str | None, chart_style: str, inputs: list[str]):
+def _write_documents(result, places: int, notice: str | None, per_unit: str | None, chart: str | None, chart_style: str, inputs: list[str]) -> None:
     from ..documents.api import DocumentOptions
 
-    return DocumentOptions(decimals=places, notice=notice, chart_style=chart_style, inputs=tuple(inputs))
-
-
-def _write_notice(result, fmt: str, output: str, places: int, notice: str | None, chart_style: str) -> None:
-    from ..documents.api import write_notice_docx, write_notice_pdf
-
-    write = write_notice_docx if fmt == "docx" else write_notice_pdf
-    write(result, output, _document_options_for(places, notice, chart_style, []))
-
-
-def _write_documents(result, places: int, notice: str | None, per_unit: str | None, chart: str | None, chart_style: str, inputs: list[str]) -> None:
-    options = _document_options_for(places, notice, chart_style, inputs)
+    options = DocumentOptions(decimals=places, notice=notice, chart_style=chart_style, inputs=tuple(inputs))
     if per_unit:
         from ..documents.api import write_unit_packs
 
@@ -165,37 +143,44 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
     a sheet longer than Excel's 1,048,576 rows goes on in 明细 (2), ...; a
     rank group of more than 200 units gets no chart.
     """
+    from dataclasses import replace
+
     from ..fsutil import STDOUT, refuse_overwriting_inputs
+    from ..render.reporters import ReportOptions, reporter
 
     inputs = list(observations) + list(rules) + list(adjust) + ([units] if units else []) + ([notice] if notice else [])
     if output:
         refuse_overwriting_inputs(output, inputs)
-    fmt = output_format(fmt, output)
-    if fmt == "xlsx" and not output:
-        raise click.UsageError("xlsx needs -o FILE")
-    if formulas and fmt != "xlsx":
+    report_to = reporter(output_format(fmt, output))
+    if report_to.needs_file and not output:
+        raise click.UsageError(_("{format} needs -o FILE").format(format=report_to.name))
+    if formulas and report_to.name != "xlsx":
         raise click.UsageError("--formulas needs --format xlsx")
-    _check_documents(fmt, output, notice, per_unit, chart)
+    if notice and not report_to.uses_notice and not per_unit:
+        raise click.UsageError("--notice is for -o 通报.docx/.pdf or --per-unit")
+    options = ReportOptions(detail=detail, formulas=formulas, notice=notice, chart_style=chart_style)
+    report_to.check(output, options)
+    _check_documents(notice)
     from ..timing import gc_paused, mark, report
 
     # Ranking needs each unit's figures only, so units are scored without
     # their items whatever the format; a report that shows items asks
-    # ``result.full`` for one unit at a time while it writes.  The evidence
-    # and scorer texts are kept only for the reports that show them (md
-    # --detail lists the reasons, not the evidence).
-    shows_texts = fmt in ("json", "xlsx") or (fmt == "csv" and detail) or bool(per_unit)
+    # ``result.detail`` for one unit at a time while it writes.  The
+    # evidence and scorer texts are kept only for the reports that show
+    # them (md --detail lists the reasons, not the evidence).
+    shows_texts = report_to.shows_texts(options) or bool(per_unit)
     # Reading builds millions of live observations, and every full collection
     # would walk them all again: no cycle collection while they are built.
     with gc_paused():
         result = _run(observations, rules, units, partial, (classes, unit_names), adjust, rank_by, keep_items=False, keep_text=shows_texts)
         places = decimals if decimals is not None else result.precision
         with _collecting_new_garbage():
-            if fmt in DOCUMENT_FORMATS:
-                _write_notice(result, fmt, output, places, notice, chart_style)
-            else:
-                _write(result, fmt, output, detail, places, formulas)
+            # Reports are written streaming: text goes out unit by unit (to a
+            # temporary file renamed into place at the end, or to stdout) and
+            # never exists whole.
+            report_to.write(result, output, replace(options, decimals=places))
             _write_documents(result, places, notice, per_unit, chart, chart_style, inputs)
-    mark(f"output {fmt}")
+    mark(f"output {report_to.name}")
     report()
     if output and output != STDOUT:
         click.echo(f"wrote {output} ({len(result.results)} units)", err=True)
@@ -229,48 +214,6 @@ def _collecting_new_garbage():
         if not was:
             gc.disable()
         gc.unfreeze()
-
-
-def _to_file(output: str | None) -> bool:
-    """A named output, not standard output (a file or a device: no colours, a
-    fixed width, and a csv gets the byte-order mark Excel needs)."""
-    from ..fsutil import STDOUT
-
-    return bool(output) and output != STDOUT
-
-
-def _write(result, fmt: str, output: str | None, detail: bool, places: int, formulas: bool) -> None:
-    """Write the report, streaming: text goes out unit by unit (to a temp file
-    renamed into place at the end, or to stdout) and never exists whole."""
-    from ..fsutil import text_output
-
-    if fmt == "xlsx":
-        if formulas:
-            from ..render.xlsx_formulas import write_formula_workbook
-
-            write_formula_workbook(result, output)
-        else:
-            from ..render.xlsx_report import write_results_xlsx
-
-            write_results_xlsx(result.results, output, adjustments=result.adjustments, precision=places, full=result.full)
-        return
-    with text_output(output) as out:
-        if fmt == "json":
-            from ..render.json_report import write_results_json
-
-            write_results_json(out, result.results, result.rules, precision=places, adjustments=result.adjustments, full=result.full)
-        elif fmt == "csv":
-            from ..render.csv_report import write_results_csv
-
-            write_results_csv(out, result.results, detail=detail, precision=places, bom=_to_file(output), full=result.full)
-        elif fmt == "md":
-            from ..render.md_report import write_results_md
-
-            write_results_md(out, result.results, precision=places, detail=detail, full=result.full)
-        else:
-            from ..render.terminal import print_results
-
-            print_results(result.results, places, file=out if _to_file(output) else None)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -6,7 +6,7 @@ ranking tables per rank group with every figure already as text with a fixed
 number of decimals, and one unit's lost points.  A run gives each unit's
 figures as ``unit, cls, rules_id, rules_title, sections, base, bonus,
 penalty, total, grade, complete, notes, veto, rank_group, rank`` and its items
-through ``run.detail(u)`` (``run.full(u)`` before that name existed); items
+through ``run.detail(u)``; items
 carry ``id, section, section_kind, group, path, text, max, score, lost,
 reasons, evidence, observations``.
 
@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterator
+from typing import Iterator
 
-from ..exact import q
+from ..exact import fixed as exact_fixed
+from ..render.view import section_value
 
 NOT_APPLICABLE = "—"
 VETOED = "单项否决"  # the total of a unit a veto left without one
@@ -32,14 +33,9 @@ TIED = "并列"
 
 
 def fixed(value: Decimal | None, places: int) -> str:
-    """``value`` with exactly ``places`` decimals (95 -> 95.00), rounded by the
-    project's one rule (half away from zero); never an exponent, never -0."""
-    if value is None:
-        return NOT_APPLICABLE
-    out = q(Decimal(value), places)
-    if out.is_zero():
-        out = abs(out)
-    return format(out, "f")
+    """``value`` with exactly ``places`` decimals (``exact.fixed``), or "—"
+    where there is none."""
+    return NOT_APPLICABLE if value is None else exact_fixed(value, places)
 
 
 @dataclass
@@ -102,12 +98,6 @@ class GroupTable:
         return [r for r in self.ranked if r.total_value is not None]
 
 
-def detail_of(run) -> Callable:
-    """u -> u with its items, one unit at a time."""
-    detail = getattr(run, "detail", None)
-    return detail if callable(detail) else run.full
-
-
 def rules_of(run) -> dict:
     """rules id -> RuleSet for every rule file the run used."""
     out = {}
@@ -120,21 +110,6 @@ def rules_of(run) -> dict:
 def roster_order(run) -> dict[str, int]:
     index = getattr(run, "units_index", None)
     return dict(getattr(index, "order", {}) or {})
-
-
-def section_value(u, name: str) -> Decimal | None:
-    """A 一级指标 subtotal, or None when no item of it applies to the unit."""
-    value = u.sections.get(name)
-    if value is None:
-        return None
-    if value == 0:
-        names = getattr(u, "base_sections", None)
-        if names is not None:
-            return value if name in names else None
-        items = getattr(u, "items", None) or []
-        if items and not any(it.section == name and it.section_kind == "base" for it in items):
-            return None
-    return value
 
 
 def _class_names(rs, classes: list[str]) -> list[str]:
@@ -268,7 +243,7 @@ def unit_sheets(run, tables: list[GroupTable], places: int) -> Iterator[tuple[Gr
     let go before the next), in table order."""
     from .found import Describer
 
-    detail = detail_of(run)
+    detail = run.detail
     rules = rules_of(run)
     by_name = {}
     for u in run.results:

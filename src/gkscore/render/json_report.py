@@ -15,7 +15,7 @@ decimals for the bundled tables) and never a float artefact.
 
 from __future__ import annotations
 
-from typing import IO, Callable, Iterable, Iterator
+from typing import IO, Iterator
 
 from ..exact import to_json_number
 from ..jsonout import dumps
@@ -77,35 +77,33 @@ def _head(rules) -> dict:
     return {"format": FORMAT, "rules": [{"id": lr.ruleset.id, "title": lr.ruleset.title, "sha256": lr.sha256} for lr in rules]}
 
 
-def results_dict(results, rules, *, precision: int = 2, adjustments=None) -> dict:
-    adj_by_item = _adjustments_by_item(adjustments)
-    return {**_head(rules), "units": [unit_dict(r, precision=precision, adj_by_item=adj_by_item) for r in results]}
+def results_dict(run, precision: int) -> dict:
+    """The whole document as one dict (``write_json`` writes its text piece
+    by piece); every unit must carry its items or ``run.detail`` give them."""
+    adj_by_item = _adjustments_by_item(run.adjustments)
+    return {**_head(run.rules), "units": [unit_dict(run.detail(r), precision=precision, adj_by_item=adj_by_item) for r in run.results]}
 
 
-def iter_results_json(results: Iterable, rules, *, precision: int = 2, adjustments=None, full: Callable | None = None) -> Iterator[str]:
-    """The text of ``results_json`` in pieces, one unit per piece, so that the
-    document for 100,000 units never exists whole: ``full(u)`` gives a unit
-    with its items (see ``pipeline.Run.full``) and is called for one unit at
-    a time.  Joined, the pieces are exactly ``dumps(results_dict(...))``: the
-    head is that document without its units, and each unit is ``dumps`` of
-    the unit at its depth."""
-    adj_by_item = _adjustments_by_item(adjustments)
-    head = dumps(_head(rules))
+def iter_results_json(run, precision: int) -> Iterator[str]:
+    """The text of the document in pieces, one unit per piece, so that the
+    document for 100,000 units never exists whole: ``run.detail(u)`` gives a
+    unit with its items and is called for one unit at a time.  Joined, the
+    pieces are exactly ``dumps(results_dict(...))``: the head is that
+    document without its units, and each unit is ``dumps`` of the unit
+    at its depth."""
+    adj_by_item = _adjustments_by_item(run.adjustments)
+    head = dumps(_head(run.rules))
     assert head.endswith("\n}\n")
     yield head[: -len("\n}\n")] + ',\n  "units": '
     first = True
-    for r in results:
-        unit = unit_dict(full(r) if full is not None else r, precision=precision, adj_by_item=adj_by_item)
+    for r in run.results:
+        unit = unit_dict(run.detail(r), precision=precision, adj_by_item=adj_by_item)
         text = dumps(unit, level=UNIT_LEVEL)[:-1]
         yield ("[\n" if first else ",\n") + UNIT_INDENT + text
         first = False
     yield ("[]" if first else "\n  ]") + "\n}\n"
 
 
-def write_results_json(out: IO[str], results: Iterable, rules, *, precision: int = 2, adjustments=None, full: Callable | None = None) -> None:
-    for piece in iter_results_json(results, rules, precision=precision, adjustments=adjustments, full=full):
+def write_json(run, out: IO[str], options) -> None:
+    for piece in iter_results_json(run, options.decimals):
         out.write(piece)
-
-
-def results_json(results, rules, *, precision: int = 2, adjustments=None) -> str:
-    return "".join(iter_results_json(results, rules, precision=precision, adjustments=adjustments))

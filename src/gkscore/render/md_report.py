@@ -1,48 +1,42 @@
-"""Markdown results for pasting into a report: one GitHub table per ranking
-table (rule file x rank group), with the columns of the 汇总 sheet."""
+"""The markdown report, for pasting into a report: one GitHub table per
+ranking table (rule file x rank group) with the columns of the 汇总 sheet;
+with ``--detail`` each unit's lost points follow its table, and the
+adjustments (复核) close the document when the run has any."""
 
 from __future__ import annotations
 
-import io
-from typing import IO, Any, Iterable, Iterator, Sequence
+from typing import IO, Iterable, Iterator
 
 from ..exact import fmt
-from ..scoring import UnitResult
-from .csv_report import (
-    COMPLETE,
-    INCOMPLETE,
+from ..i18n import _
+from .textsafe import md_cell
+from .view import (
+    ADJUSTMENT_KEYS,
     Block,
-    Full,
+    adjustment_header,
     adjustment_note,
     adjustments_index,
     blocks,
+    completeness,
     item_figures,
-    lost_points,
+    listed,
     num,
     path_text,
     reasons_text,
     section_value,
-    VETOED,
+    summary_header,
     total_text,
     with_items,
+    words,
 )
-from .textsafe import md_cell
-
-
-def summary_header(block: Block) -> list[str]:
-    """序号, 单位, 类别, <一级指标...>, 加分, 扣分, 总分, 等次, 排名 (+ 完整性)."""
-    head = ["序号", "单位", "类别", *block.sections, "加分", "扣分", "总分", "等次", "排名"]
-    if block.incomplete:
-        head.append("完整性")
-    return head
 
 
 def _row(cells: Iterable[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _table(block: Block, precision: int) -> Iterator[str]:
-    head = summary_header(block)
+def _table(w, block: Block, precision: int) -> Iterator[str]:
+    head = summary_header(w, block)
     # once per table: asking the block per row walked every unit for every
     # row, hours for a rank group of 100,000 units
     incomplete = block.incomplete
@@ -58,91 +52,71 @@ def _table(block: Block, precision: int) -> Iterator[str]:
             *[num(section_value(u, s), precision) for s in block.sections],
             fmt(u.bonus, precision),
             fmt(u.penalty, precision),
-            total_text(u, precision) + ("\\*" if not u.complete else ""),
+            total_text(w, u, precision) + ("\\*" if not u.complete else ""),
             md_cell(u.grade or ""),
             str(u.rank) if u.rank else "",
         ]
         if incomplete:
-            cells.append(COMPLETE if u.complete else INCOMPLETE)
+            cells.append(completeness(w, u.complete))
         yield _row(cells)
 
 
-def _unit_detail(u: UnitResult, precision: int, adjustments: dict) -> list[str]:
-    lines = [f"- **{md_cell(u.unit)}**（总分 {total_text(u, precision)}，排名 {u.rank}）"]
-    lost = [it for it in u.items if lost_points(it) > 0 or not it.complete]
-    if not lost:
-        lines.append("  - 未失分")
-    for it in lost:
-        _, _, pts = item_figures(it)
-        mark = f"（{INCOMPLETE}）" if not it.complete else ""
-        lines.append(f"  - {md_cell(path_text(it))}：扣 {fmt(pts or 0, precision)} 分{mark}。{md_cell(reasons_text(it))}")
+def _unit_detail(w, u, precision: int, adjustments: dict) -> list[str]:
+    lines = [f"- **{md_cell(u.unit)}**" + _(" (total {total}, rank {rank})").format(total=total_text(w, u, precision), rank=u.rank)]
+    items = listed(u)
+    if not items:
+        lines.append("  - " + _("no points lost"))
+    for it in items:
+        _m, _s, pts = item_figures(it)
+        mark = _(" (incomplete)") if not it.complete else ""
+        lines.append("  - " + _("{path}: {points} points lost{mark}. {reasons}").format(
+            path=md_cell(path_text(it)), points=fmt(pts or 0, precision), mark=mark, reasons=md_cell(reasons_text(it))))
         for adj in adjustments.get((u.unit, it.id), ()):
             lines.append(f"    - {md_cell(adjustment_note(adj))}")
     for note in u.notes:
-        lines.append(f"  - 说明：{md_cell(note)}")
+        lines.append("  - " + _("Note: {note}").format(note=md_cell(note)))
     return lines
 
 
-def results_md(
-    results: Sequence[UnitResult],
-    precision: int = 2,
-    *,
-    detail: bool = False,
-    adjustments: Iterable[Any] | None = None,
-) -> str:
-    """One markdown table per rule file and rank group; with ``detail``, a list
-    of each unit's lost points follows each table; with ``adjustments``, a
-    复核调整 list closes the document."""
-    out = io.StringIO()
-    write_results_md(out, results, precision, detail=detail, adjustments=adjustments)
-    return out.getvalue()
-
-
-def write_results_md(
-    out: IO[str],
-    results: Sequence[UnitResult],
-    precision: int = 2,
-    *,
-    detail: bool = False,
-    adjustments: Iterable[Any] | None = None,
-    full: Full = None,
-) -> None:
-    """``results_md`` written to ``out`` line by line; with ``full`` (see
-    ``csv_report.with_items``) the lost-point lists score one unit at a time."""
+def write_md(run, out: IO[str], options) -> None:
+    """The document written to ``out`` line by line; the lost-point lists
+    ask ``run.detail`` for one unit at a time."""
     lines = _Lines(out)
-    for line in _document(results, precision, detail, list(adjustments or ()), full):
+    for line in _document(run, options.decimals, options.detail):
         lines.add(line)
     lines.close()
 
 
-def _document(results, precision: int, detail: bool, adjustments: list, full: Full) -> Iterator[str]:
+def _document(run, precision: int, detail: bool) -> Iterator[str]:
+    w = words()
+    adjustments = list(run.adjustments or ())
     index = adjustments_index(adjustments)
-    for b in blocks(results):
+    for b in blocks(run.results):
         yield f"## {md_cell(b.rules_title)} — {md_cell(b.group)}"
         yield ""
-        yield from _table(b, precision)
+        yield from _table(w, b, precision)
         if b.incomplete:
             yield ""
-            yield "\\* 评分未完成（--partial）：未填写观测值的指标暂计0分。"
+            yield "\\* " + _("Not completely scored (--partial): items without observations count 0 for now.")
         vetoed = [u for u in b.units if u.veto]
         if vetoed:
             yield ""
             for u in vetoed:
-                yield f"- {VETOED}：{md_cell(u.unit)} — {md_cell(u.veto)}"
+                yield f"- {w.vetoed}：{md_cell(u.unit)} — {md_cell(u.veto)}"
         if detail:
             yield ""
-            yield "### 失分明细"
+            yield "### " + _("Points lost by unit")
             yield ""
-            for u in with_items(b.units, full):
-                yield from _unit_detail(u, precision, index)
+            for u in with_items(b.units, run.detail):
+                yield from _unit_detail(w, u, precision, index)
         yield ""
     if adjustments:
-        yield "## 复核调整"
+        yield "## " + w.adjustments
         yield ""
-        yield _row(["单位", "指标编号", "观测项", "原值", "新值", "理由", "批准人", "日期"])
-        yield _row([":---"] * 8)
+        yield _row(adjustment_header(w))
+        yield _row([":---"] * len(ADJUSTMENT_KEYS))
         for a in adjustments:
-            yield _row(md_cell(getattr(a, k, "")) for k in ("unit", "item", "field", "before", "after", "reason", "approved_by", "date"))
+            yield _row(md_cell(getattr(a, k, "")) for k in ADJUSTMENT_KEYS)
         yield ""
 
 
@@ -169,4 +143,3 @@ class _Lines:
 
     def close(self) -> None:
         self.out.write("\n")
-

@@ -7,7 +7,8 @@ import os
 import sys
 
 from ..exact import fmt
-from .csv_report import VETOED, total_text
+from ..i18n import _
+from .view import blocks, completeness, total_text, words
 
 
 def console(stderr: bool = False):
@@ -58,11 +59,14 @@ def print_rules_tree(tree: dict) -> None:
 # memory, which for a national check (100,000 units) would cost gigabytes.
 PAGE_ROWS = 1000
 
-HEAD_LEFT = ("单位", "类别", "等次")
+
+def write_table(run, out, options, *, to_file: bool) -> None:
+    """One rich table per rank group: the published ranking layout, to
+    ``out`` (a file: no colours, 200 columns) or the terminal."""
+    print_results(run.results, options.decimals, file=out if to_file else None)
 
 
 def print_results(results, places: int = 2, file=None) -> None:
-    """One rich table per rank group: the published ranking layout."""
     from rich.console import Console
 
     if file is not None:
@@ -71,27 +75,29 @@ def print_results(results, places: int = 2, file=None) -> None:
         con = console()
         if not sys.stdout.isatty():
             con.width = max(con.width, 160)
-    groups: dict[tuple[str, str], list] = {}
-    for r in results:
-        groups.setdefault((r.rules_title, r.rank_group), []).append(r)
-    for (title, group), members in groups.items():
+    w = words()
+    for b in blocks(results):
+        members = b.units
         sections = list(members[0].sections)
-        incomplete = any(not r.complete for r in members)
-        head = ["排名", "单位", "类别", *sections, "加分", "扣分", "总分", "等次"] + (["完整性"] if incomplete else [])
-        widths = _widths(head, (_row(r, sections, places, incomplete) for r in members)) if len(members) > PAGE_ROWS else None
+        incomplete = b.incomplete
+        head = [w.rank, w.unit, w.cls, *sections, w.bonus, w.penalty, w.total, w.grade] + ([w.completeness] if incomplete else [])
+        left = {1, 2, len(sections) + 7, len(sections) + 8}  # 单位, 类别, 等次, 完整性
+        widths = _widths(head, (_row(w, r, sections, places, incomplete) for r in members)) if len(members) > PAGE_ROWS else None
         for start in range(0, len(members), PAGE_ROWS):
             page = members[start : start + PAGE_ROWS]
-            caption = f"{title} — {group}" + (f"（续，第 {start + 1}–{start + len(page)} 行）" if start else "")
-            con.print(_table(caption, head, [_row(r, sections, places, incomplete) for r in page], widths))
+            caption = f"{b.rules_title} — {b.group}"
+            if start:
+                caption += _(" (continued, rows {first}–{last})").format(first=start + 1, last=start + len(page))
+            con.print(_table(caption, head, left, [_row(w, r, sections, places, incomplete) for r in page], widths))
         for r in members:
             if r.veto:  # which veto applied, and why
-                con.print(f"{VETOED}：{r.unit} — {r.veto}", markup=False, highlight=False)
+                con.print(f"{w.vetoed}：{r.unit} — {r.veto}", markup=False, highlight=False)
 
 
-def _row(r, sections: list[str], places: int, incomplete: bool) -> list[str]:
-    row = [str(r.rank), r.unit, r.cls, *[fmt(r.sections.get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), total_text(r, places), r.grade or ""]
+def _row(w, r, sections: list[str], places: int, incomplete: bool) -> list[str]:
+    row = [str(r.rank), r.unit, r.cls, *[fmt(r.sections.get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), total_text(w, r, places), r.grade or ""]
     if incomplete:
-        row.append("完整" if r.complete else "未完成")
+        row.append(completeness(w, r.complete))
     return row
 
 
@@ -109,13 +115,15 @@ def _widths(head: list[str], rows) -> list[int]:
     return widths
 
 
-def _table(title: str, head: list[str], rows: list[list[str]], widths: list[int] | None):
+def _table(title: str, head: list[str], left: set[int], rows: list[list[str]], widths: list[int] | None):
+    """``left``: the columns of text (单位, 类别, 等次, 完整性), by position;
+    the unit's name (column 1) never wraps."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
     for i, col in enumerate(head):
         fixed = {} if widths is None else {"min_width": widths[i], "max_width": widths[i]}
-        table.add_column(col, justify="left" if col in HEAD_LEFT or col == "完整性" else "right", no_wrap=col == "单位", **fixed)
+        table.add_column(col, justify="left" if i in left else "right", no_wrap=i == 1, **fixed)
     for row in rows:
         table.add_row(*row)
     return table
