@@ -123,16 +123,20 @@ def load_units_option(path: str | None):
     return load_units(path or bundled_paths()[2])
 
 
-def run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
+def run(opts: Options) -> Run:
+    """Load, read, adjust, score and rank; the long steps report their
+    progress (``progress.step``)."""
     from .timing import gc_paused
 
     with gc_paused():
-        return _run(opts, progress)
+        return _run(opts)
 
 
-def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
+def _run(opts: Options) -> Run:
     from .adjustments import load_adjustments
+    from .i18n import _
     from .observations.api import load_observations
+    from .progress import step
     from .observations.roster import Subset
     from .observations.units_index import UnitsIndex
     from .ranking import parse_rank_by, rank
@@ -156,10 +160,9 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
     if problems:
         raise ProblemsError(problems, exit_code=max(2 if p.code in ("not-found", "unreadable") else 1 for p in problems))
     mark("load rules and units")
-    if progress:
-        progress("reading observations")
-    sets = load_observations(opts.observations, rules=explicit or None, units=units, partial=opts.partial, subset=Subset(opts.classes, opts.unit_names),
-                             keep_text=opts.keep_items if opts.keep_text is None else opts.keep_text)
+    with step(_("reading observations")):
+        sets = load_observations(opts.observations, rules=explicit or None, units=units, partial=opts.partial, subset=Subset(opts.classes, opts.unit_names),
+                                 keep_text=opts.keep_items if opts.keep_text is None else opts.keep_text)
     mark("check and merge")
     rules_by_id = {s.rules_id: s.rules for s in sets}
     index = UnitsIndex(units)
@@ -173,8 +176,6 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
     if adj_problems:
         raise ProblemsError(adj_problems)
     mark("load rules and units")
-    if progress:
-        progress("scoring")
     # Tables in a stable, meaningful order whatever the order of the files:
     # the --rules order when given, else the bundled order (county first).
     from .rules.load import bundled_paths
@@ -191,17 +192,19 @@ def _run(opts: Options, progress: Callable[[str], None] | None = None) -> Run:
     compiled: dict[str, object] = {}
     scorers: dict[int, Scorer] = {}
     shared = _Shared()
-    for i, s in enumerate(sets):
-        lr = rules_by_id[s.rules_id]
-        if lr not in used:
-            used.append(lr)
-        if lr.ruleset.id not in compiled:
-            compiled[lr.ruleset.id] = compile_rules(lr.ruleset)
-        scorer = scorers[i] = Scorer(compiled[lr.ruleset.id], s)
-        # each unit's figures shared as soon as it is scored: never 100,000
-        # units' unshared figures at once
-        for unit, cls in s.units.items():
-            results.append(shared.figures(scorer.figures(unit, cls)))
+    with step(_("scoring"), sum(len(s.units) for s in sets)) as advance:
+        for i, s in enumerate(sets):
+            lr = rules_by_id[s.rules_id]
+            if lr not in used:
+                used.append(lr)
+            if lr.ruleset.id not in compiled:
+                compiled[lr.ruleset.id] = compile_rules(lr.ruleset)
+            scorer = scorers[i] = Scorer(compiled[lr.ruleset.id], s)
+            # each unit's figures shared as soon as it is scored: never 100,000
+            # units' unshared figures at once
+            for unit, cls in s.units.items():
+                results.append(shared.figures(scorer.figures(unit, cls)))
+                advance()
     mark("score")
     ranked = rank(results, parse_rank_by(opts.rank_by))
     # Keep rule-file order first, then rank group, then rank.

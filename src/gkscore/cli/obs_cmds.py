@@ -47,7 +47,10 @@ def template(rules, units_path, classes, unit_names, fmt, layout, output, debug)
         layout = "sheets"  # csv is always long form
     lr = load_rules(rules)
     lu = load_units(default_units(units_path))
-    written = write_template(lr, lu, output, fmt=fmt, layout=layout, classes=list(classes) or None, unit_names=list(unit_names) or None)
+    from ..progress import shown_on_terminal
+
+    with shown_on_terminal():
+        written = write_template(lr, lu, output, fmt=fmt, layout=layout, classes=list(classes) or None, unit_names=list(unit_names) or None)
     click.echo(ngettext("{output}: a template for {n} unit ({rules})", "{output}: a template for {n} units ({rules})", len(written)).format(
         output=output, n=len(written), rules=lr.ruleset.title), err=True)
     return 0
@@ -83,8 +86,12 @@ def check(obs, rules_paths, units_path, classes, unit_names, partial, debug):
 
     rules = [load_rules(p) for p in rules_paths]
     lu = load_units(default_units(units_path))
-    reading = read_observations(list(obs), rules=rules or None, units=lu, partial=partial, subset=Subset(list(classes), list(unit_names)),
-                                keep_evidence=False, keep_scorer=True, status=True)
+    from ..i18n import _
+    from ..progress import shown_on_terminal, step
+
+    with shown_on_terminal(), step(_("reading observations")):
+        reading = read_observations(list(obs), rules=rules or None, units=lu, partial=partial, subset=Subset(list(classes), list(unit_names)),
+                                    keep_evidence=False, keep_scorer=True, status=True)
     print_problems(reading.notes)
     print_problems(reading.problems)
     sets = reading.sets

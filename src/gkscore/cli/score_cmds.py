@@ -46,39 +46,15 @@ def _input_options(fn):
     return fn
 
 
-def _progress():
-    """A status line on stderr, only when stderr is a terminal."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
-        return None
-    from .. import render  # noqa: F401 - keep rich import lazy
-    from rich.console import Console
-
-    con = Console(stderr=True)
-    status = con.status("reading…")
-    status.start()
-
-    def update(msg: str) -> None:
-        status.update(msg)
-
-    update.stop = status.stop  # type: ignore[attr-defined]
-    return update
-
-
 def _run(observations, rules, units, partial, subset, adjust, rank_by=(), keep_items=True, keep_text=None):
     from ..pipeline import Options, run
 
-    progress = _progress()
-    try:
-        return run(
-            Options(
-                observations=list(observations), rules=list(rules), units=units, partial=partial, classes=list(subset[0]), unit_names=list(subset[1]),
-                adjust=list(adjust), rank_by=list(rank_by), keep_items=keep_items, keep_text=keep_text,
-            ),
-            progress=progress,
+    return run(
+        Options(
+            observations=list(observations), rules=list(rules), units=units, partial=partial, classes=list(subset[0]), unit_names=list(subset[1]),
+            adjust=list(adjust), rank_by=list(rank_by), keep_items=keep_items, keep_text=keep_text,
         )
-    finally:
-        if progress is not None:
-            progress.stop()
+    )
 
 
 # ------------------------------------------------------------ documents
@@ -171,10 +147,12 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
     shows_texts = report_to.shows_texts(options) or bool(per_unit)
     # Reading builds millions of live observations, and every full collection
     # would walk them all again: no cycle collection while they are built.
-    with gc_paused():
+    from ..progress import shown_on_terminal
+
+    with gc_paused(), shown_on_terminal():
         result = _run(observations, rules, units, partial, (classes, unit_names), adjust, rank_by, keep_items=False, keep_text=shows_texts)
         places = decimals if decimals is not None else result.precision
-        with _collecting_new_garbage():
+        with _collecting_new_garbage(), _writing(result, report_to.name):
             # Reports are written streaming: text goes out unit by unit (to a
             # temporary file renamed into place at the end, or to stdout) and
             # never exists whole.
@@ -214,6 +192,26 @@ def _collecting_new_garbage():
         if not was:
             gc.disable()
         gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _writing(result, fmt: str):
+    """The writing step's progress: one unit each time a report asks for a
+    unit's detail (a summary asks for none; its bar shows the time)."""
+    from ..progress import step
+
+    with step(_("writing {format}").format(format=fmt), len(result.results)) as advance:
+        detail = result.detail
+
+        def counted(unit):
+            advance()
+            return detail(unit)
+
+        result.detail = result.full = counted
+        try:
+            yield
+        finally:
+            del result.detail, result.full
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -12,6 +12,8 @@ import csv
 import io
 
 from ..fsutil import atomic_text_writer
+from ..i18n import _
+from ..progress import step
 from .layout import LONG_COLUMNS, inert_csv, rules_tag
 from .template_rows import long_record, unit_specs
 
@@ -44,10 +46,11 @@ def write_csv_template(loaded_rules, units, out_path: str, scope=None) -> None:
     tag = rules_tag(loaded_rules.ruleset.id, loaded_rules.sha256, scope)
     line = _Line()
     field_parts: dict[tuple, str] = {}
-    with atomic_text_writer(out_path) as fh:
+    with atomic_text_writer(out_path) as fh, step(_("writing the template"), len(units)) as advance:
         fh.write("\ufeff")  # the BOM (utf-8-sig), so Excel opens it as UTF-8
         fh.write(line(LONG_COLUMNS))
         for unit, specs in unit_specs(loaded_rules, units):
+            advance()
             rows = []
             head = None
             for spec in specs:

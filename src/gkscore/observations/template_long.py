@@ -23,6 +23,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..fsutil import atomic_path
+from ..i18n import _
+from ..progress import step
 from .layout import COVER_SHEET, INPUT_COLUMNS, LABELS, LONG_COLUMNS, LONG_SHEET, META_SHEET, WIDTHS, clean_text, header_text, rules_tag
 from .template_rows import long_record, unit_specs
 from .template_xlsx import COVER_WIDTHS, HEADER_FILL, INPUT_FILL, UNLOCKED, WRAP, add_doc_props, cover_lines, meta_rows, protect
@@ -96,7 +98,7 @@ def _cover(wb, loaded_rules, pairs) -> None:
         ws.append([texts.cell(unit), texts.cell(cls), texts.cell(title)])
 
 
-def _long_sheet(wb, title: str, tag: str, units_specs, store: ListStore) -> None:
+def _long_sheet(wb, title: str, tag: str, units_specs, store: ListStore, advance) -> None:
     ws = wb.create_sheet(title)
     for i, key in enumerate(LONG_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS[key]
@@ -114,6 +116,7 @@ def _long_sheet(wb, title: str, tag: str, units_specs, store: ListStore) -> None
     vals = Validations(ws, store)
     row = 1
     for unit, specs in units_specs:
+        advance()
         for spec in specs:
             row += 1
             rec = long_record(tag, unit, spec)
@@ -135,8 +138,9 @@ def write_long_template(loaded_rules, loaded_units, units, out_path: str, scope=
     wb = Workbook(write_only=True)
     _cover(wb, loaded_rules, [(u.name, u.cls, t) for (u, _specs), t in zip(units_specs, titles)])
     store = ListStore()
-    for title in sheets:
-        _long_sheet(wb, title, tag, [us for us, t in zip(units_specs, titles) if t == title], store)
+    with step(_("writing the template"), len(units_specs)) as advance:
+        for title in sheets:
+            _long_sheet(wb, title, tag, [us for us, t in zip(units_specs, titles) if t == title], store, advance)
     ws = wb.create_sheet(META_SHEET)
     rows, listed = meta_rows(loaded_rules, loaded_units, "long", sheets, scope)
     for k, v in rows + listed:
@@ -144,5 +148,5 @@ def write_long_template(loaded_rules, loaded_units, units, out_path: str, scope=
     ws.sheet_state = "veryHidden"
     add_doc_props(wb, rows)
     store.write(wb)
-    with atomic_path(out_path) as tmp:
+    with atomic_path(out_path) as tmp, step(_("saving {file}").format(file=out_path)):
         wb.save(tmp)

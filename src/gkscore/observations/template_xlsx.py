@@ -18,6 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from .. import __version__
 from ..fsutil import atomic_path
+from ..i18n import _
+from ..progress import step
 from .allowed import allowed_text
 from .layout import (
     CLASS_ROW,
@@ -233,8 +235,10 @@ def build_workbook(loaded_rules, loaded_units, units, layout: str = "sheets", sc
     pairs_specs = unit_specs(loaded_rules, units)
     titles = safe_titles([u.name for u, _specs in pairs_specs])
     _cover(cover, loaded_rules, [(u.name, u.cls, t) for (u, _specs), t in zip(pairs_specs, titles)], layout)
-    for (unit, specs), title in zip(pairs_specs, titles):
-        _unit_sheet(wb.create_sheet(title), unit, specs, store)
+    with step(_("writing the template"), len(pairs_specs)) as advance:
+        for (unit, specs), title in zip(pairs_specs, titles):
+            _unit_sheet(wb.create_sheet(title), unit, specs, store)
+            advance()
     _meta(wb, loaded_rules, loaded_units, layout, titles, scope)
     store.write(wb)  # after the data sheets
     return wb
@@ -242,5 +246,5 @@ def build_workbook(loaded_rules, loaded_units, units, layout: str = "sheets", sc
 
 def write_xlsx_template(loaded_rules, loaded_units, units, out_path: str, layout: str = "sheets", scope=None) -> None:
     wb = build_workbook(loaded_rules, loaded_units, units, layout, scope)
-    with atomic_path(out_path) as tmp:
+    with atomic_path(out_path) as tmp, step(_("saving {file}").format(file=out_path)):
         wb.save(tmp)
