@@ -50,8 +50,14 @@ sys.path.insert(0, str(HERE))
 import gen  # noqa: E402
 
 TABLE_RULES = {"county": "county_2020", "citydept": "citydept_2020"}
-EXPORTS = [("json", ["--format", "json"], ".json"), ("md", ["--format", "md"], ".md"), ("table", ["--format", "table"], ".txt"),
-           ("csv-detail", ["--format", "csv", "--detail"], ".csv"), ("xlsx", ["--format", "xlsx"], ".xlsx")]
+# (name, options, output suffix, write floor of write_floors.py)
+EXPORTS = [("json", ["--format", "json"], ".json", "json"), ("md", ["--format", "md"], ".md", "text"),
+           ("md-detail", ["--format", "md", "--detail"], ".detail.md", "text"), ("table", ["--format", "table"], ".txt", "text"),
+           ("csv-detail", ["--format", "csv", "--detail"], ".csv", "csv"), ("xlsx", ["--format", "xlsx"], ".xlsx", "xlsx"),
+           ("formulas", ["--format", "xlsx", "--formulas"], ".formulas.xlsx", "xlsx-formulas")]
+# the outputs that have a target beside their floor
+FLOOR_TARGET = 3.0
+TARGETED = ("json", "md-detail", "csv-detail", "xlsx", "formulas", "template csv", "template xlsx-long", "template xlsx-sheets")
 
 
 def exe(name: str) -> str:
@@ -61,6 +67,7 @@ def exe(name: str) -> str:
 
 
 TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+SHARED = os.environ.get("GKSCORE_BENCH_MACHINE", "shared, so expect noise")
 
 
 def measure(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> dict:
@@ -71,7 +78,7 @@ def measure(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> 
     in its ru_maxrss.  Without it, os.wait4's figure is used."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        full = [TIME, "-f", "gkscore-maxrss-kb %M", *cmd] if TIME else cmd
+        full = [TIME, "-f", "gkscore-maxrss-kb %M\ngkscore-cpu %U %S", *cmd] if TIME else cmd
         p = subprocess.Popen(full, stdout=out, stderr=err, env=env, cwd=cwd)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
@@ -80,17 +87,23 @@ def measure(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> 
         text = err.read().decode("utf-8", "replace")
         out.seek(0)
         stdout = out.read(4096).decode("utf-8", "replace")
-    phases = {}
+    phases, cpu_phases = {}, {}
     rss_kb = ru.ru_maxrss
+    cpu = ru.ru_utime + ru.ru_stime
     for line in text.splitlines():
         if line.startswith("gkscore-timings "):
             phases = json.loads(line.split(" ", 1)[1])
+        elif line.startswith("gkscore-cpu-timings "):
+            cpu_phases = json.loads(line.split(" ", 1)[1])
         elif line.startswith("gkscore-maxrss-kb "):
             rss_kb = int(line.split()[1])
+        elif line.startswith("gkscore-cpu "):
+            cpu = sum(float(x) for x in line.split()[1:])
         elif line.startswith("Command exited with non-zero status"):
             pass
-    text = "\n".join(ln for ln in text.splitlines() if not ln.startswith(("gkscore-maxrss-kb ", "Command exited with non-zero status")))
-    return {"wall": wall, "rss_mb": rss_kb / 1024, "rc": p.returncode, "phases": phases,
+    text = "\n".join(ln for ln in text.splitlines() if not ln.startswith(("gkscore-maxrss-kb ", "gkscore-cpu ", "gkscore-cpu-timings ", "Command exited with non-zero status")))
+    floor = {ln.split()[0]: float(ln.split()[1]) for ln in stdout.splitlines() if ln.startswith("floor-")}
+    return {"wall": wall, "cpu": cpu, "rss_mb": rss_kb / 1024, "rc": p.returncode, "phases": phases, "cpu_phases": cpu_phases, "floor": floor,
             "stderr": text[-2000:] if p.returncode not in (0,) else "", "stdout": stdout}
 
 
@@ -103,10 +116,13 @@ def repeat(cmd: list[str], runs: int, **kw) -> dict:
         "cmd": " ".join(os.path.relpath(c, ROOT) if os.path.isabs(c) and c.startswith(str(ROOT)) else c for c in cmd),
         "wall": statistics.median(r["wall"] for r in res),
         "walls": [round(r["wall"], 3) for r in res],
+        "cpu": statistics.median(r["cpu"] for r in res),
+        "cpu_phases": {k: statistics.median(r["cpu_phases"].get(k, 0.0) for r in res) for k in res[0]["cpu_phases"]},
         "rss_mb": statistics.median(r["rss_mb"] for r in res),
         "rc": res[0]["rc"],
         "phases": phases,
         "error": res[0]["stderr"].strip().splitlines()[-1] if res[0]["rc"] not in (0,) and res[0]["stderr"].strip() else "",
+        **({"floor": {k: statistics.median(r["floor"].get(k, 0.0) for r in res) for k in res[0]["floor"]}} if res[0]["floor"] else {}),
     }
 
 
@@ -129,12 +145,12 @@ def machine() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {}
-    for dist in ("gkscore", "openpyxl", "python-calamine", "pydantic", "PyYAML", "yamllint"):
+    for dist in ("gkscore", "openpyxl", "python-calamine", "pydantic", "PyYAML", "yamllint", "rich", "XlsxWriter"):
         try:
             versions[dist] = version(dist)
         except PackageNotFoundError:
             versions[dist] = "-"
-    return {"cpu": cpu, "cores": os.cpu_count(), "mem_mb": mem, "python": platform.python_version(),
+    return {"cpu": cpu, "cores": os.cpu_count(), "mem_mb": mem, "python": platform.python_version(), "shared": SHARED,
             "os": f"{platform.system()} {platform.release()}", "versions": versions, "date": dt.date.today().isoformat()}
 
 
@@ -242,29 +258,46 @@ def bench_size(n: int, a, results: dict) -> dict:
 
 
 def _templates(n: int, table: str, t: dict, a, g: str, units: str, work: Path, env: dict) -> None:
+    if a.template_tables and table not in a.template_tables:
+        return
     rules = TABLE_RULES[table]
     jobs = [("csv", ["--format", "csv", "-o", str(work / "t.csv")])]
     if n <= a.template_xlsx_max:
         jobs.append(("xlsx-long", ["--format", "xlsx", "--layout", "long", "-o", str(work / "t.xlsx")]))
     if n <= a.sheets_max:
         jobs.append(("xlsx-sheets", ["--format", "xlsx", "-o", str(work / "ts.xlsx")]))
+    t.setdefault("template_floors", {})
+    rules_path = str(ROOT / "rules" / f"{rules}.yaml")
     for key, args in jobs:
         print(f"[{n}] {table} template {key}", flush=True)
         r = repeat([g, "template", rules, "--units", units, *args], a.detail_runs, env=env)
-        print(f"      median {r['wall']:.2f} s, {r['rss_mb']:.0f} MB{'  rc=' + str(r['rc']) + ' ' + r['error'] if r['rc'] else ''}", flush=True)
+        print(f"      median {r['wall']:.2f} s, {r['cpu']:.2f} s CPU, {r['rss_mb']:.0f} MB{'  rc=' + str(r['rc']) + ' ' + r['error'] if r['rc'] else ''}", flush=True)
         t["template"][key] = r
+        kind = {"csv": "template-csv", "xlsx-long": "template-long", "xlsx-sheets": "template-sheets"}[key]
+        f = repeat([sys.executable, str(HERE / "write_floors.py"), kind, rules_path, units, str(work / f"floor-{key}")], a.detail_runs, env=env)
+        print(f"      floor {f.get('floor', {}).get('floor-seconds', 0):.2f} s CPU", flush=True)
+        t["template_floors"][key] = f
 
 
 def _exports(n: int, table: str, t: dict, a, g: str, units: str, csv_paths: list[str], env: dict, work: Path) -> None:
     """Every export, from the csv input (the reading cost is the same for all)."""
-    for name, args, suffix in EXPORTS:
+    t.setdefault("export_floors", {})
+    for name, args, suffix, floor in EXPORTS:
         if name in a.skip_exports or (n > 10_000 and a.large_export_tables and table not in a.large_export_tables):
             continue
-        cmd = [g, "score", *csv_paths, "--units", units, *args, "-o", str(work / f"e{suffix}")]
+        if name == "formulas" and n > a.formulas_max:
+            continue
+        out = work / f"e{suffix}"
+        cmd = [g, "score", *csv_paths, "--units", units, *args, "-o", str(out)]
         print(f"[{n}] {table} export {name}", flush=True)
         r = repeat(cmd, a.detail_runs, env=env)
-        print(f"      median {r['wall']:.2f} s, {r['rss_mb']:.0f} MB{'  rc=' + str(r['rc']) + ' ' + r['error'] if r['rc'] else ''}", flush=True)
+        print(f"      median {r['wall']:.2f} s, {r['cpu']:.2f} s CPU, {r['rss_mb']:.0f} MB{'  rc=' + str(r['rc']) + ' ' + r['error'] if r['rc'] else ''}", flush=True)
         t["exports"][name] = r
+        if r["rc"] == 0 and name in TARGETED:
+            f = repeat([sys.executable, str(HERE / "write_floors.py"), floor, str(out), str(work / f"floor{suffix}")], a.detail_runs, env=env)
+            print(f"      floor {f.get('floor', {}).get('floor-seconds', 0):.2f} s CPU", flush=True)
+            t["export_floors"][name] = f
+        out.unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------ report
@@ -306,7 +339,7 @@ def render(res: dict) -> str:
       "with nothing else: the csv module, python-calamine (`to_python`) and openpyxl read-only (`iter_rows(values_only=True)`), "
       "each in a fresh interpreter (`benchmarks/floors.py`).\n")
     w("## Machine\n")
-    w(f"- {m['cpu']}, {m['cores']} cores, {m['mem_mb'] / 1024:.0f} GiB RAM, {m['os']}; shared, so expect noise")
+    w(f"- {m['cpu']}, {m['cores']} cores, {m['mem_mb'] / 1024:.0f} GiB RAM, {m['os']}; {m.get('shared', 'shared, so expect noise')}")
     w(f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
     w(f"- measured {m['date']}; command: `{res['command']}`\n")
 
@@ -379,8 +412,29 @@ def render(res: dict) -> str:
                 out = next((v for k, v in r["phases"].items() if k.startswith("output")), None)
                 w(f"| {int(s):,} | {table} | export {key} | {_s(out)} | {_s(r['wall'] if r['rc'] == 0 else None)} | {r['rss_mb']:.0f} |")
     w("")
+    floored = list(_floored(res))
+    if floored:
+        w("## Outputs beside their floors\n")
+        w("Each output's whole command (read the csv input, check, score, rank and write; a template: load the rules and units and write) "
+          "beside its floor: the same content written again with nothing but the library, from what gkscore wrote (a template: from gkscore's "
+          "own rows), timed around the writing alone (`benchmarks/write_floors.py`): the json module, the csv module, plain text, openpyxl's "
+          "write-only mode (the writer gkscore uses), and for the templates the faster of openpyxl write-only and XlsxWriter constant_memory "
+          "(same cells, styles and data validations). The ratio is of CPU seconds: the machine is shared with other jobs, whose turns the "
+          "wall clock counts too (the wall time of the command is beside it).\n")
+        w("*Writing alone* is the CPU time of gkscore's output phase (`GKSCORE_TIMINGS`), for the reports: what the floor is the floor of; "
+          "reading the csv input alone is several times the csv and text floors.\n")
+        w(f"| units | table | output | gkscore s | gkscore CPU s | peak MB | floor | floor CPU s | × floor | writing alone CPU s | × floor | target ≤ {FLOOR_TARGET:g}×, < 1,024 MB |")
+        w("|---:|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|")
+        for s, table, name, r, fl, kind in floored:
+            ratio = r["cpu"] / fl if r["rc"] == 0 and fl else None
+            out_cpu = next((v for k, v in r.get("cpu_phases", {}).items() if k.startswith("output")), None)
+            ok = ratio is not None and ratio <= FLOOR_TARGET and r["rss_mb"] < 1024
+            w(f"| {int(s):,} | {table} | {name} | {_s(r['wall'] if r['rc'] == 0 else None)} | {_s(r['cpu'])} | {r['rss_mb']:.0f} | {kind} | {_s(fl)} | "
+              f"{'—' if ratio is None else f'{ratio:.1f}×'} | {_s(out_cpu)} | {_ratio(out_cpu, fl)} | "
+              f"{'holds' if ok else 'does not hold' if ratio is not None else 'failed: ' + r['error'][:60]} |")
+        w("")
     measured = {k for s in sizes for t in res["sizes"][s].get("tables", {}).values() for k in t.get("exports", {})}
-    skipped = [name for name, _args, _suffix in EXPORTS if name not in measured]
+    skipped = [name for name, _args, _suffix, _floor in EXPORTS if name not in measured]
     if skipped:
         w(f"Not measured in this run: export {', '.join(skipped)} (see the command above).\n")
     w("## Growth with the number of units\n")
@@ -416,13 +470,60 @@ def render(res: dict) -> str:
         w(f"- {line}")
     w("")
     w("## Reproduce\n")
-    w("```\npip install -e .\npython benchmarks/run.py --sizes 1000,10000,100000 --runs 3 --detail-runs 1 --template-xlsx-max 1000 --large-export-tables county --write-docs\n```\n")
+    w("```\npip install -e . xlsxwriter  # XlsxWriter only for the template floors\npython benchmarks/run.py --sizes 1000,10000,100000 --runs 3 --detail-runs 1 --template-xlsx-max 1000 --large-export-tables county --write-docs\n```\n")
     w("Generated inputs stay in `benchmarks/data/` (git-ignored) and are reused; the raw figures are in `benchmarks/results.json`.")
     return "\n".join(L) + "\n"
 
 
+def _floor_kind(name: str, f: dict) -> tuple[float | None, str]:
+    """(floor CPU seconds, which floor) of one floor measure."""
+    fl = f.get("floor", {})
+    if name.startswith("template xlsx"):
+        pairs = [(fl[k], k.split("-", 1)[1]) for k in ("floor-openpyxl", "floor-xlsxwriter") if k in fl]
+        if pairs:
+            sec, lib = min(pairs)
+            return sec, {"openpyxl": "openpyxl write-only", "xlsxwriter": "XlsxWriter constant_memory"}[lib]
+    kinds = {"json": "json module", "csv-detail": "csv module", "md-detail": "text", "xlsx": "openpyxl write-only",
+             "formulas": "openpyxl write-only", "template csv": "csv module"}
+    return fl.get("floor-seconds"), kinds.get(name, "")
+
+
+def _floored(res: dict):
+    """(size, table, output, its measure, floor CPU seconds, floor) of every output measured beside a floor."""
+    for s in sorted(res["sizes"], key=int):
+        for table, t in res["sizes"][s].get("tables", {}).items():
+            pairs = [(f"template {k}", t["template"].get(k), f) for k, f in t.get("template_floors", {}).items()]
+            pairs += [(k, t["exports"].get(k), f) for k, f in t.get("export_floors", {}).items()]
+            for name, r, f in pairs:
+                if r is None or "cpu" not in r:
+                    continue
+                sec, kind = _floor_kind(name, f)
+                yield s, table, name, r, sec, kind
+
+
 def targets(res: dict) -> list[str]:
     out = []
+    for s, table, name, r, fl, kind in _floored(res):
+        if int(s) < 10_000:
+            continue
+        if r["rc"] != 0 or not fl:
+            out.append(f"{name}, {int(s):,} units, {table}: not measured ({r.get('error', '')[:80]})")
+            continue
+        ratio = r["cpu"] / fl
+        ok = ratio <= FLOOR_TARGET and r["rss_mb"] < 1024
+        out_cpu = next((v for k, v in r.get("cpu_phases", {}).items() if k.startswith("output")), None)
+        alone = f", writing alone {out_cpu / fl:.1f}×" if out_cpu else ""
+        out.append(f"{name}, {int(s):,} units, {table}: {ratio:.1f}× its floor ({kind}{alone}), {r['rss_mb']:.0f} MB "
+                   f"(target ≤ {FLOOR_TARGET:g}×, < 1,024 MB): {'holds' if ok else 'does not hold'}")
+    per_unit: dict = {}
+    for s, table, name, r, _fl, _kind in _floored(res):
+        if r["rc"] == 0:
+            per_unit.setdefault((table, name), []).append((int(s), r["cpu"] / int(s)))
+    for (table, name), points in per_unit.items():
+        for (lo, a), (hi, b) in zip(points, points[1:]):
+            g = b / a
+            verdict = "" if lo < 10_000 else f" (target ≤ 1.2×): {'holds' if g <= 1.2 else 'does not hold'}"
+            out.append(f"growth {name} {table}: CPU per unit at {hi:,} is {g:.2f}× that at {lo:,}{verdict}")
 
     def score(s, table, key):
         return res["sizes"].get(s, {}).get("tables", {}).get(table, {}).get("score", {}).get(key)
@@ -484,6 +585,8 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=HERE / "data")
     ap.add_argument("--sheets-max", type=int, default=1000)
     ap.add_argument("--template-xlsx-max", type=int, default=10000)
+    ap.add_argument("--formulas-max", type=int, default=1000, help="largest size for the formula workbook")
+    ap.add_argument("--template-tables", default="", help="run the templates only for these tables (comma-separated; default all)")
     ap.add_argument("--openpyxl-max", type=int, default=1000, help="largest size for the openpyxl floor (slow)")
     ap.add_argument("--max-mem-gb", type=float, default=12.0)
     ap.add_argument("--skip-exports", default="", help="comma-separated: json,md,table,csv-detail,xlsx")
@@ -498,6 +601,7 @@ def main(argv=None) -> int:
         a.detail_runs = a.runs
     a.skip_exports = set(filter(None, a.skip_exports.split(",")))
     a.large_export_tables = set(filter(None, a.large_export_tables.split(",")))
+    a.template_tables = set(filter(None, a.template_tables.split(",")))
     a.only = set(filter(None, (a.only or "").split(",")))
     if a.only - {"exports", "templates", "checks"}:
         ap.error("--only takes exports, templates, checks")

@@ -17,7 +17,8 @@ the layout gkscore writes; numbers as floats, whose repr is the same text
 for these figures).  csv: the csv module's ``writerow`` of gkscore's rows.
 text: the lines of a markdown or text report.  xlsx: every sheet of a report
 workbook (read with python-calamine), its cells written in openpyxl's
-write-only mode (the writer gkscore uses).  template-csv, template-long,
+write-only mode (the writer gkscore uses); xlsx-formulas: the same for the
+formula workbook, its formulas read with openpyxl.  template-csv, template-long,
 template-sheets RULES UNITS OUT: the template's cells, from gkscore's own
 rows, with the csv module, or with openpyxl write-only and XlsxWriter
 constant_memory: the same cells, the input cells styled (unlocked, filled,
@@ -138,6 +139,37 @@ def xlsx_floor(src: str, out: str) -> tuple[float, int]:
                 ws.append([None if v == "" else v for v in row])
         n += len(rows)
         del rows
+    with clock:
+        wb.save(out)
+    return clock.spent, n
+
+
+def xlsx_formulas_floor(src: str, out: str) -> tuple[float, int]:
+    """A formula workbook's cells, formulas as formulas (openpyxl reads them;
+    python-calamine gives only cached values, which it has none of)."""
+    from openpyxl import Workbook, load_workbook
+
+    clock, n = Clock(), 0
+    book = load_workbook(src, read_only=True, data_only=False)
+    with clock:
+        wb = Workbook(write_only=True)
+    for sheet in book.worksheets:
+        with clock:
+            ws = wb.create_sheet(sheet.title)
+        batch = []
+        for row in sheet.iter_rows(values_only=True):
+            batch.append(row)
+            if len(batch) >= 1000:
+                with clock:
+                    for r in batch:
+                        ws.append(r)
+                n += len(batch)
+                batch = []
+        with clock:
+            for r in batch:
+                ws.append(r)
+        n += len(batch)
+    book.close()
     with clock:
         wb.save(out)
     return clock.spent, n
@@ -304,7 +336,7 @@ def _template_xlsx(layout: str):
     return floor
 
 
-FLOORS = {"json": json_floor, "csv": csv_floor, "text": text_floor, "xlsx": xlsx_floor,
+FLOORS = {"json": json_floor, "csv": csv_floor, "text": text_floor, "xlsx": xlsx_floor, "xlsx-formulas": xlsx_formulas_floor,
           "template-csv": template_csv_floor, "template-long": _template_xlsx("long"), "template-sheets": _template_xlsx("sheets")}
 
 
