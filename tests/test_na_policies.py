@@ -53,6 +53,9 @@ def test_spread_keeps_each_deduction_and_raises_the_floor(tmp_path):
     assert by_id(r)["talk"] == (D("26.67"), D("1.67"))
     it = next(i for i in r.items if i.id == "talk")
     assert (it.arithmetic(), it.lost) == ("26.67 - 1 × 25 = 1.67", D(25))
+    # no longer 扣完为止 at the new 分值; info is, at its new 分值
+    assert it.reasons == ["扣 1 × 25 = 25 分: 互动交流,每发现1处问题扣1分。"]
+    assert next(i for i in r.items if i.id == "info").reasons[-1] == "扣分合计超过分值 36.67,扣完为止"
 
 
 def test_nothing_is_spread_when_everything_applies(tmp_path):
@@ -242,3 +245,31 @@ def test_spread_and_normalize_in_the_formula_workbook(tmp_path):
     assert {next(r.total for r in run.results if r.unit == "文档") for run in runs} == {D(92), D(90)}
     for run, recalculated in zip(runs, recalc_many(paths, tmp_path / "out")):
         assert disagreements(run, recalculated) == []
+
+
+# ------------------------------------------------------------- rules json
+
+
+def test_rules_json_says_the_policy_the_gates_and_the_bands(tmp_path):
+    from gkscore.rules.tree import rules_tree
+
+    assert rules_tree(load(tmp_path, SPREAD).ruleset)["na_policy"] == {"kind": "spread", "share": "even", "remainder": "last"}
+    assert rules_tree(load(tmp_path, NORMALIZE, "n").ruleset)["na_policy"] == "normalize"
+    tree = rules_tree(load(tmp_path, dict(BLOCKS)["gates"], "gates").ruleset)
+    assert tree["gates"] == [
+        {"kind": "bonus_requires_base", "above": 80, "classes": ["A", "B"]},
+        {"kind": "fail_below", "below": 60, "grade": "不合格", "classes": ["A", "B"]},
+        {"kind": "fail_below", "at_most": 85, "grade": "合格", "classes": ["A"]},
+    ]
+    assert tree["grades"] == [{"grade": "优秀", "at_least": 90}, {"grade": "合格", "at_least": 60}, {"grade": "不合格"}]
+    # older spellings are given in the words
+    old = dict(BLOCKS)["gates"].replace("    above: 80\n", "    min_base: 80\n")
+    assert rules_tree(load(tmp_path, old, "old").ruleset)["gates"][0] == {"kind": "bonus_requires_base", "at_least": 80, "classes": ["A", "B"]}
+
+
+def test_rules_diff_says_a_changed_policy_as_written(tmp_path):
+    from gkscore.rules.diff import diff_rules
+
+    old, new = load(tmp_path, SPREAD).ruleset, load(tmp_path, NORMALIZE, "n").ruleset
+    changes = [c.what for c in diff_rules(old, new) if "na_policy" in c.what]
+    assert changes == ["na_policy: {kind: spread, share: even, remainder: last} → normalize"]

@@ -139,8 +139,13 @@ def _reasons(ip: ItemPlan, steps: list[Step], raw: Decimal) -> list[str]:
         if reason is not None:
             out.append(reason)
     if raw < 0:
-        out.append(f"扣分合计超过分值 {fmt(ip.max, None)},扣完为止")
+        out.append(floor_reason(ip.max))
     return out
+
+
+def floor_reason(m: Decimal) -> str:
+    """The reason an item's deductions stopped at 0 (扣完为止)."""
+    return f"扣分合计超过分值 {fmt(m, None)},扣完为止"
 
 
 def item_outcome(ip: ItemPlan, get: FieldReader, voided_by: str | None, obs_missing: bool, explain: bool):

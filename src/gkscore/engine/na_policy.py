@@ -23,6 +23,7 @@ from decimal import Decimal
 from ..exact import ZERO, clamp, div, fmt, mul, q
 from ..rules.model import na_kind
 from .compiled import ClassPlan
+from .evaluate import floor_reason
 
 
 class ScoredItem:
@@ -102,12 +103,16 @@ def spread_items(plan: ClassPlan, items: list, scales: dict) -> None:
     for r, share in zip(items, shares(plan, items, scales)):
         if r.section_kind != "base" or r.section_id not in scales:
             continue
+        before = r.max
         r.max += share
         r.start += share
         if r.raw is not None:
             r.raw += share
         if r.complete and not r.voided:
             r.score = q(clamp(r.raw, ZERO, r.max), precision)
+            reasons = getattr(r, "reasons", None)
+            if reasons is not None:  # a detail's item: its floor is the new 分值's
+                r.reasons = [x for x in reasons if x != floor_reason(before)] + ([floor_reason(r.max)] if r.raw < 0 else [])
         r.lost = r.max - r.score
 
 

@@ -20,7 +20,7 @@ from ..i18n import N_, _
 from ..problems import quote
 from .model import RuleSet
 from .diff_items import classes_of, item_changes, per_class_changes, short
-from .words import band_words, condition_words, gate_words, listing, number, points_words
+from .words import band_words, condition_words, gate_words, listing, number, points_words, policy_words
 
 SIMILAR = 0.6
 FILE_KEYS = (("title", N_("title")), ("year", N_("year")), ("precision", N_("decimals")), ("composition", N_("composition")), ("na_policy", N_("na_policy")))
@@ -176,7 +176,7 @@ def _file_changes(old: RuleSet, new: RuleSet) -> list[Change]:
         out.append(Change(kind, "file", new.id, "", what, None if a is None else str(a), None if b is None else str(b)))
 
     for key, label in FILE_KEYS:
-        a, b = getattr(old, key), getattr(new, key)
+        a, b = (policy_words(getattr(rs, key)) if key == "na_policy" else getattr(rs, key) for rs in (old, new))
         if a != b:
             add(_("{what}: {old} → {new}").format(what=_(label), old=a, new=b), a, b)
     for c in old.classes:

@@ -3,6 +3,9 @@
     {"id", "title", "classes": [...], "max": {class: n}, "bonus_max": {class: n},
      "penalty_max": {class: n},
      "vetoes": [{"id", "text", "total", "grade", "stops", "classes"}],   (only when declared)
+     "gates": [{"kind", "above"|"at_least"|"below"|"at_most": n, "grade", "classes"}],   (only when declared)
+     "grades": [{"grade", "above"|"at_least": n}],       (only when declared; the lowest band has no bound)
+     "na_policy": "rescale"|"redistribute"|"normalize"|{"kind": "spread", "share", "remainder"},   (only when declared)
      "unit_fields": [{"id", "type", "prompt"}],          (only when declared)
      "items": [{"id", "path": [一级指标, 二级指标, ...], "section": "base"|"bonus"|"penalty",
                 "max": {class: n or null},
@@ -19,6 +22,7 @@ from decimal import Decimal
 from ..exact import to_json_number
 from .model import RuleSet, applies_to
 from .resolve import applies_conditions, item_max, item_path, section_cap, walk
+from .threshold import WORDS
 
 
 def _cap(rs: RuleSet, kind: str, cls: str) -> Decimal:
@@ -30,6 +34,27 @@ def _cap(rs: RuleSet, kind: str, cls: str) -> Decimal:
             cap = section_cap(s, cls)
             total += cap if cap is not None else sum((item_max(i, cls) or Decimal(0) for g in s.groups for i in g.items), Decimal(0))
     return total
+
+
+# a threshold as the JSON contract says it: the word of its comparison
+_WORD = {op: word for word, op in WORDS.items()}
+
+
+def _gate(gate, classes: list[str], num) -> dict:
+    op, bound = gate.bound
+    out = {"kind": gate.kind, _WORD[op]: num(bound)}
+    if gate.kind == "fail_below":
+        out["grade"] = gate.grade
+    out["classes"] = [c for c in classes if applies_to(gate, c)]
+    return out
+
+
+def _band(band, num) -> dict:
+    out = {"grade": band.grade}
+    if band.bound is not None:
+        op, bound = band.bound
+        out[_WORD[op]] = num(bound)
+    return out
 
 
 def rules_tree(rs: RuleSet, classes: list[str] | None = None) -> dict:
@@ -58,6 +83,13 @@ def rules_tree(rs: RuleSet, classes: list[str] | None = None) -> dict:
             {"id": v.id, "text": v.text, "total": num(v.total), "grade": v.grade, "stops": v.stops, "classes": [c for c in classes if applies_to(v, c)]}
             for v in rs.vetoes
         ]
+    if rs.gates:
+        tree["gates"] = [_gate(g, classes, num) for g in rs.gates]
+    if rs.grades is not None:
+        tree["grades"] = [_band(b, num) for b in rs.grades.bands]
+    if rs.na_policy != "none":
+        policy = rs.na_policy
+        tree["na_policy"] = policy if isinstance(policy, str) else {"kind": policy.kind, "share": policy.share, "remainder": policy.remainder}
     if rs.unit_fields:
         tree["unit_fields"] = [{"id": f.id, "type": f.type, "prompt": f.prompt} for f in rs.unit_fields]
     tree["items"] = items

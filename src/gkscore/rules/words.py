@@ -102,6 +102,13 @@ def gate_words(gate) -> str:
     return text
 
 
+def policy_words(policy) -> str:
+    """An na_policy as written: its name, or a spread's keys."""
+    if isinstance(policy, str):
+        return policy
+    return f"{{kind: {policy.kind}, share: {policy.share}, remainder: {policy.remainder}}}"
+
+
 def cap_words(cap) -> str:
     return _("at most {points} off").format(points=points_words(cap)) if cap is not None else _("no limit")
 
