@@ -17,6 +17,13 @@ i18n.activate("en")
 
 
 @pytest.fixture
+def zh():
+    """Speak Chinese in this test (the texts it asserts are the Chinese ones)."""
+    with i18n.using("zh"):
+        yield
+
+
+@pytest.fixture
 def root() -> Path:
     return ROOT
 

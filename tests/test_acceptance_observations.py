@@ -393,7 +393,7 @@ def test_blank_value_is_never_read_as_zero_or_full_credit(filled_pair):
     p = write_csv(tmp / "blank.csv", head, rows)
     r, _ = _score_json(p)
     assert r.exit_code == 1 and "missing-value" in r.stderr and r.stdout == ""
-    r, d = _score_json(p, "--partial")
+    r, d = _score_json(p, "--partial", "--lang", "zh")
     assert r.exit_code == 1
     u = next(u for u in d["units"] if u["unit"] == "市教育局")
     other = next(u for u in d["units"] if u["unit"] == "市财政局")
@@ -437,7 +437,7 @@ def test_incomplete_item_arithmetic_does_not_claim_rounding(filled_pair):
     rows = copy.deepcopy(rows)
     _set(rows, "市财政局", "jdjc.nrbz", "wlxcs", value="")
     p = write_csv(tmp / "partial.csv", head, rows)
-    r = cli("explain", p, "--unit", "市财政局", "--partial")
+    r = cli("explain", p, "--unit", "市财政局", "--partial", "--lang", "zh")
     assert r.exit_code == 1
     block = r.stdout.split("[jdjc.nrbz]", 1)[1].split("\n[", 1)[0]
     assert "暂计0分" in block

@@ -125,7 +125,7 @@ def test_the_new_kind_is_checked(tmp_path, tally):
     assert not [w for w in lr.warnings if w.code == "clause-sum"]
 
 
-def test_the_new_kind_scores_on_the_full_and_summary_paths(tmp_path, tally):
+def test_the_new_kind_scores_on_the_full_and_summary_paths(tmp_path, tally, zh):
     from test_memoised_scoring import compare, obs_of
 
     from gkscore.scoring import score_unit

@@ -48,7 +48,7 @@ def test_award_each_with_a_cap(tmp_path, cases, expected, arithmetic):
     assert (it.score, it.arithmetic()) == (expected, arithmetic.replace("+ 0", "0") if cases == 0 else arithmetic)
 
 
-def test_award_each_says_what_was_missed(tmp_path):
+def test_award_each_says_what_was_missed(tmp_path, zh):
     rs = load(tmp_path, DOCS["award-each"]).ruleset
     it = item(score(rs, "A", {("g.1", "cases"): 1}), "g.1")
     # 2 × 1 = 2 of the clause's most, its cap 6
@@ -74,7 +74,7 @@ def test_deduct_each_and_share_documented_example(tmp_path, cls, found, status, 
     assert (item(r, "g.found").score, item(r, "g.fix").score) == (found_score, fix_score)
 
 
-def test_a_share_is_exact_and_rounded_once_with_the_item(tmp_path):
+def test_a_share_is_exact_and_rounded_once_with_the_item(tmp_path, zh):
     """60% of 3.33 is 1.998: the item 3.33 - 1.998 = 1.332 is rounded once to 1.33."""
     text = DOCS["deduct-share"].replace("max: {A: 5, B: 2.5}", "max: {A: 3.33, B: 2.5}").replace("max: 7.5}", "max: 5.83}")
     rs = load(tmp_path, text).ruleset
@@ -112,7 +112,7 @@ def test_deductions_in_a_penalty_section_take_off_what_they_say(tmp_path, expose
     assert (r.penalty, r.total) == (penalty, D(10) - penalty)
 
 
-def test_a_penalty_item_shows_what_it_took_off(tmp_path):
+def test_a_penalty_item_shows_what_it_took_off(tmp_path, zh):
     rs = load(tmp_path, DOCS["bonus-penalty-uncapped"]).ruleset
     r = score(rs, "A", {("base.1", "s"): D(90), ("jfx.1", "promoted"): 0, ("jfx.2", "honoured"): False, ("kfx.1", "times"): 3})
     it = item(r, "kfx.1")
@@ -221,7 +221,7 @@ def test_calc_documented_example(tmp_path, change, total):
     assert score(rs, "A", calc_values(**change)).total == total
 
 
-def test_calc_reasons_say_the_arithmetic(tmp_path):
+def test_calc_reasons_say_the_arithmetic(tmp_path, zh):
     rs = load(tmp_path, DOCS["calc"]).ruleset
     it = item(score(rs, "A", calc_values(failed=2)), "g.access")
     assert it.reasons == ["扣 3 = 3 分: 监测期内无法访问的次数占比超过5%的,扣3分。"]

@@ -136,7 +136,7 @@ def test_unit_fields_scored_as_computed_by_hand(tmp_path, unit_fields):
     obs = filled(tmp_path, rules, units, answers)
     r = check(obs, rules, units)
     assert r.exit_code == 0, r.stderr
-    code, out, _ = score(obs, rules, units)
+    code, out, _ = score(obs, rules, units, "--lang", "zh")
     assert code == 0
     assert {u: D(str(v["total"])) for u, v in out.items()} == {"甲局": 4, "乙局": 10, "丙局": D("8.33")}
     assert all(v["complete"] for v in out.values())

@@ -146,7 +146,7 @@ def test_detail_sheet(county, tmp_path):
     assert ws.cell(row=r, column=12).value == "n=3"
     assert ws.cell(row=r, column=14).value == "张三"
     assert ws.cell(row=r, column=15).value == "完整"
-    assert "扣 0.2 × 3 = 0.6 分" in ws.cell(row=r, column=10).value
+    assert "minus 0.2 × 3 = 0.6: " in ws.cell(row=r, column=10).value
     # penalty item: 扣分 is the deduction, 得分 blank
     r = rows[(HYPERLINK, "kfx.mt.1")]
     assert ws.cell(row=r, column=4).value == "扣分项"

@@ -130,7 +130,7 @@ def test_award_thresholds(load, change, expected):
     assert r.max == D(5)
 
 
-def test_award_reasons_name_the_missed_clause(load):
+def test_award_reasons_name_the_missed_clause(load, zh):
     rs = load(AWARD_THRESHOLDS)
     r = item(score(rs, obs_for("i", **{**FULL_AWARD, "weight": D("4")})), "i")
     # The exact wording belongs to the renderers; what matters is one reason, for 1.5 points.
@@ -258,7 +258,7 @@ def test_deduct_once(load, late, wrong, expected, raw):
     assert r.lost == D(3) - D(expected)
 
 
-def test_deduct_floor_is_explained(load):
+def test_deduct_floor_is_explained(load, zh):
     rs = load(DEDUCT)
     r = item(score(rs, obs_for("d", late=True, wrong=True)), "d")
     assert r.reasons[-1] == "扣分合计超过分值 3,扣完为止"
@@ -557,7 +557,7 @@ def test_judged(load, cls, value):
     assert r.max == (D(5) if cls == "A" else D(3))
 
 
-def test_judged_reason_names_full_marks(load):
+def test_judged_reason_names_full_marks(load, zh):
     rs = load(JUDGED)
     r = item(score(rs, obs_for("j", s=D("3.5"))), "j")
     [reason] = r.reasons
@@ -856,7 +856,7 @@ def _bp(base, plus1, plus2, minus1, minus2):
         (("8", "2", True, "2", 5), "3", "4", "2", "4", "9"),
     ],
 )
-def test_bonus_and_penalty_caps(load, values, bonus, bonus_raw, penalty, penalty_raw, total):
+def test_bonus_and_penalty_caps(load, values, bonus, bonus_raw, penalty, penalty_raw, total, zh):
     rs = load(BONUS_PENALTY)
     res = score(rs, _bp(*values))
     assert res.base == D(values[0])
@@ -1062,7 +1062,7 @@ sections:
     "base, bonus, expected_bonus, total",
     [("80", "3", "3", "83"), ("60", "3", "3", "63"), ("59.5", "3", "0", "59.5"), ("0", "5", "0", "0"), ("59.5", "0", "0", "59.5")],
 )
-def test_gate_bonus_requires_base(load, base, bonus, expected_bonus, total):
+def test_gate_bonus_requires_base(load, base, bonus, expected_bonus, total, zh):
     res = score(load(GATE_BONUS), {("g.1", "s"): D(base), ("plus.1", "s"): D(bonus)})
     assert res.bonus == D(expected_bonus)
     assert res.bonus_raw == D(bonus)
@@ -1185,7 +1185,7 @@ def test_na_policy_applicable_scores_normally(load, policy):
     assert [r.id for r in res.items] == ["g.1", "g.site", "g.3"]
 
 
-def test_na_policy_rescale(load):
+def test_na_policy_rescale(load, zh):
     rs = load(NA.replace("{policy}", "rescale"))
     res = score(rs, _na(False, site=None))
     assert [r.id for r in res.items] == ["g.1", "g.3"]
@@ -1418,7 +1418,7 @@ MISSING = single_item(
 )
 
 
-def test_missing_value_makes_the_item_incomplete(load):
+def test_missing_value_makes_the_item_incomplete(load, zh):
     rs = load(MISSING)
     res = score(rs, {**obs_for("aw", done=True), **obs_for("de", n=0)})
     r = item(res, "aw")

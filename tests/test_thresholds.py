@@ -150,7 +150,7 @@ def test_gates_documented_example(tmp_path, cls, base, bonus, total, grade):
     assert (r.base, r.total, r.grade) == (base, total, grade)
 
 
-def test_gate_notes_say_the_threshold_in_words(tmp_path):
+def test_gate_notes_say_the_threshold_in_words(tmp_path, zh):
     rs = gates_rules(tmp_path)
     assert score(rs, "B", {("g.1", "s"): D(80), ("plus.1", "s"): D(3)}).notes == ["基础分 80 不高于 80,加分 3 不计"]
     assert score(rs, "A", {("g.1", "s"): D(85), ("plus.1", "s"): D(0)}).notes == ["基础分 85 不高于 85,等次为合格"]

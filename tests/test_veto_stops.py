@@ -49,7 +49,7 @@ def test_check_asks_nothing_after_the_veto(case):
 
 
 def test_json_by_hand(case):
-    r = _score(case, "--format", "json")
+    r = _score(case, "--format", "json", "--lang", "zh")
     assert r.exit_code == 0, r.stderr
     units = {u["unit"]: u for u in json.loads(r.stdout, parse_float=D, parse_int=D)["units"]}
     assert [(u, units[u]["rank"], units[u]["total"], units[u]["grade"]) for u in ("甲", "丁", "丙", "乙")] == [

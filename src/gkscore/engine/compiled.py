@@ -18,9 +18,11 @@ from decimal import Decimal
 from operator import itemgetter
 
 from ..exact import ZERO
+from ..i18n import _
 from ..rules.base import per_class
 from ..rules.model import UNIT_OWNER, applies_to, na_kind
 from ..rules.resolve import applies_conditions, fields_index, item_max, item_path, item_start, section_cap
+from .conditions.logic import conjunction
 from .conditions.node import RAW
 
 
@@ -67,7 +69,7 @@ class ItemPlan:
         self.key = gather(self.reads)
         # the applicability conditions: the section's, the group's, the item's
         self.applies = tuple(applies_conditions(section, group, item))
-        self.na_note = f"{item.id}: 不适用 ({' 且 '.join(c.describe() for c in self.applies)} 不成立)" if self.applies else ""
+        self.na_note = _("{item}: does not apply ({condition} does not hold)").format(item=item.id, condition=conjunction(self.applies)) if self.applies else ""
         self.penalty = section.kind == "penalty"
 
 

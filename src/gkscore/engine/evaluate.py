@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..exact import ZERO, clamp, fmt, q
+from ..i18n import _
 from .compiled import GroupPlan, ItemPlan, VetoPlan
 from .conditions.node import Missing
 from .needs import item_needs
@@ -119,10 +120,10 @@ def evaluate_item(ip: ItemPlan, get: FieldReader, voided_by: str | None, obs_mis
     if voided_by is not None:
         reasons = [voided_by]
     elif not complete:
-        reasons = [f"未填写观测值 ({', '.join(unfilled)}),暂计0分"]
+        reasons = [_("not filled in{fields}; counts 0 for now").format(fields=f" ({', '.join(unfilled)})")]
     elif ip.penalty:
         # a 扣分项's score is the deduction itself: say what was deducted, or nothing
-        reasons = [f"扣 {fmt(score, None)} 分: {item.text.splitlines()[0]}"] if score > 0 else []
+        reasons = [_("minus {points}: {rule}").format(points=fmt(score, None), rule=item.text.splitlines()[0])] if score > 0 else []
     else:
         reasons = _reasons(ip, steps, raw)
     return Explained(score, raw, complete, tuple(steps), tuple(reasons), tuple(get.seen or ()))
@@ -145,7 +146,7 @@ def _reasons(ip: ItemPlan, steps: list[Step], raw: Decimal) -> list[str]:
 
 def floor_reason(m: Decimal) -> str:
     """The reason an item's deductions stopped at 0 (扣完为止)."""
-    return f"扣分合计超过分值 {fmt(m, None)},扣完为止"
+    return _("the deductions add up to more than the points {points}; the item scores 0").format(points=fmt(m, None))
 
 
 def item_outcome(ip: ItemPlan, get: FieldReader, voided_by: str | None, obs_missing: bool, explain: bool):
@@ -170,7 +171,7 @@ def void_outcome(gp: GroupPlan, row: list) -> tuple[bool, str | None]:
     try:
         return bool(gp.void.holds(get)), None
     except Missing:
-        return False, f"{gp.name}: 未填写 {', '.join(get.missing)},无法判断是否整组不得分"
+        return False, _("{group}: {fields} not filled in; cannot tell whether the whole group scores nothing").format(group=gp.name, fields=", ".join(get.missing))
 
 
 def veto_outcome(vp: VetoPlan, row: list):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..exact import ZERO, fmt
+from ..i18n import _
 from .compiled import ClassPlan, GroupPlan
 from .conditions.field_test import compare
 from .conditions.node import TRUTH
@@ -108,7 +109,7 @@ def group_out(gp: GroupPlan, voided: bool, void_note: str | None, outs: list[Ite
     # a voided group scores 0: max_lost must not hand points back to it
     if cap is not None and not voided and gmax - total > cap:
         relief = gmax - cap - total
-        notes.append(f"{gp.name}: 失分 {fmt(gmax - total, None)} 超过组内扣分上限 {fmt(cap, None)},返还 {fmt(relief, None)}")
+        notes.append(_("{group}: {lost} points lost, more than the group's limit of {cap}; {relief} given back").format(group=gp.name, lost=fmt(gmax - total, None), cap=fmt(cap, None), relief=fmt(relief, None)))
         total += relief
     return GroupOut(total, complete, tuple(notes), tuple(na), relief, tuple(scored))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..exact import ZERO, clamp, div, fmt, mul, q
+from ..i18n import _
 from ..rules.model import na_kind
 from .compiled import ClassPlan
 from .evaluate import floor_reason
@@ -123,15 +124,16 @@ def apply(plan: ClassPlan, tally) -> Decimal | None:
     kind = na_kind(plan.rs)
     sections, notes = tally.sections, tally.notes
     scales = na_scales(plan, tally.na_max, tally.na_by_section)
-    if any(applicable_max <= 0 for _, applicable_max in scales.values()):
-        notes.append("全部指标不适用")
+    if any(applicable_max <= 0 for _full, applicable_max in scales.values()):
+        notes.append(_("no indicator applies"))
     ratio = ", ".join(sorted({f"{fmt(a, None)}/{fmt(b, None)}" for a, b in scales.values()}))
     na = fmt(tally.na_max, None)
     if kind == "normalize":
         full, applicable = plan.class_max, plan.class_max - tally.na_max
         total = sum(sections.values(), ZERO)
         base = scaled(total, (full, applicable), plan.precision)
-        notes.append(f"不适用指标 {na} 分,按适用指标总分 {fmt(applicable, None)} 折算: {fmt(total, None)} ÷ {fmt(applicable, None)} × {fmt(full, None)} = {fmt(base, None)}")
+        message = _("{points} points of indicators that do not apply; scaled by the applicable total {applicable}: {total} ÷ {applicable} × {full} = {base}")
+        notes.append(message.format(points=na, applicable=fmt(applicable, None), total=fmt(total, None), full=fmt(full, None), base=fmt(base, None)))
         return base
     if kind in ("redistribute", "spread"):
         items = tally.items
@@ -148,15 +150,16 @@ def apply(plan: ClassPlan, tally) -> Decimal | None:
                 if relief:
                     sections[sp.name] += scaled(relief, scales[sp.id], plan.precision) if kind == "redistribute" else relief
         if kind == "redistribute":
-            notes.append(f"不适用指标 {na} 分按比例分配到其余指标 (×{ratio})")
+            notes.append(_("the {points} points of indicators that do not apply are shared out over the others (×{ratio})").format(points=na, ratio=ratio))
+        elif plan.rs.na_policy.share == "even":
+            notes.append(_("the {points} points of indicators that do not apply are added evenly to the others; deductions unchanged").format(points=na))
         else:
-            how = "平均计入" if plan.rs.na_policy.share == "even" else "按分值比例计入"
-            notes.append(f"不适用指标 {na} 分{how}其余指标,扣分不变")
+            notes.append(_("the {points} points of indicators that do not apply are added to the others in proportion to their points; deductions unchanged").format(points=na))
         return None
     for sp in plan.sections:
         if sp.base and sp.id in scales:
             sections[sp.name] = scaled(sections[sp.name], scales[sp.id], plan.precision)
-    notes.append(f"不适用指标 {na} 分,按 {ratio} 折算为百分制")
+    notes.append(_("{points} points of indicators that do not apply; scaled to the full mark by {ratio}").format(points=na, ratio=ratio))
     return None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..exact import ZERO, fmt
+from ..i18n import _
 from ..observations.types import Observation
 from .kinds.registry import is_deduction
 
@@ -132,7 +133,8 @@ def arithmetic(steps, start: Decimal, raw: Decimal, m: Decimal, score: Decimal, 
     if not complete and not voided:
         missing = [f for s in steps for f in s.missing]
         shown = f" ({', '.join(missing)})" if missing else ""
-        return f"未填写观测值{shown},暂计0分"
+        # TRANSLATORS: {fields} is empty or " (field, field)"; nothing is printed between them.
+        return _("not filled in{fields}; counts 0 for now").format(fields=shown)
     parts: list[str] = [fmt(start, places)] if start != 0 else []
     for s in steps:
         if penalty or not is_deduction(s.kind):
@@ -143,14 +145,16 @@ def arithmetic(steps, start: Decimal, raw: Decimal, m: Decimal, score: Decimal, 
     if expr.startswith("+ "):
         expr = expr[2:]
     out = f"{expr} = {fmt(raw, None)}"
+    # TRANSLATORS: the arithmetic's last step: the figure kept and why (整组不得分, 扣完为止 ...).
+    then = _(" → {figure} ({why})")
     if voided:
-        out += " → 0 (整组不得分)"
+        out += then.format(figure=0, why=_("the whole group scores nothing"))
     elif raw < 0:
-        out += " → 0 (扣完为止)"
+        out += then.format(figure=0, why=_("no lower than 0"))
     elif raw > m:
-        out += f" → {fmt(m, None)} (不超过分值)"
+        out += then.format(figure=fmt(m, None), why=_("no more than the points"))
     elif raw != score:
-        out += f" → {fmt(score, None)} (四舍五入)"
+        out += then.format(figure=fmt(score, None), why=_("rounded"))
     return out
 
 

@@ -12,9 +12,11 @@ from decimal import Decimal
 
 from ..exact import ZERO, fmt, mul, q
 from ..rules.threshold import NEGATION, passes, said
+from ..i18n import _
 from . import na_policy
 from .compiled import ClassPlan
 from .results import UnitFigures
+from .vetoes import undecided_veto, veto_note
 
 
 class Tally:
@@ -50,19 +52,19 @@ def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections
     bonus_raw, bonus = _capped(section_totals, plan.bonus_caps)
     penalty_raw, penalty = _capped(section_totals, plan.penalty_caps)
     if bonus < bonus_raw:
-        notes.append(f"加分 {fmt(bonus_raw, None)} 超过上限,计 {fmt(bonus, None)}")
+        notes.append(_("bonus {raw} is above its limit; {kept} counted").format(raw=fmt(bonus_raw, None), kept=fmt(bonus, None)))
     if penalty < penalty_raw:
-        notes.append(f"扣分 {fmt(penalty_raw, None)} 超过上限,计 {fmt(penalty, None)}")
+        notes.append(_("penalty {raw} is above its limit; {kept} counted").format(raw=fmt(penalty_raw, None), kept=fmt(penalty, None)))
     forced_grade = None
     for gate in plan.gates:
         op, bound = gate.bound
         passed = passes(base, op, bound)
         if gate.kind == "bonus_requires_base" and not passed and bonus > 0:
-            notes.append(f"基础分 {fmt(base, None)} {said(NEGATION[op], bound)},加分 {fmt(bonus, None)} 不计")
+            notes.append(_("base score {base} is {threshold}; bonus {bonus} not counted").format(base=fmt(base, None), threshold=said(NEGATION[op], bound), bonus=fmt(bonus, None)))
             bonus = ZERO
         elif gate.kind == "fail_below" and passed:
             forced_grade = gate.grade
-            notes.append(f"基础分 {fmt(base, None)} {said(op, bound)},等次为{gate.grade}")
+            notes.append(_("base score {base} is {threshold}; the grade is {grade}").format(base=fmt(base, None), threshold=said(op, bound), grade=gate.grade))
     total = base + bonus - penalty
 
     veto_text = None
@@ -71,7 +73,7 @@ def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections
         vetoed = veto_outcome(vp.i, veto)
         if vetoed.__class__ is tuple:  # unanswered
             tally.complete = False
-            notes.append(f"{veto.id}: 未填写 {', '.join(vetoed)},无法判断是否否决")
+            notes.append(undecided_veto(veto.id, vetoed))
             continue
         if vetoed:
             veto_text = veto.text
@@ -79,7 +81,7 @@ def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections
                 total = veto.total
             if veto.grade is not None:
                 forced_grade = veto.grade
-            notes.append(f"单项否决: {veto.text}")
+            notes.append(veto_note(veto.text))
             break
 
     grade = forced_grade if forced_grade is not None else grade_for(rs, total)

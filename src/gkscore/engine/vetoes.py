@@ -13,11 +13,18 @@ is skipped, as ``totals.finish`` skips it, and leaves the unit incomplete.
 from __future__ import annotations
 
 from ..exact import fmt
+from ..i18n import _
 from .compiled import ClassPlan, VetoPlan
 from .results import UnitFigures
 
-# What the notes say of a unit whose scoring a veto stopped.
-NOT_SCORED = "不再对其他指标进行评分"
+def undecided_veto(veto_id: str, fields) -> str:
+    """The note of a veto whose fields are blank."""
+    return _("{veto}: {fields} not filled in; cannot tell whether the veto applies").format(veto=veto_id, fields=", ".join(fields))
+
+
+def veto_note(text: str) -> str:
+    """The note of a veto that applied."""
+    return _("veto (单项否决): {text}").format(text=text)
 
 
 def stopping_veto(plan: ClassPlan, outcome) -> tuple[VetoPlan | None, list[str]]:
@@ -28,7 +35,7 @@ def stopping_veto(plan: ClassPlan, outcome) -> tuple[VetoPlan | None, list[str]]
     for vp in plan.vetoes:
         held = outcome(vp.i, vp.veto)
         if held.__class__ is tuple:
-            notes.append(f"{vp.veto.id}: 未填写 {', '.join(held)},无法判断是否否决")
+            notes.append(undecided_veto(vp.veto.id, held))
             continue
         if held:
             return (vp if vp.veto.stops else None), notes
@@ -41,7 +48,7 @@ def stopped_figures(plan: ClassPlan, unit: str, vp: VetoPlan, notes: list[str], 
     veto = vp.veto
     total = veto.total
     grade = veto.grade if veto.grade is not None else (grade_for(plan.rs, total) if total is not None else None)
-    shown = f"总分计 {fmt(total, None)} 分" if total is not None else "不计总分"
+    shown = _("the total counts {total} points").format(total=fmt(total, None)) if total is not None else _("no total")
     return UnitFigures(
         unit=unit,
         cls=plan.cls,
@@ -56,7 +63,7 @@ def stopped_figures(plan: ClassPlan, unit: str, vp: VetoPlan, notes: list[str], 
         penalty_raw=None,
         grade=grade,
         complete=not notes,
-        notes=notes + [f"单项否决: {veto.text}", f"{NOT_SCORED},{shown}"],
+        notes=notes + [veto_note(veto.text), _("nothing else is scored; {total}").format(total=shown)],
         veto=veto.text,
         stopped=True,
     )

@@ -10,7 +10,7 @@ never ``80.01``:
     at_most   <=  不高于, 不超过, 以内(含本数)
 
 Each word is the name of a comparison the engine makes (``gt`` ...), its
-spreadsheet operator and its Chinese words for reasons and notes.
+spreadsheet operator and its words in reasons and notes (``said``).
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..exact import fmt
+from ..i18n import pgettext
 
 # the word a rule file writes -> the comparison it names
 WORDS = {"above": "gt", "at_least": "ge", "below": "lt", "at_most": "le"}
-# the comparison -> how reasons and notes say it
-ZH = {"gt": "高于", "ge": "不低于", "lt": "低于", "le": "不高于"}
 FORMULA_OP = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 # the comparison that fails exactly when this one holds
 NEGATION = {"gt": "le", "ge": "lt", "lt": "ge", "le": "gt"}
@@ -43,7 +42,13 @@ def passes(value: Decimal, op: str, bound: Decimal) -> bool:
 
 def said(op: str, bound: Decimal) -> str:
     """"高于 80" -- a threshold in the words of reasons and notes."""
-    return f"{ZH[op]} {fmt(bound, None)}"
+    words = {
+        "gt": pgettext("threshold", "above"),
+        "ge": pgettext("threshold", "at least"),
+        "lt": pgettext("threshold", "below"),
+        "le": pgettext("threshold", "at most"),
+    }
+    return f"{words[op]} {fmt(bound, None)}"
 
 
 def written(model, keys: dict[str, str]) -> list[tuple[str, str, Decimal]]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..exact import to_json_number
+from ..i18n import _
 from .model import RuleSet, applies_to
 from .resolve import applies_conditions, item_max, item_path, section_cap, walk
 from .threshold import WORDS
@@ -61,14 +62,14 @@ def rules_tree(rs: RuleSet, classes: list[str] | None = None) -> dict:
     classes = classes or list(rs.classes)
     num = lambda d: to_json_number(d, None)  # noqa: E731 - exact, no rounding
     items = []
-    for _, section, _, group, _, item in walk(rs):
+    for _si, section, _gi, group, _ii, item in walk(rs):
         maxes = {c: num(item_max(item, c)) for c in classes}
         if all(v is None for v in maxes.values()):
             continue
         entry = {"id": item.id, "path": item_path(section, group, item), "section": section.kind, "max": maxes}
         applies = applies_conditions(section, group, item)
         if applies:
-            entry["applies_if"] = " 且 ".join(c.describe() for c in applies)
+            entry["applies_if"] = _(" and ").join(c.describe() for c in applies)
         items.append(entry)
     tree = {
         "id": rs.id,

@@ -24,7 +24,7 @@ class ClauseHolds(ConditionNode):
         return bool((held or {}).get(self.clause, False))
 
     def describe(self) -> str:
-        return f"条款 {self.clause} 成立"
+        return _("clause {id} holds").format(id=self.clause)
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:
         if held is None:

@@ -9,9 +9,15 @@ from typing import ClassVar, Iterator
 
 from pydantic import ConfigDict, Field
 
+from ...i18n import _
 from ...rules.findings import Finding
 from ..formula import Cell, all_of, any_of
 from .node import ConditionNode, Getter
+
+
+def conjunction(conditions) -> str:
+    """Conditions that must all hold, in words: ``a 且 b``."""
+    return _(" and ").join(c.describe() for c in conditions)
 
 
 class AllOf(ConditionNode):
@@ -30,7 +36,7 @@ class AllOf(ConditionNode):
         return self.all
 
     def describe(self) -> str:
-        return " 且 ".join(c.describe() for c in self.all)
+        return conjunction(self.all)
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:
         return all_of([c.formula(cell, held) for c in self.all])
@@ -54,7 +60,7 @@ class AnyOf(ConditionNode):
         return self.any
 
     def describe(self) -> str:
-        return "(" + " 或 ".join(c.describe() for c in self.any) + ")"
+        return "(" + _(" or ").join(c.describe() for c in self.any) + ")"
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:
         return any_of([c.formula(cell, held) for c in self.any])
@@ -78,7 +84,7 @@ class NotOf(ConditionNode):
         return [self.not_]
 
     def describe(self) -> str:
-        return f"非({self.not_.describe()})"
+        return _("not ({condition})").format(condition=self.not_.describe())
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:
         return f"NOT({self.not_.formula(cell, held)})"

@@ -105,7 +105,7 @@ class Award(ClauseKind):
             return credit_reason(step, self.full_credit(fields, cls), f"{step.expr} = {fmt(step.delta, None)}")
         # an only_if that does not hold leaves nothing to miss (no expr)
         if not step.applied and (self.only_if is None or step.expr):
-            return f"未得 {step.expr} 分: {step.text}"
+            return _("not awarded {points}: {rule}").format(points=step.expr, rule=step.text)
         return None
 
     # ------------------------------------------------------------ formula

@@ -186,11 +186,13 @@ def unknown_field(ctx: CheckContext, name: str, path: tuple) -> Finding:
 
 def deduction_reason(step) -> str | None:
     if step.delta < 0:
-        return f"扣 {step.expr} = {fmt(-step.delta, None)} 分: {step.text}"
+        # TRANSLATORS: why a deduction cost points: the arithmetic, the points, the rule's words.
+        return _("minus {arithmetic} = {points}: {rule}").format(arithmetic=step.expr, points=fmt(-step.delta, None), rule=step.text)
     return None
 
 
 def credit_reason(step, full: Decimal | None, shown: str) -> str | None:
     if full is not None and step.delta < full:
-        return f"得 {shown} 分 (满分 {fmt(full, None)}): {step.text}"
+        # TRANSLATORS: a credit that fell short of its most: what it gave, its most, the rule's words.
+        return _("scored {shown} of {full}: {rule}").format(shown=shown, full=fmt(full, None), rule=step.text)
     return None
