@@ -777,3 +777,15 @@ def test_not_utf8_column_counts_characters(tmp_path):
     # The column is in characters: two CJK characters before the bad byte are 2 columns, not 6.
     data = "title: 测试".encode("utf-8") + b"\xff\n"
     assert problems(tmp_path, data) == [(1, 10, "encoding")]
+
+
+# --------------------------------------------------------------- class names
+
+
+def test_classes_named_alike_in_reports(tmp_path):
+    two = "  A: {name: 甲类, max: 3}\n  B: {name: 乙类, short: 甲类, max: 3}\n"
+    text = VALID.replace("  A: {name: 甲类, max: 3}\n", two)
+    assert problems(tmp_path, text) == [(6, 24, "class-name")]
+    assert messages(tmp_path, text) == ["classes 'A' and 'B' are both named '甲类' in reports; give each its own short name (short:)"]
+    distinct = VALID.replace("  A: {name: 甲类, max: 3}\n", "  A: {name: 甲类, max: 3}\n  B: {name: 乙类, short: 乙, max: 3}\n")
+    assert warnings(tmp_path, distinct) == []

@@ -101,6 +101,14 @@ def _class_map(value, path, classes, code="unknown-class", require_all=False) ->
 
 def _classes(rs: RuleSet) -> Iterator[Finding]:
     classes = list(rs.classes)
+    named: dict[str, str] = {}
+    for c, cdef in rs.classes.items():
+        first = named.setdefault(cdef.label, c)
+        if first != c:
+            # two ranking tables under one name would read as one
+            key = "short" if cdef.short else "name"
+            message = _("classes {first} and {cls} are both named {label} in reports; give each its own short name (short:)")
+            yield Finding(("classes", c, key), "class-name", message.format(first=quote(first), cls=quote(c), label=quote(cdef.label)))
     for si, section in enumerate(rs.sections):
         sp = ("sections", si)
         for key in ("points", "cap"):

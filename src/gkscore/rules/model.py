@@ -154,9 +154,17 @@ class Section(Strict):
 
 
 class ClassDef(Strict):
-    name: Text
+    """A class of units ranked among themselves (县市区, A类 ...)."""
+
+    name: Text = Field(description="The class's full name, as the notice writes it: 开设有网站的市直部门(A类).")
+    short: Optional[Text] = Field(None, description="简称: the class as ranking tables and reports name it (县市区, A类); default: name.")
     max: NonNeg
     note: Optional[Text] = None
+
+    @property
+    def label(self) -> str:
+        """The class as reports name it."""
+        return self.short or self.name
 
 
 Grade = Annotated[str, Field(min_length=1, max_length=16)]
@@ -316,6 +324,12 @@ class RuleSet(Strict):
             group = Group.model_construct(id=IMPLICIT_GROUP, name=IMPLICIT_NAME, items=self.items)
             section = Section.model_construct(id=IMPLICIT_SECTION, name=IMPLICIT_NAME, groups=[group])
             object.__setattr__(self, "sections", [section] + list(self.sections))
+
+    def class_label(self, cls: str) -> str:
+        """A class as reports name it (its short name, else its name); a
+        class the file does not declare, as given."""
+        found = self.classes.get(cls)
+        return cls if found is None else found.label
 
     @property
     def single_level(self) -> bool:
