@@ -439,7 +439,7 @@ def test_incomplete_item_arithmetic_does_not_claim_rounding(filled_pair):
     p = write_csv(tmp / "partial.csv", head, rows)
     r = cli("explain", p, "--unit", "市财政局", "--partial", "--lang", "zh")
     assert r.exit_code == 1
-    block = r.stdout.split("[jdjc.nrbz]", 1)[1].split("\n[", 1)[0]
+    block = r.stdout.split("[监督检查第1项]", 1)[1].split("\n[", 1)[0]
     assert "暂计0分" in block
     calc = next(l for l in block.splitlines() if "计算" in l)
     assert "四舍五入" not in calc, calc

@@ -138,7 +138,7 @@ def test_the_new_kind_scores_on_the_full_and_summary_paths(tmp_path, tally, zh):
     t = next(i for i in one.items if i.id == "t")
     assert t.score == Decimal(2)
     assert t.arithmetic() == "1 × 2 + 0 = 2"
-    assert t.reasons == ["得 1 × 2 = 2 分 (满分 4): 每发布1篇得1分(乙类0.5分),最多计4篇;另设专栏得2分。 (n)", "未得 2 分: 每发布1篇得1分(乙类0.5分),最多计4篇;另设专栏得2分。 (col = 是)"]
+    assert t.reasons == ["得 1 × 2 = 2 分 (满分 4): 每发布1篇得1分(乙类0.5分),最多计4篇;另设专栏得2分。 (篇数)", "未得 2 分: 每发布1篇得1分(乙类0.5分),最多计4篇;另设专栏得2分。 (是否设专栏 = 是)"]
     many = score_unit(rs, "B", "单位9", obs)
     assert next(i for i in many.items if i.id == "t").score == Decimal(4)  # 0.5 × min(9, 4) + 2
 

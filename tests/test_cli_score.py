@@ -141,13 +141,18 @@ def test_output_equal_to_input_is_refused(tmp_path):
 
 
 def test_explain_shows_rule_observation_evidence_and_arithmetic():
-    r = run_cli("explain", COUNTY, "--unit", "黄州区")
+    r = run_cli("explain", COUNTY, "--unit", "黄州区", "--lang", "zh")
     assert r.exit_code == 0, r.stderr
     out = r.stdout
+    assert out.startswith("黄州区 (县市区) — 2020年黄冈市政务公开及政府网站考评指标(县市区)\n")
+    assert "[监督检查第5项] 日常管理 / 监督检查 / 在政务新媒体管理平台备案情况 分值 1,得分 0.6,失分 0.4" in out  # the indicator, not its id
     assert "每发现1个扣0.2分,扣完为止" in out  # verbatim rule text
     assert "计算: 1 - 0.2 × 2 = 0.6" in out
-    assert "county_2020_filled.xlsx:黄州区!" in out  # where the observation was read
+    # the question the observation answers, its value and where it was read
+    assert "观测: 是否将政务公开(含政府网站、政务新媒体)工作纳入政府目标绩效考核：是 (" in out
+    assert "county_2020_filled.xlsx:黄州区!I5)" in out
     assert "证据:" in out
+    assert "rcgl." not in out and "county" not in out.replace("county_2020", "")
 
 
 def test_explain_unknown_unit():

@@ -80,7 +80,7 @@ def test_a_share_is_exact_and_rounded_once_with_the_item(tmp_path, zh):
     rs = load(tmp_path, text).ruleset
     it = item(score(rs, "A", {("g.found", "found"): 0, ("g.fix", "status"): "整改不到位"}), "g.fix")
     assert (it.raw, it.score) == (D("1.332"), D("1.33"))
-    assert it.reasons == ["扣 1.998 = 1.998 分: 未整改的,扣除该项全部分值;整改不到位的,仍扣该项分值的60%。 (status = 整改不到位)"]
+    assert it.reasons == ["扣 1.998 = 1.998 分: 未整改的,扣除该项全部分值;整改不到位的,仍扣该项分值的60%。 (整改情况 = 整改不到位)"]
 
 
 def test_deduct_each_is_deduct_with_each(tmp_path):

@@ -140,7 +140,7 @@ def test_unit_fields_scored_as_computed_by_hand(tmp_path, unit_fields):
     assert code == 0
     assert {u: D(str(v["total"])) for u, v in out.items()} == {"甲局": 4, "乙局": 10, "丙局": D("8.33")}
     assert all(v["complete"] for v in out.values())
-    assert [n for n in out["乙局"]["notes"] if "不适用" in n][:2] == ["web.1: 不适用 (has_site = 是 不成立)", "svc.1: 不适用 (has_service = 是 不成立)"]
+    assert [n for n in out["乙局"]["notes"] if "不适用" in n][:2] == ["网站建设第1项: 不适用 (是否开设政府网站 = 是 不成立)", "服务事项第1项: 不适用 (是否有对外服务职能 = 是 不成立)"]
 
 
 def test_units_file_answer_checked_and_in_conflict_with_a_sheet(tmp_path, unit_fields):

@@ -845,8 +845,9 @@ def test_random_sets_exercise_every_feature(proved):
     assert any(r.stopped and r.total == 59 for r in units) and any(r.stopped and r.total is None for r in units)
     last = max(r.rank for r in units)
     assert all(r.rank == last for r in units if r.total is None) and len([r for r in units if r.rank == last]) == len([r for r in units if r.total is None])
-    for item in ("web.1", "svc.1"):  # a section and a group applying by a unit field, both ways
-        assert any(f"{item}: does not apply" in n for r in units for n in r.notes) and any(i.id == item for r in units for i in r.items)
+    # a section and a group applying by a unit field, both ways (the notes name the indicator: 网站建设第1项)
+    for item, name in (("web.1", "网站建设 item 1"), ("svc.1", "窗口服务 item 1")):
+        assert any(f"{name}: does not apply" in n for r in units for n in r.notes) and any(i.id == item for r in units for i in r.items)
     # a blank the unit need not answer (only_if does not hold, not applicable) leaves it complete
     partial = proved["runs"]["partial"]
     missing = {u for s in partial.sets for (u, _o, _f) in s.missing}

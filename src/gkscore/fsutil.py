@@ -39,6 +39,7 @@ _WRITE_ERRORS = {
     errno.EFBIG: "full",
     errno.EPIPE: "closed",
     errno.EIO: "io",
+    errno.EISDIR: "folder",
 }
 
 
@@ -57,6 +58,8 @@ def write_problem(path: str | None, exc: OSError) -> ProblemsError:
         message = _("the disk is full; free some space or write to another disk")
     elif kind == "closed":
         message = _("the output was closed before the report was complete")
+    elif kind == "folder":
+        message = _("this is a folder; give the name of a file to write")
     else:
         message = _("cannot write: {reason}").format(reason=exc.strerror or exc)
     where = _("standard output") if path in (None, STDOUT) else path
@@ -100,7 +103,7 @@ def refuse_overwriting_inputs(output: str, inputs: Iterable[str]) -> None:
     for path in inputs:
         if os.path.realpath(path) == out or (os.path.exists(output) and os.path.exists(path) and os.path.samefile(path, output)):
             raise ProblemsError(
-                [Problem(file=output, code="output-is-input", message="the output path is one of the inputs; choose another file name")],
+                [Problem(file=output, code="output-is-input", message=_("the output path is one of the inputs; choose another file name"))],
                 exit_code=2,
             )
 
@@ -145,7 +148,7 @@ def atomic_path(path: str) -> Iterator[str]:
         return
     folder = os.path.dirname(os.path.abspath(path)) or "."
     if not os.path.isdir(folder):
-        raise ProblemsError([Problem(file=path, code="no-folder", message=f"folder {folder} does not exist")], exit_code=2)
+        raise ProblemsError([Problem(file=path, code="no-folder", message=_("the folder {folder} does not exist; create it first, or write to a folder that exists").format(folder=folder))], exit_code=2)
     base = os.path.basename(path)
     suffix = os.path.splitext(base)[1]
     with _write_errors(path):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
+from .i18n import _
 from .problems import Problem, ProblemsError
 
 

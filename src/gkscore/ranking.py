@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
+from .i18n import _
 from .normalize import norm_name
 from .engine.results import UnitFigures
+
+
+ALL = "all"  # the rank group of every unit (--rank-by all)
+
+
+def group_label(group: str, class_label: Callable[[str], str]) -> str:
+    """A rank group as reports name it: its classes by their names (A类,
+    A类+B类), or all units."""
+    if group == ALL:
+        return _("all units")
+    return "+".join(class_label(c) for c in group.split("+"))
 
 
 def parse_rank_by(specs: Iterable[str]) -> dict[str, str]:
@@ -17,8 +29,8 @@ def parse_rank_by(specs: Iterable[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for spec in specs:
         spec = spec.strip()
-        if spec == "all":
-            mapping["*"] = "all"
+        if spec == ALL:
+            mapping["*"] = ALL
             continue
         classes = [c.strip() for c in spec.split("+") if c.strip()]
         for c in classes:

@@ -119,7 +119,7 @@ def guarded(fn: Callable) -> Callable:
         except click.ClickException:
             raise
         except MemoryError:
-            click.echo(_("gkscore: out of memory; the input is too large"), err=True)
+            click.echo(_("gkscore: out of memory; the input is too large for this computer"), err=True)
             sys.exit(EXIT_USAGE)
         except OSError as exc:
             if debug:
@@ -137,5 +137,6 @@ def guarded(fn: Callable) -> Callable:
 
 
 def _internal(exc: BaseException) -> None:
-    click.echo(_("gkscore: internal error: {error} (rerun with --debug for a traceback)").format(error=f"{type(exc).__name__}: {exc}"), err=True)
+    message = _("gkscore: internal error: {error} (rerun with --debug for the details, and send them to whoever maintains gkscore)")
+    click.echo(message.format(error=f"{type(exc).__name__}: {exc}"), err=True)
     sys.exit(EXIT_BUG)

@@ -21,7 +21,7 @@ from ..exact import ZERO
 from ..i18n import _
 from ..rules.base import per_class
 from ..rules.model import UNIT_OWNER, applies_to, na_kind
-from ..rules.resolve import applies_conditions, fields_index, item_max, item_path, item_start, section_cap
+from ..rules.resolve import applies_conditions, field_label, fields_index, item_max, item_name, item_path, item_start, section_cap
 from .conditions.logic import conjunction
 from .conditions.node import RAW
 
@@ -38,14 +38,15 @@ def gather(positions):
     return itemgetter(*positions)
 
 
-def clause_text(item, clause) -> str:
+def clause_text(item, clause, name=None) -> str:
     """The words a clause is reported with: its own, else the item's first
-    line (with what tells the clause apart when the item has several)."""
+    line (with what tells the clause apart when the item has several);
+    ``name(field)`` shows a field."""
     if clause.text:
         return clause.text
     text = item.text.split("\n")[0]
     if len(item.clauses) > 1:
-        text += f" ({clause.label()})"
+        text += f" ({clause.label(name)})"
     return text
 
 
@@ -55,12 +56,12 @@ class ItemPlan:
 
     __slots__ = ("i", "item", "cls", "precision", "section", "group", "max", "start", "path", "texts", "fields", "field_ids", "unit_reads", "pos", "reads", "key", "applies", "na_note", "penalty")
 
-    def __init__(self, i, item, cls: str, precision: int, section, group, pos: dict[str, int]) -> None:
+    def __init__(self, i, item, cls: str, precision: int, section, group, pos: dict[str, int], name, number: int) -> None:
         self.i, self.item, self.cls, self.precision, self.section, self.group = i, item, cls, precision, section, group
         self.max = m = item_max(item, cls)
         self.start = m if item_start(item, section.kind) == "max" else ZERO
         self.path = tuple(item_path(section, group, item))
-        self.texts = tuple(clause_text(item, c) for c in item.clauses)
+        self.texts = tuple(clause_text(item, c, name) for c in item.clauses)
         self.fields = {f.id: f for f in item.fields}
         self.field_ids = tuple(self.fields)
         self.pos = pos
@@ -69,7 +70,11 @@ class ItemPlan:
         self.key = gather(self.reads)
         # the applicability conditions: the section's, the group's, the item's
         self.applies = tuple(applies_conditions(section, group, item))
-        self.na_note = _("{item}: does not apply ({condition} does not hold)").format(item=item.id, condition=conjunction(self.applies)) if self.applies else ""
+        if self.applies:
+            message = _("{item}: does not apply ({condition} does not hold)")
+            self.na_note = message.format(item=item_name(group, number), condition=conjunction(self.applies, name))
+        else:
+            self.na_note = ""
         self.penalty = section.kind == "penalty"
 
 
@@ -85,10 +90,10 @@ class GroupPlan:
 
     __slots__ = ("i", "group", "name", "base", "items", "void", "void_pos", "void_key", "voided_by", "cap", "key")
 
-    def __init__(self, i, group, base: bool, items: list[ItemPlan], void_pos: dict[str, int] | None, cap) -> None:
+    def __init__(self, i, group, base: bool, items: list[ItemPlan], void_pos: dict[str, int] | None, cap, name) -> None:
         self.i, self.group, self.name, self.base = i, group, group.name, base
         self.items, self.void, self.void_pos, self.cap = items, group.void_if, void_pos, cap
-        self.voided_by = f"{group.void_text} ({group.void_if.describe()})" if group.void_if is not None else None
+        self.voided_by = f"{group.void_text} ({group.void_if.describe(name)})" if group.void_if is not None else None
         reads = set(void_pos.values()) if void_pos else set()
         self.void_key = gather(sorted(reads)) if void_pos is not None else None
         for ip in items:
@@ -151,15 +156,22 @@ class ClassPlan:
         self.class_max: Decimal = rs.classes[cls].max
 
     def _group(self, section, group) -> GroupPlan | None:
-        items = [self._item(section, group, it) for it in group.items if item_max(it, self.cls) is not None]
+        items = [self._item(section, group, it, n) for n, it in enumerate(group.items, start=1) if item_max(it, self.cls) is not None]
         if not items:
             return None
         void_pos = self._condition(group.void_if, group.id, group.fields) if group.void_if is not None else None
-        gp = GroupPlan(len(self.groups), group, section.kind == "base", items, void_pos, per_class(group.max_lost, self.cls))
+        gp = GroupPlan(len(self.groups), group, section.kind == "base", items, void_pos, per_class(group.max_lost, self.cls), self._namer(group.fields))
         self.groups.append(gp)
         return gp
 
-    def _item(self, section, group, it) -> ItemPlan:
+    def _namer(self, own_fields):
+        """field id -> how a person reads it (its question), for the texts
+        of an owner with ``own_fields``."""
+        labels = {f.id: field_label(f) for f in self.rs.unit_fields}
+        labels.update((f.id, field_label(f)) for f in own_fields)
+        return lambda field: labels.get(field, field)
+
+    def _item(self, section, group, it, number: int) -> ItemPlan:
         owner = it.id
         pos: dict[str, int] = {}
         for clause in it.clauses:
@@ -173,7 +185,7 @@ class ClassPlan:
         for cond in (section.applies_if, group.applies_if, it.applies_if):
             if cond is not None:
                 pos.update(self._condition(cond, owner, it.fields))
-        ip = ItemPlan(len(self.items), it, self.cls, self.precision, section, group, pos)
+        ip = ItemPlan(len(self.items), it, self.cls, self.precision, section, group, pos, self._namer(it.fields), number)
         self.items.append(ip)
         return ip
 

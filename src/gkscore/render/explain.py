@@ -1,58 +1,117 @@
 """``gkscore explain``: every point a unit lost, with the rule, the observation,
-the evidence and the arithmetic."""
+the evidence and the arithmetic.
+
+A person reads it: the indicator is named as the annex names it
+(组织推进第2项), an observation by the question its field asks, the class
+and rank group by the rule file's names for them; ids only when the rule
+file is not at hand."""
 
 from __future__ import annotations
 
 from ..exact import fmt
+from ..i18n import _
 from ..observations.types import show_value
+from ..rules.model import RuleSet
+from ..rules.resolve import field_label, fields_index, item_names
 
 
-def explain_text(r, adjustments=(), precision: int = 2) -> str:
+class _Names:
+    """How the rule file names what the text mentions (ids without it)."""
+
+    def __init__(self, rs: RuleSet | None) -> None:
+        self.rs = rs
+        self.items = item_names(rs) if rs is not None else {}
+        self.fields = fields_index(rs) if rs is not None else {}
+
+    def item(self, item_id: str) -> str:
+        return self.items.get(item_id, item_id)
+
+    def field(self, owner: str, field_id: str) -> str:
+        field = self.fields.get(owner, {}).get(field_id)
+        return field_label(field) if field is not None else field_id
+
+    def cls(self, cls: str) -> str:
+        return self.rs.class_label(cls) if self.rs is not None else cls
+
+    def group(self, group: str) -> str:
+        from ..ranking import group_label
+
+        return group_label(group, self.cls)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: CJK characters take two."""
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _value(value) -> str:
+    return _("(not filled)") if value is None else show_value(value)
+
+
+def explain_text(r, adjustments=(), precision: int = 2, rules: RuleSet | None = None) -> str:
+    """The explanation of one unit's detail ``r``; ``rules``: its rule set,
+    for the names of indicators, questions and classes."""
+    names = _Names(rules)
     if r.stopped:  # a veto stopped scoring: no figure but the veto's
-        figures = f"总分 {fmt(r.total, precision)} (单项否决)" if r.total is not None else "单项否决,不计总分"
+        if r.total is not None:
+            figures = _("total {total} (veto)").format(total=fmt(r.total, precision))
+        else:
+            figures = _("veto: no total")
     else:
-        figures = f"总分 {fmt(r.total, precision)} = 基础分 {fmt(r.base, precision)} + 加分 {fmt(r.bonus, precision)} - 扣分 {fmt(r.penalty, precision)}"
+        figures = _("total {total} = base {base} + bonus {bonus} - penalty {penalty}").format(
+            total=fmt(r.total, precision), base=fmt(r.base, precision), bonus=fmt(r.bonus, precision), penalty=fmt(r.penalty, precision))
+    parts = [figures]
+    if r.grade:
+        parts.append(_("grade {grade}").format(grade=r.grade))
+    parts.append(_("rank {rank} in {group}").format(rank=r.rank, group=names.group(r.rank_group)))
+    if not r.complete:
+        parts.append(_("scoring not complete (--partial: items not filled in count 0 for now)"))
+    sep = _("; ")
     lines = [
-        f"{r.unit} ({r.cls}) — {r.rules_title}",
-        figures
-        + (f";等次 {r.grade}" if r.grade else "")
-        + f";{r.rank_group} 第 {r.rank} 名"
-        + ("" if r.complete else ";评分未完成 (--partial,未填写的指标暂计0分)"),
+        _("{unit} ({cls}) — {title}").format(unit=r.unit, cls=names.cls(r.cls), title=r.rules_title),
+        sep.join(parts),
     ]
     if r.veto:
-        lines.append(f"单项否决: {r.veto}")
+        lines.append(_("Veto: {text}").format(text=r.veto))
     for note in r.notes:
-        lines.append(f"说明: {note}")
+        lines.append(_("Note: {note}").format(note=note))
     lost_any = False
     for i in r.items:
         if i.section_kind == "bonus":
             continue  # 加分 is not lost: shown in the totals line
+        where = f"[{names.item(i.id)}] {' / '.join(i.path)}"
         if i.section_kind == "penalty":
             if i.score == 0:
                 continue
-            header = f"[{i.id}] {' / '.join(i.path)} 扣分 {fmt(i.score, precision)} (上限 {fmt(i.max, precision)})"
+            header = _("{indicator} penalty {score} (at most {max})").format(indicator=where, score=fmt(i.score, precision), max=fmt(i.max, precision))
         elif i.lost == 0 and i.complete:
             continue
         else:
-            header = f"[{i.id}] {' / '.join(i.path)} 分值 {fmt(i.max, precision)},得分 {fmt(i.score, precision)},失分 {fmt(i.lost, precision)}"
+            header = _("{indicator} points {max}, scored {score}, lost {lost}").format(
+                indicator=where, max=fmt(i.max, precision), score=fmt(i.score, precision), lost=fmt(i.lost, precision))
         lost_any = True
         lines.append("")
         lines.append(header)
-        lines.append("  评分细则: " + i.text.replace("\n", "\n            "))
+        rule_label = _("  Scoring rule: ")
+        lines.append(rule_label + i.text.replace("\n", "\n" + " " * _width(rule_label)))
         for reason in i.reasons:
-            lines.append(f"  失分原因: {reason}")
-        lines.append(f"  计算: {i.arithmetic()}")
+            lines.append(_("  Why: {reason}").format(reason=reason))
+        lines.append(_("  Arithmetic: {arithmetic}").format(arithmetic=i.arithmetic()))
         for o in i.observations:
-            lines.append(f"  观测: {o.field} = {show_value(o.value)} ({o.source})" + (f" 评分人 {o.scorer}" if o.scorer else ""))
+            seen = _("  Observed: {question}: {value} ({source})").format(question=names.field(o.owner, o.field), value=_value(o.value), source=o.source)
+            if o.scorer:
+                seen += _(" scorer {scorer}").format(scorer=o.scorer)
+            lines.append(seen)
             if o.evidence:
-                lines.append(f"  证据: {o.evidence}")
+                lines.append(_("  Evidence: {evidence}").format(evidence=o.evidence))
         for a in adjustments:
             if a.item == i.id:
-                lines.append(f"  复核: {a.field} 原值 {a.before or '(空)'} → 新值 {a.after};理由 {a.reason};批准 {a.approved_by} {a.date}")
+                lines.append(_("  Review: {question} was {before} → now {after}; reason {reason}; approved by {approved_by} {date}").format(
+                    question=names.field(a.item, a.field), before=a.before or _("(empty)"), after=a.after, reason=a.reason, approved_by=a.approved_by, date=a.date))
     if r.stopped:
         lines.append("")
-        lines.append("单项否决,其他指标未评分。")
+        lines.append(_("Veto: no other indicator was scored."))
     elif not lost_any:
         lines.append("")
-        lines.append("没有失分。")
+        lines.append(_("No points lost."))
     return "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..engine.kinds.registry import is_deduction
+from ..i18n import _
 from .base import per_class
 from .model import UNIT_OWNER, Group, Item, RuleSet, Section, implicit
 
@@ -84,3 +85,30 @@ __all__ = [
     "fields_index",
     "applies_conditions",
 ]
+
+
+def item_names(ruleset: RuleSet) -> dict[str, str]:
+    """item id -> the indicator as a person names it: its group and its place
+    in the group (组织推进第2项); a single-level table's row by its place
+    alone (第2项)."""
+    out: dict[str, str] = {}
+    for section in ruleset.sections:
+        for group in section.groups:
+            for n, item in enumerate(group.items, start=1):
+                out[item.id] = item_name(group, n)
+    return out
+
+
+def item_name(group: Group, n: int) -> str:
+    """The ``n``-th item of ``group`` as a person names it (组织推进第2项)."""
+    if implicit(group):
+        return _("item {n}").format(n=n)
+    return _("{group} item {n}").format(group=group.name, n=n)
+
+
+def field_label(field) -> str:
+    """A field as a person reads it: its question without the question mark
+    (是否建立内容保障方案), else its id."""
+    prompt = getattr(field, "prompt", None)
+    return prompt.strip().rstrip("?？").strip() if prompt else field.id
+

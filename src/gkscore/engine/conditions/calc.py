@@ -114,9 +114,9 @@ class Calc(ConditionNode):
         shows a field (its id by default)."""
         return ex.text(self._tree, name)
 
-    def describe(self) -> str:
+    def describe(self, name=None) -> str:
         op, want = self.test
-        return f"{self.expression()} {_OP_TEXT[op]} {format(want.normalize(), 'f')}"
+        return f"{self.expression(name)} {_OP_TEXT[op]} {format(want.normalize(), 'f')}"
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:
         op, want = self.test

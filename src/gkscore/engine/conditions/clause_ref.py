@@ -23,7 +23,7 @@ class ClauseHolds(ConditionNode):
     def holds(self, get: Getter, held: dict[str, bool] | None = None) -> bool:
         return bool((held or {}).get(self.clause, False))
 
-    def describe(self) -> str:
+    def describe(self, name=None) -> str:
         return _("clause {id} holds").format(id=self.clause)
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:

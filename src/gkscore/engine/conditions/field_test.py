@@ -96,9 +96,10 @@ class FieldTest(ConditionNode):
     def own_tests(self) -> list[tuple[str, tuple]]:
         return [(self.field, TRUTH if self._test is None else self._test)]
 
-    def describe(self) -> str:
+    def describe(self, name=None) -> str:
+        field = self.field if name is None else name(self.field)
         if self._test is None:
-            return f"{self.field} = 是"
+            return f"{field} = 是"
         op, want = self._test
         if isinstance(want, bool):
             want = "是" if want else "否"
@@ -106,7 +107,7 @@ class FieldTest(ConditionNode):
             want = "/".join(want)
         elif isinstance(want, Decimal):
             want = format(want.normalize(), "f")
-        return f"{self.field} {_OP_TEXT[op]} {want}"
+        return f"{field} {_OP_TEXT[op]} {want}"
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:
         ref = cell(self.field)

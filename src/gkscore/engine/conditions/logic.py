@@ -15,9 +15,9 @@ from ..formula import Cell, all_of, any_of
 from .node import ConditionNode, Getter
 
 
-def conjunction(conditions) -> str:
+def conjunction(conditions, name=None) -> str:
     """Conditions that must all hold, in words: ``a 且 b``."""
-    return _(" and ").join(c.describe() for c in conditions)
+    return _(" and ").join(c.describe(name) for c in conditions)
 
 
 class AllOf(ConditionNode):
@@ -35,8 +35,8 @@ class AllOf(ConditionNode):
     def children(self) -> list[ConditionNode]:
         return self.all
 
-    def describe(self) -> str:
-        return conjunction(self.all)
+    def describe(self, name=None) -> str:
+        return conjunction(self.all, name)
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:
         return all_of([c.formula(cell, held) for c in self.all])
@@ -59,8 +59,8 @@ class AnyOf(ConditionNode):
     def children(self) -> list[ConditionNode]:
         return self.any
 
-    def describe(self) -> str:
-        return "(" + _(" or ").join(c.describe() for c in self.any) + ")"
+    def describe(self, name=None) -> str:
+        return "(" + _(" or ").join(c.describe(name) for c in self.any) + ")"
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:
         return any_of([c.formula(cell, held) for c in self.any])
@@ -83,8 +83,8 @@ class NotOf(ConditionNode):
     def children(self) -> list[ConditionNode]:
         return [self.not_]
 
-    def describe(self) -> str:
-        return _("not ({condition})").format(condition=self.not_.describe())
+    def describe(self, name=None) -> str:
+        return _("not ({condition})").format(condition=self.not_.describe(name))
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:
         return f"NOT({self.not_.formula(cell, held)})"

@@ -62,8 +62,9 @@ class ConditionNode(Strict):
                 out.append(field)
         return out
 
-    def describe(self) -> str:
-        """A short human rendering, e.g. ``weight ≥ 4`` or ``a 且 b``."""
+    def describe(self, name: Callable[[str], str] | None = None) -> str:
+        """A short human rendering, e.g. ``weight ≥ 4`` or ``a 且 b``;
+        ``name(field)`` shows a field (its id by default)."""
         raise NotImplementedError
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:

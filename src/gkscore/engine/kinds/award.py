@@ -62,8 +62,10 @@ class Award(ClauseKind):
     def value_fields(self) -> list[str]:
         return [self.each] if self.each is not None else []
 
-    def label(self) -> str:
-        return self.each if self.each is not None else self.when.describe()
+    def label(self, name=None) -> str:
+        if self.each is not None:
+            return self.each if name is None else name(self.each)
+        return self.when.describe(name)
 
     # ------------------------------------------------------------ scoring
 

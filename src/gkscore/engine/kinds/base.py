@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generator, Iterator, Optional
 from pydantic import Field, PrivateAttr
 
 from ...exact import fmt
-from ...i18n import _
+from ...i18n import _, pgettext
 from ...problems import quote
 from ...rules.base import Id, Strict, Text, per_class
 from ...rules.findings import Finding
@@ -114,10 +114,16 @@ class ClauseKind(Strict):
                 out.append(f)
         return out
 
-    def label(self) -> str:
-        """What tells this clause apart when several share the item's words."""
+    def label(self, name=None) -> str:
+        """What tells this clause apart when several share the item's words:
+        the field it reads, else the fields; ``name(field)`` shows a field
+        (its id by default)."""
+        show = name or (lambda f: f)
         field = getattr(self, "field", None)
-        return field or self.kind
+        if field:
+            return show(field)
+        fields = self.reads()
+        return pgettext("list separator", ", ").join(show(f) for f in fields) if fields else self.kind
 
     # ------------------------------------------------------------ scoring
 
