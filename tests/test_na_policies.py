@@ -34,7 +34,7 @@ def by_id(result) -> dict:
 # ------------------------------------------------------------------ spread
 
 
-def test_spread_evenly_the_documented_unit(tmp_path):
+def test_spread_evenly_the_documented_unit(tmp_path, zh):
     rs = load(tmp_path, SPREAD).ruleset
     r = score(rs, "A", values(info=5, talk=3))
     # 20 / 3 = 6.666... -> 6.67, 6.67 and the last 20 - 13.34 = 6.66
@@ -42,7 +42,7 @@ def test_spread_evenly_the_documented_unit(tmp_path):
     # 31.67 + 23.67 + 36.66 = 92
     assert (r.base, r.total) == (D(92), D(92))
     assert sum(m for m, _s in by_id(r).values()) == D(100)
-    assert r.notes == ["service: 不适用 (serves = 是 不成立)", "不适用指标 20 分平均计入其余指标,扣分不变"]
+    assert r.notes == ["检查指标第3项: 不适用 (是否有对外服务职能 = 是 不成立)", "不适用指标 20 分平均计入其余指标,扣分不变"]
 
 
 def test_spread_keeps_each_deduction_and_raises_the_floor(tmp_path):
@@ -135,7 +135,7 @@ def test_a_voided_group_scores_zero_with_its_new_maxima(tmp_path):
 NORMALIZE = SPREAD.replace("na_policy: {kind: spread, share: even, remainder: last}", "na_policy: normalize")
 
 
-def test_normalize_the_documented_unit(tmp_path):
+def test_normalize_the_documented_unit(tmp_path, zh):
     rs = load(tmp_path, NORMALIZE).ruleset
     r = score(rs, "A", values(info=5, talk=3))
     # (25 + 17 + 30) / 80 × 100 = 90; the subtotal is shown as scored
