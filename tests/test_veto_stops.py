@@ -96,7 +96,7 @@ def test_explain(case):
     _tmp, rules, units, obs = case
     r = run_cli("explain", str(obs), "--unit", "乙", "--rules", str(rules), "--units", str(units), "--lang", "zh")
     assert r.exit_code == 0
-    assert r.stdout.splitlines()[1] == "单项否决,不计总分;等次 不合格;甲类 第 4 名"
+    assert r.stdout.splitlines()[1] == "单项否决,不计总分；等次 不合格；甲类 第 4 名"
     assert "单项否决,其他指标未评分。" in r.stdout
 
 
