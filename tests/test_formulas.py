@@ -455,6 +455,122 @@ sections:
               - {kind: deduct, only_if: {field: has_site}, when: {not: {field: on_site}}, points: 3}
 """
 
+# A table made of parts: each part's bonus with its cap and gate, a penalty
+# section, a part veto that stops scoring the part, one that fixes the part's
+# score and the grade, a veto of the whole table, a failing gate of one part.
+PARTS_RULES = """\
+format: gkscore/1
+id: fx-parts
+title: 公式测试(分部加权)
+precision: 2
+classes:
+  F: {name: 己类, max: 100}
+grades:
+  bands: [{grade: 优秀, at_least: 90}, {grade: 良好, above: 80}, {grade: 合格, at_least: 60}, {grade: 不合格}]
+parts:
+  - {id: pa, name: 网站部分, weight: 0.35, points: 100}
+  - {id: pb, name: 新媒体部分, weight: 0.65, points: 100}
+vetoes:
+  - id: pa.stop
+    part: pa
+    text: 网站被篡改的,网站部分计0分,不再评分
+    fields: [{id: hacked, type: bool, prompt: 是否被篡改}]
+    when: {field: hacked}
+    total: 0
+    stops: true
+  - id: pb.idle
+    part: pb
+    text: 新媒体停更的,新媒体部分计40分,等次为不合格
+    fields: [{id: idle, type: bool, prompt: 是否停更}]
+    when: {field: idle}
+    total: 40
+    grade: 不合格
+  - id: whole
+    text: 弄虚作假的,总分计0分
+    fields: [{id: fake, type: bool, prompt: 是否弄虚作假}]
+    when: {field: fake}
+    total: 0
+gates:
+  - {kind: bonus_requires_base, part: pa, above: 80}
+  - {kind: fail_below, part: pb, below: 50, grade: 不合格}
+sections:
+  - id: pa.base
+    name: 网站检查
+    part: pa
+    groups:
+      - id: pa.g
+        name: 网站
+        items:
+          - id: pa.1
+            text: 评定0-70分。
+            max: 70
+            fields: [{id: s, type: score, max: 70, step: 0.05, prompt: 评定}]
+            clauses:
+              - {kind: judged, field: s}
+          - id: pa.2
+            text: 每个错链扣1.5分。
+            max: 30
+            fields: [{id: n, type: count, prompt: 错链数}]
+            clauses:
+              - {kind: deduct_each, field: n, per: 1.5}
+  - id: pa.plus
+    name: 网站加分
+    part: pa
+    kind: bonus
+    cap: 6
+    groups:
+      - id: pa.plus.g
+        name: 加分
+        items:
+          - id: pa.plus.1
+            text: 创新加4分。
+            max: 4
+            fields: [{id: new, type: bool, prompt: 是否创新}]
+            clauses:
+              - {kind: award, when: {field: new}, points: 4}
+          - id: pa.plus.2
+            text: 评定加0-5分。
+            max: 5
+            fields: [{id: s, type: score, max: 5, step: 0.5, prompt: 评定}]
+            clauses:
+              - {kind: judged, field: s}
+  - id: pb.base
+    name: 新媒体检查
+    part: pb
+    groups:
+      - id: pb.g
+        name: 新媒体
+        items:
+          - id: pb.1
+            text: 评定0-100分。
+            max: 100
+            fields: [{id: s, type: score, max: 100, step: 0.25, prompt: 评定}]
+            clauses:
+              - {kind: judged, field: s}
+  - id: pb.minus
+    name: 新媒体扣分
+    part: pb
+    kind: penalty
+    cap: 5
+    groups:
+      - id: pb.minus.g
+        name: 扣分
+        items:
+          - id: pb.minus.1
+            text: 被通报的扣3分。
+            max: 3
+            fields: [{id: named, type: bool, prompt: 是否被通报}]
+            clauses:
+              - {kind: award, when: {field: named}, points: 3}
+          - id: pb.minus.2
+            text: 舆情处置不当每起扣2分,最多4分。
+            max: 4
+            fields: [{id: k, type: count, max: 3, prompt: 起数}]
+            clauses:
+              - {kind: award, when: {field: k, ge: 1}, points: 2}
+              - {kind: award, when: {field: k, ge: 2}, points: 2}
+"""
+
 # A redistribution whose exact result lies on a rounding half point:
 # 0.03 x 110 / 60 = 0.055 -> 0.06.
 HALF_POINT_RULES = """\
@@ -664,6 +780,9 @@ def disagreements(run: Run, recalculated: Path) -> list[str]:
         for name, value in r.sections.items():
             col = name if name in header else f"{name}({r.rules_id})"
             check(f"{u} {name}", s[col], value)
+        for name, value in (r.parts or {}).items():  # a table made of parts: each part's score
+            col = name if name in header else f"{name}({r.rules_id})"
+            check(f"{u} {name}", s[col], value)
         if r.stopped:  # no section is scored
             rs = next(lr.ruleset for lr in run.rules if lr.ruleset.id == r.rules_id)
             for sec in rs.sections:
@@ -681,12 +800,23 @@ def disagreements(run: Run, recalculated: Path) -> list[str]:
                 bad.append(f"{u} {it.id} 适用: {row['适用']!r}")
         for item_id, row in rows.items():  # not applicable (applies_if false), or not scored (a veto stopped scoring)
             assert item_id not in scored
-            if r.stopped:
+            if r.stopped or _part_stopped(run, r, row["一级指标"]):
                 if row["得分"] not in (None, "") or row["失分"] not in (None, ""):
                     bad.append(f"{u} {item_id}: gkscore: not scored (veto); workbook 得分={row['得分']!r}")
             elif row["适用"] != "否" or row["得分"] != 0:
                 bad.append(f"{u} {item_id}: gkscore: not applicable; workbook 适用={row['适用']!r} 得分={row['得分']!r}")
     return bad
+
+
+def _part_stopped(run: Run, r, section_name: str) -> bool:
+    """Whether a veto of the part of this section stopped scoring the part."""
+    rs = next(lr.ruleset for lr in run.rules if lr.ruleset.id == r.rules_id)
+    part = next((s.part for s in rs.sections if s.name == section_name), None)
+    if part is None:
+        return False
+    name = next(p.name for p in rs.parts if p.id == part)
+    texts = {v.text for v in rs.vetoes if v.part == part and v.stops}
+    return any(n == f"{name}: 单项否决: {t}" for n in r.notes for t in texts)
 
 
 def _formulas(path: Path) -> list[str]:
@@ -755,6 +885,7 @@ def proved(tmp_path_factory):
     fx_weighted = _load(rules_dir, "weighted", WEIGHTED_RULES)
     fx_precise = _load(rules_dir, "precise", PRECISE_RULES)
     fx_unit = _load(rules_dir, "unit", UNIT_FIELD_RULES)
+    fx_parts = _load(rules_dir, "parts", PARTS_RULES)
 
     runs: dict[str, Run] = {}
     sum_units = {f"单位{i:02d}": "A" if i % 3 else "B" for i in range(60)}
@@ -765,6 +896,7 @@ def proved(tmp_path_factory):
             (fx_weighted, random_set(fx_weighted, {f"加权{i:02d}": "C" for i in range(40)}, seed=20202)),
             (fx_precise, random_set(fx_precise, {f"精细{i:02d}": "D" for i in range(30)}, seed=20203)),
             (fx_unit, random_set(fx_unit, {f"属性{i:02d}": "E" for i in range(40)}, seed=20206)),
+            (fx_parts, random_set(fx_parts, {f"分部{i:02d}": "F" for i in range(60)}, seed=20208)),
         ],
         rank_by=["A+B"],
     )
@@ -773,6 +905,7 @@ def proved(tmp_path_factory):
             (fx_sum, random_set(fx_sum, {f"缺项{i:02d}": "A" if i % 2 else "B" for i in range(40)}, seed=20204, missing=0.15)),
             (fx_weighted, random_set(fx_weighted, {f"缺项加权{i:02d}": "C" for i in range(20)}, seed=20205, missing=0.15)),
             (fx_unit, random_set(fx_unit, {f"缺项属性{i:02d}": "E" for i in range(40)}, seed=20207, missing=0.15)),
+            (fx_parts, random_set(fx_parts, {f"缺项分部{i:02d}": "F" for i in range(30)}, seed=20209, missing=0.15)),
         ]
     )
     fx_half = _load(rules_dir, "half", HALF_POINT_RULES)
@@ -838,7 +971,7 @@ def test_random_sets_exercise_every_feature(proved):
     assert {"优秀", "良好", "合格", "不合格"} <= grades or len(grades) >= 3
     ranks = [r.rank for r in results]
     assert len(ranks) != len(set(ranks)), "no tie in the random run"
-    assert {r.rank_group for r in results} == {"A+B", "C", "D", "E"}
+    assert {r.rank_group for r in results} == {"A+B", "C", "D", "E", "F"}
     assert any(not r.complete for r in proved["runs"]["partial"].results)
     units = [r for r in results if r.rules_id == "fx-unit"]
     # a veto that stops scoring, with a fixed total and without one; ranked after the scored units
@@ -849,6 +982,12 @@ def test_random_sets_exercise_every_feature(proved):
     for item, name in (("web.1", "网站建设 item 1"), ("svc.1", "窗口服务 item 1")):
         assert any(f"{name}: does not apply" in n for r in units for n in r.notes) and any(i.id == item for r in units for i in r.items)
     # a blank the unit need not answer (only_if does not hold, not applicable) leaves it complete
+    parted = [r for r in results if r.rules_id == "fx-parts"]
+    notes = [n for r in parted for n in r.notes]
+    for veto in ("网站部分: 单项否决", "新媒体部分: 单项否决"):  # a part's veto, stopping and not
+        assert any(n.startswith(veto) for n in notes)
+    assert any("加分" in n and "不计" in n and n.startswith("网站部分") for n in notes)  # a part's gate
+    assert any(r.veto for r in parted) and any(r.grade == "不合格" and not r.veto for r in parted)
     partial = proved["runs"]["partial"]
     missing = {u for s in partial.sets for (u, _o, _f) in s.missing}
     assert any(r.complete and r.unit in missing for r in partial.results if r.rules_id == "fx-unit")

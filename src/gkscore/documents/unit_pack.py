@@ -45,6 +45,8 @@ def standing(sheet: UnitSheet) -> str:
         # a veto stopped scoring: its words, and the total it gives (or none)
         shown = "不计总分" if sheet.total == VETOED else f"总分 {sheet.total} 分"
         parts = [f"单项否决：{sheet.stopped_by}，不再对其他指标进行评分，{shown}"]
+    elif sheet.parts:  # a table made of parts: each part's score
+        parts = [f"总分 {sheet.total} 分（" + "，".join(f"{name} {score} 分" for name, score, _max in sheet.sections) + "）"]
     else:
         parts = [f"总分 {sheet.total} 分（基础分 {sheet.base} 分，加分 {sheet.bonus} 分，扣分 {sheet.penalty} 分）"]
     if sheet.rank is None:

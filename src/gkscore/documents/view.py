@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..exact import fixed as exact_fixed
-from ..render.view import section_value
+from ..render.view import columns_of, section_value
 
 NOT_APPLICABLE = "—"
 VETOED = "单项否决"  # the total of a unit a veto left without one
@@ -126,6 +126,10 @@ def _section_maxima(rs, classes: list[str]) -> dict[str, Decimal]:
     out: dict[str, Decimal] = {}
     if rs is None:
         return out
+    if rs.parts:  # a table made of parts shows its parts, each on its own scale
+        from ..rules.part_checks import part_base_max
+
+        return {p.name: max(part_base_max(rs, p.id, c) for c in classes) for p in rs.parts if classes}
     for s in rs.sections:
         if s.kind != "base":
             continue
@@ -152,7 +156,7 @@ def ranking_tables(run, places: int) -> list[GroupTable]:
         classes = [u.cls for u in units]
         names: list[str] = []
         for u in units:
-            for s in u.sections:
+            for s in columns_of(u):
                 if s not in names and section_value(u, s) is not None:
                     names.append(s)
         maxima = _section_maxima(rs, sorted(set(classes)))
@@ -236,6 +240,7 @@ class UnitSheet:
     lost: list[LostPoint]
     notes: list[str]
     stopped_by: str | None = None  # the veto that stopped scoring, in its words
+    parts: bool = False  # a table made of parts: ``sections`` are its parts
 
 
 def unit_sheets(run, tables: list[GroupTable], places: int) -> Iterator[tuple[GroupTable, UnitSheet]]:
@@ -263,10 +268,12 @@ def unit_sheets(run, tables: list[GroupTable], places: int) -> Iterator[tuple[Gr
 def _unit_sheet(u, row: Row, size: int, rs, describe, places: int) -> UnitSheet:
     sections: list[tuple[str, str, str]] = []
     maxima: dict[str, Decimal] = {}
+    part_of = {s.name: p.name for p in rs.parts for s in rs.sections if s.part == p.id} if rs is not None and rs.parts else {}
     for it in u.items:
         if it.section_kind == "base":
-            maxima[it.section] = maxima.get(it.section, Decimal(0)) + it.max
-    for name, value in u.sections.items():
+            name = part_of.get(it.section, it.section)
+            maxima[name] = maxima.get(name, Decimal(0)) + it.max
+    for name, value in columns_of(u).items():
         if section_value(u, name) is None:
             continue
         m = maxima.get(name)
@@ -313,4 +320,5 @@ def _unit_sheet(u, row: Row, size: int, rs, describe, places: int) -> UnitSheet:
         lost=lost,
         notes=list(u.notes),
         stopped_by=u.veto if u.stopped else None,
+        parts=getattr(u, "parts", None) is not None,
     )

@@ -120,6 +120,23 @@ class VetoPlan:
         self.key = gather(sorted(set(pos.values())))
 
 
+class PartPlan:
+    """One part of a table made of parts, for a class: its base sections, the
+    caps of its bonus and penalty sections, its gates and its vetoes."""
+
+    __slots__ = ("part", "id", "name", "weight", "section_ids", "base_ids", "bonus_caps", "penalty_caps", "gates", "vetoes")
+
+    def __init__(self, part, plan: "ClassPlan") -> None:
+        self.part, self.id, self.name, self.weight = part, part.id, part.name, part.weight
+        mine = [s for s in plan.rs.sections if s.part == part.id]
+        self.section_ids = frozenset(s.id for s in mine)
+        self.base_ids = [s.id for s in mine if s.kind == "base"]
+        self.bonus_caps = [(s.id, section_cap(s, plan.cls)) for s in mine if s.kind == "bonus"]
+        self.penalty_caps = [(s.id, section_cap(s, plan.cls)) for s in mine if s.kind == "penalty"]
+        self.gates = [g for g in plan.gates if g.part == part.id]
+        self.vetoes = [vp for vp in plan.vetoes if vp.veto.part == part.id]
+
+
 class ClassPlan:
     """The rule set laid out for one class.
 
@@ -154,6 +171,8 @@ class ClassPlan:
         self.penalty_caps = [(s.id, section_cap(s, cls)) for s in rs.sections if s.kind == "penalty"]
         self.weights = [(s.name, s.weight or ZERO) for s in rs.sections if s.kind == "base"]
         self.class_max: Decimal = rs.classes[cls].max
+        # a table made of parts: each part's sections, caps, gates and vetoes
+        self.parts = [PartPlan(p, self) for p in rs.parts] if rs.parts else None
 
     def _group(self, section, group) -> GroupPlan | None:
         items = [self._item(section, group, it, n) for n, it in enumerate(group.items, start=1) if item_max(it, self.cls) is not None]

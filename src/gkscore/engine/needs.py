@@ -12,7 +12,8 @@ decide is reached; what they rule out is not:
 * a group voided by its ``void_if``: its items' fields, except those of
   their ``applies_if`` (which still decide between 0 and not applicable);
 * a veto that stops scoring and holds (every earlier veto decided not to
-  hold): every field but those of the vetoes tried so far.
+  hold): every field but those of the vetoes tried so far; a part's veto,
+  the fields of that part.
 
 A condition that cannot be decided because one of its fields is blank rules
 nothing out.  A field the rules never read (a declared but unused field)
@@ -137,18 +138,34 @@ class Needs:
         return i in self.positions
 
 
+def _first_stop(vetoes: list, row: list, positions: set) -> VetoPlan | None:
+    """The veto of ``vetoes`` that stops scoring for the row: the first that
+    holds, every one before it decided not to; their fields are added to
+    ``positions``."""
+    undecided = False  # an earlier veto could not be decided, or held
+    for vp in vetoes:
+        positions.update(vp.pos.values())
+        holds = veto_holds(vp, row)
+        if holds and vp.veto.stops and not undecided:
+            return vp
+        undecided = undecided or holds is not False
+    return None
+
+
 def field_needs(plan: ClassPlan, row: list) -> Needs:
     """The fields a unit of ``plan``'s class must answer, given ``row`` (its
     values in the plan's row order, None for a blank or absent one)."""
     positions: set[int] = set()
-    undecided = False  # an earlier veto could not be decided, or held
-    for vp in plan.vetoes:
-        positions.update(vp.pos.values())
-        holds = veto_holds(vp, row)
-        if holds and vp.veto.stops and not undecided:
-            return Needs(plan, positions, vp)
-        undecided = undecided or holds is not False
+    stop = _first_stop([vp for vp in plan.vetoes if vp.veto.part is None], row, positions)
+    if stop is not None:
+        return Needs(plan, positions, stop)
+    skipped: set = set()  # the sections of the parts a veto of their own stopped
+    for pp in plan.parts or ():
+        if _first_stop(pp.vetoes, row, positions) is not None:
+            skipped |= pp.section_ids
     for sp in plan.sections:
+        if sp.id in skipped:
+            continue
         for gp in sp.groups:
             voided = False
             if gp.void_pos is not None:

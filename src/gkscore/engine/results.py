@@ -183,6 +183,15 @@ class UnitFigures:
     # whose items all do not apply to the unit shows no subtotal)
     base_sections: frozenset = frozenset()
     stopped: bool = False  # a veto stopped scoring: nothing else was scored
+    # a table made of parts: each part's score by its name, in the file's
+    # order (base, bonus and penalty are then the parts', not the unit's)
+    parts: dict | None = None
+
+    @property
+    def columns(self) -> dict:
+        """The subtotals a ranking table shows: the parts' scores in a table
+        made of parts, else the sections'."""
+        return self.parts if self.parts is not None else self.sections
 
 
 @dataclass(slots=True)

@@ -24,6 +24,7 @@ from .evaluate import NOT_APPLICABLE, FieldReader, item_outcome, veto_outcome, v
 from .memo import GroupOut, Memos, class_of, group_out, has_room, tag
 from .results import ItemResult, Observations, UnitDetail, UnitFigures, detail_of
 from .na_policy import ScoredItem, detail_items
+from .parts import part_figures, stopped_parts
 from .totals import Tally, finish, grade_for
 from .vetoes import stopped_figures, stopping_veto
 
@@ -103,15 +104,22 @@ class ClassScorer:
         plan = self.plan
         krow = self._read(unit)
         memos = self._memos_for(bool(self.obs.missing))
+        skip = frozenset()
         if plan.stops:
-            vp, notes = stopping_veto(plan, self._vetoes(krow, memos))
+            outcome = self._vetoes(krow, memos)
+            vp, notes = stopping_veto(plan, outcome)
             if vp is not None:
                 return stopped_figures(plan, unit, vp, notes, grade_for)
+            if plan.parts is not None:
+                skip = stopped_parts(plan, outcome)  # parts a veto of their own stopped
         sections: dict[str, Decimal] = {}
         totals: dict[str, Decimal] = {}
         odd = None  # (section, GroupOut) of the groups that are not plain, in order
         outs = [] if plan.keeps_items else None
         for sp, groups in memos.sections:
+            if skip and sp.id in skip:
+                totals[sp.id] = ZERO
+                continue
             s = ZERO
             for gkey, memo, gp in groups:
                 key = gkey(krow)
@@ -134,6 +142,8 @@ class ClassScorer:
         if outs is not None and tally.na_max > 0:
             tally.items = [ScoredItem(sp.id, sp.name, sp.kind, *scored) for sp, o in outs for scored in o.scored]
         vetoes = self._vetoes(krow, memos) if plan.vetoes else None
+        if plan.parts is not None:  # a table made of parts
+            return part_figures(plan, unit, tally, vetoes, base_names)
         return finish(plan, unit, tally, vetoes, base_names)
 
     def _void(self, gp: GroupPlan, krow: tuple, memos: Memos) -> tuple[tuple, bool, str | None]:
@@ -201,7 +211,10 @@ class ClassScorer:
         items: list[ItemResult] = []
         na_max = ZERO
         na_by_section: dict[str, Decimal] = {}
+        skip = stopped_parts(plan, self._vetoes(krow, memos)) if plan.parts is not None and plan.stops else frozenset()
         for sp in plan.sections:
+            if sp.id in skip:
+                continue  # a veto of the part stopped scoring it
             for gp in sp.groups:
                 _vkey, voided, _note = self._void(gp, krow, memos)
                 voided_by = gp.voided_by if voided else None

@@ -48,41 +48,16 @@ def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections
             sections[name] = q(mul(weight, sections[name]), rs.precision)
     if base is None:
         base = sum(sections.values(), ZERO)
-
-    bonus_raw, bonus = _capped(section_totals, plan.bonus_caps)
-    penalty_raw, penalty = _capped(section_totals, plan.penalty_caps)
-    if bonus < bonus_raw:
-        notes.append(_("bonus {raw} is above its limit; {kept} counted").format(raw=fmt(bonus_raw, None), kept=fmt(bonus, None)))
-    if penalty < penalty_raw:
-        notes.append(_("penalty {raw} is above its limit; {kept} counted").format(raw=fmt(penalty_raw, None), kept=fmt(penalty, None)))
-    forced_grade = None
-    for gate in plan.gates:
-        op, bound = gate.bound
-        passed = passes(base, op, bound)
-        if gate.kind == "bonus_requires_base" and not passed and bonus > 0:
-            notes.append(_("base score {base} is {threshold}; bonus {bonus} not counted").format(base=fmt(base, None), threshold=said(NEGATION[op], bound), bonus=fmt(bonus, None)))
-            bonus = ZERO
-        elif gate.kind == "fail_below" and passed:
-            forced_grade = gate.grade
-            notes.append(_("base score {base} is {threshold}; the grade is {grade}").format(base=fmt(base, None), threshold=said(op, bound), grade=gate.grade))
+    bonus_raw, bonus, penalty_raw, penalty, forced_grade = capped_and_gated(base, section_totals, plan.bonus_caps, plan.penalty_caps, plan.gates, notes)
     total = base + bonus - penalty
-
+    vetoed = apply_vetoes([vp for vp in plan.vetoes if vp.veto.part is None], veto_outcome, tally, notes)
     veto_text = None
-    for vp in plan.vetoes:
-        veto = vp.veto
-        vetoed = veto_outcome(vp.i, veto)
-        if vetoed.__class__ is tuple:  # unanswered
-            tally.complete = False
-            notes.append(undecided_veto(veto.id, vetoed))
-            continue
-        if vetoed:
-            veto_text = veto.text
-            if veto.total is not None:
-                total = veto.total
-            if veto.grade is not None:
-                forced_grade = veto.grade
-            notes.append(veto_note(veto.text))
-            break
+    if vetoed is not None:
+        veto_text = vetoed.text
+        if vetoed.total is not None:
+            total = vetoed.total
+        if vetoed.grade is not None:
+            forced_grade = vetoed.grade
 
     grade = forced_grade if forced_grade is not None else grade_for(rs, total)
     return UnitFigures(
@@ -103,6 +78,46 @@ def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections
         veto=veto_text,
         base_sections=base_sections,
     )
+
+
+def capped_and_gated(base: Decimal, section_totals: dict, bonus_caps: list, penalty_caps: list, gates: list, notes: list[str], who: str = ""):
+    """(bonus before its caps, bonus, penalty before its caps, penalty, the
+    grade a gate forces or None) of a base score: the caps of the bonus and
+    penalty sections, then the gates.  ``who`` names a part in the notes."""
+    bonus_raw, bonus = _capped(section_totals, bonus_caps)
+    penalty_raw, penalty = _capped(section_totals, penalty_caps)
+    if bonus < bonus_raw:
+        notes.append(who + _("bonus {raw} is above its limit; {kept} counted").format(raw=fmt(bonus_raw, None), kept=fmt(bonus, None)))
+    if penalty < penalty_raw:
+        notes.append(who + _("penalty {raw} is above its limit; {kept} counted").format(raw=fmt(penalty_raw, None), kept=fmt(penalty, None)))
+    forced_grade = None
+    for gate in gates:
+        op, bound = gate.bound
+        passed = passes(base, op, bound)
+        if gate.kind == "bonus_requires_base" and not passed and bonus > 0:
+            notes.append(who + _("base score {base} is {threshold}; bonus {bonus} not counted").format(base=fmt(base, None), threshold=said(NEGATION[op], bound), bonus=fmt(bonus, None)))
+            bonus = ZERO
+        elif gate.kind == "fail_below" and passed:
+            forced_grade = gate.grade
+            notes.append(who + _("base score {base} is {threshold}; the grade is {grade}").format(base=fmt(base, None), threshold=said(op, bound), grade=gate.grade))
+    return bonus_raw, bonus, penalty_raw, penalty, forced_grade
+
+
+def apply_vetoes(vetoes: list, veto_outcome, tally: Tally, notes: list[str], who: str = ""):
+    """The first of ``vetoes`` that holds (None: none does); one that cannot
+    be decided is skipped and leaves the unit incomplete.  ``who`` names a
+    part in the notes."""
+    for vp in vetoes:
+        veto = vp.veto
+        vetoed = veto_outcome(vp.i, veto)
+        if vetoed.__class__ is tuple:  # unanswered
+            tally.complete = False
+            notes.append(undecided_veto(veto.id, vetoed))
+            continue
+        if vetoed:
+            notes.append(who + veto_note(veto.text))
+            return veto
+    return None
 
 
 def grade_for(rs, total: Decimal) -> str | None:

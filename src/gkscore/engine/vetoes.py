@@ -33,6 +33,8 @@ def stopping_veto(plan: ClassPlan, outcome) -> tuple[VetoPlan | None, list[str]]
     the names of the unanswered fields."""
     notes: list[str] = []
     for vp in plan.vetoes:
+        if vp.veto.part is not None:
+            continue  # a part's veto: engine/parts.py
         held = outcome(vp.i, vp.veto)
         if held.__class__ is tuple:
             notes.append(undecided_veto(vp.veto.id, held))

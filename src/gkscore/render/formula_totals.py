@@ -18,6 +18,7 @@ from ..rules.model import applies_to, na_kind
 from ..rules.resolve import applies_conditions, item_max, section_cap
 from ..rules.threshold import FORMULA_OP, NEGATION
 from .formula_expr import decimals
+from .formula_parts import part_formulas, veto_chain
 
 DETAIL, SUMMARY = "明细", "汇总"
 VETOED = "单项否决"  # the total of a unit a veto left without one
@@ -115,6 +116,9 @@ class Columns:
     raw_c: str
     last_sum_row: int
     text_totals: bool = False  # some total may be 单项否决 (a veto gives none)
+    # a table made of parts: rules id -> part id -> the column of its score / of its veto
+    part_col: dict = field(default_factory=dict)
+    part_veto_col: dict = field(default_factory=dict)
 
 
 def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: bool, refuse) -> list[tuple[str, str, bool]]:
@@ -147,29 +151,45 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
             else:
                 cap = section_cap(s, cls)
                 (bonus_parts if s.kind == "bonus" else penalty_parts).append(f"{c}{R}" if cap is None else f"MIN({c}{R},{num(cap)})")
-        base = f"ROUND({'+'.join(base_cells)},{sd})" if base_cells else "0"
-        if ctx.na_kind == "normalize" and (rs.id, None) in na_col and base_cells:
-            # Σ subtotals / the points that apply × the class total, rounded once
-            na, F = f"{na_col[(rs.id, None)]}{R}", num(rs.classes[cls].max)
-            base = f"IF({na}>0,IF({F}-{na}<=0,0,ROUND(({'+'.join(base_cells)})*{F}/({F}-{na}),{ctx.p})),{base})"
-        out.append((f"{S['基础分']}{R}", base, True))
-        bonus = f"ROUND({'+'.join(bonus_parts)},{sd})" if bonus_parts else "0"
         gates = [g for g in rs.gates if applies_to(g, cls)]
-        # a bonus gate that does not pass takes the bonus away
-        tests = [f"{S['基础分']}{R}{FORMULA_OP[NEGATION[g.bound[0]]]}{num(g.bound[1])}" for g in gates if g.kind == "bonus_requires_base"]
-        if tests:
-            bonus = f"IF({tests[0] if len(tests) == 1 else 'OR(' + ','.join(tests) + ')'},0,{bonus})"
-        out.append((f"{S['加分']}{R}", bonus, True))
-        out.append((f"{S['扣分']}{R}", f"ROUND({'+'.join(penalty_parts)},{sd})" if penalty_parts else "0", True))
-        vetoes = [(vi, v) for vi, v in enumerate(rs.vetoes) if applies_to(v, cls)]
-        veto = '""'
-        for vi, v in reversed(vetoes):
+
+        def cond_of(v) -> str:
             try:
-                cond = guarded_condition(v.when, cell_for(v.id, v.fields), guard)
+                return guarded_condition(v.when, cell_for(v.id, v.fields), guard)
             except Unexpressible as exc:
-                refuse(ctx, f"veto {v.id!r}", ("vetoes", vi, "when"), exc)
-                cond = "FALSE"
-            veto = f"IF({cond},{text(v.id)},{veto})"
+                refuse(ctx, f"veto {v.id!r}", ("vetoes", rs.vetoes.index(v), "when"), exc)
+                return "FALSE"
+
+        if rs.parts:
+            # each part scored on its own scale, weighted into the total: no base, bonus or penalty of the whole
+            cells, core, forced = part_formulas(rs, cls, R, sd, ctx.p, lambda s: f"{section_col[(rs.id, s.id)]}{R}", cols.part_col[rs.id], cols.part_veto_col[rs.id], cond_of)
+            out += cells
+            out += [(f"{S[k]}{R}", "", False) for k in ("基础分", "加分", "扣分")]
+            for part in rs.parts:  # a part its veto stopped shows no section subtotal
+                pstop = stop_test([v for v in rs.vetoes if v.part == part.id and applies_to(v, cls)], f"{cols.part_veto_col[rs.id].get(part.id)}{R}")
+                if pstop is not None:
+                    mine = {f"{section_col[(rs.id, s.id)]}{R}" for s in rs.sections if s.part == part.id}
+                    out = [(ref, f'IF({pstop},"",{content})' if ref in mine else content, f) for ref, content, f in out]
+            gates = []
+        else:
+            base = f"ROUND({'+'.join(base_cells)},{sd})" if base_cells else "0"
+            if ctx.na_kind == "normalize" and (rs.id, None) in na_col and base_cells:
+                # Σ subtotals / the points that apply × the class total, rounded once
+                na, F = f"{na_col[(rs.id, None)]}{R}", num(rs.classes[cls].max)
+                base = f"IF({na}>0,IF({F}-{na}<=0,0,ROUND(({'+'.join(base_cells)})*{F}/({F}-{na}),{ctx.p})),{base})"
+            out.append((f"{S['基础分']}{R}", base, True))
+            bonus = f"ROUND({'+'.join(bonus_parts)},{sd})" if bonus_parts else "0"
+            # a bonus gate that does not pass takes the bonus away
+            tests = [f"{S['基础分']}{R}{FORMULA_OP[NEGATION[g.bound[0]]]}{num(g.bound[1])}" for g in gates if g.kind == "bonus_requires_base"]
+            if tests:
+                bonus = f"IF({tests[0] if len(tests) == 1 else 'OR(' + ','.join(tests) + ')'},0,{bonus})"
+            out.append((f"{S['加分']}{R}", bonus, True))
+            out.append((f"{S['扣分']}{R}", f"ROUND({'+'.join(penalty_parts)},{sd})" if penalty_parts else "0", True))
+            core = f"ROUND({S['基础分']}{R}+{S['加分']}{R}-{S['扣分']}{R},{sd})"
+            forced = None
+        # the vetoes of the whole table (a part's are the part's)
+        vetoes = [(vi, v) for vi, v in enumerate(rs.vetoes) if applies_to(v, cls) and v.part is None]
+        veto = veto_chain([v for _vi, v in vetoes], cond_of)
         if vetoes:
             out.append((f"{S['单项否决']}{R}", veto, True))
         else:
@@ -180,7 +200,7 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
             # a veto that stops scoring: nothing but its total and grade
             scored = {f"{section_col[(rs.id, s.id)]}{R}" for s in rs.sections} | {f"{S[k]}{R}" for k in ("基础分", "加分", "扣分")}
             out = [(ref, f'IF({stop},"",{content})' if ref in scored else content, f) for ref, content, f in out]
-        total = f"ROUND({S['基础分']}{R}+{S['加分']}{R}-{S['扣分']}{R},{sd})"
+        total = core
         for _vi, v in reversed(vetoes):
             if v.total is not None:
                 total = f"IF({K}={text(v.id)},{num(v.total)},{total})"
@@ -194,6 +214,8 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
                 bound = band.bound
                 bands = text(band.grade) if bound is None else f"IF({S['总分']}{R}{FORMULA_OP[bound[0]]}{num(bound[1])},{text(band.grade)},{bands})"
         grade = bands
+        if forced is not None:
+            grade = forced(grade or chr(34) * 2)
         for g in gates:
             if g.kind == "fail_below":
                 grade = f"IF({S['基础分']}{R}{FORMULA_OP[g.bound[0]]}{num(g.bound[1])},{text(g.grade)},{grade or chr(34) * 2})"

@@ -53,6 +53,7 @@ def unit_dict(r, *, precision: int, adj_by_item: dict) -> dict:
         "veto": r.veto,
         "notes": list(r.notes),
         "sections": {name: num(v) for name, v in r.sections.items()},
+        **({"parts": {name: num(v) for name, v in r.parts.items()}} if getattr(r, "parts", None) is not None else {}),
         "items": [
             {
                 "id": i.id,

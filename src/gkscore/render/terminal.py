@@ -8,7 +8,7 @@ import sys
 
 from ..exact import fmt
 from ..i18n import _
-from .view import blocks, completeness, total_text, words
+from .view import blocks, columns_of, completeness, total_text, words
 
 
 def console(stderr: bool = False):
@@ -78,7 +78,7 @@ def print_results(results, places: int = 2, file=None) -> None:
     w = words()
     for b in blocks(results):
         members = b.units
-        sections = list(members[0].sections)
+        sections = list(columns_of(members[0]))
         incomplete = b.incomplete
         head = [w.rank, w.unit, w.cls, *sections, w.bonus, w.penalty, w.total, w.grade] + ([w.completeness] if incomplete else [])
         left = {1, 2, len(sections) + 7, len(sections) + 8}  # 单位, 类别, 等次, 完整性
@@ -95,7 +95,7 @@ def print_results(results, places: int = 2, file=None) -> None:
 
 
 def _row(w, r, sections: list[str], places: int, incomplete: bool) -> list[str]:
-    row = [str(r.rank), r.unit, r.cls, *[fmt(r.sections.get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), total_text(w, r, places), r.grade or ""]
+    row = [str(r.rank), r.unit, r.cls, *[fmt(columns_of(r).get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), total_text(w, r, places), r.grade or ""]
     if incomplete:
         row.append(completeness(w, r.complete))
     return row

@@ -117,7 +117,7 @@ def _sections_in_order(units: Sequence) -> list[str]:
     """一级指标 names in rule order that apply to at least one of ``units``."""
     order: list[str] = []
     for u in units:
-        _append_new(order, u.sections)
+        _append_new(order, columns_of(u))
     return [s for s in order if any(section_value(u, s) is not None for u in units)]
 
 
@@ -163,9 +163,19 @@ def section_union(results: Sequence) -> list[str]:
     return out
 
 
+def columns_of(unit) -> dict:
+    """The subtotals a ranking table shows: each part's score in a table
+    made of parts, else each 一级指标's."""
+    parts = getattr(unit, "parts", None)
+    return parts if parts is not None else unit.sections
+
+
 def section_value(unit, name: str) -> Decimal | None:
     """A 一级指标 subtotal, or None when the section does not apply to the unit
     (absent from its rule file, or no item of it applies to the unit's class)."""
+    parts = getattr(unit, "parts", None)
+    if parts is not None:  # a table made of parts shows each part's score
+        return parts.get(name)
     value = unit.sections.get(name)
     if value is None:
         return None

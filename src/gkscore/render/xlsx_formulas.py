@@ -187,6 +187,18 @@ def build_formula_workbook(run):
         for s in ctx.rs.sections:
             headers.append(s.name if names.count(s.name) == 1 and s.name not in fixed else f"{s.name}({ctx.id})")
             section_col[(ctx.id, s.id)] = col(len(headers))
+    # a table made of parts: a column per part (its score) and per part with vetoes (the one that applied)
+    part_col: dict[str, dict] = {}
+    part_veto_col: dict[str, dict] = {}
+    for ctx in rules.values():
+        part_col[ctx.id], part_veto_col[ctx.id] = {}, {}
+        for part in ctx.rs.parts:
+            label = part.name if part.name not in headers else f"{part.name}(部分)"
+            headers.append(label if len(rules) == 1 else f"{label}({ctx.id})")
+            part_col[ctx.id][part.id] = col(len(headers))
+            if any(v.part == part.id for v in ctx.rs.vetoes):
+                headers.append(f"{part.name}否决" if len(rules) == 1 else f"{part.name}否决({ctx.id})")
+                part_veto_col[ctx.id][part.id] = col(len(headers))
     na_col: dict[tuple, str] = {}
     for ctx in rules.values():
         for scope in ctx.na_scopes:
@@ -211,7 +223,8 @@ def build_formula_workbook(run):
     D = {h: col(i) for i, h in enumerate(det_headers, start=1)}
     raw_c = D["折算前得分"] if redis else D["得分"]
     text_totals = any(v.stops and v.total is None for ctx in rules.values() for v in ctx.rs.vetoes)
-    cols = Columns(S=S, section_col=section_col, na_col=na_col, D=D, raw_c=raw_c, last_sum_row=last_sum_row, text_totals=text_totals)
+    cols = Columns(S=S, section_col=section_col, na_col=na_col, D=D, raw_c=raw_c, last_sum_row=last_sum_row, text_totals=text_totals,
+                   part_col=part_col, part_veto_col=part_veto_col)
     for i, h in enumerate(det_headers, start=1):
         ws_det.cell(1, i, h).font = bold
 
@@ -229,10 +242,19 @@ def build_formula_workbook(run):
         rs, cls, p, sd = ctx.rs, r.cls, ctx.p, ctx.sd
         srow = u.summary_row
         # a veto that stops scoring leaves every item unscored (blank)
-        stop = stop_test([v for v in rs.vetoes if applies_to(v, cls)], f"{SUMMARY}!${S['单项否决']}${srow}")
+        stop = stop_test([v for v in rs.vetoes if applies_to(v, cls) and v.part is None], f"{SUMMARY}!${S['单项否决']}${srow}")
+        # and a part's veto, the items of the part
+        part_stop = {
+            part.id: stop_test([v for v in rs.vetoes if applies_to(v, cls) and v.part == part.id], f"{SUMMARY}!${part_veto_col[rs.id][part.id]}${srow}")
+            for part in rs.parts if part.id in part_veto_col[rs.id]
+        }
+        section_stop = None
 
         def put_scored(ref: str, formula: str) -> None:
-            _put_formula(ws_det, ref, f'IF({stop},"",{formula})' if stop is not None else formula)
+            tests = [t for t in (stop, section_stop) if t is not None]
+            if tests:
+                formula = f'IF({tests[0] if len(tests) == 1 else "OR(" + ",".join(tests) + ")"},"",{formula})'
+            _put_formula(ws_det, ref, formula)
 
         unit_fields = {f.id for f in rs.unit_fields}
 
@@ -251,6 +273,7 @@ def build_formula_workbook(run):
 
         spread_rows: list[SpreadRow] = []
         for si, section in enumerate(rs.sections):
+            section_stop = part_stop.get(section.part)
             first_in_section = row
             for gi, group in enumerate(section.groups):
                 items = [(ii, it) for ii, it in enumerate(group.items) if item_max(it, cls) is not None]

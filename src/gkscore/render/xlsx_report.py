@@ -251,6 +251,8 @@ def _unit_sheet_rows(u, w, group_size: int, cells: Cells, adj_index, with_adj: b
     p = cells.precision
     if u.stopped:
         composition = f"{w.vetoed}：{u.veto}"
+    elif getattr(u, "parts", None) is not None:  # each part's score
+        composition = "，".join(f"{name} {fmt(score, p)}" for name, score in u.parts.items())
     else:
         composition = _("base {base}, bonus {bonus}, penalty {penalty}").format(base=fmt(u.base, p), bonus=fmt(u.bonus, p), penalty=fmt(u.penalty, p))
     facts: list[tuple[str, str, Any]] = [

@@ -18,6 +18,7 @@ from ..i18n import _
 from ..problems import WARNING, quote
 from .findings import Finding, listed, number_text
 from .model import RuleSet, na_kind
+from .part_checks import check_parts, part_base_max
 from .unit_checks import check_unit_fields, unit_fields, with_unit_fields
 from .resolve import item_max, item_start, per_class
 from .checks_totals import gates, grades, vetoes
@@ -25,7 +26,7 @@ from .checks_totals import gates, grades, vetoes
 
 def check(rs: RuleSet) -> list[Finding]:
     out: list[Finding] = []
-    for fn in (_ids, check_unit_fields, _classes, _items, _sums, _sections, grades, gates, vetoes, _policy):
+    for fn in (_ids, check_unit_fields, check_parts, _classes, _items, _sums, _sections, grades, gates, vetoes, _policy):
         out.extend(fn(rs))
     return out
 
@@ -265,7 +266,10 @@ def _sums(rs: RuleSet) -> Iterator[Finding]:
     # Totals per class.
     for c in classes:
         declared = rs.classes[c].max
-        if rs.composition == "sum":
+        if rs.parts:
+            # Σ weight × each part's scale (its base items)
+            total = sum((p.weight * part_base_max(rs, p.id, c) for p in rs.parts), Decimal(0))
+        elif rs.composition == "sum":
             total = sum(
                 ((item_max(i, c) or Decimal(0)) for s in rs.sections if s.kind == "base" for g in s.groups for i in g.items), Decimal(0)
             )

@@ -149,8 +149,21 @@ class Section(Strict):
     cap: Optional[PerClass] = Field(None, description="The most a bonus or penalty section adds or takes off; leave it out when the table sets none.")
     weight: Optional[NonNeg] = Field(None, description="With composition: weighted, the share of this section.")
     applies_if: Optional[Condition] = Field(None, description="The whole section applies only to units for which this holds; tests unit fields only.")
+    part: Optional[Id] = Field(None, description="In a table made of parts: the part the section belongs to.")
     note: Optional[Text] = None
     groups: list[Group] = Field(min_length=1)
+
+
+class Part(Strict):
+    """A part of a table made of parts ("网站占30%,新媒体占70%"): its sections
+    (base, bonus, penalty), vetoes and gates score it on its own scale; the
+    unit's total is Σ weight × part score, rounded once."""
+
+    id: Id
+    name: Text
+    weight: NonNeg = Field(description="The part's share of the total; the weights add up to 1.")
+    points: Optional[PerClass] = Field(None, description="The part's scale as printed (e.g. 100), checked against its base items.")
+    note: Optional[Text] = None
 
 
 class ClassDef(Strict):
@@ -209,6 +222,7 @@ class Veto(Strict):
     grade: Optional[Grade] = None
     total: Optional[NonNeg] = None
     classes: ClassList = Field(None, min_length=1, description=_CLASSES)
+    part: Optional[Id] = Field(None, description="In a table made of parts: the veto is the part's; when it holds, the part scores the veto's total.")
     note: Optional[Text] = None
     stops: bool = Field(
         False,
@@ -218,6 +232,7 @@ class Veto(Strict):
 
 class _Gate(Strict):
     classes: ClassList = Field(None, min_length=1, description=_CLASSES)
+    part: Optional[Id] = Field(None, description="In a table made of parts: the part whose base score the gate tests (required there).")
     note: Optional[Text] = None
 
     # the keys that give the gate's threshold, and the comparison each names
@@ -309,6 +324,7 @@ class RuleSet(Strict):
         default_factory=list,
         description="单位属性: fields of the unit itself (has a website ...), answered once per unit (or given in the units file) and tested by any condition of the file by their id.",
     )
+    parts: list[Part] = Field(default_factory=list, description="A table made of parts, each scored on its own scale and weighted into the total.")
     note: Optional[Text] = None
     items: list[Item] = Field(
         default_factory=list,

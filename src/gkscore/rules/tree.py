@@ -2,13 +2,15 @@
 
     {"id", "title", "classes": [...], "max": {class: n}, "bonus_max": {class: n},
      "penalty_max": {class: n},
-     "vetoes": [{"id", "text", "total", "grade", "stops", "classes"}],   (only when declared)
-     "gates": [{"kind", "above"|"at_least"|"below"|"at_most": n, "grade", "classes"}],   (only when declared)
+     "parts": [{"id", "name", "weight", "max": {class: n}}],  (only when declared)
+     "vetoes": [{"id", "text", "total", "grade", "stops", "classes", "part"?}],   (only when declared)
+     "gates": [{"kind", "above"|"at_least"|"below"|"at_most": n, "grade", "classes", "part"?}],   (only when declared)
      "grades": [{"grade", "above"|"at_least": n}],       (only when declared; the lowest band has no bound)
      "na_policy": "rescale"|"redistribute"|"normalize"|{"kind": "spread", "share", "remainder"},   (only when declared)
      "unit_fields": [{"id", "type", "prompt"}],          (only when declared)
      "items": [{"id", "path": [一级指标, 二级指标, ...], "section": "base"|"bonus"|"penalty",
                 "max": {class: n or null},
+                "part": "web",                            (only in a table made of parts)
                 "applies_if": "has_site = 是 ..."}]}      (only when it has one)
 
 Items are listed in the annex's order; numbers are JSON numbers; null where
@@ -67,6 +69,8 @@ def rules_tree(rs: RuleSet, classes: list[str] | None = None) -> dict:
         if all(v is None for v in maxes.values()):
             continue
         entry = {"id": item.id, "path": item_path(section, group, item), "section": section.kind, "max": maxes}
+        if section.part is not None:
+            entry["part"] = section.part
         applies = applies_conditions(section, group, item)
         if applies:
             entry["applies_if"] = _(" and ").join(c.describe() for c in applies)
@@ -79,9 +83,14 @@ def rules_tree(rs: RuleSet, classes: list[str] | None = None) -> dict:
         "bonus_max": {c: num(_cap(rs, "bonus", c)) for c in classes},
         "penalty_max": {c: num(_cap(rs, "penalty", c)) for c in classes},
     }
+    if rs.parts:
+        from .part_checks import part_base_max
+
+        tree["parts"] = [{"id": p.id, "name": p.name, "weight": num(p.weight), "max": {c: num(part_base_max(rs, p.id, c)) for c in classes}} for p in rs.parts]
     if rs.vetoes:
         tree["vetoes"] = [
             {"id": v.id, "text": v.text, "total": num(v.total), "grade": v.grade, "stops": v.stops, "classes": [c for c in classes if applies_to(v, c)]}
+            | ({"part": v.part} if v.part is not None else {})
             for v in rs.vetoes
         ]
     if rs.gates:

@@ -1,0 +1,93 @@
+"""A table made of parts ("网站占30%,新媒体占70%"): each part is scored on its
+own scale like a table of its own -- the sum of its base sections, its bonus
+and penalty sections within their caps, its gates, its vetoes -- and the
+unit's total is Σ weight × part score, rounded once (``exact.q``): every part
+score is an exact sum of rounded item scores, so the weighting is the one
+inexact step.
+
+A part's veto gives the part its ``total``; with ``stops`` the part's items
+are not scored (nor asked for).  A veto of the whole table (no ``part``) acts
+on the weighted total as in any table.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..exact import ZERO, fmt, mul, q
+from .compiled import ClassPlan
+from .results import UnitFigures
+from .totals import Tally, apply_vetoes, capped_and_gated, grade_for
+
+
+def stopped_parts(plan: ClassPlan, outcome) -> frozenset:
+    """The ids of the sections of the parts a veto stopped scoring (the first
+    of a part's vetoes that holds, undecided ones skipped, stops)."""
+    out: set = set()
+    for pp in plan.parts or ():
+        for vp in pp.vetoes:
+            held = outcome(vp.i, vp.veto)
+            if held.__class__ is tuple:
+                continue
+            if held:
+                if vp.veto.stops:
+                    out |= pp.section_ids
+                break
+    return frozenset(out)
+
+
+def part_figures(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections: frozenset) -> UnitFigures:
+    """The unit's figures: each part's score, their weighted total (rounded
+    once), then the vetoes of the whole table and the grade."""
+    rs = plan.rs
+    notes, section_totals = tally.notes, tally.section_totals
+    parts: dict[str, Decimal] = {}
+    weighted = ZERO
+    terms = []
+    forced_grade = None
+    for pp in plan.parts:
+        who = f"{pp.name}: "
+        vetoed = apply_vetoes(pp.vetoes, veto_outcome, tally, notes, who) if pp.vetoes else None
+        if vetoed is not None:
+            score = vetoed.total
+            notes.append(f"{who}计 {fmt(score, None)} 分" + (",不再对本部分其他指标评分" if vetoed.stops else ""))
+            if vetoed.grade is not None and forced_grade is None:
+                forced_grade = vetoed.grade
+        else:
+            base = sum((section_totals[sid] for sid in pp.base_ids), ZERO)
+            _bonus_raw, bonus, _penalty_raw, penalty, gate_grade = capped_and_gated(base, section_totals, pp.bonus_caps, pp.penalty_caps, pp.gates, notes, who)
+            if gate_grade is not None and forced_grade is None:
+                forced_grade = gate_grade
+            score = base + bonus - penalty
+        parts[pp.name] = score
+        weighted += mul(pp.weight, score)
+        terms.append(f"{fmt(pp.weight, None)} × {fmt(score, None)}")
+    total = q(weighted, rs.precision)
+    notes.append(f"总分 {' + '.join(terms)} = {fmt(weighted, None)}" + (f" → {fmt(total, None)}" if total != weighted else ""))
+    veto_text = None
+    vetoed = apply_vetoes([vp for vp in plan.vetoes if vp.veto.part is None], veto_outcome, tally, notes)
+    if vetoed is not None:
+        veto_text = vetoed.text
+        if vetoed.total is not None:
+            total = vetoed.total
+        if vetoed.grade is not None:
+            forced_grade = vetoed.grade
+    return UnitFigures(
+        unit=unit,
+        cls=plan.cls,
+        rules_id=rs.id,
+        rules_title=rs.title,
+        sections=tally.sections,
+        base=None,
+        bonus=None,
+        penalty=None,
+        total=total,
+        bonus_raw=None,
+        penalty_raw=None,
+        grade=forced_grade if forced_grade is not None else grade_for(rs, total),
+        complete=tally.complete,
+        notes=notes,
+        veto=veto_text,
+        base_sections=base_sections,
+        parts=parts,
+    )
