@@ -122,3 +122,10 @@ def test_parts_messages_in_chinese(tmp_path):
 
     r = CliRunner().invoke(main, ["validate", str(path), "--lang", "zh"], catch_exceptions=False)
     assert r.exit_code == 1 and "没有声明部分 'press'" in r.stderr or "没有声明部分 \"press\"" in r.stderr
+
+
+def test_explain_shows_each_part(case):
+    _tmp, rules, units, obs = case
+    r = run_cli("explain", str(obs), "--unit", "戊", "--rules", str(rules), "--units", str(units))
+    assert r.exit_code == 0 and r.stdout.splitlines()[1].startswith("总分 89.59 (政府网站 88.05,政务新媒体 90.25)")
+    assert "说明: 总分 0.3 × 88.05 + 0.7 × 90.25 = 89.59" in r.stdout
