@@ -37,7 +37,7 @@ def case(tmp_path_factory):
 
 def _score(case, *args):
     _tmp, rules, units, obs = case
-    return run_cli("score", str(obs), "--rules", str(rules), "--units", str(units), *args)
+    return run_cli("--lang", "zh", "score", str(obs), "--rules", str(rules), "--units", str(units), *args)
 
 
 def test_a_vetoed_part_is_not_asked(case):
@@ -82,7 +82,7 @@ def test_reports_show_each_part_and_the_weighted_total(case):
 
 def test_rules_json(case):
     _tmp, rules, _units, _obs = case
-    tree = json.loads(run_cli("rules", str(rules), "--format", "json").stdout)
+    tree = json.loads(run_cli("--lang", "zh", "rules", str(rules), "--format", "json").stdout)
     assert tree["parts"] == [{"id": "web", "name": "政府网站", "weight": 0.3, "max": {"A": 100}}, {"id": "media", "name": "政务新媒体", "weight": 0.7, "max": {"A": 100}}]
     assert {i["id"]: i["part"] for i in tree["items"]} == {"web.1": "web", "web.2": "web", "web.plus.1": "web", "web.plus.2": "web", "media.1": "media"}
     assert tree["vetoes"][0]["part"] == "web"
@@ -108,7 +108,7 @@ def test_checks_of_parts_point_at_the_line(tmp_path, old, new, needle, code):
     assert old in text
     text = text.replace(old, new, 1)
     path = write(tmp_path, "p.yaml", text)
-    r = run_cli("validate", str(path))
+    r = run_cli("--lang", "zh", "validate", str(path))
     line = _line_of(text, needle)
     assert r.exit_code == 1 and f"p.yaml:{line}:" in r.stderr and f"({code})" in r.stderr, r.stderr
 
@@ -126,6 +126,6 @@ def test_parts_messages_in_chinese(tmp_path):
 
 def test_explain_shows_each_part(case):
     _tmp, rules, units, obs = case
-    r = run_cli("explain", str(obs), "--unit", "戊", "--rules", str(rules), "--units", str(units))
+    r = run_cli("--lang", "zh", "explain", str(obs), "--unit", "戊", "--rules", str(rules), "--units", str(units))
     assert r.exit_code == 0 and r.stdout.splitlines()[1].startswith("总分 89.59 (政府网站 88.05,政务新媒体 90.25)")
-    assert "说明: 总分 0.3 × 88.05 + 0.7 × 90.25 = 89.59" in r.stdout
+    assert "说明：总分 0.3 × 88.05 + 0.7 × 90.25 = 89.59" in r.stdout

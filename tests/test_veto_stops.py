@@ -94,7 +94,7 @@ def test_xlsx_report(case):
 
 def test_explain(case):
     _tmp, rules, units, obs = case
-    r = run_cli("explain", str(obs), "--unit", "乙", "--rules", str(rules), "--units", str(units), "--lang", "zh")
+    r = run_cli("--lang", "zh", "explain", str(obs), "--unit", "乙", "--rules", str(rules), "--units", str(units), "--lang", "zh")
     assert r.exit_code == 0
     assert r.stdout.splitlines()[1] == "单项否决,不计总分；等次 不合格；甲类 第 4 名"
     assert "单项否决,其他指标未评分。" in r.stdout
@@ -115,7 +115,7 @@ def test_unit_pack_says_the_veto(case):
 
 def test_rules_json_lists_the_vetoes(case):
     _tmp, rules, _units, _obs = case
-    tree = json.loads(run_cli("rules", str(rules), "--format", "json").stdout)
+    tree = json.loads(run_cli("--lang", "zh", "rules", str(rules), "--format", "json").stdout)
     assert tree["vetoes"] == [
         {"id": "veto.leak", "text": LEAK, "total": None, "grade": "不合格", "stops": True, "classes": ["A"]},
         {"id": "veto.late", "text": LATE, "total": 59, "grade": None, "stops": True, "classes": ["A"]},
