@@ -20,6 +20,7 @@ from .i18n import _
 
 ERROR = "error"
 WARNING = "warning"
+NOTE = "note"
 
 
 @dataclass(frozen=True, order=True)
@@ -66,6 +67,8 @@ def severity_label(severity: str) -> str:
         return _("warning")
     if severity == ERROR:
         return _("error")
+    if severity == NOTE:
+        return _("note")
     return severity
 
 

@@ -6,10 +6,8 @@ import sys
 
 import click
 
-from ..i18n import N_, Labels, _, ngettext, pgettext
+from ..i18n import _, ngettext, pgettext
 from .common import CONTEXT_SETTINGS, debug_option, guarded
-
-STATUS_COLUMNS = Labels(unit=N_("Unit"), cls=N_("Class"), filled=N_("Filled/expected"), problems=N_("Problems"), scorers=N_("Scorers"))
 
 
 def default_units(path: str | None) -> str:
@@ -76,14 +74,31 @@ def template(rules, units_path, classes, unit_names, fmt, layout, output, debug)
 @click.option("--class", "classes", multiple=True, help=_("Only units of this class are expected (repeatable; default: what the templates record, else every unit)."))
 @click.option("--unit", "unit_names", multiple=True, help=_("Only this unit is expected, by name or alias (repeatable)."))
 @click.option("--partial", is_flag=True, help=_("Accept missing values and units: list what is incomplete, exit 1."))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "json"]),
+              help=_("Also write the problems as a list to send back to the scorers: xlsx (one row per problem, sorted by scorer and unit, "
+                     "and a sheet with the table of units), csv (the problem rows) or json (both). Default: from the -o extension."))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help=_("File for the problem list (written atomically; - for standard output, not for xlsx)."))
 @debug_option
 @guarded
-def check(obs, rules_paths, units_path, classes, unit_names, partial, debug):
+def check(obs, rules_paths, units_path, classes, unit_names, partial, fmt, output, debug):
     from ..observations.api import read_observations
+    from ..observations.problem_list import format_of, write_problem_list
     from ..observations.roster import Subset
     from ..rules.load import load_rules, load_units
     from .common import print_problems
 
+    fmt = format_of(output, fmt)
+    if output and fmt is None:
+        raise click.UsageError(_("cannot tell the format of {output} from its name: give --format xlsx, csv or json").format(output=output))
+    if fmt is not None and output in (None, "-"):
+        if fmt == "xlsx":
+            raise click.UsageError(_("an xlsx problem list needs -o FILE"))
+        output = "-"
+    if output:
+        from ..fsutil import refuse_overwriting_inputs
+
+        refuse_overwriting_inputs(output, obs)
     rules = [load_rules(p) for p in rules_paths]
     lu = load_units(default_units(units_path))
     from ..i18n import _
@@ -95,7 +110,13 @@ def check(obs, rules_paths, units_path, classes, unit_names, partial, debug):
     print_problems(reading.notes)
     print_problems(reading.problems)
     sets = reading.sets
-    sys.stdout.write(status_table(reading.status, {s.rules_id: s.rules.ruleset for s in sets}))
+    rulesets = {s.rules_id: s.rules.ruleset for s in sets}
+    if output is not None:
+        n = write_problem_list(output, fmt, reading.problems, reading.notes, reading.status, rulesets)
+        if output != "-":
+            click.echo(ngettext("{output}: {n} problem listed", "{output}: {n} problems listed", n).format(output=output, n=n), err=True)
+    if output != "-":  # standard output holds the list, not the table
+        sys.stdout.write(status_table(reading.status, rulesets))
     n_units = sum(len(s.units) for s in sets)
     n_values = sum(line.filled for line in reading.status)
     titles = pgettext("list separator", ", ").join(s.rules.ruleset.title for s in sets)
@@ -119,7 +140,8 @@ def check(obs, rules_paths, units_path, classes, unit_names, partial, debug):
         click.echo(_("partial: {files} file(s), {units} unit(s), {values} value(s), {missing} not filled, {absent} unit(s) not submitted ({rules})").format(
             files=len(obs), units=n_units, values=n_values, missing=len(missing), absent=len(absent), rules=titles), err=True)
         return 1
-    sys.stdout.write(_("ok: {files} file(s), {units} unit(s), {values} value(s) ({rules})").format(files=len(obs), units=n_units, values=n_values, rules=titles) + "\n")
+    line = _("ok: {files} file(s), {units} unit(s), {values} value(s) ({rules})").format(files=len(obs), units=n_units, values=n_values, rules=titles)
+    (sys.stderr if output == "-" else sys.stdout).write(line + "\n")
     return 0
 
 
@@ -141,23 +163,13 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def status_rows(lines, rulesets: dict) -> list[list[str]]:
-    """check's table as rows of text, the header first: who has submitted what."""
-    head = [STATUS_COLUMNS[k] for k in ("unit", "cls", "filled", "problems", "scorers")]
-    rows = [head]
-    for line in lines:
-        rs = rulesets.get(line.rules_id)
-        cls = rs.classes[line.cls].name if rs is not None and line.cls in rs.classes else line.cls
-        filled = f"{line.filled}/{line.expected}" if line.found else _("not submitted {filled}").format(filled=f"0/{line.expected}")
-        rows.append([line.unit, cls, filled, str(line.problems), pgettext("list separator", ", ").join(line.scorers)])
-    return rows
-
-
 def status_table(lines, rulesets: dict) -> str:
     """One line per unit: who has submitted what (check's table)."""
     if not lines:
         return ""
-    rows = status_rows(lines, rulesets)
+    from ..observations.problem_list import status_header, status_rows
+
+    rows = [status_header()] + status_rows(lines, rulesets)
     head = rows[0]
     widths = [max(_width(r[i]) for r in rows) for i in range(len(head) - 1)]
     out = []

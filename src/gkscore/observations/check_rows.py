@@ -208,9 +208,14 @@ class RowChecker(SlotStore):
         return out
 
     def _problem(self, unit: str, src: Source, issue: Issue, row: RawRow, spec=None) -> None:
+        if issue.code == "unknown-item":
+            found = row.item
+        elif issue.code == "unknown-field":
+            found = row.field
+        else:
+            found = cell_text(row.value) if row.value is not None else None
         self.problems.append(problem_at(src, issue.code, issue.message, unit=unit, scorer=row.scorer or None,
-                                        subject=spec.subject() if spec is not None else None,
-                                        found=cell_text(row.value) if row.value is not None else None, fill=issue.fill))
+                                        subject=spec.subject() if spec is not None else None, found=found, fill=issue.fill))
         self.unit_problems[unit] += 1
 
     def add(self, row: RawRow) -> None:
