@@ -101,7 +101,6 @@ def check(obs, rules_paths, units_path, classes, unit_names, partial, fmt, outpu
         refuse_overwriting_inputs(output, obs)
     rules = [load_rules(p) for p in rules_paths]
     lu = load_units(default_units(units_path))
-    from ..i18n import _
     from ..progress import shown_on_terminal, step
 
     with shown_on_terminal(), step(_("reading observations")):
