@@ -45,7 +45,7 @@ def test_spread_evenly_the_documented_unit(tmp_path, zh):
     assert r.notes == ["检查指标第3项: 不适用 (是否有对外服务职能 = 是 不成立)", "不适用指标 20 分平均计入其余指标,扣分不变"]
 
 
-def test_spread_keeps_each_deduction_and_raises_the_floor(tmp_path):
+def test_spread_keeps_each_deduction_and_raises_the_floor(tmp_path, zh):
     rs = load(tmp_path, SPREAD).ruleset
     r = score(rs, "A", values(info=40, talk=25))
     # info: 36.67 - 40 -> 0; talk: 26.67 - 25 = 1.67 (it would have been 0 of 20)

@@ -38,13 +38,23 @@ EXAMPLES = [str(ROOT / "examples" / "county_2020_filled.xlsx"), str(ROOT / "exam
 ADJUST = str(ROOT / "examples" / "adjustments.yaml")
 
 
+@pytest.fixture(autouse=True)
+def _in_chinese():
+    """Every document here is a Chinese user's: texts worded lazily (the
+    arithmetic, the reasons of a unit's detail) are worded in Chinese too."""
+    with i18n.using("zh"):
+        yield
+
+
 @pytest.fixture(scope="module", params=[[], [ADJUST]], ids=["plain", "adjusted"])
 def both(request):
     """The examples scored with items (the whole-document way) and figures
     only with the texts kept (the streaming way)."""
     adjust = request.param
-    whole = run(Options(observations=EXAMPLES, adjust=adjust, keep_items=True))
-    lean = run(Options(observations=EXAMPLES, adjust=adjust, keep_items=False, keep_text=True))
+    # scored in the reports' language: reasons are worded when items are built
+    with i18n.using("zh"):
+        whole = run(Options(observations=EXAMPLES, adjust=adjust, keep_items=True))
+        lean = run(Options(observations=EXAMPLES, adjust=adjust, keep_items=False, keep_text=True))
     assert not any(hasattr(r, "items") for r in lean.results)
     return whole, lean
 
@@ -196,7 +206,7 @@ def test_cli_file_and_stdout_agree(tmp_path, args):
 
 def test_cli_json_equals_the_whole_document(tmp_path):
     whole = run(Options(observations=EXAMPLES, adjust=[ADJUST], keep_items=True))
-    res = run_cli("score", *EXAMPLES, "--adjust", ADJUST, "--format", "json")
+    res = run_cli("--lang", "zh", "score", *EXAMPLES, "--adjust", ADJUST, "--format", "json")
     assert res.exit_code == 0
     assert res.stdout == dumps(results_dict(whole, whole.precision))
 
@@ -205,9 +215,9 @@ def test_cli_md_detail_shows_what_it_showed_without_the_evidence_kept():
     """md --detail lists reasons, never evidence or scorers, so it reads the
     observations without their texts and still writes the same document."""
     whole = run(Options(observations=EXAMPLES, adjust=[ADJUST], keep_items=True))
-    res = run_cli("score", *EXAMPLES, "--adjust", ADJUST, "--format", "md", "--detail")
+    res = run_cli("--lang", "zh", "score", *EXAMPLES, "--adjust", ADJUST, "--format", "md", "--detail")
     assert res.exit_code == 0
-    assert res.stdout == _streamed("md", whole, lang="en", decimals=whole.precision, detail=True)
+    assert res.stdout == _streamed("md", whole, lang="zh", decimals=whole.precision, detail=True)
 
 
 # -------------------------------------------------------------- workbook
