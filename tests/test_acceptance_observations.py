@@ -409,7 +409,7 @@ def test_partial_result_is_marked_in_terminal_csv_md_and_xlsx(filled_pair):
     p = write_csv(tmp / "partial.csv", head, rows)
     # a Chinese user's reports
     r = cli("--lang", "zh", "score", p, "--partial")
-    assert r.exit_code == 1 and "not final" in r.stderr
+    assert r.exit_code == 1 and "不是最终结果" in r.stderr
     line = next(l for l in r.stdout.splitlines() if "市财政局" in l)
     assert "不完整" in line or "未完成" in line, r.stdout
     line = next(l for l in r.stdout.splitlines() if "市教育局" in l)

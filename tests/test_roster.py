@@ -4,6 +4,7 @@ units it was made for, and check shows who has submitted what."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -125,8 +126,10 @@ def test_partial_lists_missing_units_and_exits_1(tmp_path):
     (s,) = reading.sets
     assert s.missing_units == [H] and H not in s.units
     res = _cli("score", path, "--class", "A", "--partial", "--format", "json")
-    assert res.exit_code == 1 and "未完成" in res.stderr and H in res.stderr
-    assert H not in res.stdout  # never scored or ranked
+    assert res.exit_code == 1 and "incomplete" in res.stderr and H in res.stderr
+    data = json.loads(res.stdout)
+    assert H not in {u["unit"] for u in data["units"]}  # never scored or ranked
+    assert [m["unit"] for m in data["missing_units"]] == [H]  # but listed
     res = _cli("check", path, "--class", "A", "--partial")
     assert res.exit_code == 1 and f"incomplete: {H}: not submitted" in res.stderr
     assert any(line.startswith(H) and "not submitted" in line for line in res.stdout.splitlines())

@@ -51,16 +51,19 @@ class Run:
     # the Scorer of each set, by the set's place in ``sets`` (made when first asked)
     scorers: dict = field(default_factory=dict, repr=False)
 
+    # the units with no observation at all (only with --partial; else they
+    # are a missing-unit problem): 未完成, never scored or ranked, listed by
+    # every report after the ranked units of their rank group
+    missing: list = field(default_factory=list)  # MissingUnit
+
     @property
     def complete(self) -> bool:
-        return not self.missing_units and all(r.complete for r in self.results)
+        return not self.missing and all(r.complete for r in self.results)
 
     @property
     def missing_units(self) -> list[tuple[str, str]]:
-        """(rules id, unit) of the units with no observation at all (only
-        with --partial; else they are a missing-unit problem): 未完成, never
-        scored or ranked."""
-        return [(s.rules_id, u) for s in self.sets for u in s.missing_units]
+        """(rules id, unit) of the missing units, in roster order."""
+        return [(m.rules_id, m.unit) for m in self.missing]
 
     @property
     def precision(self) -> int:
@@ -89,6 +92,19 @@ class Run:
         if isinstance(unit, UnitDetail):
             return unit
         return self.scorer(unit.rules_id, unit.unit).detail(unit)
+
+
+@dataclass(frozen=True)
+class MissingUnit:
+    """A unit of the roster with no observations (``--partial``): where a
+    report lists it, never a score."""
+
+    unit: str
+    cls: str
+    rules_id: str
+    rules_title: str
+    rank_group: str
+    complete: bool = False
 
 
 class _Shared:
@@ -140,7 +156,7 @@ def _run(opts: Options) -> Run:
     from .progress import step
     from .observations.roster import Subset
     from .observations.units_index import UnitsIndex
-    from .ranking import parse_rank_by, rank
+    from .ranking import parse_rank_by, rank, rank_group
     from .rules.load import load_rules
     from .scoring import Scorer, compile_rules
     from .timing import mark
@@ -216,7 +232,17 @@ def _run(opts: Options) -> Run:
         group_pos[r.rank_group] = min(group_pos.get(r.rank_group, pos), pos)
     ranked.sort(key=lambda r: (order[r.rules_id], group_pos[r.rank_group], r.rank_group, r.rank))
     mark("rank")
-    run = Run(results=ranked, rules=used, adjustments=adjustments, units_index=index, sets=sets, scorers=scorers)
+    mapping = parse_rank_by(opts.rank_by)
+    missing = []
+    for s in sets:
+        lr = rules_by_id[s.rules_id]
+        if s.missing_units and lr not in used:
+            used.append(lr)
+        for name in s.missing_units:
+            unit = index.find(name)
+            cls = unit.cls if unit is not None else ""
+            missing.append(MissingUnit(name, cls, s.rules_id, lr.ruleset.title, rank_group(cls, mapping)))
+    run = Run(results=ranked, rules=used, adjustments=adjustments, units_index=index, sets=sets, scorers=scorers, missing=missing)
     if opts.keep_items:
         run.results = [run.detail(r) for r in ranked]
     return run

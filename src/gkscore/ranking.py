@@ -38,6 +38,13 @@ def parse_rank_by(specs: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+def rank_group(cls: str, rank_by: dict[str, str]) -> str:
+    """The rank group of a unit of class ``cls`` (``parse_rank_by``'s mapping)."""
+    if "*" in rank_by:
+        return rank_by["*"]
+    return rank_by.get(cls, cls)
+
+
 def rank(results: list[UnitFigures], rank_by: dict[str, str] | None = None) -> list[UnitFigures]:
     """Assign rank_group and rank in place; return results ordered by group then rank.
 
@@ -49,10 +56,7 @@ def rank(results: list[UnitFigures], rank_by: dict[str, str] | None = None) -> l
     rank_by = rank_by or {}
     groups: dict[str, list[UnitFigures]] = {}
     for r in results:
-        if "*" in rank_by:
-            g = rank_by["*"]
-        else:
-            g = rank_by.get(r.cls, r.cls)
+        g = rank_group(r.cls, rank_by)
         r.rank_group = g
         groups.setdefault(g, []).append(r)
     ordered: list[UnitFigures] = []

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from .common import CONTEXT_SETTINGS, debug_option, guarded
 
 # The formats, in the order --help lists them (the reporters' registry holds
@@ -166,8 +166,9 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
         n = sum(1 for r in result.results if not r.complete)
         absent = [u for _rid, u in result.missing_units]
         if absent:
-            click.echo(f"未完成 (no observations, not ranked): {', '.join(absent)}", err=True)
-        click.echo(f"partial result: {n + len(absent)} unit(s) incomplete; not final", err=True)
+            click.echo(_("incomplete, no observations, not ranked: {units}").format(units=", ".join(absent)), err=True)
+        n += len(absent)
+        click.echo(ngettext("partial result: {n} unit incomplete; not final", "partial result: {n} units incomplete; not final", n).format(n=n), err=True)
         return 1
     return 0
 

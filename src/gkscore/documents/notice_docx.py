@@ -26,6 +26,7 @@ from .view import GroupTable
 
 CHINESE_NUMBERS = "一二三四五六七八九十"
 INCOMPLETE_NOTE = "注：标“未完成”的单位尚有观测值未填写，所列得分为暂计，不参加排名。"
+MISSING_NOTE = "注：标“未完成”且未列得分的单位未提交观测值，未评分，不参加排名。"
 TIE_NOTE = "注：总分相同的单位名次并列，按考评对象名单顺序排列。"
 
 
@@ -270,10 +271,12 @@ def build_notice(notice: Notice, tables: list[GroupTable], charts: Callable[[Gro
         notes = []
         if any(r.tied for r in table.rows):
             notes.append(TIE_NOTE)
-        if table.incomplete:
+        if any(not r.complete and not r.missing for r in table.rows):
             notes.append(INCOMPLETE_NOTE)
         # which veto applied to whom, and why
         notes += [f"注：{r.unit}单项否决——{r.veto}" for r in table.rows if r.veto]
+        if any(r.missing for r in table.rows):
+            notes.append(MISSING_NOTE)
         for text in notes:
             _note(doc, text)
         for caption, png in charts(table) if charts is not None else ():

@@ -51,8 +51,9 @@ class Row:
     penalty: str
     total: str
     grade: str
-    total_value: Decimal | None
+    total_value: Decimal | None  # None: a veto gave none, or not scored (no observations)
     veto: str | None = None  # the veto that applied, in its words
+    missing: bool = False  # no observations at all (--partial): no figure shown
 
     @property
     def rank_text(self) -> str:
@@ -150,10 +151,15 @@ def ranking_tables(run, places: int) -> list[GroupTable]:
     tables: dict[tuple[str, str], list] = {}
     for u in run.results:
         tables.setdefault((u.rules_id, u.rank_group), []).append(u)
+    absent: dict[tuple[str, str], list] = {}
+    for m in getattr(run, "missing", ()):
+        tables.setdefault((m.rules_id, m.rank_group), [])
+        absent.setdefault((m.rules_id, m.rank_group), []).append(m)
     out = []
     for (rules_id, group), units in tables.items():
         rs = rules.get(rules_id)
-        classes = [u.cls for u in units]
+        missing = absent.get((rules_id, group), [])
+        classes = [u.cls for u in (*units, *missing)]
         names: list[str] = []
         for u in units:
             for s in columns_of(u):
@@ -162,7 +168,7 @@ def ranking_tables(run, places: int) -> list[GroupTable]:
         maxima = _section_maxima(rs, sorted(set(classes)))
         table = GroupTable(
             rules_id=rules_id,
-            rules_title=units[0].rules_title,
+            rules_title=(units or missing)[0].rules_title,
             year=getattr(rs, "year", None),
             group=group,
             class_names=_class_names(rs, classes),
@@ -194,6 +200,12 @@ def ranking_tables(run, places: int) -> list[GroupTable]:
                     total_value=u.total,
                     veto=u.veto,
                 )
+            )
+        # units without observations: after the others, in roster order, 未完成, no figure
+        for m in sorted(missing, key=lambda m: (order.get(m.unit, far), m.unit)):
+            table.rows.append(
+                Row(unit=m.unit, rank=None, tied=False, complete=False, sections=[NOT_APPLICABLE] * len(names), bonus=NOT_APPLICABLE,
+                    penalty=NOT_APPLICABLE, total=NOT_APPLICABLE, grade="", total_value=None, missing=True)
             )
         out.append(table)
     return out
@@ -261,6 +273,8 @@ def unit_sheets(run, tables: list[GroupTable], places: int) -> Iterator[tuple[Gr
             describe = describers[t.rules_id] = Describer(rs)
         size = len(t.rows)
         for row in t.rows:
+            if row.missing:
+                continue  # nothing scored: no pack
             u = detail(by_name[(t.rules_id, t.group, row.unit)])
             yield t, _unit_sheet(u, row, size, rs, describe, places)
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 import csv
 from typing import IO, Iterator
 
+from ..i18n import _
 from .textsafe import inert_csv
 from .view import (
     adjustments_index,
     adjustments_text,
     evidence_text,
     item_figures,
+    is_missing,
     num,
-    ordered_units,
+    ordered_rows,
     reasons_text,
     scorers_text,
     section_union,
@@ -39,13 +41,18 @@ def _yes(flag: bool) -> str:
 
 
 def summary_rows(run, precision: int) -> Iterator[list[str]]:
+    """One row per unit; a unit without observations (--partial) after the
+    ranked units of its group, with no rank and no figure."""
     results = run.results
     sections = section_union(results)
     # which veto applied, when one did: a column of its own (a veto that
     # stops scoring leaves base, bonus, penalty and perhaps total blank)
     vetoed = any(u.veto for u in results)
     yield SUMMARY_HEAD + [inert_csv(s) for s in sections] + SUMMARY_TAIL + (["veto"] if vetoed else [])
-    for u in ordered_units(results):
+    for u in ordered_rows(results, run.missing):
+        if is_missing(u):
+            yield [inert_csv(u.rules_id), inert_csv(u.rank_group), "", inert_csv(u.unit), inert_csv(u.cls), *[""] * (len(sections) + 5), _yes(False)] + ([""] if vetoed else [])
+            continue
         row = [
             inert_csv(u.rules_id),
             inert_csv(u.rank_group),
@@ -71,7 +78,12 @@ def detail_rows(run, precision: int) -> Iterator[list[str]]:
     index = adjustments_index(run.adjustments)
     with_adj = bool(run.adjustments)
     yield DETAIL_HEAD + (["adjusted"] if with_adj else [])
-    for u in with_items(ordered_units(run.results), run.detail):
+    not_scored = _("no observations: not scored, not ranked")
+    for u in with_items(ordered_rows(run.results, run.missing), run.detail):
+        if is_missing(u):
+            row = [inert_csv(u.rules_id), inert_csv(u.unit), inert_csv(u.cls), "", "", "", "", "", inert_csv(not_scored), "", "", "", _yes(False)]
+            yield row + ([""] if with_adj else [])
+            continue
         for it in u.items:
             mx, score, lost = item_figures(it)
             row = [

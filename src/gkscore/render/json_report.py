@@ -82,7 +82,15 @@ def results_dict(run, precision: int) -> dict:
     """The whole document as one dict (``write_json`` writes its text piece
     by piece); every unit must carry its items or ``run.detail`` give them."""
     adj_by_item = _adjustments_by_item(run.adjustments)
-    return {**_head(run.rules), "units": [unit_dict(run.detail(r), precision=precision, adj_by_item=adj_by_item) for r in run.results]}
+    doc = {**_head(run.rules), "units": [unit_dict(run.detail(r), precision=precision, adj_by_item=adj_by_item) for r in run.results]}
+    if run.missing:
+        doc["missing_units"] = _missing(run)
+    return doc
+
+
+def _missing(run) -> list[dict]:
+    """The units without observations (--partial): never scored, never ranked."""
+    return [{"unit": m.unit, "class": m.cls, "rules": m.rules_id, "rank_group": m.rank_group} for m in run.missing]
 
 
 def iter_results_json(run, precision: int) -> Iterator[str]:
@@ -102,7 +110,11 @@ def iter_results_json(run, precision: int) -> Iterator[str]:
         text = dumps(unit, level=UNIT_LEVEL)[:-1]
         yield ("[\n" if first else ",\n") + UNIT_INDENT + text
         first = False
-    yield ("[]" if first else "\n  ]") + "\n}\n"
+    tail = ""
+    if run.missing:
+        # the key as ``dumps`` writes it inside the document
+        tail = ",\n" + dumps({"missing_units": _missing(run)})[len("{\n") : -len("\n}\n")]
+    yield ("[]" if first else "\n  ]") + tail + "\n}\n"
 
 
 def write_json(run, out: IO[str], options) -> None:

@@ -20,6 +20,7 @@ from .view import (
     completeness,
     item_figures,
     listed,
+    missing_note,
     num,
     path_text,
     reasons_text,
@@ -59,6 +60,9 @@ def _table(w, block: Block, precision: int) -> Iterator[str]:
         if incomplete:
             cells.append(completeness(w, u.complete))
         yield _row(cells)
+    for i, m in enumerate(block.missing, start=len(block.units) + 1):
+        # listed, never ranked: no figure, no grade, no rank
+        yield _row([str(i), md_cell(m.unit), md_cell(m.cls), *[""] * (len(block.sections) + 5), w.incomplete])
 
 
 def _unit_detail(w, u, precision: int, adjustments: dict) -> list[str]:
@@ -91,11 +95,11 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
     w = words()
     adjustments = list(run.adjustments or ())
     index = adjustments_index(adjustments)
-    for b in blocks(run.results):
+    for b in blocks(run.results, run.missing):
         yield f"## {md_cell(b.rules_title)} — {md_cell(b.group)}"
         yield ""
         yield from _table(w, b, precision)
-        if b.incomplete:
+        if any(not u.complete for u in b.units):
             yield ""
             yield "\\* " + _("Not completely scored (--partial): items without observations count 0 for now.")
         vetoed = [u for u in b.units if u.veto]
@@ -103,12 +107,17 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
             yield ""
             for u in vetoed:
                 yield f"- {w.vetoed}：{md_cell(u.unit)} — {md_cell(u.veto)}"
+        if b.missing:
+            yield ""
+            yield md_cell(missing_note(b))
         if detail:
             yield ""
             yield "### " + _("Points lost by unit")
             yield ""
             for u in with_items(b.units, run.detail):
                 yield from _unit_detail(w, u, precision, index)
+            for m in b.missing:
+                yield f"- **{md_cell(m.unit)}**" + _(" (incomplete: no observations, not scored)")
         yield ""
     if adjustments:
         yield "## " + w.adjustments

@@ -78,6 +78,16 @@ def results_schema() -> dict:
                 },
             },
             "units": {"type": "array", "items": unit},
+            "missing_units": {
+                "type": "array",
+                "description": "Units of the roster without any observation (--partial): not scored, not ranked (未完成). Absent when there are none.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["unit", "class", "rules", "rank_group"],
+                    "properties": {k: {"type": "string"} for k in ("unit", "class", "rules", "rank_group")},
+                },
+            },
         },
     }
 

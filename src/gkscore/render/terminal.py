@@ -8,7 +8,7 @@ import sys
 
 from ..exact import fmt
 from ..i18n import _
-from .view import blocks, columns_of, completeness, total_text, words
+from .view import blocks, columns_of, completeness, missing_note, total_text, words
 
 
 def console(stderr: bool = False):
@@ -63,10 +63,10 @@ PAGE_ROWS = 1000
 def write_table(run, out, options, *, to_file: bool) -> None:
     """One rich table per rank group: the published ranking layout, to
     ``out`` (a file: no colours, 200 columns) or the terminal."""
-    print_results(run.results, options.decimals, file=out if to_file else None)
+    print_results(run.results, options.decimals, file=out if to_file else None, missing=run.missing)
 
 
-def print_results(results, places: int = 2, file=None) -> None:
+def print_results(results, places: int = 2, file=None, missing=()) -> None:
     from rich.console import Console
 
     if file is not None:
@@ -76,9 +76,9 @@ def print_results(results, places: int = 2, file=None) -> None:
         if not sys.stdout.isatty():
             con.width = max(con.width, 160)
     w = words()
-    for b in blocks(results):
+    for b in blocks(results, missing):
         members = b.units
-        sections = list(columns_of(members[0]))
+        sections = list(columns_of(members[0])) if members else []
         incomplete = b.incomplete
         head = [w.rank, w.unit, w.cls, *sections, w.bonus, w.penalty, w.total, w.grade] + ([w.completeness] if incomplete else [])
         left = {1, 2, len(sections) + 7, len(sections) + 8}  # 单位, 类别, 等次, 完整性
@@ -88,10 +88,17 @@ def print_results(results, places: int = 2, file=None) -> None:
             caption = f"{b.rules_title} — {b.group}"
             if start:
                 caption += _(" (continued, rows {first}–{last})").format(first=start + 1, last=start + len(page))
-            con.print(_table(caption, head, left, [_row(w, r, sections, places, incomplete) for r in page], widths))
+            rows = [_row(w, r, sections, places, incomplete) for r in page]
+            if start + PAGE_ROWS >= len(members):  # the last page: the units without observations after the ranked ones
+                rows += [["", m.unit, m.cls, *[""] * (len(sections) + 4), w.incomplete] for m in b.missing]
+            con.print(_table(caption, head, left, rows, widths))
+        if not members:
+            con.print(_table(f"{b.rules_title} — {b.group}", head, left, [["", m.unit, m.cls, *[""] * (len(sections) + 4), w.incomplete] for m in b.missing], None))
         for r in members:
             if r.veto:  # which veto applied, and why
                 con.print(f"{w.vetoed}：{r.unit} — {r.veto}", markup=False, highlight=False)
+        if b.missing:
+            con.print(missing_note(b))
 
 
 def _row(w, r, sections: list[str], places: int, incomplete: bool) -> list[str]:

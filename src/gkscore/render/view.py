@@ -97,10 +97,13 @@ class Block:
     group: str
     units: list = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+    # units of the group with no observations (--partial): listed after the
+    # ranked units as 未完成, with no figure (``pipeline.MissingUnit``)
+    missing: list = field(default_factory=list)
 
     @property
     def incomplete(self) -> bool:
-        return any(not u.complete for u in self.units)
+        return bool(self.missing) or any(not u.complete for u in self.units)
 
     @property
     def title(self) -> str:
@@ -121,11 +124,14 @@ def _sections_in_order(units: Sequence) -> list[str]:
     return [s for s in order if any(section_value(u, s) is not None for u in units)]
 
 
-def blocks(results: Sequence) -> list[Block]:
+def blocks(results: Sequence, missing: Sequence = ()) -> list[Block]:
     """Results grouped into ranking tables: rule files in the order they first
     appear, then rank groups in the order they first appear, then by rank
     (ties keep the order ``ranking.rank`` gave them).  A table's 一级指标 are
-    those that apply to at least one of its units, in rule order."""
+    those that apply to at least one of its units, in rule order.  The
+    ``missing`` units (``Run.missing``) go to their table after its ranked
+    units; a rank group with none scored gets a table of its own after the
+    rule file's other tables."""
     by_key: dict[tuple[str, str], Block] = {}
     rules_order: list[str] = []
     for r in results:
@@ -136,6 +142,14 @@ def blocks(results: Sequence) -> list[Block]:
         if b is None:
             b = by_key[key] = Block(r.rules_id, r.rules_title, r.rank_group)
         b.units.append(r)
+    for m in missing:
+        if m.rules_id not in rules_order:
+            rules_order.append(m.rules_id)
+        key = (m.rules_id, m.rank_group)
+        b = by_key.get(key)
+        if b is None:
+            b = by_key[key] = Block(m.rules_id, m.rules_title, m.rank_group)
+        b.missing.append(m)
     out = []
     for rid in rules_order:
         for (k_rules, _group), b in by_key.items():
@@ -147,8 +161,25 @@ def blocks(results: Sequence) -> list[Block]:
     return out
 
 
+def missing_note(block: Block) -> str:
+    """未完成: the units without observations, not scored, not ranked."""
+    names = "、".join(m.unit for m in block.missing)
+    return _("Incomplete: {units} submitted no observations; not scored, not ranked.").format(units=names)
+
+
 def ordered_units(results: Sequence) -> list:
     return [u for b in blocks(results) for u in b.units]
+
+
+def ordered_rows(results: Sequence, missing: Sequence = ()) -> list:
+    """Units and missing units in report order: each table's ranked units,
+    then its missing ones."""
+    return [u for b in blocks(results, missing) for u in (*b.units, *b.missing)]
+
+
+def is_missing(unit) -> bool:
+    """A unit of the roster without observations (no figures at all)."""
+    return not hasattr(unit, "total")
 
 
 def section_union(results: Sequence) -> list[str]:
@@ -197,7 +228,7 @@ def with_items(units: Iterable, detail: Detail) -> Iterator:
     for 100,000 units gets them here unit by unit and lets each go before
     the next: ranking needed only the figures."""
     for u in units:
-        yield detail(u) if detail is not None else u
+        yield detail(u) if detail is not None and not is_missing(u) else u
 
 
 def summary_header(w: SimpleNamespace, block: Block) -> list[str]:

@@ -47,6 +47,9 @@ from .view import (
     item_figures,
     listed,
     observations_text,
+    is_missing,
+    missing_note,
+    ordered_rows,
     ordered_units,
     path_text,
     reasons_text,
@@ -78,7 +81,7 @@ def unit_head(w) -> list[str]:
 # ---------------------------------------------------------------- 汇总
 
 
-def _summary(book: Book, w, results, title: str) -> list[dict]:
+def _summary(book: Book, w, results, missing, title: str) -> list[dict]:
     """The published ranking: one header row, frozen, over every table.
 
     With one ranking table (one rule file, one rank group) the title row names
@@ -89,7 +92,7 @@ def _summary(book: Book, w, results, title: str) -> list[dict]:
     """
     cells = book.cells
     rows = Rows(on_disk=True)
-    all_blocks = blocks(results)
+    all_blocks = blocks(results, missing)
     multi = len(all_blocks) > 1
     if multi:
         sections = section_union(results)
@@ -115,8 +118,15 @@ def _summary(book: Book, w, results, title: str) -> list[dict]:
         for i, u in enumerate(b.units, start=1):
             rows.add(_summary_row(cells, w, i, u, b, sections, incomplete))
         placed.append({"block": b, "header_row": hrow, "first_row": first, "last_row": rows.count, "total_col": total_col})
+        for i, m in enumerate(b.missing, start=len(b.units) + 1):
+            # after the ranked units, outside the chart's range: no figure, no rank
+            row = [cells.number(i, score=False, fill=INCOMPLETE_FILL), cells.text(m.unit, fill=INCOMPLETE_FILL), cells.text(m.cls, fill=INCOMPLETE_FILL)]
+            row += [cells.number(None, fill=INCOMPLETE_FILL)] * (len(sections) + 3) + [cells.text("", fill=INCOMPLETE_FILL), cells.number(None, fill=INCOMPLETE_FILL)]
+            rows.add(row + [cells.text(w.incomplete, fill=INCOMPLETE_FILL)])
         notes = []
-        if b.incomplete:
+        if b.missing:
+            notes.append(missing_note(b))
+        if any(not u.complete for u in b.units):
             notes.append(_("Incomplete: some observations are not filled in (--partial); items without them count 0 for now."))
         notes += [_("Veto: {unit} — {veto}").format(unit=u.unit, veto=u.veto) for u in b.units if u.veto]
         for note in notes:
@@ -223,6 +233,18 @@ def _detail_rows(rows: Rows, w, u, cells: Cells, adj_index, with_adj: bool) -> N
         if with_adj:
             row.append(styled(note, style))
         rows.add(row)
+
+
+def _missing_rows(detail: Rows, lost: Rows | None, w, m, cells: Cells) -> None:
+    """A unit without observations in 明细 (and the long 扣分明细): named, 未完成, no figure."""
+    style = cells.styles.index(None, INCOMPLETE_FILL, TOP)
+    blank = cells.number(None, fill=INCOMPLETE_FILL)
+    not_scored = _("no observations: not scored, not ranked")
+    row = [cells.styled(v, style) for v in (m.unit, m.cls, "", "", "", "")] + [blank, blank, blank]
+    row += [cells.styled(v, style) for v in (not_scored, "", "", "", "", w.incomplete, "")]
+    detail.add(row)
+    if lost is not None:
+        lost.add([cells.styled(m.unit, style), cells.styled(not_scored, style)])
 
 
 def _lost_cells(cells: Cells, w, it, extra_complete: bool, adj_note: str | None) -> list[tuple]:
@@ -344,11 +366,11 @@ def build_workbook(run, precision: int, *, unit_sheets_max: int = UNIT_SHEETS_MA
     adj_list = list(run.adjustments or ())
     adj_index = adjustments_index(adj_list)
     summary_title = _("Summary")
-    placed = _summary(book, w, results, summary_title)
+    placed = _summary(book, w, results, run.missing, summary_title)
     _charts(book, w, book[summary_title], summary_title, placed)
     sizes = {(p["block"].rules_id, p["block"].group): len(p["block"].units) for p in placed}
     per_unit = len(units) <= unit_sheets_max
-    extra_complete = any(not u.complete for u in units)
+    extra_complete = bool(run.missing) or any(not u.complete for u in units)
     extra_adj = bool(adj_list)
 
     detail_title = _("Detail")
@@ -363,7 +385,10 @@ def build_workbook(run, precision: int, *, unit_sheets_max: int = UNIT_SHEETS_MA
     figures: dict[tuple[str, str], tuple] = {}  # item figures of the adjusted items (复核调整)
     # The one pass over the units with their items: everything that shows
     # items takes its rows now, while the unit is in memory.
-    for u in with_items(units, run.detail):
+    for u in with_items(ordered_rows(results, run.missing), run.detail):
+        if is_missing(u):
+            _missing_rows(detail, lost, w, u, cells)
+            continue
         _detail_rows(detail, w, u, cells, adj_index, True)
         for it in u.items if wanted else ():
             if (u.unit, it.id) in wanted:
