@@ -159,10 +159,16 @@ class Adj:
     date: str
 
 
+# the rule sets loaded by the fixtures, by id: a run of their results names its classes from them
+LOADED: dict = {}
+
+
 def load(tmp_path: Path, text: str, name: str):
     path = tmp_path / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return load_rules(str(path)).ruleset
+    rs = load_rules(str(path)).ruleset
+    LOADED[rs.id] = rs
+    return rs
 
 
 def observe(rs, units: dict[str, tuple[str, dict]], partial: bool = False) -> ObservationSet:
@@ -246,9 +252,13 @@ def partial(tmp_path) -> list[UnitResult]:
     return rank(score_all(rs, observe(rs, units, partial=True)))
 
 
-def as_run(results, adjustments=None, rules=()) -> Run:
-    """A scoring run of ``results`` (units with their items), as reporters take it."""
-    return Run(results=list(results), rules=list(rules), adjustments=list(adjustments or []))
+def as_run(results, adjustments=None, rules=None) -> Run:
+    """A scoring run of ``results`` (units with their items), as reporters
+    take it; its rule sets are those the results were scored with."""
+    results = list(results)
+    if rules is None:
+        rules = [LOADED[i] for i in dict.fromkeys(r.rules_id for r in results) if i in LOADED]
+    return Run(results=results, rules=list(rules), adjustments=list(adjustments or []))
 
 
 def report_text(fmt: str, results, *, adjustments=None, lang: str = "zh", **options) -> str:

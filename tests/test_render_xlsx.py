@@ -56,18 +56,21 @@ def test_sheets_and_summary_header(county, tmp_path):
     assert wb.sheetnames[:4] == ["汇总", "图表", "明细", "复核调整"]
     assert len(unit_sheets(wb)) == len(county) == 3
     ws = wb["汇总"]
-    assert "县区考评示例" in ws["A1"].value and "county" in ws["A1"].value
+    assert ws["A1"].value == "政务公开考评结果"  # no notice and no year: the plain title
     assert row_values(ws, 2) == COUNTY_HEADER
-    assert [ws.cell(row=r, column=2).value for r in (3, 4, 5)] == ["黄州区", HYPERLINK, "团风县"]
-    assert [ws.cell(row=r, column=1).value for r in (3, 4, 5)] == [1, 2, 3]
-    assert [ws.cell(row=r, column=10).value for r in (3, 4, 5)] == [1, 2, 3]
-    assert [ws.cell(row=r, column=9).value for r in (3, 4, 5)] == ["优秀", "良好", "不合格"]
+    # the table's heading: the rule file's title and the class's name, no id
+    assert ws["A3"].value == "县区考评示例 县(市、区)政府"
+    assert [ws.cell(row=r, column=2).value for r in (4, 5, 6)] == ["黄州区", HYPERLINK, "团风县"]
+    assert [ws.cell(row=r, column=3).value for r in (4, 5, 6)] == ["县(市、区)政府"] * 3
+    assert [ws.cell(row=r, column=1).value for r in (4, 5, 6)] == [1, 2, 3]
+    assert [ws.cell(row=r, column=10).value for r in (4, 5, 6)] == [1, 2, 3]
+    assert [ws.cell(row=r, column=9).value for r in (4, 5, 6)] == ["优秀", "良好", "不合格"]
     assert ws.freeze_panes == "C3"
 
 
 def test_summary_totals_equal_results_and_add_up(county, tmp_path):
     ws = openpyxl.load_workbook(write(county, tmp_path))["汇总"]
-    for r, u in zip((3, 4, 5), county):
+    for r, u in zip((4, 5, 6), county):
         values = [ws.cell(row=r, column=c).value for c in range(4, 9)]
         sections, bonus, penalty, total = values[:2], values[2], values[3], values[4]
         assert D(str(total)) == u.total
@@ -81,7 +84,7 @@ def test_summary_totals_equal_results_and_add_up(county, tmp_path):
 
 def test_precision_sets_number_format(county, tmp_path):
     wb = openpyxl.load_workbook(write(county, tmp_path, precision=1))
-    assert wb["汇总"]["H3"].number_format == "0.0"
+    assert wb["汇总"]["H4"].number_format == "0.0"
     assert wb["明细"]["H2"].number_format == "0.0"
 
 
@@ -95,15 +98,13 @@ def test_mixed_rule_files_one_block_each_in_order(mixed, tmp_path):
     # table below it starts with a title row of its own.
     assert row_values(ws, 2) == MIXED_HEADER
     assert ws.freeze_panes == "C3"
-    titles = [r for r in range(1, ws.max_row + 1) if str(ws.cell(row=r, column=1).value or "").find("排名组") >= 0]
-    assert len(titles) == 3
-    assert ["county-demo" in ws.cell(row=titles[0], column=1).value, "dept-demo" in ws.cell(row=titles[1], column=1).value] == [True, True]
-    assert ws.cell(row=titles[1], column=1).value.endswith("排名组 A")
-    assert ws.cell(row=titles[2], column=1).value.endswith("排名组 B")
+    headings = ["县区考评示例 县(市、区)政府", "市直部门考评示例 有网站", "市直部门考评示例 无网站"]
+    titles = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value in headings]
+    assert [ws.cell(row=r, column=1).value for r in titles] == headings
     assert [ws.cell(row=titles[1] + i, column=2).value for i in (1, 2)] == ["市教育局", "市发改委"]
     b_row = titles[2] + 1
     assert ws.cell(row=b_row, column=2).value == "市档案馆"
-    assert ws.cell(row=b_row, column=3).value == "B"
+    assert ws.cell(row=b_row, column=3).value == "无网站"
     # 网站建设 does not apply to class B, 平台建设 is not in the department table: blank, not 0
     assert ws.cell(row=b_row, column=MIXED_HEADER.index("网站建设") + 1).value is None
     assert ws.cell(row=b_row, column=MIXED_HEADER.index("平台建设") + 1).value is None
@@ -116,8 +117,8 @@ def test_chart_per_rank_group_references_summary(county, mixed):
     charts = wb["图表"]._charts
     assert len(charts) == 1
     series = charts[0].series[0]
-    assert series.val.numRef.f == "'汇总'!$H$3:$H$5"
-    assert series.cat.strRef.f == "'汇总'!$B$3:$B$5"
+    assert series.val.numRef.f == "'汇总'!$H$4:$H$6"
+    assert series.cat.strRef.f == "'汇总'!$B$4:$B$6"
     assert series.tx.v == "总分"
     assert charts[0].tagname == "barChart"
     assert len(workbook(mixed)["图表"]._charts) == 3
@@ -129,7 +130,7 @@ def test_chart_survives_save_and_load(county, tmp_path):
         names = z.namelist()
         assert any(n.startswith("xl/charts/chart") for n in names)
         chart_xml = z.read(next(n for n in names if n.startswith("xl/charts/chart"))).decode("utf-8")
-    assert "<barChart>" in chart_xml and "'汇总'!$H$3:$H$5" in chart_xml and "'汇总'!$B$3:$B$5" in chart_xml
+    assert "<barChart>" in chart_xml and "'汇总'!$H$4:$H$6" in chart_xml and "'汇总'!$B$4:$B$6" in chart_xml
     assert len(openpyxl.load_workbook(path)["图表"]._charts) == 1
 
 
@@ -204,7 +205,7 @@ def test_input_text_is_never_a_formula(county, tmp_path):
     path = write(county, tmp_path, adjustments=ADJUSTMENTS)
     wb = openpyxl.load_workbook(path)
     ws = wb["汇总"]
-    assert ws["B4"].value == HYPERLINK and ws["B4"].data_type == "s"
+    assert ws["B5"].value == HYPERLINK and ws["B5"].data_type == "s"
     detail = wb["明细"]
     evidence = {detail.cell(row=r, column=13).value: detail.cell(row=r, column=13) for r in range(2, detail.max_row + 1)}
     for text in ("+1", "@SUM(A1)"):
@@ -232,7 +233,7 @@ def test_control_characters_in_unit_names_and_reasons(county, tmp_path):
     bad = [dataclasses.replace(county[0], unit="黄州\x01区\x1b")] + county[1:]
     bad[0].items[0].reasons.append("理由\x0b换行")
     wb = openpyxl.load_workbook(write(bad, tmp_path))
-    assert wb["汇总"]["B3"].value == "黄州\ufffd区\ufffd"
+    assert wb["汇总"]["B4"].value == "黄州\ufffd区\ufffd"
     assert any(n.startswith("扣分明细-黄州_区") for n in wb.sheetnames)
 
 
@@ -243,11 +244,11 @@ def test_partial_marks_incomplete_everywhere(partial, tmp_path):
     wb = openpyxl.load_workbook(write(partial, tmp_path))
     ws = wb["汇总"]
     assert row_values(ws, 2) == COUNTY_HEADER + ["完整性"]
-    marks = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=11).value for r in (3, 4, 5)}
+    marks = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=11).value for r in (4, 5, 6)}
     assert marks == {"黄州区": "完整", HYPERLINK: "完整", "团风县": "未完成"}
-    r = next(r for r in (3, 4, 5) if ws.cell(row=r, column=2).value == "团风县")
+    r = next(r for r in (4, 5, 6) if ws.cell(row=r, column=2).value == "团风县")
     assert ws.cell(row=r, column=8).fill.fgColor.rgb.endswith("FFF2CC")
-    assert any("未完成" in str(ws.cell(row=r, column=1).value) for r in range(6, ws.max_row + 1))
+    assert any("未完成" in str(ws.cell(row=r, column=1).value) for r in range(7, ws.max_row + 1))
     detail = wb["明细"]
     incomplete = [(detail.cell(row=r, column=1).value, detail.cell(row=r, column=3).value) for r in range(2, detail.max_row + 1)
                   if detail.cell(row=r, column=15).value == "未完成"]

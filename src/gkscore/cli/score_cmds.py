@@ -133,7 +133,7 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
     if formulas and report_to.name != "xlsx":
         raise click.UsageError("--formulas needs --format xlsx")
     if notice and not report_to.uses_notice and not per_unit:
-        raise click.UsageError("--notice is for -o 通报.docx/.pdf or --per-unit")
+        raise click.UsageError("--notice is for -o 通报.docx/.pdf/.xlsx or --per-unit")
     options = ReportOptions(detail=detail, formulas=formulas, notice=notice, chart_style=chart_style)
     report_to.check(output, options)
     _check_documents(notice)

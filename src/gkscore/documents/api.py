@@ -39,13 +39,19 @@ def _write(path: str, data: bytes, options: DocumentOptions) -> None:
     write_bytes_atomic(path, data)
 
 
-def _notice(run, options: DocumentOptions):
+def notice_for(run, notice_file: str | None, today: dt.date | None = None):
+    """The notice of a run: ``notice_file``'s texts (or the defaults) with the
+    rule files' year and titles and the number of units filled in."""
     from .notice import load_notice
 
     years = [getattr(getattr(lr, "ruleset", lr), "year", None) for lr in run.rules]
     years = [y for y in years if y is not None]
     titles = [getattr(lr, "ruleset", lr).title for lr in run.rules]
-    return load_notice(options.notice, year=max(years) if years else None, units=len(run.results), rule_titles=titles, today=options.today)
+    return load_notice(notice_file, year=max(years) if years else None, units=len(run.results), rule_titles=titles, today=today)
+
+
+def _notice(run, options: DocumentOptions):
+    return notice_for(run, options.notice, options.today)
 
 
 def notice_docx_bytes(run, options: DocumentOptions) -> bytes:

@@ -137,6 +137,7 @@ class XlsxReporter(Reporter):
     extensions = (".xlsx",)
     needs_file = True
     text = False
+    uses_notice = True  # the title of 汇总
 
     def shows_texts(self, options):
         return True

@@ -161,6 +161,24 @@ def blocks(results: Sequence, missing: Sequence = ()) -> list[Block]:
     return out
 
 
+def class_names(rules: Sequence) -> dict[tuple[str, str], str]:
+    """(rules id, class id) -> the class's name in its rule file
+    (``开设有网站的市直部门(A类)``); ``rules``: the run's ``LoadedRules`` (or rule sets)."""
+    sets = [getattr(lr, "ruleset", lr) for lr in rules]
+    return {(rs.id, c): spec.name for rs in sets for c, spec in rs.classes.items()}
+
+
+def group_title(block: Block, rules: Sequence) -> str:
+    """How a ranking table is named for readers: the rule file's title and
+    its classes' names (``…(市直部门) 开设有网站的市直部门(A类)``), never an
+    internal id.  ``rules``: the run's rule files (``LoadedRules``)."""
+    rs = next((r for r in (getattr(lr, "ruleset", lr) for lr in rules) if r.id == block.rules_id), None)
+    order = list(rs.classes) if rs is not None else []
+    classes = sorted({u.cls for u in (*block.units, *block.missing)}, key=lambda c: (order.index(c) if c in order else len(order), c))
+    names = class_names(rules)
+    return f"{block.rules_title} {'、'.join(names.get((block.rules_id, c), c) for c in classes)}"
+
+
 def missing_note(block: Block) -> str:
     """未完成: the units without observations, not scored, not ranked."""
     names = "、".join(m.unit for m in block.missing)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -42,12 +43,14 @@ class Layout:
     """What a sheet sets besides its cells."""
 
     freeze: str | None = None
-    print_rows: str | None = None
-    landscape: bool = False
-    fit_width: bool = False
+    print_rows: str | None = None  # rows printed at the top of every page ("2:2")
+    orientation: str | None = None  # printed on A4: "landscape" or "portrait"
+    fit_width: bool = False  # printed as wide as one page (as long as it takes)
     autofilter: int = 0  # columns under a filter on the header row (0: none)
     filter_rows: int | None = None  # last row under the filter (None: the last row)
     minimum: int = 6  # narrowest column
+    page_breaks: tuple[int, ...] = ()  # a new printed page after each of these rows
+    merged: tuple[str, ...] = ()  # ranges shown as one cell (a title over the table)
 
 
 def column_widths(widths: dict[int, int], minimum: int) -> dict[int, int]:
@@ -94,13 +97,17 @@ class Book:
             ws.freeze_panes = layout.freeze
         if layout.print_rows:
             ws.print_title_rows = layout.print_rows
-        if layout.landscape:
-            ws.page_setup.orientation = "landscape"
+        if layout.orientation:
+            ws.page_setup.orientation = layout.orientation
             ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
             if layout.fit_width:
                 ws.sheet_properties.pageSetUpPr.fitToPage = True
                 ws.page_setup.fitToWidth = 1
                 ws.page_setup.fitToHeight = 0
+        for row in layout.page_breaks:
+            ws.row_breaks.append(Break(id=row))
+        for cells in layout.merged:
+            ws.merged_cells.add(cells)
         return ws
 
     @staticmethod

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from ..exact import fixed, fmt
 from .textsafe import char_width, clean_xml_text
@@ -33,6 +33,9 @@ HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 TOP = Alignment(vertical="top")
 WRAP = Alignment(vertical="top", wrap_text=True)
 TOP_NOWRAP = Alignment(vertical="top", wrap_text=False)
+TITLE_ALIGN = Alignment(horizontal="center", vertical="center")
+_THIN = Side(style="thin", color="808080")
+GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)  # the published tables' cell borders
 
 
 def score_format(precision: int) -> str:
@@ -75,6 +78,8 @@ def wrapped_lines(widths: tuple[int, ...], room: int) -> int:
 
 
 # --------------------------------------------------------------- cells
+
+
 class Styles:
     """The few style combinations a report uses, numbered; each is registered
     with the workbook once (its cell-format id), instead of hashing font, fill
@@ -86,24 +91,24 @@ class Styles:
         self._wrapped: dict[int, int] = {}
         self._ids: dict[int, int] = {}
 
-    def index(self, font=None, fill=None, align=TOP, number_format=None) -> int:
-        key = (id(font), id(fill), id(align), number_format)  # module constants; kept alive in _specs
+    def index(self, font=None, fill=None, align=TOP, number_format=None, border=None) -> int:
+        key = (id(font), id(fill), id(align), number_format, id(border))  # module constants; kept alive in _specs
         i = self._index.get(key)
         if i is None:
             i = self._index[key] = len(self._specs)
-            self._specs.append((font, fill, align, number_format))
+            self._specs.append((font, fill, align, number_format, border))
         return i
 
     def wrapped(self, i: int) -> int:
         """Style ``i`` with wrapping text (kept when it wraps already)."""
         hit = self._wrapped.get(i)
         if hit is None:
-            font, fill, align, number_format = self._specs[i]
+            font, fill, align, number_format, border = self._specs[i]
             if align is not None and align.wrap_text:
                 hit = i
             else:
                 horizontal = align.horizontal if align is not None else None
-                hit = self.index(font, fill, WRAP if horizontal is None else Alignment(horizontal=horizontal, vertical="top", wrap_text=True), number_format)
+                hit = self.index(font, fill, WRAP if horizontal is None else Alignment(horizontal=horizontal, vertical="top", wrap_text=True), number_format, border)
             self._wrapped[i] = hit
         return hit
 
@@ -111,7 +116,7 @@ class Styles:
         """The workbook's cell-format id of style ``i`` (the ``s`` of a cell)."""
         hit = self._ids.get(i)
         if hit is None:
-            font, fill, align, number_format = self._specs[i]
+            font, fill, align, number_format, border = self._specs[i]
             cell = Cell(ws, row=1, column=1)
             if font is not None:
                 cell.font = font
@@ -121,6 +126,8 @@ class Styles:
                 cell.alignment = align
             if number_format is not None:
                 cell.number_format = number_format
+            if border is not None:
+                cell.border = border
             hit = self._ids[i] = cell.style_id
         return hit
 
@@ -142,8 +149,8 @@ class Cells:
         self._texts: dict[tuple, tuple] = {}
         self._numbers: dict[tuple, tuple] = {}
 
-    def text(self, value: Any, *, font=None, fill=None, align=TOP, measure: bool = True) -> tuple:
-        return self.styled(value, self.styles.index(font, fill, align), measure)
+    def text(self, value: Any, *, font=None, fill=None, align=TOP, measure: bool = True, border=None) -> tuple:
+        return self.styled(value, self.styles.index(font, fill, align, None, border), measure)
 
     def styled(self, value: Any, style: int, measure: bool = True) -> tuple:
         """``text`` with the style index already looked up (the hot loops)."""
@@ -158,21 +165,21 @@ class Cells:
                 self._texts[key] = hit
         return hit
 
-    def number(self, value: Decimal | int | None, *, score: bool = True, font=None, fill=None) -> tuple:
-        key = (value, score, id(font), id(fill))
+    def number(self, value: Decimal | int | None, *, score: bool = True, font=None, fill=None, border=None) -> tuple:
+        key = (value, score, id(font), id(fill), id(border))
         hit = self._numbers.get(key)
         if hit is None:
             if value is None:
-                hit = (None, self.styles.index(font, fill, TOP), None)
+                hit = (None, self.styles.index(font, fill, TOP, None, border), None)
             else:
                 shown = fixed(Decimal(value), self.precision if score else 0)
-                hit = (xl_number(value), self.styles.index(font, fill, TOP, self.score_fmt if score else "0"), (len(shown),))
+                hit = (xl_number(value), self.styles.index(font, fill, TOP, self.score_fmt if score else "0", border), (len(shown),))
             if len(self._numbers) >= self.MEMO:
                 self._numbers.clear()
             self._numbers[key] = hit
         return hit
 
-    def header(self, words: Sequence[str]) -> list[tuple]:
-        return [self.text(w, font=BOLD, fill=HEAD_FILL, align=HEAD_ALIGN) for w in words]
+    def header(self, words: Sequence[str], *, border=None) -> list[tuple]:
+        return [self.text(w, font=BOLD, fill=HEAD_FILL, align=HEAD_ALIGN, border=border) for w in words]
 
 

@@ -30,6 +30,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import SeriesLabel
+from openpyxl.utils import get_column_letter
 
 from ..exact import fmt
 from ..fsutil import atomic_path, writes_in_place
@@ -42,8 +43,10 @@ from .view import (
     adjustments_index,
     adjustments_text,
     blocks,
+    class_names,
     completeness,
     evidence_text,
+    group_title,
     item_figures,
     listed,
     observations_text,
@@ -56,12 +59,11 @@ from .view import (
     scorers_text,
     section_union,
     section_value,
-    summary_header,
     with_items,
     words,
 )
 from .xlsx_book import ROW_LIMIT, Book, Layout
-from .xlsx_cells import ADJUSTED_FILL, BOLD, INCOMPLETE_FILL, TITLE, TOP, TOP_NOWRAP, Cells
+from .xlsx_cells import ADJUSTED_FILL, BOLD, GRID, INCOMPLETE_FILL, TITLE, TITLE_ALIGN, TOP, TOP_NOWRAP, Cells
 from .xlsx_rows import Rows
 
 UNIT_SHEETS_MAX = 200  # above: one long 扣分明细 sheet instead of one per unit
@@ -81,48 +83,38 @@ def unit_head(w) -> list[str]:
 # ---------------------------------------------------------------- 汇总
 
 
-def _summary(book: Book, w, results, missing, title: str) -> list[dict]:
-    """The published ranking: one header row, frozen, over every table.
-
-    With one ranking table (one rule file, one rank group) the title row names
-    it; with several (counties, A-class, B-class) the header is the union of
-    their 一级指标 (blank where a table has no such section) and each table
-    starts with a title row of its own, so the frozen header stays true for
-    every row below it.
-    """
+def _summary(book: Book, w, run, heading: str, title: str) -> list[dict]:
+    """The published ranking: a title, one header row (frozen, and printed at
+    the top of every page) over every table, each table under a heading that
+    names its rule file and classes.  The header is the union of the tables'
+    一级指标 (blank where a table has no such section).  Borders on every
+    cell of the tables; printed landscape, as wide as one page."""
     cells = book.cells
+    results = run.results
     rows = Rows(on_disk=True)
-    all_blocks = blocks(results, missing)
-    multi = len(all_blocks) > 1
-    if multi:
-        sections = section_union(results)
-        incomplete = any(b.incomplete for b in all_blocks)
-        head = [w.seq, w.unit, w.cls, *sections, w.bonus, w.penalty, w.total, w.grade, w.rank] + ([w.completeness] if incomplete else [])
-        rows.add([cells.text(_("Government openness evaluation results (each table ranked on its own)"), font=TITLE, measure=False)])
-    elif all_blocks:
-        head = summary_header(w, all_blocks[0])
-        sections = list(all_blocks[0].sections)
-        incomplete = all_blocks[0].incomplete
-        rows.add([cells.text(_block_title(all_blocks[0]), font=TITLE, measure=False)])
-    else:
-        head, sections, incomplete = [w.seq, w.unit, w.cls, w.bonus, w.penalty, w.total, w.grade, w.rank], [], False
-        rows.blank()
+    all_blocks = blocks(results, run.missing)
+    names = class_names(run.rules)  # 类别 as the rule file names it, not its id
+    sections = section_union(results)
+    incomplete = any(b.incomplete for b in all_blocks)
+    head = [w.seq, w.unit, w.cls, *sections, w.bonus, w.penalty, w.total, w.grade, w.rank] + ([w.completeness] if incomplete else [])
+    rows.add([cells.text(heading, font=TITLE, align=TITLE_ALIGN, measure=False)])
     hrow = 2
-    rows.add(cells.header(head))
+    rows.add(cells.header(head, border=GRID))
     total_col = head.index(w.total) + 1
     placed = []
     for bi, b in enumerate(all_blocks):
-        if multi:
-            rows.add([cells.text(_block_title(b), font=BOLD, measure=False)])
+        rows.add([cells.text(group_title(b, run.rules), font=BOLD, measure=False)])
         first = rows.count + 1
         for i, u in enumerate(b.units, start=1):
-            rows.add(_summary_row(cells, w, i, u, b, sections, incomplete))
+            rows.add(_summary_row(cells, w, i, u, names.get((u.rules_id, u.cls), u.cls), b, sections, incomplete))
         placed.append({"block": b, "header_row": hrow, "first_row": first, "last_row": rows.count, "total_col": total_col})
         for i, m in enumerate(b.missing, start=len(b.units) + 1):
             # after the ranked units, outside the chart's range: no figure, no rank
-            row = [cells.number(i, score=False, fill=INCOMPLETE_FILL), cells.text(m.unit, fill=INCOMPLETE_FILL), cells.text(m.cls, fill=INCOMPLETE_FILL)]
-            row += [cells.number(None, fill=INCOMPLETE_FILL)] * (len(sections) + 3) + [cells.text("", fill=INCOMPLETE_FILL), cells.number(None, fill=INCOMPLETE_FILL)]
-            rows.add(row + [cells.text(w.incomplete, fill=INCOMPLETE_FILL)])
+            blank = cells.number(None, fill=INCOMPLETE_FILL, border=GRID)
+            cls = names.get((m.rules_id, m.cls), m.cls)
+            row = [cells.number(i, score=False, fill=INCOMPLETE_FILL, border=GRID), cells.text(m.unit, fill=INCOMPLETE_FILL, border=GRID), cells.text(cls, fill=INCOMPLETE_FILL, border=GRID)]
+            row += [blank] * (len(sections) + 3) + [cells.text("", fill=INCOMPLETE_FILL, border=GRID), blank]
+            rows.add(row + [cells.text(w.incomplete, fill=INCOMPLETE_FILL, border=GRID)])
         notes = []
         if b.missing:
             notes.append(missing_note(b))
@@ -131,44 +123,50 @@ def _summary(book: Book, w, results, missing, title: str) -> list[dict]:
         notes += [_("Veto: {unit} — {veto}").format(unit=u.unit, veto=u.veto) for u in b.units if u.veto]
         for note in notes:
             rows.add([cells.text(note, measure=False)])
-        if multi and bi < len(all_blocks) - 1:
+        if bi < len(all_blocks) - 1:
             rows.blank()
     if rows.count > ROW_LIMIT:
         raise ProblemsError([Problem(file="-", code="too-many-units", message=f"{len(results)} units do not fit in one {title} sheet (Excel shows {ROW_LIMIT} rows); write csv or json instead")], exit_code=2)
-    book.add_sheet(title, rows, Layout(freeze=f"C{hrow + 1}", landscape=True, fit_width=True))
+    last_col = get_column_letter(len(head))
+    layout = Layout(freeze=f"C{hrow + 1}", print_rows=f"{hrow}:{hrow}", orientation="landscape", fit_width=True, merged=(f"A1:{last_col}1",))
+    book.add_sheet(title, rows, layout)
     return placed
 
 
-def _block_title(b) -> str:
-    return _("{title} ({id}) — rank group {group}").format(title=b.rules_title, id=b.rules_id, group=b.group)
-
-
-def _summary_row(cells: Cells, w, i: int, u, b, sections: list[str], incomplete: bool) -> list[tuple]:
+def _summary_row(cells: Cells, w, i: int, u, cls: str, b, sections: list[str], incomplete: bool) -> list[tuple]:
     fill = None if u.complete else INCOMPLETE_FILL
-    row = [cells.number(i, score=False, fill=fill), cells.text(u.unit, fill=fill), cells.text(u.cls, fill=fill)]
+    row = [cells.number(i, score=False, fill=fill, border=GRID), cells.text(u.unit, fill=fill, border=GRID), cells.text(cls, fill=fill, border=GRID)]
     for name in sections:
-        row.append(cells.number(section_value(u, name) if name in b.sections else None, fill=fill))
+        row.append(cells.number(section_value(u, name) if name in b.sections else None, fill=fill, border=GRID))
     row += [
-        cells.number(u.bonus, fill=fill),
-        cells.number(u.penalty, fill=fill),
-        cells.number(u.total, font=BOLD, fill=fill) if u.total is not None else cells.text(w.vetoed, font=BOLD, fill=fill),
-        cells.text(u.grade or "", fill=fill),
-        cells.number(u.rank or None, score=False, fill=fill),
+        cells.number(u.bonus, fill=fill, border=GRID),
+        cells.number(u.penalty, fill=fill, border=GRID),
+        cells.number(u.total, font=BOLD, fill=fill, border=GRID) if u.total is not None else cells.text(w.vetoed, font=BOLD, fill=fill, border=GRID),
+        cells.text(u.grade or "", fill=fill, border=GRID),
+        cells.number(u.rank or None, score=False, fill=fill, border=GRID),
     ]
     if incomplete:
-        row.append(cells.text(completeness(w, u.complete), fill=fill))
+        row.append(cells.text(completeness(w, u.complete), fill=fill, border=GRID))
     return row
 
 
 # ---------------------------------------------------------------- 图表
 
 
-def _charts(book: Book, w, summary_ws, summary_title: str, placed: list[dict]) -> None:
-    """A bar chart of the totals per rank group; a group too large for one
-    readable chart gets a line saying so where its chart would be."""
+# A chart prints on one A4 page (portrait, 2 cm margins, room for the header).
+CHART_MAX_WIDTH_CM = 17
+CHART_MAX_HEIGHT_CM = 24
+ROW_CM = 0.53  # a default row (15 pt)
+
+
+def _charts(book: Book, w, run, summary_ws, summary_title: str, placed: list[dict]) -> None:
+    """A bar chart of the totals per rank group, each printed on a page of
+    its own; a group too large for one readable chart gets a line saying so
+    where its chart would be."""
     cells = book.cells
     notes = Rows()
     anchors: list[tuple[str, BarChart]] = []
+    breaks: list[int] = []
     anchor = 1
     for p in placed:
         b = p["block"]
@@ -182,17 +180,21 @@ def _charts(book: Book, w, summary_ws, summary_title: str, placed: list[dict]) -
             notes.add([cells.text(note.format(title=b.rules_title, group=b.group, n=n, max=CHART_MAX_UNITS, summary=summary_title), measure=False)])
             anchor += 2
             continue
-        chart = _chart(w, b, n, summary_ws, p)
+        if anchors:
+            breaks.append(anchor - 1)  # each chart starts a page
+        chart = _chart(w, group_title(b, run.rules), b, n, summary_ws, p)
         anchors.append((f"A{anchor}", chart))
-        anchor += math.ceil(chart.height / 0.53) + 3  # default rows are 15 pt (0.53 cm)
-    ws = book.add_sheet(_("Charts"), notes, Layout())
+        anchor += math.ceil(chart.height / ROW_CM) + 3
+    layout = Layout(orientation="portrait", fit_width=True, page_breaks=tuple(breaks))
+    ws = book.add_sheet(_("Charts"), notes, layout)
     for where, chart in anchors:
         ws.add_chart(chart, where)
 
 
-def _chart(w, b, n: int, summary_ws, p: dict) -> BarChart:
+def _chart(w, name: str, b, n: int, summary_ws, p: dict) -> BarChart:
     chart = BarChart()
-    chart.title = clean_xml_text(f"{b.rules_title} {b.group} {w.total}" + (_(" (incomplete scores included)") if b.incomplete else ""), 255)
+    partial = any(not u.complete for u in b.units)
+    chart.title = clean_xml_text(f"{name} {w.total}" + (_(" (incomplete scores included)") if partial else ""), 255)
     chart.y_axis.title = w.total
     chart.y_axis.scaling.min = 0
     chart.x_axis.delete = False
@@ -200,11 +202,11 @@ def _chart(w, b, n: int, summary_ws, p: dict) -> BarChart:
     if n <= 12:  # a few units: columns, names under them
         chart.type = "col"
         chart.x_axis.title = w.unit
-        chart.width, chart.height = max(16, 2.2 * n + 4), 9
-    else:  # many units: horizontal bars, rank 1 on top, names readable
+        chart.width, chart.height = min(CHART_MAX_WIDTH_CM, max(16, 2.2 * n + 4)), 9
+    else:  # many units: horizontal bars, rank 1 on top, as tall as a page allows
         chart.type = "bar"
         chart.x_axis.scaling.orientation = "maxMin"
-        chart.width, chart.height = 20, min(60, 0.6 * n + 4)
+        chart.width, chart.height = CHART_MAX_WIDTH_CM, min(CHART_MAX_HEIGHT_CM, 0.6 * n + 4)
     chart.legend = None
     data = Reference(summary_ws, min_col=p["total_col"], min_row=p["first_row"], max_row=p["last_row"])
     cats = Reference(summary_ws, min_col=2, min_row=p["first_row"], max_row=p["last_row"])
@@ -310,7 +312,7 @@ def _unit_sheet_rows(u, w, group_size: int, cells: Cells, adj_index, with_adj: b
         rows.add(_lost_cells(cells, w, it, extra_complete, adjustments_text(adj_index, u.unit, it.id) if extra_adj else None))
     if not items:
         rows.add([cells.text(_("This unit lost no points on any item"), measure=False)])
-    return rows, Layout(freeze=f"A{hrow + 1}", print_rows=f"{hrow}:{hrow}", landscape=True, fit_width=True, minimum=8)
+    return rows, Layout(freeze=f"A{hrow + 1}", print_rows=f"{hrow}:{hrow}", orientation="landscape", fit_width=True, minimum=8)
 
 
 def _long_lost_rows(rows: Rows, w, u, cells: Cells, adj_index, extra_complete: bool, extra_adj: bool) -> None:
@@ -353,10 +355,11 @@ def _adjustments(book: Book, w, adjustments: list, figures: dict) -> None:
 # ---------------------------------------------------------------- entry
 
 
-def build_workbook(run, precision: int, *, unit_sheets_max: int = UNIT_SHEETS_MAX, row_limit: int = ROW_LIMIT) -> Book:
+def build_workbook(run, precision: int, *, heading: str | None = None, unit_sheets_max: int = UNIT_SHEETS_MAX, row_limit: int = ROW_LIMIT) -> Book:
     """The results workbook of ``run``, ready to ``save``; its rows wait in
     temporary files and go into the sheets while it is saved.  Each unit's
     items are asked for once (``run.detail``) and let go before the next.
+    ``heading`` tops 汇总 (the notice's title: ``heading_of``);
     ``unit_sheets_max`` and ``row_limit`` are there for tests."""
     w = words()
     book = Book(_("Government openness evaluation results"), precision)
@@ -366,8 +369,8 @@ def build_workbook(run, precision: int, *, unit_sheets_max: int = UNIT_SHEETS_MA
     adj_list = list(run.adjustments or ())
     adj_index = adjustments_index(adj_list)
     summary_title = _("Summary")
-    placed = _summary(book, w, results, run.missing, summary_title)
-    _charts(book, w, book[summary_title], summary_title, placed)
+    placed = _summary(book, w, run, heading or heading_of(run, None), summary_title)
+    _charts(book, w, run, book[summary_title], summary_title, placed)
     sizes = {(p["block"].rules_id, p["block"].group): len(p["block"].units) for p in placed}
     per_unit = len(units) <= unit_sheets_max
     extra_complete = bool(run.missing) or any(not u.complete for u in units)
@@ -401,7 +404,7 @@ def build_workbook(run, precision: int, *, unit_sheets_max: int = UNIT_SHEETS_MA
 
     # titles of the sheets before the 扣分明细 ones, which are written below
     taken = {ws.title.casefold() for ws in book.worksheets} | {detail_title.casefold(), w.adjustments.casefold()}
-    detail_layout = Layout(freeze="D2", print_rows="1:1", landscape=True, autofilter=len(detail_head(w)) + 1)
+    detail_layout = Layout(freeze="D2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(detail_head(w)) + 1)
     book.add_split_sheets(detail_title, detail_head_cells, detail, detail_layout, taken, row_limit)
     _adjustments(book, w, adj_list, figures)
     lost_title = _("Lost points")
@@ -409,15 +412,25 @@ def build_workbook(run, precision: int, *, unit_sheets_max: int = UNIT_SHEETS_MA
         book.add_sheet(safe_sheet_title(f"{lost_title}-{name}", taken), rows, layout)
     if lost is not None:
         title = safe_sheet_title(lost_title, taken)
-        layout = Layout(freeze="B2", print_rows="1:1", landscape=True, fit_width=True, autofilter=len(unit_head(w)) + 1 + extra_complete + extra_adj, minimum=8)
+        layout = Layout(freeze="B2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(unit_head(w)) + 1 + extra_complete + extra_adj, minimum=8)
         book.add_split_sheets(title, lost_head, lost, layout, taken, row_limit)
     return book
+
+
+def heading_of(run, notice_file: str | None) -> str:
+    """The title of 汇总: the notice's title (``--notice``, or the default
+    that names the rule files' year; without a year, the workbook's own)."""
+    from ..documents.api import notice_for
+
+    if notice_file is None and not any(getattr(lr, "ruleset", lr).year for lr in run.rules):
+        return _("Government openness evaluation results")
+    return notice_for(run, notice_file).title
 
 
 def write_workbook(run, out: str, options) -> None:
     """Write the results workbook to ``out`` (a regular file atomically, a
     device or FIFO in place)."""
-    book = build_workbook(run, options.decimals)
+    book = build_workbook(run, options.decimals, heading=heading_of(run, options.notice))
     with atomic_path(out) as tmp:
         book.save(tmp)
         if not writes_in_place(out):
