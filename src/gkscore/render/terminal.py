@@ -8,7 +8,7 @@ import sys
 
 from ..exact import fmt
 from ..i18n import _
-from .view import blocks, columns_of, completeness, missing_note, total_text, words
+from .view import blocks, class_names, columns_of, completeness, group_title, missing_note, total_text, words
 
 
 def console(stderr: bool = False):
@@ -63,10 +63,12 @@ PAGE_ROWS = 1000
 def write_table(run, out, options, *, to_file: bool) -> None:
     """One rich table per rank group: the published ranking layout, to
     ``out`` (a file: no colours, 200 columns) or the terminal."""
-    print_results(run.results, options.decimals, file=out if to_file else None, missing=run.missing)
+    print_results(run.results, options.decimals, file=out if to_file else None, missing=run.missing, rules=run.rules)
 
 
-def print_results(results, places: int = 2, file=None, missing=()) -> None:
+def print_results(results, places: int = 2, file=None, missing=(), rules=()) -> None:
+    """``rules``: the run's rule files, for the names of classes and rank
+    groups as the rule files give them (without them, the ids)."""
     from rich.console import Console
 
     if file is not None:
@@ -76,24 +78,27 @@ def print_results(results, places: int = 2, file=None, missing=()) -> None:
         if not sys.stdout.isatty():
             con.width = max(con.width, 160)
     w = words()
+    names = class_names(rules)
     for b in blocks(results, missing):
+        title = group_title(b, rules) if rules else f"{b.rules_title} — {b.group}"
+        named = lambda u: names.get((b.rules_id, u.cls), u.cls)  # noqa: E731
         members = b.units
         sections = list(columns_of(members[0])) if members else []
         incomplete = b.incomplete
         head = [w.rank, w.unit, w.cls, *sections, w.bonus, w.penalty, w.total, w.grade] + ([w.completeness] if incomplete else [])
         left = {1, 2, len(sections) + 7, len(sections) + 8}  # 单位, 类别, 等次, 完整性
-        widths = _widths(head, (_row(w, r, sections, places, incomplete) for r in members)) if len(members) > PAGE_ROWS else None
+        widths = _widths(head, (_row(w, r, sections, places, incomplete, named) for r in members)) if len(members) > PAGE_ROWS else None
         for start in range(0, len(members), PAGE_ROWS):
             page = members[start : start + PAGE_ROWS]
-            caption = f"{b.rules_title} — {b.group}"
+            caption = title
             if start:
                 caption += _(" (continued, rows {first}–{last})").format(first=start + 1, last=start + len(page))
-            rows = [_row(w, r, sections, places, incomplete) for r in page]
+            rows = [_row(w, r, sections, places, incomplete, named) for r in page]
             if start + PAGE_ROWS >= len(members):  # the last page: the units without observations after the ranked ones
-                rows += [["", m.unit, m.cls, *[""] * (len(sections) + 4), w.incomplete] for m in b.missing]
+                rows += [["", m.unit, named(m), *[""] * (len(sections) + 4), w.incomplete] for m in b.missing]
             con.print(_table(caption, head, left, rows, widths))
         if not members:
-            con.print(_table(f"{b.rules_title} — {b.group}", head, left, [["", m.unit, m.cls, *[""] * (len(sections) + 4), w.incomplete] for m in b.missing], None))
+            con.print(_table(title, head, left, [["", m.unit, named(m), *[""] * (len(sections) + 4), w.incomplete] for m in b.missing], None))
         for r in members:
             if r.veto:  # which veto applied, and why
                 con.print(f"{w.vetoed}：{r.unit} — {r.veto}", markup=False, highlight=False)
@@ -101,8 +106,8 @@ def print_results(results, places: int = 2, file=None, missing=()) -> None:
             con.print(missing_note(b))
 
 
-def _row(w, r, sections: list[str], places: int, incomplete: bool) -> list[str]:
-    row = [str(r.rank), r.unit, r.cls, *[fmt(columns_of(r).get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), total_text(w, r, places), r.grade or ""]
+def _row(w, r, sections: list[str], places: int, incomplete: bool, named=lambda u: u.cls) -> list[str]:
+    row = [str(r.rank), r.unit, named(r), *[fmt(columns_of(r).get(s), places) for s in sections], fmt(r.bonus, places), fmt(r.penalty, places), total_text(w, r, places), r.grade or ""]
     if incomplete:
         row.append(completeness(w, r.complete))
     return row
