@@ -151,7 +151,7 @@ def arithmetic(steps, start: Decimal, raw: Decimal, m: Decimal, score: Decimal, 
         out += then.format(figure=0, why=_("the whole group scores nothing"))
     elif raw < 0:
         out += then.format(figure=0, why=_("no lower than 0"))
-    elif raw > m:
+    elif m is not None and raw > m:
         out += then.format(figure=fmt(m, None), why=_("no more than the points"))
     elif raw != score:
         out += then.format(figure=fmt(score, None), why=_("rounded"))

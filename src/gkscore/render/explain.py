@@ -85,7 +85,10 @@ def explain_text(r, adjustments=(), precision: int = 2, rules: RuleSet | None = 
         if i.section_kind == "penalty":
             if i.score == 0:
                 continue
-            header = _("{indicator} penalty {score} (at most {max})").format(indicator=where, score=fmt(i.score, precision), max=fmt(i.max, precision))
+            if i.max is None:  # no 分值 of its own: no "at most"
+                header = _("{indicator} penalty {score}").format(indicator=where, score=fmt(i.score, precision))
+            else:
+                header = _("{indicator} penalty {score} (at most {max})").format(indicator=where, score=fmt(i.score, precision), max=fmt(i.max, precision))
         elif i.lost == 0 and i.complete:
             continue
         else:

@@ -28,6 +28,18 @@ def _raising(con):
     return con
 
 
+def _max_text(maxes: dict | None, cls: str) -> str:
+    """An item's 分值 for a class: — where it does not apply, 不限 where the
+    item has no 分值 of its own."""
+    if maxes is None:
+        return _("no limit")
+    return "—" if maxes[cls] is None else fmt(maxes[cls], None)
+
+
+def _limit_text(limit) -> str:
+    return _("no limit") if limit is None else fmt(limit, None)
+
+
 def print_rules_tree(tree: dict) -> None:
     from rich.table import Table
 
@@ -43,11 +55,11 @@ def print_rules_tree(tree: dict) -> None:
             item["id"],
             " / ".join(item["path"]),
             {"base": "", "bonus": "加分", "penalty": "扣分"}[item["section"]],
-            *[("—" if item["max"][c] is None else fmt(item["max"][c], None)) for c in classes],
+            *[_max_text(item["max"], c) for c in classes],
         )
     table.add_row("", "合计 (基础分)", "", *[fmt(tree["max"][c], None) for c in classes], end_section=True)
-    table.add_row("", "加分上限", "", *[fmt(tree["bonus_max"][c], None) for c in classes])
-    table.add_row("", "扣分上限", "", *[fmt(tree["penalty_max"][c], None) for c in classes])
+    table.add_row("", "加分上限", "", *[_limit_text(tree["bonus_max"][c]) for c in classes])
+    table.add_row("", "扣分上限", "", *[_limit_text(tree["penalty_max"][c]) for c in classes])
     con = console()
     if not sys.stdout.isatty():
         con.width = max(con.width, 160)

@@ -292,7 +292,9 @@ def build_formula_workbook(run):
                     u.rows.append(DetailRow(row, section, group, it, m))
                     for key, value in (("单位", r.unit), ("类别", cls), ("评分表", rs.id), ("指标", it.id), ("一级指标", section.name), ("二级指标", group.name), ("评分细则", it.text)):
                         _put(ws_det, f"{D[key]}{row}", value)
-                    _put(ws_det, f"{D['分值']}{row}", _number(m))
+                    unlimited = m.is_infinite()  # no 分值 of its own: a blank 分值, no 失分
+                    if not unlimited:
+                        _put(ws_det, f"{D['分值']}{row}", _number(m))
                     app = f"{D['适用']}{row}"
                     path = ("sections", si, "groups", gi, "items", ii)
                     applies = applies_conditions(section, group, it)
@@ -338,7 +340,7 @@ def build_formula_workbook(run):
                             lost = f"ROUND({max_ref}-{D['得分']}{row},{sd})"
                             if applies:
                                 lost = f'IF({app}="{NO}",0,{lost})'
-                        if not ctx.spread:
+                        if not ctx.spread and not unlimited:
                             put_scored(f"{D['失分']}{row}", lost)
                     except Unexpressible as exc:
                         refuse(ctx, f"item {it.id!r} (class {cls})", path, exc)

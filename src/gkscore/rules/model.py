@@ -109,7 +109,10 @@ class Item(Strict):
     id: Id
     description: Optional[Text] = Field(None, description="指标说明, verbatim.")
     text: Text = Field(description="评分细则, verbatim.")
-    max: PerClassMax = Field(description="分值; a mapping gives it per class, null = not applicable to that class.")
+    max: Optional[PerClassMax] = Field(
+        None,
+        description="分值; a mapping gives it per class, null = not applicable to that class. Left out only in a bonus or penalty section: the item has no 分值 of its own (每次倒扣2分 with no limit), bounded only by its section's cap.",
+    )
     start: Optional[Literal["zero", "max"]] = Field(
         None,
         description="Where the item's score starts before its clauses apply. Defaults: 'max' when it has only deductions, 'zero' when it has only credits; required when it mixes both.",
