@@ -19,19 +19,9 @@ SCRIPT = ROOT / "scripts" / "i18n.py"
 GKSCORE = Path(sys.executable).parent / ("gkscore.exe" if os.name == "nt" else "gkscore")
 COUNTY = str(ROOT / "rules" / "county_2020.yaml")
 
-# The help of these commands is translated in full (the others follow in the next round).
-TRANSLATED_COMMANDS = ["", "validate", "lint", "rules", "schema", "template", "check"]
-
-# English that may stay in a Chinese screen: the program, command and option
-# names, option values, the variable's name, formats and one file name.
-ALLOWED_WORDS = {
-    "gkscore", "zh", "en", "lang", "GKSCORE_LANG", "help", "h", "V", "version", "debug", "q", "quiet", "strict",
-    "class", "format", "table", "json", "rules", "results", "JSON", "YAML", "xlsx", "csv",
-    "validate", "lint", "schema", "template", "check", "score", "explain",
-    "draft", "compare", "diff", "show", "md",
-    "units", "unit", "o", "output", "layout", "sheets", "long", "partial", "UTF-8", "county_2020",
-}
-
+# Commands whose Chinese help must fit a narrow terminal (every command's help
+# is read for English words in test_cli_language).
+TRANSLATED_COMMANDS = ["", "validate", "lint", "rules", "schema", "template", "check", "score", "explain", "draft", "compare"]
 
 def _script():
     spec = importlib.util.spec_from_file_location("gkscore_i18n_script", SCRIPT)
@@ -58,19 +48,6 @@ def _env(**extra: str) -> dict:
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(GKSCORE), *args], capture_output=True, text=True, encoding="utf-8", env=_env(**env), timeout=120)
-
-
-def english_words(text: str) -> list[str]:
-    """Latin words in ``text`` that are not file names, option names or allowed words."""
-    out = []
-    for token in re.findall(r"[A-Za-z][A-Za-z0-9_.'/-]*", text):
-        word = token.rstrip(".")
-        if "/" in word or re.search(r"\.[a-z]{2,4}$", word):  # a file name
-            continue
-        if word in ALLOWED_WORDS:
-            continue
-        out.append(word)
-    return out
 
 
 # ------------------------------------------------------------ catalogs
@@ -205,24 +182,6 @@ def test_using_restores_the_language():
 
 
 # ------------------------------------------------------------ the commands
-
-
-@pytest.mark.parametrize("command", TRANSLATED_COMMANDS)
-def test_help_is_chinese_under_a_chinese_locale(command):
-    r = _run(*([command] if command else []), "--help", LANG="zh_CN.UTF-8")
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("用法："), r.stdout
-    assert "选项" in r.stdout
-    assert english_words(r.stdout) == [], r.stdout
-
-
-@pytest.mark.parametrize("command", TRANSLATED_COMMANDS)
-def test_help_is_english_under_an_english_locale(command):
-    r = _run(*([command] if command else []), "--help", LANG="en_US.UTF-8")
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("Usage: gkscore")
-    assert "Options:" in r.stdout and "Show this message and exit." in r.stdout
-    assert not re.search(r"[\u4e00-\u9fff]", r.stdout.replace("政务公开考评", "")), r.stdout
 
 
 def test_lang_option_and_variable_override_the_locale():
