@@ -51,6 +51,7 @@ from .formula_totals import (
     rules_context,
     scaled,
     scope_full,
+    scope_label,
     stop_test,
     summary_row,
 )
@@ -202,7 +203,7 @@ def build_formula_workbook(run):
     na_col: dict[tuple, str] = {}
     for ctx in rules.values():
         for scope in ctx.na_scopes:
-            label = "不适用分值" if scope is None else f"不适用分值({_section(ctx.rs, scope).name})"
+            label = scope_label(ctx.rs, scope)
             headers.append(label if len(rules) == 1 else f"{label}({ctx.id})")
             na_col[(ctx.id, scope)] = col(len(headers))
     for i, h in enumerate(headers, start=1):
@@ -348,7 +349,8 @@ def build_formula_workbook(run):
                 u.group_rows[group.id] = (first_in_group, row - 1, void)
             if row > first_in_section:
                 u.section_rows[section.id] = (first_in_section, row - 1)
-        for ref, formula in spread_cells(u, ctx, D, na_col, spread_rows):
+        for sr, ref, formula in spread_cells(u, ctx, D, na_col, spread_rows):
+            section_stop = part_stop.get(sr.section.part)  # the stop of the row's part, not the last section's
             put_scored(ref, formula)
 
         # ---- 汇总 row of this unit.
@@ -373,10 +375,6 @@ def build_formula_workbook(run):
 
 def _number(value: Decimal):
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _section(rs, section_id: str):
-    return next(s for s in rs.sections if s.id == section_id)
 
 
 def _readme(ws, run, rules: dict, guard: bool, bold) -> None:
