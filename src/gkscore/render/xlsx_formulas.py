@@ -28,6 +28,8 @@ rule file and item) instead of being written wrong.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from decimal import Decimal
 
 from ..engine.formula import NO, YES, Unexpressible
@@ -65,8 +67,25 @@ def write_formula_workbook(run, output: str) -> None:
 
     with atomic_path(output) as tmp:
         wb = Workbook(write_only=True)
-        _build(run, wb)
+        try:
+            _build(run, wb)
+        except BaseException:
+            _discard(wb)
+            raise
         wb.save(tmp)
+
+
+def _discard(wb) -> None:
+    """Close the write-only sheets of a workbook that will not be saved (a
+    rule refused as a formula) and remove their temporary files."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            if not ws.closed:
+                ws.close()
+        spool = getattr(getattr(ws, "_writer", None), "out", None)
+        if isinstance(spool, str):
+            with contextlib.suppress(OSError):
+                os.remove(spool)
 
 
 def _find_set(run, rules_id: str, unit: str):
