@@ -402,3 +402,20 @@ def test_md_asks_each_table_once_whether_it_is_incomplete(monkeypatch):
     _streamed("md", r)
     groups = {u.rank_group for u in r.results}
     assert len(groups) == 3 and len(asked) <= 3 * len(groups)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "json", "xlsx"])
+def test_a_report_asks_for_each_units_detail_once_and_the_run_counts_it(both, tmp_path, fmt):
+    """The writing step's progress is the units written: every report that
+    shows items asks ``Run.detail`` once per unit (never scoring a unit's
+    items twice), and ``Run.counting`` is told of each; outside it nothing
+    is counted."""
+    _whole, lean = both
+    asked = []
+    out = tmp_path / f"report.{fmt}"
+    with lean.counting(lambda: asked.append(1)):
+        reporter(fmt).write(lean, str(out), ReportOptions(detail=True, decimals=2))
+    assert out.stat().st_size > 0
+    assert len(asked) == len(lean.results)
+    lean.detail(lean.results[0])
+    assert len(asked) == len(lean.results)

@@ -202,18 +202,8 @@ def _writing(result, fmt: str):
     unit's detail (a summary asks for none; its bar shows the time)."""
     from ..progress import step
 
-    with step(_("writing {format}").format(format=fmt), len(result.results)) as advance:
-        detail = result.detail
-
-        def counted(unit):
-            advance()
-            return detail(unit)
-
-        result.detail = result.full = counted
-        try:
-            yield
-        finally:
-            del result.detail, result.full
+    with step(_("writing {format}").format(format=fmt), len(result.results)) as advance, result.counting(advance):
+        yield
 
 
 @click.command(

@@ -238,11 +238,13 @@ class ClassScorer:
                         ItemResult(
                             owner, sp.id, sp.name, sp.kind, gp.name, list(ip.path), ip.item.text, shown_max(ip.max), ex.score,
                             None if ip.max.is_infinite() else ip.max - ex.score, ip.start, ex.raw, list(ex.steps), list(ex.reasons),
-                            Observations(obs, unit, ip.keys_of(ex.seen)), ex.complete, voided, False, ex.arithmetic_cache,
+                            Observations(obs, unit, ex.keys), ex.complete, voided, False, ex.shown,
                         )
                     )
         if plan.keeps_items and na_max > 0:
             detail_items(plan, items, na_max, na_by_section)
+            for it in items:  # figures of this unit's own: nothing shown to share
+                it.shown = None
         return detail_of(figures, items)
 
 

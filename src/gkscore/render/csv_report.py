@@ -19,13 +19,12 @@ from .textsafe import inert_csv
 from .view import (
     adjustments_index,
     adjustments_text,
-    evidence_text,
+    evidence_and_scorers,
     item_figures,
     is_missing,
     num,
     ordered_rows,
     reasons_text,
-    scorers_text,
     section_union,
     section_value,
     with_items,
@@ -79,31 +78,50 @@ def detail_rows(run, precision: int) -> Iterator[list[str]]:
     with_adj = bool(run.adjustments)
     yield DETAIL_HEAD + (["adjusted"] if with_adj else [])
     not_scored = _("no observations: not scored, not ranked")
+    # an item's cells but the unit's own texts, made once per explanation
+    # (every unit with the same values shows the same cells)
+    what = ("csv detail", precision)
+
+    def item_cells(it) -> tuple[list[str], str]:
+        mx, score, lost = item_figures(it)
+        return [
+            inert_csv(it.id), inert_csv(" / ".join(it.path)), num(mx, precision), num(score, precision), num(lost, precision),
+            inert_csv(reasons_text(it)), inert_csv(it.arithmetic()),
+        ], _yes(it.complete)
+
+    texts = _Inert()
     for u in with_items(ordered_rows(run.results, run.missing), run.detail):
         if is_missing(u):
             row = [inert_csv(u.rules_id), inert_csv(u.unit), inert_csv(u.cls), "", "", "", "", "", inert_csv(not_scored), "", "", "", _yes(False)]
             yield row + ([""] if with_adj else [])
             continue
+        head = [inert_csv(u.rules_id), inert_csv(u.unit), inert_csv(u.cls)]
         for it in u.items:
-            mx, score, lost = item_figures(it)
-            row = [
-                inert_csv(u.rules_id),
-                inert_csv(u.unit),
-                inert_csv(u.cls),
-                inert_csv(it.id),
-                inert_csv(" / ".join(it.path)),
-                num(mx, precision),
-                num(score, precision),
-                num(lost, precision),
-                inert_csv(reasons_text(it)),
-                inert_csv(it.arithmetic()),
-                inert_csv(evidence_text(it)),
-                inert_csv(scorers_text(it)),
-                _yes(it.complete),
-            ]
+            cells, complete = it.shared(what, item_cells)
+            evidence, scorers = evidence_and_scorers(it)
+            row = [*head, *cells, texts(evidence), texts(scorers), complete]
             if with_adj:
                 row.append(inert_csv(adjustments_text(index, u.unit, it.id)))
             yield row
+
+
+class _Inert:
+    """``inert_csv`` of the texts of the observations, remembered: the same
+    scorers' names (and often the same evidence) come back item after item.
+    A bounded memory: past ``CAP`` texts the rest are made afresh."""
+
+    CAP = 1 << 14
+
+    def __init__(self) -> None:
+        self.made: dict[str, str] = {"": ""}
+
+    def __call__(self, text: str) -> str:
+        made = self.made.get(text)
+        if made is None:
+            made = inert_csv(text)
+            if len(self.made) < self.CAP:
+                self.made[text] = made
+        return made
 
 
 def write_csv(run, out: IO[str], options, *, bom: bool = False) -> None:

@@ -19,7 +19,6 @@ from .view import (
     blocks,
     completeness,
     item_figures,
-    listed,
     missing_note,
     num,
     path_text,
@@ -67,19 +66,34 @@ def _table(w, block: Block, precision: int) -> Iterator[str]:
 
 def _unit_detail(w, u, precision: int, adjustments: dict) -> list[str]:
     lines = [f"- **{md_cell(u.unit)}**" + _(" (total {total}, rank {rank})").format(total=total_text(w, u, precision), rank=u.rank)]
-    items = listed(u)
-    if not items:
-        lines.append("  - " + _("no points lost"))
-    for it in items:
-        _m, _s, pts = item_figures(it)
-        mark = _(" (incomplete)") if not it.complete else ""
-        lines.append("  - " + _("{path}: {points} points lost{mark}. {reasons}").format(
-            path=md_cell(path_text(it)), points=fmt(pts or 0, precision), mark=mark, reasons=md_cell(reasons_text(it))))
+    # an item's line is the same for every unit with the same explanation:
+    # made once (``ItemResult.shared``)
+    what = ("md detail", precision)
+    listed_any = False
+    for it in u.items:
+        line = it.shared(what, _item_line, precision)
+        if line is None:  # no point lost, filled in: not on the list
+            continue
+        listed_any = True
+        lines.append(line)
         for adj in adjustments.get((u.unit, it.id), ()):
             lines.append(f"    - {md_cell(adjustment_note(adj))}")
+    if not listed_any:
+        lines.insert(1, "  - " + _("no points lost"))
     for note in u.notes:
         lines.append("  - " + _("Note: {note}").format(note=md_cell(note)))
     return lines
+
+
+def _item_line(it, precision: int) -> str | None:
+    """The item's line on the unit's list of lost points, or None when it is
+    not listed (``view.listed``)."""
+    _m, _s, pts = item_figures(it)
+    if not ((pts or 0) > 0 or not it.complete):
+        return None
+    mark = _(" (incomplete)") if not it.complete else ""
+    return "  - " + _("{path}: {points} points lost{mark}. {reasons}").format(
+        path=md_cell(path_text(it)), points=fmt(pts or 0, precision), mark=mark, reasons=md_cell(reasons_text(it)))
 
 
 def write_md(run, out: IO[str], options) -> None:

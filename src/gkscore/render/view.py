@@ -305,6 +305,18 @@ def scorers_text(item) -> str:
     return SCORER_SEP.join(item.scorers)
 
 
+def evidence_and_scorers(item) -> tuple[str, str]:
+    """``evidence_text`` and ``scorers_text`` in one pass over the item's
+    observations (a report of every unit's items asks for both)."""
+    texts = item.texts()
+    if not texts:
+        return "", ""
+    if len(texts) == 1:
+        ((evidence, scorer),) = texts
+        return evidence, scorer
+    return EVIDENCE_SEP.join([e for e, _s in texts if e]), SCORER_SEP.join(sorted({s for _e, s in texts if s}))
+
+
 def path_text(item) -> str:
     return PATH_SEP.join(list(item.path) + [item.id])
 
