@@ -351,7 +351,7 @@ def _adjustments(book: Book, w, adjustments: list, figures: dict, run=None) -> N
     if run is not None and run.adjustment_changes:
         _changes(rows, cells, run, cells.precision)
     # the filter covers the adjustments (the header alone when there are none)
-    book.add_sheet(w.adjustments, rows, Layout(freeze="A2", autofilter=len(head), filter_rows=1 + len(adjustments)))
+    book.add_sheet(w.adjustments, rows, Layout(freeze="A2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(head), filter_rows=1 + len(adjustments)))
 
 
 def _changes(rows: Rows, cells, run, precision: int) -> None:
@@ -362,7 +362,7 @@ def _changes(rows: Rows, cells, run, precision: int) -> None:
     w = change_words()
     named = group_names(run.rules)
     rows.add([])
-    rows.add([cells.text(w.title, font=BOLD)])
+    rows.add([cells.text(w.title, font=BOLD, measure=False)])  # a title over the table: no column widens for it
     rows.add(cells.header(change_header(w)))
     for c in run.adjustment_changes:
         texts = change_texts(w, c, precision, named)
