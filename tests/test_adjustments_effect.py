@@ -125,3 +125,10 @@ def test_before_is_computed_for_the_adjusted_units_only(adj, monkeypatch):
     again = [u for kind, u in calls if kind != "ObservationSet"]
     assert sorted(again) == sorted(["黄州区", "团风县", "武穴市"])
     assert [c.unit for c in result.adjustment_changes] == ["黄州区", "武穴市", "团风县"]
+
+
+def test_explain_says_the_units_total_and_rank_before_and_after(adj):
+    r = zh_cli("explain", COUNTY, "--unit", "团风县", "--adjust", adj)
+    assert r.exit_code == 0
+    assert r.stdout.splitlines()[2] == "复核前：总分 91，第 7 名；复核后：总分 92，第 6 名（1 条复核调整）"
+    assert "复核前" not in zh_cli("explain", COUNTY, "--unit", "英山县", "--adjust", adj).stdout  # not adjusted

@@ -237,7 +237,8 @@ def explain(observations, unit_name, rules, units, partial, adjust, debug):
         raise ProblemsError([Problem(file=observations[0], code="unknown-unit", message=f"no unit {unit_name!r} in these observations (e.g. {known})")], exit_code=2)
     detail = result.detail(match[0])
     rules = next((lr.ruleset for lr in result.rules if lr.ruleset.id == detail.rules_id), None)
-    sys.stdout.write(explain_text(detail, adjustments=[a for a in result.adjustments if a.unit == detail.unit], precision=result.precision, rules=rules))
+    change = next((c for c in result.adjustment_changes if c.unit == detail.unit and c.rules_id == detail.rules_id), None)
+    sys.stdout.write(explain_text(detail, adjustments=[a for a in result.adjustments if a.unit == detail.unit], precision=result.precision, rules=rules, change=change))
     return 0 if detail.complete else 1
 
 
