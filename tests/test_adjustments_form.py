@@ -74,8 +74,14 @@ def test_the_form_in_english_and_for_a_class(tmp_path):
     dept = tmp_path / "b.xlsx"
     r = zh_cli("template", "citydept_2020", "--class", "B", "--adjustments", "-o", dept)
     assert r.exit_code == 0, r.stderr
-    units = [c.value for c in openpyxl.load_workbook(dept)["_lists"]["A"] if c.value]
+    lists = openpyxl.load_workbook(dept)["_lists"]
+    units = [c.value for c in lists["A"] if c.value]
     assert units and "市教育局" not in units  # an A-class department is not listed
+    # an indicator only A-class departments are scored on (年度报表发布) is not offered to B
+    assert not any("ndbb.fb" in (c.value or "") for c in lists["B"])
+    a_form = tmp_path / "a.xlsx"
+    assert zh_cli("template", "citydept_2020", "--class", "A", "--adjustments", "-o", a_form).exit_code == 0
+    assert any("ndbb.fb" in (c.value or "") for c in openpyxl.load_workbook(a_form)["_lists"]["B"])
 
 
 def test_the_csv_form_is_the_header_in_the_language(tmp_path):

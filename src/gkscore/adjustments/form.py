@@ -66,7 +66,8 @@ def write_form(loaded_rules, units, out_path: str) -> int:
     rs = loaded_rules.ruleset
     index = owners(rs)
     names = Indicators(rs, index)
-    listed = [o for o in index.values() if o.specs and o.classes]
+    classes = {u.cls for u in units}
+    listed = [o for o in index.values() if o.specs and o.classes & classes]  # what applies to the units listed
     wb = Workbook()
     cover = wb.active
     cover.title = _("Instructions")
