@@ -51,6 +51,7 @@ def _csv(tmp_path: Path, body: str, name="复核.csv") -> Path:
         ("12345热线受理情况", '"接通测试中,发现未接通几次?"'),  # a description four indicators share, told apart by the question
         ("主动公开 / 回应关切 / 12345热线受理情况 / zdgk.hygq.jttc", ""),  # the path as the reports print it
         ("回应关切第1项（zdgk.hygq.jttc）", "not_connected"),  # the form's list
+        ("回应关切", "接通测试中，发现未接通几次"),  # the group (二级指标) and the question
     ],
 )
 def test_chinese_csv_names_indicators_by_number_or_name(tmp_path, plain, item, field):

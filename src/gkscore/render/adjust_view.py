@@ -6,6 +6,7 @@ figures (``adjustments.effect.UnitChange``)."""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Callable
 
 from ..exact import fmt
 from ..i18n import N_, Labels
@@ -35,7 +36,7 @@ def change_header(w: SimpleNamespace) -> list[str]:
     return [w.unit, w.group, w.total_before, w.rank_before, w.total_after, w.rank_after, w.change, w.rows]
 
 
-def group_names(rules) -> callable:
+def group_names(rules) -> Callable[[str], str]:
     """rank group -> how reports name it (县(市、区)政府, A类+B类), over the run's rule files."""
     names = {cls: name for (_rid, cls), name in class_names(rules).items()}
     return lambda group: group_label(group, lambda c: names.get(c, c))
