@@ -155,3 +155,12 @@ def test_yaml_with_an_unknown_key_names_it(tmp_path):
     r = zh_cli("score", COUNTY, "--adjust", y)
     assert r.exit_code == 1
     assert f'{y}:3: 未知的键 "备注"；每条复核应写明 单位、指标、观测项、值、理由、批准人、日期 (adjust-format)' in r.stderr
+
+
+def test_headers_in_the_words_offices_use():
+    from gkscore.adjustments.columns import column_key, header_of
+
+    assert [column_key(h) for h in ("单位\nunit", "指标编号", "观测项（字段）", "新值", "审批人", " 日期 ", "Approved by", "备注")] == [
+        "unit", "item", "field", "value", "approved_by", "date", "approved_by", None]
+    assert header_of(["序号", "单位", "指标", "值"]) == {"unit": 1, "item": 2, "value": 3}
+    assert header_of(["2020年度复核调整"]) is None
