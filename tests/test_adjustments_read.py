@@ -51,6 +51,7 @@ def _csv(tmp_path: Path, body: str, name="复核.csv") -> Path:
         ("12345热线受理情况", '"接通测试中,发现未接通几次?"'),  # a description four indicators share, told apart by the question
         ("主动公开 / 回应关切 / 12345热线受理情况 / zdgk.hygq.jttc", ""),  # the path as the reports print it
         ("回应关切第1项（zdgk.hygq.jttc）", "not_connected"),  # the form's list
+        ("回应关切", "接通测试中，发现未接通几次"),  # the group (二级指标) and the question
     ],
 )
 def test_chinese_csv_names_indicators_by_number_or_name(tmp_path, plain, item, field):
@@ -129,3 +130,37 @@ def test_english_headers_and_yaml_with_chinese_keys(tmp_path, plain):
     c = tmp_path / "adj.csv"
     c.write_text("Unit,Indicator no. or name,Observation item,Value,Reason,Approved by,Date\n黄州区,zdgk.hygq.jttc,,0,r,a,\n", encoding="utf-8")
     assert totals("--adjust", c)["黄州区"]["total"] == plain["黄州区"]["total"] + 1
+
+
+def test_messages_are_english_in_english_mode(tmp_path):
+    from conftest import run_cli
+
+    p = tmp_path / "adj.csv"
+    p.write_text("unit,item,field,value,reason,approved_by,date\n"
+                 "黄州区,回应关切第9项,,0,r,a,\n"
+                 "黄州区,回应关切 item 1,接通测式中,0,r,a,\n"
+                 "黄州区,回应关切 item 1,,0,,a,\n", encoding="utf-8")
+    r = run_cli("score", COUNTY, "--adjust", str(p))
+    assert r.exit_code == 1
+    err = r.stderr
+    assert f"{p}:2: unknown indicator '回应关切第9项': neither the number nor the name of an indicator of" in err and "did you mean" in err
+    assert f"{p}:3: unknown observation item '接通测式中' of 回应关切 item 1（zdgk.hygq.jttc）" in err
+    assert f"{p}:4: 'Reason' is required; fill in why the value is changed (adjust-missing)" in err
+
+
+def test_yaml_with_an_unknown_key_names_it(tmp_path):
+    y = tmp_path / "adj.yaml"
+    y.write_text("format: gkscore-adjustments/1\nadjustments:\n"
+                 "  - 单位: 黄州区\n    指标: 回应关切第1项\n    值: 0\n    理由: 复核\n    批准人: 刘主任\n    备注: 无\n", encoding="utf-8")
+    r = zh_cli("score", COUNTY, "--adjust", y)
+    assert r.exit_code == 1
+    assert f'{y}:3: 未知的键 "备注"；每条复核应写明 单位、指标、观测项、值、理由、批准人、日期 (adjust-format)' in r.stderr
+
+
+def test_headers_in_the_words_offices_use():
+    from gkscore.adjustments.columns import column_key, header_of
+
+    assert [column_key(h) for h in ("单位\nunit", "指标编号", "观测项（字段）", "新值", "审批人", " 日期 ", "Approved by", "备注")] == [
+        "unit", "item", "field", "value", "approved_by", "date", "approved_by", None]
+    assert header_of(["序号", "单位", "指标", "值"]) == {"unit": 1, "item": 2, "value": 3}
+    assert header_of(["2020年度复核调整"]) is None

@@ -43,10 +43,11 @@ def test_csv_and_md_detail_carry_the_adjustments():
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     notes = {(r["unit"], r["item"]): r["adjusted"] for r in rows if r["adjusted"]}
     assert set(notes) == {("黄州区", "zdgk.hygq.jttc"), ("团风县", "zdgk.gknb.1")}
-    assert notes[("黄州区", "zdgk.hygq.jttc")].startswith("复核 not_connected: 原值 1 → 新值 0")
+    # the observation item by the question the template asks
+    assert notes[("黄州区", "zdgk.hygq.jttc")].startswith("复核 接通测试中,发现未接通几次: 原值 1 → 新值 0")
     md = run_cli("--lang", "zh", "score", COUNTY, "--adjust", ADJUST, "--format", "md", "--detail")
     assert md.exit_code == 0
-    assert "## 复核调整" in md.stdout and "| 团风县 | zdgk.gknb.1 | government\\_date | 2020-04-08 | 2020-03-30 |" in md.stdout
+    assert "## 复核调整" in md.stdout and "| 团风县 | zdgk.gknb.1 | 本级政府年度报告在何日发布 | 2020-04-08 | 2020-03-30 |" in md.stdout
     # without --adjust: no adjustment column, no adjustment list
     plain = run_cli("score", COUNTY, "--format", "csv", "--detail")
     assert "adjusted" not in plain.stdout.splitlines()[0]

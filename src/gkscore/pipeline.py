@@ -52,6 +52,13 @@ class Run:
     # the Scorer of each set, by the set's place in ``sets`` (made when first asked)
     scorers: dict = field(default_factory=dict, repr=False)
 
+    # each adjusted unit's total and rank before and after the adjustments
+    # (``adjustments.effect.UnitChange``), in report order
+    adjustment_changes: list = field(default_factory=list)
+    # what the run found worth a word without failing: adjustments that
+    # change nothing (Problems with severity warning)
+    warnings: list = field(default_factory=list)
+
     # the units with no observation at all (only with --partial; else they
     # are a missing-unit problem): 未完成, never scored or ranked, listed by
     # every report after the ranked units of their rank group
@@ -258,7 +265,14 @@ def _run(opts: Options) -> Run:
             unit = index.find(name)
             cls = unit.cls if unit is not None else ""
             missing.append(MissingUnit(name, cls, s.rules_id, lr.ruleset.title, rank_group(cls, mapping)))
-    run = Run(results=ranked, rules=used, adjustments=adjustments, units_index=index, sets=sets, scorers=scorers, missing=missing)
+    changes, warnings = [], []
+    if adjustments:
+        from .adjustments.effect import changes as adjustment_changes
+
+        changes, warnings = adjustment_changes(adjustments, ranked, sets, compiled.__getitem__)
+        mark("adjustments before and after")
+    run = Run(results=ranked, rules=used, adjustments=adjustments, units_index=index, sets=sets, scorers=scorers, missing=missing,
+              adjustment_changes=changes, warnings=warnings)
     if opts.keep_items:
         run.results = [run.detail(r) for r in ranked]
     return run

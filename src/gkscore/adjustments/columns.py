@@ -14,11 +14,10 @@ from ..i18n import N_, Labels, every_language
 from ..normalize import norm_name
 
 KEYS = ("unit", "item", "field", "value", "reason", "approved_by", "date")
-# what every adjustment must say: who, what, the new value, why and who approved it
+# what every adjustment must say: who, what, the new value, why and who
+# approved it; a file must have these columns (the field may stay empty for
+# an indicator with one observation item; the date is recorded when given)
 REQUIRED = ("unit", "item", "value", "reason", "approved_by")
-# the columns a file must have (the field may stay empty for an indicator
-# with one observation item; the date is recorded when given)
-REQUIRED_COLUMNS = ("unit", "item", "value", "reason", "approved_by")
 
 COLUMNS = Labels(
     unit=N_("Unit"),

@@ -3,9 +3,10 @@
 A person names an indicator as the reports and the rule file do: by its id
 (``rcgl.zztj.2``), its place (组织推进第2项, in either language), its path as
 the reports print it (日常管理 / 组织推进 / … / rcgl.zztj.2), its description
-(指标说明), a label ending in its id (组织推进第2项（rcgl.zztj.2）, as the
-form's list writes it), a group's name for the fields of its void
-condition, or a veto's text.  An observation item is named by its id or by
+(指标说明), its group's name (二级指标, the question then telling its items
+apart), a label ending in its id (组织推进第2项（rcgl.zztj.2）, as the form's
+list writes it), a group's name for the fields of its void condition, or a
+veto's text.  An observation item is named by its id or by
 the question the template asks (with or without its question mark).
 Names are compared as ``normalize.norm_name`` folds them (full-width,
 spaces, case).  A name two indicators share is resolved by the
@@ -78,6 +79,10 @@ class Indicators:
                     if item.description:
                         names.append(item.description)
                     self._add(item.id, *names)
+                    if not implicit(group):
+                        # 二级指标 alone: its items, told apart by the question
+                        # (never suggested: a place names one item)
+                        self._add(item.id, group.name, suggest=False)
                     self.shown[item.id] = item_name(group, n)
                     self.described[item.id] = item.description or (path[-1] if path else "")
         for veto in rs.vetoes:
@@ -92,7 +97,7 @@ class Indicators:
             self._add(UNIT_OWNER, UNIT_OWNER, UNIT_SECTION, *every_language("the unit's own facts"))
             self.shown[UNIT_OWNER] = next(iter(owners[UNIT_OWNER].specs.values())).indicator()
 
-    def _add(self, owner: str, *names: str) -> None:
+    def _add(self, owner: str, *names: str, suggest: bool = True) -> None:
         for name in names:
             key = norm_name(name or "")
             if not key:
@@ -100,7 +105,7 @@ class Indicators:
             ids = self._by_key.setdefault(key, [])
             if owner not in ids:
                 ids.append(owner)
-            if name != owner:
+            if suggest and name != owner:
                 self._names.append(name)
 
     def find(self, text: str) -> list[str]:

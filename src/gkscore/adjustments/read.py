@@ -17,10 +17,9 @@ from ..observations.raw import col_letter
 from ..observations.types import Source
 from ..observations.values import cell_text
 from ..problems import Problem, ProblemsError, quote
-from .columns import KEYS, REQUIRED_COLUMNS, column_key, column_name, header_of
+from .columns import KEYS, REQUIRED, column_key, column_name, header_of
 
 FORMAT = "gkscore-adjustments/1"
-FORM_SHEET_WORDS = ("复核", "adjustments")
 HEADER_SEARCH_ROWS = 20  # a title or a note may stand above the header
 
 
@@ -68,8 +67,8 @@ def read_rows(path: str):
     return list(_rows_yaml(path) if FORMAT.encode() in head else _rows_csv(path))
 
 
-def _missing_columns(path: str, found: dict, src: Source) -> None:
-    missing = [k for k in REQUIRED_COLUMNS if k not in found]
+def _missing_columns(found: dict, src: Source) -> None:
+    missing = [k for k in REQUIRED if k not in found]
     if missing:
         sep = pgettext("list separator", ", ")
         message = _("missing column(s) {missing}; the header row names {columns}").format(
@@ -89,7 +88,7 @@ def _rows_csv(path: str):
                 message = _("the first row is not a header: it names no {unit} and {item} column; the header row names {columns}").format(
                     unit=quote(column_name("unit")), item=quote(column_name("item")), columns=sep.join(column_name(k) for k in KEYS))
                 raise ProblemsError([problem(Source(path, line=line), "adjust-format", message)])
-            _missing_columns(path, header, Source(path, line=line))
+            _missing_columns(header, Source(path, line=line))
             continue
         yield Row(path, line, {k: (record[i] if i < len(record) else "") for k, i in header.items()})
 
@@ -111,7 +110,7 @@ def _rows_xlsx(path: str):
         raise ProblemsError([Problem(file=path, code="adjust-format", message=message)])
     for table, (header_row, header, rows) in tables:
         cols = {k: table.first_col + i for k, i in header.items()}
-        _missing_columns(path, header, Source(path, sheet=table.title, cell=f"{col_letter(table.first_col)}{header_row}"))
+        _missing_columns(header, Source(path, sheet=table.title, cell=f"{col_letter(table.first_col)}{header_row}"))
         for r, cells in rows:
             values = {k: (cells[i] if i < len(cells) else "") for k, i in header.items()}
             if all(cell_text(v).strip() == "" for v in values.values()):

@@ -9,7 +9,7 @@ import sys
 import click
 
 from ..i18n import _, ngettext
-from .common import CONTEXT_SETTINGS, debug_option, guarded
+from .common import CONTEXT_SETTINGS, debug_option, guarded, print_problems
 
 # The formats, in the order --help lists them (the reporters' registry holds
 # what each writes: gkscore.render.reporters).
@@ -151,6 +151,7 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
 
     with gc_paused(), shown_on_terminal():
         result = _run(observations, rules, units, partial, (classes, unit_names), adjust, rank_by, keep_items=False, keep_text=shows_texts)
+        print_problems(result.warnings)  # warnings never fail a run
         places = decimals if decimals is not None else result.precision
         with _collecting_new_garbage(), _writing(result, report_to.name):
             # Reports are written streaming: text goes out unit by unit (to a
@@ -223,6 +224,7 @@ def explain(observations, unit_name, rules, units, partial, adjust, debug):
     from ..render.explain import explain_text
 
     result = _run(observations, rules, units, partial, ((), (unit_name,)), adjust, keep_items=False, keep_text=True)  # the one unit is expected
+    print_problems(result.warnings)
     unit = result.units_index.find(unit_name)
     match = [r for r in result.results if unit is not None and r.unit == unit.name]
     if not match:
@@ -230,7 +232,8 @@ def explain(observations, unit_name, rules, units, partial, adjust, debug):
         raise ProblemsError([Problem(file=observations[0], code="unknown-unit", message=_("no unit {unit} in these observations (e.g. {known})").format(unit=quote(unit_name), known=known))], exit_code=2)
     detail = result.detail(match[0])
     rules = next((lr.ruleset for lr in result.rules if lr.ruleset.id == detail.rules_id), None)
-    sys.stdout.write(explain_text(detail, adjustments=[a for a in result.adjustments if a.unit == detail.unit], precision=result.precision, rules=rules))
+    change = next((c for c in result.adjustment_changes if c.unit == detail.unit and c.rules_id == detail.rules_id), None)
+    sys.stdout.write(explain_text(detail, adjustments=[a for a in result.adjustments if a.unit == detail.unit], precision=result.precision, rules=rules, change=change))
     return 0 if detail.complete else 1
 
 

@@ -15,6 +15,7 @@ from .view import (
     Block,
     adjustment_header,
     adjustment_note,
+    adjustment_values,
     adjustments_index,
     blocks,
     completeness,
@@ -139,8 +140,25 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
         yield _row(adjustment_header(w))
         yield _row([":---"] * len(ADJUSTMENT_KEYS))
         for a in adjustments:
-            yield _row(md_cell(getattr(a, k, "")) for k in ADJUSTMENT_KEYS)
+            yield _row(md_cell(v) for v in adjustment_values(a))
         yield ""
+    if run.adjustment_changes:
+        yield from _changes(run, precision)
+
+
+def _changes(run, precision: int) -> Iterator[str]:
+    """复核前后: each adjusted unit's total and rank before and after."""
+    from .adjust_view import change_header, change_texts, change_words, group_names
+
+    w = change_words()
+    named = group_names(run.rules)
+    yield "## " + w.title
+    yield ""
+    yield _row(md_cell(h) for h in change_header(w))
+    yield _row([":---", ":---"] + ["---:"] * 6)
+    for c in run.adjustment_changes:
+        yield _row(md_cell(t) for t in change_texts(w, c, precision, named))
+    yield ""
 
 
 class _Lines:

@@ -59,6 +59,12 @@ def results_schema() -> dict:
             "items": {"type": "array", "items": item},
         },
     }
+    figures = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["total", "rank", "grade"],
+        "properties": {"total": {"type": ["number", "null"]}, "rank": {"type": "integer", "minimum": 1}, "grade": {"type": ["string", "null"]}},
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://gkscore.invalid/schema/results.schema.json",
@@ -86,6 +92,22 @@ def results_schema() -> dict:
                     "additionalProperties": False,
                     "required": ["unit", "class", "rules", "rank_group"],
                     "properties": {k: {"type": "string"} for k in ("unit", "class", "rules", "rank_group")},
+                },
+            },
+            "adjusted_units": {
+                "type": "array",
+                "description": "With --adjust: each adjusted unit's total, rank and grade before and after the adjustments (复核前后), "
+                "in report order; the rank before is the unit's place among its rank group's totals without any adjustment. Absent without adjustments.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["unit", "class", "rules", "rank_group", "adjustments", "before", "after"],
+                    "properties": {
+                        **{k: {"type": "string"} for k in ("unit", "class", "rules", "rank_group")},
+                        "adjustments": {"type": "integer", "minimum": 1, "description": "How many adjustments changed the unit's values."},
+                        "before": figures,
+                        "after": figures,
+                    },
                 },
             },
         },

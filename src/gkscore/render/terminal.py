@@ -76,6 +76,27 @@ def write_table(run, out, options, *, to_file: bool) -> None:
     """One rich table per rank group: the published ranking layout, to
     ``out`` (a file: no colours, 200 columns) or the terminal."""
     print_results(run.results, options.decimals, file=out if to_file else None, missing=run.missing, rules=run.rules)
+    if run.adjustment_changes:
+        print_changes(run, options.decimals, file=out if to_file else None)
+
+
+def print_changes(run, places: int, file=None) -> None:
+    """复核前后: each adjusted unit's total and rank before and after."""
+    from rich.console import Console
+
+    from .adjust_view import change_header, change_texts, change_words, group_names
+
+    if file is not None:
+        con = _raising(Console(file=file, no_color=True, highlight=False, width=200))
+    else:
+        con = console()
+        if not sys.stdout.isatty():
+            con.width = max(con.width, 160)
+    w = change_words()
+    head = change_header(w)
+    named = group_names(run.rules)
+    rows = [change_texts(w, c, places, named) for c in run.adjustment_changes]
+    con.print(_table(w.title, head, {0, 1}, rows, None))
 
 
 def print_results(results, places: int = 2, file=None, missing=(), rules=()) -> None:

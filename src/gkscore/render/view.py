@@ -346,11 +346,21 @@ def adjustment_header(w: SimpleNamespace) -> list[str]:
     return [w.unit, w.item_id, w.field, w.before, w.after, w.reason, w.approved_by, w.date]
 
 
+def adjustment_values(adj: Any) -> list[str]:
+    """An adjustment's cells under ``adjustment_header``: the observation
+    item by its question (as the template asks it) when known, else its id."""
+    out = []
+    for key in ADJUSTMENT_KEYS:
+        value = getattr(adj, "question", "") if key == "field" else ""
+        out.append(_s(value or getattr(adj, key, "")))
+    return out
+
+
 def adjustment_note(adj: Any) -> str:
     """复核: 原值 X → 新值 Y (理由; 批准人, 日期)"""
     who = ", ".join(p for p in (_s(getattr(adj, "approved_by", "")), _s(getattr(adj, "date", ""))) if p)
     inside = "; ".join(p for p in (_s(getattr(adj, "reason", "")), who) if p)
-    field_id = _s(getattr(adj, "field", ""))
+    field_id = _s(getattr(adj, "question", "") or getattr(adj, "field", ""))
     empty = _("(empty)")
     if field_id:
         head = _("Review {field}: ").format(field=field_id)

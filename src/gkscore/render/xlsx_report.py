@@ -38,8 +38,8 @@ from ..i18n import _
 from ..problems import Problem, ProblemsError
 from .textsafe import clean_xml_text, safe_sheet_title
 from .view import (
-    ADJUSTMENT_KEYS,
     adjustment_header,
+    adjustment_values,
     adjustments_index,
     adjustments_text,
     blocks,
@@ -334,13 +334,13 @@ def _long_lost_rows(rows: Rows, w, u, cells: Cells, adj_index, extra_complete: b
 # ------------------------------------------------------------ 复核调整
 
 
-def _adjustments(book: Book, w, adjustments: list, figures: dict) -> None:
+def _adjustments(book: Book, w, adjustments: list, figures: dict, run=None) -> None:
     cells = book.cells
     head = adjustment_header(w) + [w.adjusted_score, w.adjusted_lost]
     rows = Rows()
     rows.add(cells.header(head))
     for a in adjustments:
-        row = [cells.text(getattr(a, key, "")) for key in ADJUSTMENT_KEYS]
+        row = [cells.text(v) for v in adjustment_values(a)]
         found = figures.get((str(a.unit), str(a.item)))
         if found is not None:
             _m, score, lost = found
@@ -348,8 +348,28 @@ def _adjustments(book: Book, w, adjustments: list, figures: dict) -> None:
         rows.add(row)
     if not adjustments:
         rows.add([cells.text(_("No adjustments"))])
+    if run is not None and run.adjustment_changes:
+        _changes(rows, cells, run, cells.precision)
     # the filter covers the adjustments (the header alone when there are none)
-    book.add_sheet(w.adjustments, rows, Layout(freeze="A2", autofilter=len(head), filter_rows=1 + len(adjustments)))
+    book.add_sheet(w.adjustments, rows, Layout(freeze="A2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(head), filter_rows=1 + len(adjustments)))
+
+
+def _changes(rows: Rows, cells, run, precision: int) -> None:
+    """复核前后, under the adjustments: each adjusted unit's total and rank
+    before and after."""
+    from .adjust_view import change_header, change_texts, change_words, group_names
+
+    w = change_words()
+    named = group_names(run.rules)
+    rows.add([])
+    rows.add([cells.text(w.title, font=BOLD, measure=False)])  # a title over the table: no column widens for it
+    rows.add(cells.header(change_header(w)))
+    for c in run.adjustment_changes:
+        texts = change_texts(w, c, precision, named)
+        rank = lambda r: cells.number(r, score=False)  # noqa: E731
+        total = lambda v, i: cells.number(v) if v is not None else cells.text(texts[i])  # noqa: E731
+        change = cells.number(c.total_change) if c.total_change is not None else cells.text("")
+        rows.add([cells.text(texts[0]), cells.text(texts[1]), total(c.total_before, 2), rank(c.rank_before), total(c.total_after, 4), rank(c.rank_after), change, rank(c.adjustments)])
 
 
 # ---------------------------------------------------------------- entry
@@ -406,7 +426,7 @@ def build_workbook(run, precision: int, *, heading: str | None = None, unit_shee
     taken = {ws.title.casefold() for ws in book.worksheets} | {detail_title.casefold(), w.adjustments.casefold()}
     detail_layout = Layout(freeze="D2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(detail_head(w)) + 1)
     book.add_split_sheets(detail_title, detail_head_cells, detail, detail_layout, taken, row_limit)
-    _adjustments(book, w, adj_list, figures)
+    _adjustments(book, w, adj_list, figures, run)
     lost_title = _("Lost points")
     for name, rows, layout in unit_sheets:
         book.add_sheet(safe_sheet_title(f"{lost_title}-{name}", taken), rows, layout)
