@@ -105,10 +105,6 @@ class Block:
     def incomplete(self) -> bool:
         return bool(self.missing) or any(not u.complete for u in self.units)
 
-    @property
-    def title(self) -> str:
-        return f"{self.rules_title}（{self.rules_id}）— 排名组 {self.group}"
-
 
 def _append_new(target: list[str], names: Iterable[str]) -> None:
     for n in names:
