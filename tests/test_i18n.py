@@ -173,6 +173,38 @@ def test_windows_display_language_id():
         assert i18n._windows_ui_language() is None
 
 
+class _Kernel32:
+    def __init__(self, langid: int) -> None:
+        self.langid = langid
+
+    def GetUserDefaultUILanguage(self) -> int:  # noqa: N802 - the Windows API's name
+        return self.langid
+
+
+@pytest.mark.parametrize(
+    "langid,lang",
+    [(0x0804, "zh"), (0x0404, "zh"), (0x0C04, "zh"), (0x1004, "zh"), (0x0409, "en"), (0x0809, "en"), (0x0411, "en")],
+    ids=["zh-CN", "zh-TW", "zh-HK", "zh-SG", "en-US", "en-GB", "ja-JP"],
+)
+def test_windows_display_language_from_the_system_call(monkeypatch, langid, lang):
+    """GetUserDefaultUILanguage gives a LANGID: Chinese is primary language 4
+    in every region; on Windows, with no locale variable set, it decides."""
+    import ctypes
+    import locale
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(ctypes, "windll", SimpleNamespace(kernel32=_Kernel32(langid)), raising=False)
+    monkeypatch.setattr(locale, "getlocale", lambda *a: (None, None))
+    assert i18n._windows_ui_language() == lang
+    assert i18n.system_language({}, platform="win32") == lang
+    # a locale variable or GKSCORE_LANG still wins over the display language
+    assert i18n.system_language({"LANG": "en_US.UTF-8"}, platform="win32") == "en"
+    other = "en" if lang == "zh" else "zh"
+    assert i18n.resolve(None, {i18n.ENV_VAR: other}) == other
+    # elsewhere the display language is not asked
+    assert i18n.system_language({}, platform="linux") == "en"
+
+
 def test_using_restores_the_language():
     before = i18n.language()
     with i18n.using("zh"):

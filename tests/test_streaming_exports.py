@@ -97,7 +97,7 @@ def test_csv_streamed_is_the_whole_document(both, detail, bom):
     assert got == expected
     rows = list(csv.reader(io.StringIO(got)))
     assert len(rows) == (sum(len(r.items) for r in whole.results) if detail else len(whole.results)) + 1
-    assert ("adjusted" in rows[0]) == (detail and bool(whole.adjustments))
+    assert ("复核调整" in rows[0]) == (detail and bool(whole.adjustments))
 
 
 @pytest.mark.parametrize("detail", [False, True])
@@ -115,7 +115,8 @@ def test_empty_results_stream_like_the_whole_document():
     empty = Run(results=[], rules=[])
     assert _streamed("json", empty) == dumps(results_dict(empty, 2))
     assert _streamed("md", empty) == "\n"
-    assert _streamed("csv", empty, detail=True) == ",".join(["rules", "unit", "class", "item", "path", "max", "score", "lost", "reasons", "arithmetic", "evidence", "scorer", "complete"]) + "\r\n"
+    assert _streamed("csv", empty, detail=True) == ",".join(["规则文件", "单位", "类别", "指标编号", "指标", "分值", "得分", "失分", "失分原因", "计算", "证据", "评分人", "是否完整"]) + "\r\n"
+    assert _streamed("csv", empty, "en", detail=True) == ",".join(["rules", "unit", "class", "item", "path", "max", "score", "lost", "reasons", "arithmetic", "evidence", "scorer", "complete"]) + "\r\n"
 
 
 def test_md_lines_trim_trailing_newlines_like_join_and_rstrip():

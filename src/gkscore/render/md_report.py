@@ -18,11 +18,13 @@ from .view import (
     adjustment_values,
     adjustments_index,
     blocks,
+    class_names,
     completeness,
     item_figures,
+    group_title,
     missing_note,
     num,
-    path_text,
+    PATH_SEP,
     reasons_text,
     section_value,
     summary_header,
@@ -36,7 +38,8 @@ def _row(cells: Iterable[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _table(w, block: Block, precision: int) -> Iterator[str]:
+def _table(w, block: Block, precision: int, names: dict) -> Iterator[str]:
+    """``names``: (rules id, class id) -> the class's name in its rule file."""
     head = summary_header(w, block)
     # once per table: asking the block per row walked every unit for every
     # row, hours for a rank group of 100,000 units
@@ -49,7 +52,7 @@ def _table(w, block: Block, precision: int) -> Iterator[str]:
         cells = [
             str(i),
             md_cell(u.unit),
-            md_cell(u.cls),
+            md_cell(names.get((u.rules_id, u.cls), u.cls)),
             *[num(section_value(u, s), precision) for s in block.sections],
             fmt(u.bonus, precision),
             fmt(u.penalty, precision),
@@ -62,17 +65,19 @@ def _table(w, block: Block, precision: int) -> Iterator[str]:
         yield _row(cells)
     for i, m in enumerate(block.missing, start=len(block.units) + 1):
         # listed, never ranked: no figure, no grade, no rank
-        yield _row([str(i), md_cell(m.unit), md_cell(m.cls), *[""] * (len(block.sections) + 5), w.incomplete])
+        yield _row([str(i), md_cell(m.unit), md_cell(names.get((m.rules_id, m.cls), m.cls)), *[""] * (len(block.sections) + 5), w.incomplete])
 
 
-def _unit_detail(w, u, precision: int, adjustments: dict) -> list[str]:
+def _unit_detail(w, u, precision: int, adjustments: dict, item_names: dict) -> list[str]:
+    """``item_names``: (rules id, item id) -> the indicator as a person names
+    it (组织推进第2项), which the list shows instead of the item's id."""
     lines = [f"- **{md_cell(u.unit)}**" + _(" (total {total}, rank {rank})").format(total=total_text(w, u, precision), rank=u.rank)]
     # an item's line is the same for every unit with the same explanation:
     # made once (``ItemResult.shared``)
     what = ("md detail", precision)
     listed_any = False
     for it in u.items:
-        line = it.shared(what, _item_line, precision)
+        line = it.shared(what, _item_line, precision, item_names.get((u.rules_id, it.id)))
         if line is None:  # no point lost, filled in: not on the list
             continue
         listed_any = True
@@ -86,15 +91,28 @@ def _unit_detail(w, u, precision: int, adjustments: dict) -> list[str]:
     return lines
 
 
-def _item_line(it, precision: int) -> str | None:
+def _item_line(it, precision: int, name: str | None) -> str | None:
     """The item's line on the unit's list of lost points, or None when it is
-    not listed (``view.listed``)."""
+    not listed (``view.listed``); ``name``: the indicator as a person names it."""
     _m, _s, pts = item_figures(it)
     if not ((pts or 0) > 0 or not it.complete):
         return None
     mark = _(" (incomplete)") if not it.complete else ""
     return "  - " + _("{path}: {points} points lost{mark}. {reasons}").format(
-        path=md_cell(path_text(it)), points=fmt(pts or 0, precision), mark=mark, reasons=md_cell(reasons_text(it)))
+        path=md_cell(_item_text(it, name)), points=fmt(pts or 0, precision), mark=mark, reasons=md_cell(reasons_text(it)))
+
+
+def _item_names(rules) -> dict[tuple[str, str], str]:
+    from ..rules.resolve import item_names
+
+    sets = [getattr(lr, "ruleset", lr) for lr in rules]
+    return {(rs.id, item): name for rs in sets for item, name in item_names(rs).items()}
+
+
+def _item_text(item, name: str | None) -> str:
+    """日常管理 / 组织推进 / <the item's text> (组织推进第1项)."""
+    path = PATH_SEP.join(item.path)
+    return path + _(" ({item})").format(item=name or item.id)
 
 
 def write_md(run, out: IO[str], options) -> None:
@@ -110,10 +128,13 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
     w = words()
     adjustments = list(run.adjustments or ())
     index = adjustments_index(adjustments)
+    names = class_names(run.rules)
+    item_names = _item_names(run.rules) if detail else {}
     for b in blocks(run.results, run.missing):
-        yield f"## {md_cell(b.rules_title)} — {md_cell(b.group)}"
+        # named as the rule file names it: its title and the group's classes
+        yield f"## {md_cell(group_title(b, run.rules))}"
         yield ""
-        yield from _table(w, b, precision)
+        yield from _table(w, b, precision, names)
         if any(not u.complete for u in b.units):
             yield ""
             yield "\\* " + _("Not completely scored (--partial): items without observations count 0 for now.")
@@ -130,7 +151,7 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
             yield "### " + _("Points lost by unit")
             yield ""
             for u in with_items(b.units, run.detail):
-                yield from _unit_detail(w, u, precision, index)
+                yield from _unit_detail(w, u, precision, index, item_names)
             for m in b.missing:
                 yield f"- **{md_cell(m.unit)}**" + _(" (incomplete: no observations, not scored)")
         yield ""
