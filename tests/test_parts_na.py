@@ -79,7 +79,7 @@ def _json(filled_example, policy: str) -> dict:
 @pytest.mark.parametrize("policy", sorted(BY_HAND))
 def test_scored_as_worked_by_hand(filled_example, policy):
     units = _json(filled_example, policy)
-    got = {name: (u["parts"]["政府网站"], u["parts"].get("政务新媒体"), u["total"]) for name, u in units.items()}
+    got = {name: (u["parts"]["政府网站"], u["parts"]["政务新媒体"], u["total"]) for name, u in units.items()}
     assert got == BY_HAND[policy]
 
 
@@ -129,7 +129,7 @@ def test_normalize_rounds_once_per_part(filled_example):
 def test_a_part_with_nothing_applicable_is_left_out(filled_example, policy):
     units = _json(filled_example, policy)
     c = units["丙"]
-    assert (c["parts"], c["total"], c["grade"]) == ({"政府网站": 97}, 97, None)
+    assert (c["parts"], c["total"], c["grade"]) == ({"政府网站": 97, "政务新媒体": None}, 97, None)  # json: null
     assert c["notes"][2:] == ["政务新媒体: 本部分指标均不适用(共 100 分),该部分不计,其权重由其他部分按权重分摊", "总分 (0.3 × 97) ÷ 0.3 = 97"]
     assert [i["id"] for i in c["items"]] == ["info", "talk", "service", "design"]
 
@@ -141,7 +141,15 @@ def test_reports_leave_the_left_out_part_blank(filled_example):
     assert (rows["丙"]["政府网站"], rows["丙"]["政务新媒体"], rows["丙"]["total"]) == ("97", "", "97")
     assert (rows["乙"]["政府网站"], rows["乙"]["政务新媒体"], rows["乙"]["total"]) == ("88.58", "80", "82.57")
     md = run_cli("--lang", "zh", "score", str(obs["rescale"]), "--rules", str(rules["rescale"]), "--units", str(units), "--format", "md").stdout
+    assert "| 序号 | 单位 | 类别 | 政府网站 | 政务新媒体 | 加分 | 扣分 | 总分 | 等次 | 排名 |" in md
     assert "| 1 | 丙 | A | 97 |  |  |  | 97 |  | 1 |" in md
+    # the terminal table takes its columns from the first unit, 丙, whose 政务新媒体 is left out: still both, in order
+    table = run_cli("--lang", "zh", "score", str(obs["rescale"]), "--rules", str(rules["rescale"]), "--units", str(units)).stdout.replace("┃", "│")
+    assert "│ 政府网站 │ 政务新媒体 │" in table
+    lines = [line for line in table.splitlines() if "│ 丙 " in line or "│ 乙 " in line]
+    assert [[c.strip() for c in line.split("│")[4:6]] for line in lines] == [["97", ""], ["88.58", "80"]]
+    explain = run_cli("--lang", "zh", "explain", str(obs["rescale"]), "--unit", "丙", "--rules", str(rules["rescale"]), "--units", str(units)).stdout
+    assert explain.splitlines()[1].startswith("总分 97 (政府网站 97)")
 
 
 def test_left_out_with_uneven_weights_is_divided_last(tmp_path):
@@ -155,7 +163,7 @@ def test_left_out_with_uneven_weights_is_divided_last(tmp_path):
     rs = load(tmp_path, text).ruleset
     values = {("unit", "has_talk"): True, ("unit", "has_weibo"): False, ("unit", "has_wechat"): False, ("info", "n"): 2, ("talk", "n"): 0, ("service", "n"): 0, ("design", "n"): 13}
     r = Scorer(compile_rules(rs), obs_set(rs, {"戊": ("A", values)})).figures("戊", "A")
-    assert (r.parts, r.total) == ({"政府网站": D("97.35")}, D("97.35"))
+    assert (r.parts, r.total) == ({"政府网站": D("97.35"), "政务新媒体": None}, D("97.35"))
     assert r.notes[-1] == "总分 (0.35 × 97.35) ÷ 0.35 = 97.35"
 
 
@@ -166,7 +174,7 @@ def test_every_part_left_out_scores_zero(tmp_path):
     rs = load(tmp_path, text).ruleset
     values = {("unit", "has_talk"): False, ("unit", "has_weibo"): False, ("unit", "has_wechat"): False}
     r = Scorer(compile_rules(rs), obs_set(rs, {"己": ("A", values)})).figures("己", "A")
-    assert (r.parts, r.total) == ({}, 0)
+    assert (r.parts, r.total) == ({"政府网站": None, "政务新媒体": None}, 0)
     assert r.notes[-1] == "no indicator applies"
 
 
@@ -233,6 +241,7 @@ def folded_parts(rs, d) -> tuple[dict, Decimal]:
         sections = [s for s in rs.sections if s.part == part.id and s.kind == "base"]
         applicable = sum((item_max(it, cls) for s in sections for g in s.groups for it in g.items if any(i.id == it.id for i in d.items)), ZERO)
         if applicable == 0:
+            parts[part.name] = None
             continue
         subtotal = {s.id: sum((i.score for i in d.items if i.section_id == s.id), ZERO) for s in sections}
         if applicable == full or kind in ("redistribute", "spread"):
@@ -286,7 +295,7 @@ def test_figures_and_details_agree(policy, partial):
         d = shared.detail(r)
         assert (summary(d), d.parts, items_of(d)) == alone[unit]
         assert folded_parts(rs, d) == (r.parts, r.total), unit
-        left_out += len(r.parts) < 2
+        left_out += None in r.parts.values()
         made_up += any("不适用" in n or "do not apply" in n for n in r.notes)
     assert left_out and made_up  # the random units exercise both
 
@@ -465,7 +474,7 @@ def test_the_formula_workbook_computes_what_gkscore_does(tmp_path):
     # the random units exercise what matters: N/A points in each part, a part left out, vetoes, gates, caps
     for part in ("网站部分: ", "新媒体部分: "):
         assert any(n.startswith(part) and "不适用" in n or n.startswith(part) and "do not apply" in n for n in notes), part
-    assert any(len(r.parts) == 1 for r in results) and any(r.veto for r in results)
+    assert any(None in r.parts.values() for r in results) and any(r.veto for r in results)
     recalculated = recalc_many(paths, tmp_path / "out")
     for run, path in zip(runs, recalculated):
         assert disagreements(run, path) == []
@@ -477,5 +486,5 @@ def test_the_formula_workbook_computes_what_gkscore_does(tmp_path):
             rs = next(lr.ruleset for lr in run.rules if lr.ruleset.id == r.rules_id)
             for part in rs.parts:
                 col = next(h for h in head if h == part.name or h == f"{part.name}({rs.id})")
-                if part.name not in r.parts:  # left out: blank
+                if r.parts[part.name] is None:  # left out: blank
                     assert by_unit[r.unit][col] in (None, ""), (r.unit, part.name, by_unit[r.unit][col])
