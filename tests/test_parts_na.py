@@ -447,6 +447,37 @@ sections:
 """
 
 
+def fx_values(talk=True, weibo=True, wechat=True, hacked=False, idle=False) -> dict:
+    """Answers to FX_PARTS_NA: every item half way or so."""
+    return {
+        ("unit", "talk"): talk, ("unit", "weibo"): weibo, ("unit", "wechat"): wechat, ("pa.1", "s"): D("33.35"), ("pa.2", "n"): 3, ("pa.3", "n"): 2,
+        ("pa.plus.1", "new"): True, ("pa.plus.2", "s"): D("3.5"), ("pb.1", "s"): D("40.25"), ("pb.2", "s"): D("41.5"), ("pb.minus.1", "named"): True,
+        ("pb.minus.2", "k"): 2, ("pa.stop", "hacked"): hacked, ("pb.idle", "idle"): idle, ("whole", "fake"): False,
+    }
+
+
+# a part's veto with nothing of the part applicable: the veto scores the part, which keeps its weight
+VETOED_UNITS = {
+    "停更无新媒体": {"weibo": False, "wechat": False, "idle": True},
+    "篡改无互动": {"talk": False, "hacked": True, "weibo": False},
+    "无新媒体": {"weibo": False, "wechat": False},
+}
+
+
+def test_a_part_its_veto_scores_keeps_its_weight(tmp_path):
+    rs = load(tmp_path, FX_PARTS_NA.replace("POLICY", "rescale")).ruleset
+    figures = {u: Scorer(compile_rules(rs), obs_set(rs, {u: ("F", fx_values(**given))})).figures(u, "F") for u, given in VETOED_UNITS.items()}
+    idle = figures["停更无新媒体"]
+    # 网站: 33.35 + 30 - 4.5 + 30 - 2 = 86.85 above 80: bonus 4 + 3.5 capped at 6; 新媒体: the veto's 40, grade 不合格
+    assert (idle.parts, idle.total, idle.grade) == ({"网站部分": D("92.85"), "新媒体部分": 40}, D("58.50"), "不合格")  # 32.4975 + 26 = 58.4975
+    hacked = figures["篡改无互动"]
+    # 网站 stopped at 0; 新媒体: 41.5 × 100/55 = 75.45, less the penalty 3 + 4 capped at 5
+    assert (hacked.parts, hacked.total) == ({"网站部分": 0, "新媒体部分": D("70.45")}, D("45.79"))  # 0.65 × 70.45 = 45.7925
+    alone = figures["无新媒体"]
+    # 新媒体 left out, with its penalty: the total is the website's 92.85
+    assert (alone.parts, alone.total, alone.grade) == ({"网站部分": D("92.85"), "新媒体部分": None}, D("92.85"), "优秀")
+
+
 def test_the_formula_workbook_computes_what_gkscore_does(tmp_path):
     """Every policy, on random units (and with blanks, --partial) of a table
     of parts with bonus, penalty, gates and vetoes, and on the document's
@@ -462,9 +493,14 @@ def test_the_formula_workbook_computes_what_gkscore_does(tmp_path):
         lr = load(tmp_path, FX_PARTS_NA.replace("POLICY", policy).replace("fx-parts-na", f"fx-parts-na-{name}"), name)
         doc = load(tmp_path, with_policy(name).replace("parts-na-demo", f"parts-na-{name}"), f"{name}-doc")
         documented = obs_set(doc.ruleset, {u: ("A", score_values(u)) for u in UNITS})
+        vetoed = load(tmp_path, FX_PARTS_NA.replace("POLICY", policy).replace("fx-parts-na", f"fx-vetoed-{name}"), f"{name}-vetoed")
         for partial in (False, True):
             units = {f"单位{i:02d}": "F" for i in range(50)}
-            run = make_run([(lr, random_set(lr, units, seed=20270 + 2 * n + partial, missing=0.08 if partial else 0.0)), (doc, documented)])
+            run = make_run([
+                (lr, random_set(lr, units, seed=20270 + 2 * n + partial, missing=0.08 if partial else 0.0)),
+                (doc, documented),
+                (vetoed, obs_set(vetoed.ruleset, {unit: ("F", fx_values(**given)) for unit, given in VETOED_UNITS.items()})),
+            ])
             path = tmp_path / f"{name}-{partial}.xlsx"
             write_formula_workbook(run, str(path))
             paths.append(path)
