@@ -12,9 +12,10 @@ on the weighted total as in any table.
 The points of items that do not apply to a unit are made up within their
 part, on the part's scale (``na_policy.apply_parts``).  A part none of whose
 base items applies, and no veto of which holds, is left out: its score is
-None (reports leave it blank), and the total is Σ weight × part score over the other parts ÷ their
-weights, rounded once (the left-out part's weight shared by the others in
-proportion to theirs; 0 when every part is left out).
+None (reports leave it blank), and the total is Σ weight × part score over
+the other parts ÷ their weights, rounded once (the left-out part's weight
+shared by the others in proportion to theirs; 0 when every part is left
+out).
 """
 
 from __future__ import annotations
