@@ -117,6 +117,15 @@ def test_spread_evenly_remainder_first():
     assert (r.parts, r.total) == ({"政府网站": 92, "政务新媒体": 80}, D("83.6"))
 
 
+def test_redistribute_scales_the_items_of_one_part():
+    r = score_one(load_text(with_policy("redistribute")), "乙")
+    # × 100/70: 25 → 35.71, 20 → 28.57; 24 → 34.29, 22 → 31.43, 16 → 22.86; 新媒体 untouched
+    assert {i.id: (i.max, i.score) for i in r.items} == {
+        "info": (D("35.71"), D("34.29")), "service": (D("35.71"), D("31.43")), "design": (D("28.57"), D("22.86")), "weibo": (40, 30), "wechat": (60, 50),
+    }
+    assert (r.parts, r.total) == ({"政府网站": D("88.58"), "政务新媒体": 80}, D("82.57"))
+
+
 def test_normalize_rounds_once_per_part(filled_example):
     units = _json(filled_example, "normalize")
     b = units["乙"]
