@@ -79,7 +79,7 @@ def _json(filled_example, policy: str) -> dict:
 @pytest.mark.parametrize("policy", sorted(BY_HAND))
 def test_scored_as_worked_by_hand(filled_example, policy):
     units = _json(filled_example, policy)
-    got = {name: (u["parts"]["政府网站"], u["parts"].get("政务新媒体"), u["total"]) for name, u in units.items()}
+    got = {name: (u["parts"]["政府网站"], u["parts"]["政务新媒体"], u["total"]) for name, u in units.items()}
     assert got == BY_HAND[policy]
 
 
@@ -117,6 +117,15 @@ def test_spread_evenly_remainder_first():
     assert (r.parts, r.total) == ({"政府网站": 92, "政务新媒体": 80}, D("83.6"))
 
 
+def test_redistribute_scales_the_items_of_one_part():
+    r = score_one(load_text(with_policy("redistribute")), "乙")
+    # × 100/70: 25 → 35.71, 20 → 28.57; 24 → 34.29, 22 → 31.43, 16 → 22.86; 新媒体 untouched
+    assert {i.id: (i.max, i.score) for i in r.items} == {
+        "info": (D("35.71"), D("34.29")), "service": (D("35.71"), D("31.43")), "design": (D("28.57"), D("22.86")), "weibo": (40, 30), "wechat": (60, 50),
+    }
+    assert (r.parts, r.total) == ({"政府网站": D("88.58"), "政务新媒体": 80}, D("82.57"))
+
+
 def test_normalize_rounds_once_per_part(filled_example):
     units = _json(filled_example, "normalize")
     b = units["乙"]
@@ -129,7 +138,7 @@ def test_normalize_rounds_once_per_part(filled_example):
 def test_a_part_with_nothing_applicable_is_left_out(filled_example, policy):
     units = _json(filled_example, policy)
     c = units["丙"]
-    assert (c["parts"], c["total"], c["grade"]) == ({"政府网站": 97}, 97, None)
+    assert (c["parts"], c["total"], c["grade"]) == ({"政府网站": 97, "政务新媒体": None}, 97, None)  # json: null
     assert c["notes"][2:] == ["政务新媒体: 本部分指标均不适用(共 100 分),该部分不计,其权重由其他部分按权重分摊", "总分 (0.3 × 97) ÷ 0.3 = 97"]
     assert [i["id"] for i in c["items"]] == ["info", "talk", "service", "design"]
 
@@ -141,7 +150,15 @@ def test_reports_leave_the_left_out_part_blank(filled_example):
     assert (rows["丙"]["政府网站"], rows["丙"]["政务新媒体"], rows["丙"]["total"]) == ("97", "", "97")
     assert (rows["乙"]["政府网站"], rows["乙"]["政务新媒体"], rows["乙"]["total"]) == ("88.58", "80", "82.57")
     md = run_cli("--lang", "zh", "score", str(obs["rescale"]), "--rules", str(rules["rescale"]), "--units", str(units), "--format", "md").stdout
+    assert "| 序号 | 单位 | 类别 | 政府网站 | 政务新媒体 | 加分 | 扣分 | 总分 | 等次 | 排名 |" in md
     assert "| 1 | 丙 | A | 97 |  |  |  | 97 |  | 1 |" in md
+    # the terminal table takes its columns from the first unit, 丙, whose 政务新媒体 is left out: still both, in order
+    table = run_cli("--lang", "zh", "score", str(obs["rescale"]), "--rules", str(rules["rescale"]), "--units", str(units)).stdout.replace("┃", "│")
+    assert "│ 政府网站 │ 政务新媒体 │" in table
+    lines = [line for line in table.splitlines() if "│ 丙 " in line or "│ 乙 " in line]
+    assert [[c.strip() for c in line.split("│")[4:6]] for line in lines] == [["97", ""], ["88.58", "80"]]
+    explain = run_cli("--lang", "zh", "explain", str(obs["rescale"]), "--unit", "丙", "--rules", str(rules["rescale"]), "--units", str(units)).stdout
+    assert explain.splitlines()[1].startswith("总分 97 (政府网站 97)")
 
 
 def test_left_out_with_uneven_weights_is_divided_last(tmp_path):
@@ -155,7 +172,7 @@ def test_left_out_with_uneven_weights_is_divided_last(tmp_path):
     rs = load(tmp_path, text).ruleset
     values = {("unit", "has_talk"): True, ("unit", "has_weibo"): False, ("unit", "has_wechat"): False, ("info", "n"): 2, ("talk", "n"): 0, ("service", "n"): 0, ("design", "n"): 13}
     r = Scorer(compile_rules(rs), obs_set(rs, {"戊": ("A", values)})).figures("戊", "A")
-    assert (r.parts, r.total) == ({"政府网站": D("97.35")}, D("97.35"))
+    assert (r.parts, r.total) == ({"政府网站": D("97.35"), "政务新媒体": None}, D("97.35"))
     assert r.notes[-1] == "总分 (0.35 × 97.35) ÷ 0.35 = 97.35"
 
 
@@ -166,7 +183,7 @@ def test_every_part_left_out_scores_zero(tmp_path):
     rs = load(tmp_path, text).ruleset
     values = {("unit", "has_talk"): False, ("unit", "has_weibo"): False, ("unit", "has_wechat"): False}
     r = Scorer(compile_rules(rs), obs_set(rs, {"己": ("A", values)})).figures("己", "A")
-    assert (r.parts, r.total) == ({}, 0)
+    assert (r.parts, r.total) == ({"政府网站": None, "政务新媒体": None}, 0)
     assert r.notes[-1] == "no indicator applies"
 
 
@@ -233,6 +250,7 @@ def folded_parts(rs, d) -> tuple[dict, Decimal]:
         sections = [s for s in rs.sections if s.part == part.id and s.kind == "base"]
         applicable = sum((item_max(it, cls) for s in sections for g in s.groups for it in g.items if any(i.id == it.id for i in d.items)), ZERO)
         if applicable == 0:
+            parts[part.name] = None
             continue
         subtotal = {s.id: sum((i.score for i in d.items if i.section_id == s.id), ZERO) for s in sections}
         if applicable == full or kind in ("redistribute", "spread"):
@@ -286,7 +304,7 @@ def test_figures_and_details_agree(policy, partial):
         d = shared.detail(r)
         assert (summary(d), d.parts, items_of(d)) == alone[unit]
         assert folded_parts(rs, d) == (r.parts, r.total), unit
-        left_out += len(r.parts) < 2
+        left_out += None in r.parts.values()
         made_up += any("不适用" in n or "do not apply" in n for n in r.notes)
     assert left_out and made_up  # the random units exercise both
 
@@ -438,6 +456,37 @@ sections:
 """
 
 
+def fx_values(talk=True, weibo=True, wechat=True, hacked=False, idle=False) -> dict:
+    """Answers to FX_PARTS_NA: every item half way or so."""
+    return {
+        ("unit", "talk"): talk, ("unit", "weibo"): weibo, ("unit", "wechat"): wechat, ("pa.1", "s"): D("33.35"), ("pa.2", "n"): 3, ("pa.3", "n"): 2,
+        ("pa.plus.1", "new"): True, ("pa.plus.2", "s"): D("3.5"), ("pb.1", "s"): D("40.25"), ("pb.2", "s"): D("41.5"), ("pb.minus.1", "named"): True,
+        ("pb.minus.2", "k"): 2, ("pa.stop", "hacked"): hacked, ("pb.idle", "idle"): idle, ("whole", "fake"): False,
+    }
+
+
+# a part's veto with nothing of the part applicable: the veto scores the part, which keeps its weight
+VETOED_UNITS = {
+    "停更无新媒体": {"weibo": False, "wechat": False, "idle": True},
+    "篡改无互动": {"talk": False, "hacked": True, "weibo": False},
+    "无新媒体": {"weibo": False, "wechat": False},
+}
+
+
+def test_a_part_its_veto_scores_keeps_its_weight(tmp_path):
+    rs = load(tmp_path, FX_PARTS_NA.replace("POLICY", "rescale")).ruleset
+    figures = {u: Scorer(compile_rules(rs), obs_set(rs, {u: ("F", fx_values(**given))})).figures(u, "F") for u, given in VETOED_UNITS.items()}
+    idle = figures["停更无新媒体"]
+    # 网站: 33.35 + 30 - 4.5 + 30 - 2 = 86.85 above 80: bonus 4 + 3.5 capped at 6; 新媒体: the veto's 40, grade 不合格
+    assert (idle.parts, idle.total, idle.grade) == ({"网站部分": D("92.85"), "新媒体部分": 40}, D("58.50"), "不合格")  # 32.4975 + 26 = 58.4975
+    hacked = figures["篡改无互动"]
+    # 网站 stopped at 0; 新媒体: 41.5 × 100/55 = 75.45, less the penalty 3 + 4 capped at 5
+    assert (hacked.parts, hacked.total) == ({"网站部分": 0, "新媒体部分": D("70.45")}, D("45.79"))  # 0.65 × 70.45 = 45.7925
+    alone = figures["无新媒体"]
+    # 新媒体 left out, with its penalty: the total is the website's 92.85
+    assert (alone.parts, alone.total, alone.grade) == ({"网站部分": D("92.85"), "新媒体部分": None}, D("92.85"), "优秀")
+
+
 def test_the_formula_workbook_computes_what_gkscore_does(tmp_path):
     """Every policy, on random units (and with blanks, --partial) of a table
     of parts with bonus, penalty, gates and vetoes, and on the document's
@@ -453,9 +502,14 @@ def test_the_formula_workbook_computes_what_gkscore_does(tmp_path):
         lr = load(tmp_path, FX_PARTS_NA.replace("POLICY", policy).replace("fx-parts-na", f"fx-parts-na-{name}"), name)
         doc = load(tmp_path, with_policy(name).replace("parts-na-demo", f"parts-na-{name}"), f"{name}-doc")
         documented = obs_set(doc.ruleset, {u: ("A", score_values(u)) for u in UNITS})
+        vetoed = load(tmp_path, FX_PARTS_NA.replace("POLICY", policy).replace("fx-parts-na", f"fx-vetoed-{name}"), f"{name}-vetoed")
         for partial in (False, True):
             units = {f"单位{i:02d}": "F" for i in range(50)}
-            run = make_run([(lr, random_set(lr, units, seed=20270 + 2 * n + partial, missing=0.08 if partial else 0.0)), (doc, documented)])
+            run = make_run([
+                (lr, random_set(lr, units, seed=20270 + 2 * n + partial, missing=0.08 if partial else 0.0)),
+                (doc, documented),
+                (vetoed, obs_set(vetoed.ruleset, {unit: ("F", fx_values(**given)) for unit, given in VETOED_UNITS.items()})),
+            ])
             path = tmp_path / f"{name}-{partial}.xlsx"
             write_formula_workbook(run, str(path))
             paths.append(path)
@@ -465,7 +519,7 @@ def test_the_formula_workbook_computes_what_gkscore_does(tmp_path):
     # the random units exercise what matters: N/A points in each part, a part left out, vetoes, gates, caps
     for part in ("网站部分: ", "新媒体部分: "):
         assert any(n.startswith(part) and "不适用" in n or n.startswith(part) and "do not apply" in n for n in notes), part
-    assert any(len(r.parts) == 1 for r in results) and any(r.veto for r in results)
+    assert any(None in r.parts.values() for r in results) and any(r.veto for r in results)
     recalculated = recalc_many(paths, tmp_path / "out")
     for run, path in zip(runs, recalculated):
         assert disagreements(run, path) == []
@@ -477,5 +531,5 @@ def test_the_formula_workbook_computes_what_gkscore_does(tmp_path):
             rs = next(lr.ruleset for lr in run.rules if lr.ruleset.id == r.rules_id)
             for part in rs.parts:
                 col = next(h for h in head if h == part.name or h == f"{part.name}({rs.id})")
-                if part.name not in r.parts:  # left out: blank
+                if r.parts[part.name] is None:  # left out: blank
                     assert by_unit[r.unit][col] in (None, ""), (r.unit, part.name, by_unit[r.unit][col])

@@ -11,10 +11,11 @@ on the weighted total as in any table.
 
 The points of items that do not apply to a unit are made up within their
 part, on the part's scale (``na_policy.apply_parts``).  A part none of whose
-base items applies, and no veto of which holds, is left out: it has no
-score, and the total is Σ weight × part score over the other parts ÷ their
-weights, rounded once (the left-out part's weight shared by the others in
-proportion to theirs; 0 when every part is left out).
+base items applies, and no veto of which holds, is left out: its score is
+None (reports leave it blank), and the total is Σ weight × part score over
+the other parts ÷ their weights, rounded once (the left-out part's weight
+shared by the others in proportion to theirs; 0 when every part is left
+out).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def part_figures(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_se
     rs = plan.rs
     notes, section_totals = tally.notes, tally.section_totals
     made_up = na_policy.apply_parts(plan, tally) if rs.na_policy != "none" and tally.na_max > 0 else {}
-    parts: dict[str, Decimal] = {}
+    parts: dict[str, Decimal | None] = {}
     weighted = weights = ZERO
     terms = []
     forced_grade = None
@@ -66,6 +67,7 @@ def part_figures(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_se
                 forced_grade = vetoed.grade
         elif na is not None and na.left_out:
             notes.append(who + na.note)
+            parts[pp.name] = None  # no score: its column blank, in its place
             continue
         else:
             if na is not None:
@@ -79,10 +81,10 @@ def part_figures(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_se
         weighted += mul(pp.weight, score)
         weights += pp.weight
         terms.append(f"{fmt(pp.weight, None)} × {fmt(score, None)}")
-    if len(parts) == len(plan.parts):
+    if len(terms) == len(plan.parts):
         total = q(weighted, rs.precision)
         notes.append(f"总分 {' + '.join(terms)} = {fmt(weighted, None)}" + (f" → {fmt(total, None)}" if total != weighted else ""))
-    elif parts:  # the weights of the parts left out shared by the others: divided last, rounded once
+    elif terms:  # the weights of the parts left out shared by the others: divided last, rounded once
         exact = div(weighted, weights)
         total = q(exact, rs.precision)
         notes.append(f"总分 ({' + '.join(terms)}) ÷ {fmt(weights, None)} {'=' if total == exact else '≈'} {fmt(total, None)}")

@@ -207,7 +207,8 @@ class UnitFigures:
     base_sections: frozenset = frozenset()
     stopped: bool = False  # a veto stopped scoring: nothing else was scored
     # a table made of parts: each part's score by its name, in the file's
-    # order (base, bonus and penalty are then the parts', not the unit's)
+    # order (base, bonus and penalty are then the parts', not the unit's);
+    # None for a part left out (nothing of it applies to the unit)
     parts: dict | None = None
 
     @property

@@ -59,7 +59,7 @@ def explain_text(r, adjustments=(), precision: int = 2, rules: RuleSet | None = 
         else:
             figures = _("veto: no total")
     elif getattr(r, "parts", None) is not None:  # a table made of parts: each part's score
-        figures = _("total {total} ({parts})").format(total=fmt(r.total, precision), parts=_(", ").join(f"{name} {fmt(score, precision)}" for name, score in r.parts.items()))
+        figures = _("total {total} ({parts})").format(total=fmt(r.total, precision), parts=_(", ").join(f"{name} {fmt(score, precision)}" for name, score in r.parts.items() if score is not None))
     else:
         figures = _("total {total} = base {base} + bonus {bonus} - penalty {penalty}").format(
             total=fmt(r.total, precision), base=fmt(r.base, precision), bonus=fmt(r.bonus, precision), penalty=fmt(r.penalty, precision))

@@ -34,7 +34,7 @@ def part_formulas(rs, cls: str, R: str, sd: int, p: int, section_ref, part_col: 
     some); ``normalize``: the na_policy divides each part's base."""
     cells = []
     terms = []
-    outs = []  # (left-out test, weight, part cell) of the parts that may be left out
+    left_out = {}  # part cell -> the test that the part is left out, for the parts that may be
     forcing = []  # per part, in order: (veto cell, vetoes with a grade, fail gates, base formula, left-out test)
     for part in rs.parts:
         sections = [s for s in rs.sections if s.part == part.id]
@@ -69,29 +69,30 @@ def part_formulas(rs, cls: str, R: str, sd: int, p: int, section_ref, part_col: 
         if na is not None:  # nothing of the part applies and no veto of it holds
             out = f"AND({na}>0,{F}-{na}<=0)" if K is None else f'AND({K}="",{na}>0,{F}-{na}<=0)'
             score = f'IF({out},"",{score})'
-            outs.append((out, num(part.weight), P))
+            left_out[P] = out
         cells.append((P, score, True))
         terms.append(f"{num(part.weight)}*{P}")
         forcing.append((K, [v for v in vetoes if v.grade is not None], [g for g in gates if g.kind == "fail_below"], base, out))
     total = f"ROUND({'+'.join(terms)},{p})"
-    if outs:
+    if left_out:
         # the weights of the parts left out shared by the others: Σ weight × score ÷ Σ weight, rounded once
-        out_of = {P: (out, w) for out, w, P in outs}
-        kept = "+".join(f"IF({out_of[P][0]},0,{w}*{P})" if P in out_of else f"{w}*{P}" for w, P in ((num(part.weight), f"{part_col[part.id]}{R}") for part in rs.parts))
-        weights = "+".join(f"IF({out_of[P][0]},0,{w})" if P in out_of else w for w, P in ((num(part.weight), f"{part_col[part.id]}{R}") for part in rs.parts))
-        anyout = outs[0][0] if len(outs) == 1 else "OR(" + ",".join(o for o, _w, _P in outs) + ")"
-        total = f"IF({anyout},IF(({weights})<=0,0,ROUND(({kept})/({weights}),{p})),{total})"
+        cells_weights = [(f"{part_col[part.id]}{R}", num(part.weight)) for part in rs.parts]
+        kept = "+".join(f"IF({left_out[P]},0,{w}*{P})" if P in left_out else f"{w}*{P}" for P, w in cells_weights)
+        weights = "+".join(f"IF({left_out[P]},0,{w})" if P in left_out else w for P, w in cells_weights)
+        tests = list(left_out.values())
+        some_out = tests[0] if len(tests) == 1 else "OR(" + ",".join(tests) + ")"
+        total = f"IF({some_out},IF(({weights})<=0,0,ROUND(({kept})/({weights}),{p})),{total})"
 
     def forced(grade: str) -> str:
         """``grade`` unless a part forces one: the first part that does, by
         its veto's grade, else the last of its failing gates."""
         out = grade
-        for K, graded, fails, base, left_out in reversed(forcing):
+        for K, graded, fails, base, out_test in reversed(forcing):
             inner = '""'
             for g in fails:  # the last that applies wins, as in a whole table
                 inner = f"IF({base}{FORMULA_OP[g.bound[0]]}{num(g.bound[1])},{text(g.grade)},{inner})"
-            if left_out is not None and fails:
-                inner = f'IF({left_out},"",{inner})'  # a part left out has no gates
+            if out_test is not None and fails:
+                inner = f'IF({out_test},"",{inner})'  # a part left out has no gates
             if K is not None:
                 inner = f'IF({K}<>"","",{inner})'  # a part its veto scored has no gates
                 for v in reversed(graded):

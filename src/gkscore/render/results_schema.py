@@ -55,7 +55,7 @@ def results_schema() -> dict:
             "veto": {"type": ["string", "null"]},
             "notes": _STR_LIST,
             "sections": {"type": "object", "additionalProperties": _NUM, "description": "一级指标 -> subtotal, in rule order."},
-            "parts": {"type": "object", "additionalProperties": _NUM, "description": "Only in a table made of parts: part name -> the part's score, in rule order (base, bonus and penalty are then null)."},
+            "parts": {"type": "object", "additionalProperties": {"type": ["number", "null"]}, "description": "Only in a table made of parts: part name -> the part's score, in rule order (base, bonus and penalty are then null); null for a part none of whose base items applies to the unit (left out, its weight shared by the other parts)."},
             "items": {"type": "array", "items": item},
         },
     }

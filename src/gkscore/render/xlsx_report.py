@@ -276,7 +276,7 @@ def _unit_sheet_rows(u, w, group_size: int, cells: Cells, adj_index, with_adj: b
     if u.stopped:
         composition = f"{w.vetoed}：{u.veto}"
     elif getattr(u, "parts", None) is not None:  # each part's score
-        composition = "，".join(f"{name} {fmt(score, p)}" for name, score in u.parts.items())
+        composition = "，".join(f"{name} {fmt(score, p)}" for name, score in u.parts.items() if score is not None)  # a part left out has none
     else:
         composition = _("base {base}, bonus {bonus}, penalty {penalty}").format(base=fmt(u.base, p), bonus=fmt(u.bonus, p), penalty=fmt(u.penalty, p))
     facts: list[tuple[str, str, Any]] = [
