@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import copy
 import io
+import struct
 import zipfile
+import zlib
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -117,13 +119,50 @@ class Template:
         if start < 0:  # the marker paragraph as lxml wrote it (it has no attributes)
             raise AssertionError("template marker not found")
         self.head, self.tail = xml[:start].encode("utf-8"), xml[end:].encode("utf-8")
+        # the other parts (styles alone are 800 kB) are the same in every
+        # document: deflated once, not once per unit
+        self.records = {name: Record(name, data) for name, data in self.parts if name != DOCUMENT}
 
     def render(self, elements) -> bytes:
         body = b"".join(etree.tostring(e, encoding="utf-8") for e in elements)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-            for name, data in self.parts:
-                info = zipfile.ZipInfo(name, FIXED_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, self.head + body + self.tail if name == DOCUMENT else data)
-        return out.getvalue()
+        return package(
+            [Record(name, self.head + body + self.tail) if name == DOCUMENT else self.records[name] for name, _data in self.parts]
+        )
+
+
+class Record:
+    """One member of a package as ``zipfile`` writes it (deflated, the
+    fixed time, no extra field): its ZipInfo and its local header and bytes."""
+
+    __slots__ = ("info", "local")
+
+    def __init__(self, name: str, data: bytes) -> None:
+        info = self.info = zipfile.ZipInfo(name, FIXED_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16  # what ZipFile.writestr gives a member without one
+        deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        packed = deflate.compress(data) + deflate.flush()
+        info.file_size, info.compress_size, info.CRC = len(data), len(packed), zlib.crc32(data)
+        self.local = info.FileHeader(False) + packed
+
+
+def package(records: list[Record]) -> bytes:
+    """The zip archive of ``records`` in order: byte for byte what
+    ``zipfile.ZipFile`` writes for the same members (a test holds it to
+    that), from members deflated beforehand."""
+    out = bytearray()
+    central = bytearray()
+    for r in records:
+        info = r.info
+        offset = len(out)
+        out += r.local
+        y, mo, d, h, mi, sec = info.date_time
+        name = info.filename.encode("ascii") if info.filename.isascii() else info.filename.encode("utf-8")
+        flags = info.flag_bits if info.filename.isascii() else info.flag_bits | 0x800
+        central += struct.pack(
+            zipfile.structCentralDir, zipfile.stringCentralDir, info.create_version, info.create_system, info.extract_version,
+            info.reserved, flags, info.compress_type, h << 11 | mi << 5 | sec // 2, (y - 1980) << 9 | mo << 5 | d,
+            info.CRC, info.compress_size, info.file_size, len(name), 0, 0, 0, info.internal_attr, info.external_attr, offset,
+        ) + name
+    end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(records), len(records), len(central), len(out), 0)
+    return bytes(out + central + end)
