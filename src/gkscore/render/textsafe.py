@@ -61,7 +61,17 @@ def display_width(text: object) -> int:
     if text is None:
         return 0
     s = text if isinstance(text, str) else str(text)
-    return max((sum(map(char_width, line)) for line in s.split("\n")), default=0)
+    w = _TEXT_WIDTHS.get(s)
+    if w is None:
+        w = max((sum(map(char_width, line)) for line in s.split("\n")), default=0)
+        if len(_TEXT_WIDTHS) < _WIDTHS_MAX:
+            _TEXT_WIDTHS[s] = w
+    return w
+
+
+# and of each text measured: the same item names and reasons come back unit
+# after unit (bounded: past the limit, texts are measured afresh)
+_TEXT_WIDTHS: dict[str, int] = {}
 
 
 def safe_sheet_title(name: object, taken: set[str], *, limit: int = SHEET_MAX) -> str:
