@@ -133,14 +133,3 @@ def test_explain_says_the_units_total_and_rank_before_and_after(adj):
     assert r.stdout.splitlines()[2] == "复核前：总分 91，第 7 名；复核后：总分 92，第 6 名（1 条复核调整）"
     assert "复核前" not in zh_cli("explain", COUNTY, "--unit", "英山县", "--adjust", adj).stdout  # not adjusted
 
-
-def test_csv_summary_gives_an_adjusted_units_total_and_rank_before(adj):
-    import csv
-    import io
-
-    rows = list(csv.DictReader(io.StringIO(zh_cli("score", COUNTY, "--adjust", adj, "--format", "csv").stdout)))
-    by = {r["unit"]: r for r in rows}
-    assert (by["团风县"]["total"], by["团风县"]["rank"], by["团风县"]["total_before_review"], by["团风县"]["rank_before_review"]) == ("92", "6", "91", "7")
-    assert by["英山县"]["total_before_review"] == by["英山县"]["rank_before_review"] == ""  # not adjusted
-    plain = zh_cli("score", COUNTY, "--format", "csv").stdout
-    assert "before_review" not in plain.splitlines()[0]

@@ -48,14 +48,10 @@ def summary_rows(run, precision: int) -> Iterator[list[str]]:
     # which veto applied, when one did: a column of its own (a veto that
     # stops scoring leaves base, bonus, penalty and perhaps total blank)
     vetoed = any(u.veto for u in results)
-    # with --adjust, an adjusted unit's total and rank before review (复核前);
-    # blank for the units no adjustment touched
-    changed = {(c.rules_id, c.unit): c for c in run.adjustment_changes}
-    before = ["total_before_review", "rank_before_review"] if changed else []
-    yield SUMMARY_HEAD + [inert_csv(s) for s in sections] + SUMMARY_TAIL + (["veto"] if vetoed else []) + before
+    yield SUMMARY_HEAD + [inert_csv(s) for s in sections] + SUMMARY_TAIL + (["veto"] if vetoed else [])
     for u in ordered_rows(results, run.missing):
         if is_missing(u):
-            yield [inert_csv(u.rules_id), inert_csv(u.rank_group), "", inert_csv(u.unit), inert_csv(u.cls), *[""] * (len(sections) + 5), _yes(False)] + ([""] if vetoed else []) + [""] * len(before)
+            yield [inert_csv(u.rules_id), inert_csv(u.rank_group), "", inert_csv(u.unit), inert_csv(u.cls), *[""] * (len(sections) + 5), _yes(False)] + ([""] if vetoed else [])
             continue
         row = [
             inert_csv(u.rules_id),
@@ -73,9 +69,6 @@ def summary_rows(run, precision: int) -> Iterator[list[str]]:
         ]
         if vetoed:
             row.append(inert_csv(u.veto or ""))
-        if changed:
-            c = changed.get((u.rules_id, u.unit))
-            row += ["", ""] if c is None else [num(c.total_before, precision), str(c.rank_before)]
         yield row
 
 
