@@ -29,7 +29,7 @@ ALLOWED_WORDS = {
     "class", "format", "table", "json", "rules", "results", "JSON", "YAML", "xlsx", "csv",
     "validate", "lint", "schema", "template", "check", "score", "explain",
     "draft", "compare", "diff", "show", "md",
-    "units", "unit", "o", "output", "layout", "sheets", "long", "partial", "UTF-8", "county_2020", "adjustments",
+    "units", "unit", "o", "output", "layout", "sheets", "long", "partial", "UTF-8", "county_2020",
 }
 
 
