@@ -164,3 +164,27 @@ def test_headers_in_the_words_offices_use():
         "unit", "item", "field", "value", "approved_by", "date", "approved_by", None]
     assert header_of(["序号", "单位", "指标", "值"]) == {"unit": 1, "item": 2, "value": 3}
     assert header_of(["2020年度复核调整"]) is None
+
+
+def test_the_chinese_csv_example_says_what_the_yaml_example_says():
+    """examples/adjustments.csv names by place and question what
+    examples/adjustments.yaml names by id (the question retyped without its
+    comma and question mark)."""
+    by_csv = json.loads(zh_cli("score", COUNTY, "--adjust", ROOT / "examples" / "adjustments.csv", "--format", "json").stdout)
+    by_yaml = json.loads(zh_cli("score", COUNTY, "--adjust", ROOT / "examples" / "adjustments.yaml", "--format", "json").stdout)
+    scores = lambda doc: [(u["unit"], u["total"], [(i["id"], i["score"], [a["field"] for a in i["adjustments"]]) for i in u["items"]]) for u in doc["units"]]  # noqa: E731
+    assert scores(by_csv) == scores(by_yaml) and by_csv["adjusted_units"] == by_yaml["adjusted_units"]
+    assert [u["unit"] for u in by_csv["adjusted_units"]] == ["黄州区", "团风县"]
+
+
+def test_a_formula_in_the_form_is_refused_at_its_cell(tmp_path):
+    p = tmp_path / "复核.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "复核"
+    ws.append(["单位", "指标", "观测项", "值", "理由", "批准人", "日期"])
+    ws.append(["黄州区", "回应关切第1项", "", "=1-1", "复核", "刘主任", None])
+    wb.save(p)
+    r = zh_cli("score", COUNTY, "--adjust", p)
+    assert r.exit_code == 1
+    assert f"{p}:复核!D2: 单元格是公式（=1-1）而不是值；请直接填写值" in r.stderr and "(formula)" in r.stderr

@@ -144,6 +144,10 @@ def _check_row(row: Row, ctx: _Context, problems: list[Problem]):
         sep = pgettext("list separator", ", ")
         bad(None, "adjust-format", _("unknown key(s) {keys}; an adjustment has {columns}").format(
             keys=sep.join(quote(k) for k in row.unknown), columns=sep.join(column_name(k) for k in ("unit", "item", "field", "value", "reason", "approved_by", "date"))))
+    if row.flagged:
+        for key, (code, message) in row.flagged.items():
+            bad(key, code, message, fill=_("the value itself, typed in"))
+        return None
     empty = [k for k in REQUIRED if not row.text(k)]
     for key in empty:
         bad(key, "adjust-missing", _("{column} is required; fill in {what}").format(column=quote(column_name(key)), what=_what_to_fill(key)), fill=_what_to_fill(key))

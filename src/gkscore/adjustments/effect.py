@@ -79,8 +79,13 @@ def _shown(f) -> tuple:
 def _scored_as_read(compiled, obs, adjustments) -> object:
     from ..scoring import Scorer
 
-    old = {a.key: a.old_value for a in adjustments}
-    return Scorer(compiled, _AsRead(obs, old, any(a.was_missing for a in adjustments)))
+    old: dict = {}
+    was_missing = False
+    for a in adjustments:  # a value adjusted in two files: as read is before the first
+        if a.key not in old:
+            old[a.key] = a.old_value
+            was_missing = was_missing or a.was_missing
+    return Scorer(compiled, _AsRead(obs, old, was_missing))
 
 
 def changes(adjustments: list, results: list, sets: list, compiled_of) -> tuple[list[UnitChange], list[Problem]]:

@@ -7,7 +7,7 @@ the reports print it (日常管理 / 组织推进 / … / rcgl.zztj.2), its desc
 apart), a label ending in its id (组织推进第2项（rcgl.zztj.2）, as the form's
 list writes it), a group's name for the fields of its void condition, or a
 veto's text.  An observation item is named by its id or by
-the question the template asks (with or without its question mark).
+the question the template asks (its punctuation may be left out).
 Names are compared as ``normalize.norm_name`` folds them (full-width,
 spaces, case).  A name two indicators share is resolved by the
 observation item when only one of them has it; a name nothing matches gets
@@ -17,6 +17,7 @@ the closest names (``observations.suggest``).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..i18n import every_language
 from ..normalize import norm_name
@@ -44,6 +45,12 @@ def _numeral(text: str) -> int:
 def _arabic_places(text: str) -> str:
     """组织推进第二项 -> 组织推进第2项."""
     return _PLACE.sub(lambda m: f"第{_numeral(m.group(1))}项", text) if "第" in text else text
+
+
+def _loose(text: str) -> str:
+    """``norm_name`` without punctuation: a question retyped without its
+    commas or question mark is the same question."""
+    return "".join(ch for ch in norm_name(text) if not unicodedata.category(ch).startswith("P"))
 
 
 def _trailing_id(text: str) -> str | None:
@@ -150,7 +157,11 @@ def find_field(owner, text: str) -> str | None:
         if key in (norm_name(fid), norm_name(field_label(spec.field)), norm_name(prompt)):
             return fid
     tail = _trailing_id(text)
-    return tail if tail in owner.specs else None
+    if tail in owner.specs:
+        return tail
+    loose = _loose(text)
+    found = [fid for fid, spec in owner.specs.items() if loose and loose == _loose(field_label(spec.field))]
+    return found[0] if len(found) == 1 else None
 
 
 def closest_fields(owner, text: str) -> list[str]:

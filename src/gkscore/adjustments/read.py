@@ -31,6 +31,8 @@ class Row:
     sheet: str | None = None
     cols: dict = field(default_factory=dict)  # key -> column number (xlsx)
     unknown: tuple = ()  # keys of a YAML mapping that name no column
+    # cells whose value is not used (a formula, an error value ...): key -> (code, message)
+    flagged: dict = field(default_factory=dict)
 
     def at(self, key: str | None = None) -> Source:
         """Where the row (or its cell of ``key``) is."""
@@ -113,9 +115,24 @@ def _rows_xlsx(path: str):
         _missing_columns(header, Source(path, sheet=table.title, cell=f"{col_letter(table.first_col)}{header_row}"))
         for r, cells in rows:
             values = {k: (cells[i] if i < len(cells) else "") for k, i in header.items()}
-            if all(cell_text(v).strip() == "" for v in values.values()):
+            flagged = {k: _flag(table, r, c) for k, c in cols.items() if (r, c) in table.flagged}
+            if not flagged and all(cell_text(v).strip() == "" for v in values.values()):
                 continue
-            yield Row(path, r, values, sheet=table.title, cols=cols)
+            yield Row(path, r, values, sheet=table.title, cols=cols, flagged=flagged)
+
+
+def _flag(table, r: int, c: int) -> tuple[str, str]:
+    """(code, message) of a cell whose value is not used, worded as the
+    observation reader words it."""
+    code = table.flagged[(r, c)]
+    info = table.info
+    detail = {"formula": info.formulas, "error-value": info.errors}.get(code, {}).get((r, c), "")
+    detail = " ".join(str(detail).split())[:40]
+    if code == "formula":
+        return code, _("the cell holds a formula ({detail}), not a value; type the value itself (or paste as values only)").format(detail=detail)
+    if code == "error-value":
+        return code, _("the cell shows the error {detail}; type the value itself").format(detail=detail)
+    return code, _("the cell holds {detail} (an unusual workbook); type the value again").format(detail=_("something that is not a value"))
 
 
 def _xlsx_header(table):
