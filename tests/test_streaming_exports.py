@@ -279,7 +279,7 @@ def test_notes_go_on_the_long_sheet(partial):
     assert [c.value for c in ws[1]] == ["单位", *UNIT_HEAD, "完整性"]
     rows = _data_rows(ws)
     incomplete = [r for r in rows if r[0] == "团风县" and r[7] == "未完成"]
-    assert incomplete and incomplete[0][1].endswith("ptjs.wz.1")
+    assert incomplete and incomplete[0][1].endswith("（网站建设第1项）")
     assert ws.cell(row=2 + rows.index(incomplete[0]), column=1).fill.fgColor.rgb.endswith("FFF2CC")
 
 

@@ -24,7 +24,8 @@ from .view import (
     group_title,
     missing_note,
     num,
-    PATH_SEP,
+    item_names,
+    path_text,
     reasons_text,
     section_value,
     summary_header,
@@ -99,20 +100,7 @@ def _item_line(it, precision: int, name: str | None) -> str | None:
         return None
     mark = _(" (incomplete)") if not it.complete else ""
     return "  - " + _("{path}: {points} points lost{mark}. {reasons}").format(
-        path=md_cell(_item_text(it, name)), points=fmt(pts or 0, precision), mark=mark, reasons=md_cell(reasons_text(it)))
-
-
-def _item_names(rules) -> dict[tuple[str, str], str]:
-    from ..rules.resolve import item_names
-
-    sets = [getattr(lr, "ruleset", lr) for lr in rules]
-    return {(rs.id, item): name for rs in sets for item, name in item_names(rs).items()}
-
-
-def _item_text(item, name: str | None) -> str:
-    """日常管理 / 组织推进 / <the item's text> (组织推进第1项)."""
-    path = PATH_SEP.join(item.path)
-    return path + _(" ({item})").format(item=name or item.id)
+        path=md_cell(path_text(it, name)), points=fmt(pts or 0, precision), mark=mark, reasons=md_cell(reasons_text(it)))
 
 
 def write_md(run, out: IO[str], options) -> None:
@@ -129,7 +117,7 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
     adjustments = list(run.adjustments or ())
     index = adjustments_index(adjustments)
     names = class_names(run.rules)
-    item_names = _item_names(run.rules) if detail else {}
+    names_of_items = item_names(run.rules) if detail else {}
     for b in blocks(run.results, run.missing):
         # named as the rule file names it: its title and the group's classes
         yield f"## {md_cell(group_title(b, run.rules))}"
@@ -151,7 +139,7 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
             yield "### " + _("Points lost by unit")
             yield ""
             for u in with_items(b.units, run.detail):
-                yield from _unit_detail(w, u, precision, index, item_names)
+                yield from _unit_detail(w, u, precision, index, names_of_items)
             for m in b.missing:
                 yield f"- **{md_cell(m.unit)}**" + _(" (incomplete: no observations, not scored)")
         yield ""

@@ -321,8 +321,19 @@ def evidence_and_scorers(item) -> tuple[str, str]:
     return EVIDENCE_SEP.join([e for e, _s in texts if e]), SCORER_SEP.join(sorted({s for _e, s in texts if s}))
 
 
-def path_text(item) -> str:
-    return PATH_SEP.join(list(item.path) + [item.id])
+def item_names(rules: Sequence) -> dict[tuple[str, str], str]:
+    """(rules id, item id) -> the indicator as a person names it (组织推进第1项)."""
+    from ..rules.resolve import item_names as names_of
+
+    sets = [getattr(lr, "ruleset", lr) for lr in rules]
+    return {(rs.id, item): name for rs in sets for item, name in names_of(rs).items()}
+
+
+def path_text(item, name: str | None = None) -> str:
+    """日常管理 / 组织推进 / <the item's text> (组织推进第1项): the indicator by
+    its place and as a person names it (``item_names``), not by its id; the
+    id where no name is given."""
+    return PATH_SEP.join(item.path) + _(" ({item})").format(item=name or item.id)
 
 
 def num(value: Decimal | None, precision: int | None) -> str:
