@@ -375,10 +375,6 @@ def _number(value: Decimal):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _section(rs, section_id: str):
-    return next(s for s in rs.sections if s.id == section_id)
-
-
 def _readme(ws, run, rules: dict, guard: bool, bold) -> None:
     from .. import __version__ as version
 
