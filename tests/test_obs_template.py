@@ -120,7 +120,7 @@ def test_csv_template_columns_and_allowed_grammar(tmp_path):
     path = demo_template(tmp_path, "obs.csv")
     rows = read_csv_rows(path)
     head = rows[0]
-    assert head == ["Unit", "Class", "Item no.", "Question", "Value filled", "Allowed values", "Evidence", "Scorer", "Type", "Rule text", "Section", "Group", "Field", "Rules"]
+    assert head == ["unit", "class", "item", "prompt", "value", "allowed", "evidence", "scorer", "type", "text", "section", "group", "field", "rules"]
     tag = f"obs-demo@{rules().sha256}"
     body = [{header_key(h): v for h, v in zip(head, r)} for r in rows[1:]]
     assert all(r["rules"] == tag for r in body)
