@@ -162,7 +162,7 @@ EXTRA_ITEMS = {"jfx.cxal.1", "kfx.mtbg.1", "cxal.al", "ztgk.zt", "mtbg.bg"}
 
 def full_credit_value(row: dict) -> str:
     key = (row["item"], row["field"])
-    t = row["type"]
+    t = type_key(row["type"])
     if t == "bool":
         return "否" if key in BAD_BOOLS else "是"
     if t == "count":
@@ -194,7 +194,7 @@ def fill_full_credit(path: Path, overrides: dict | None = None, scorer: str = "Q
 
 def random_valid_value(row: dict, rng: random.Random) -> str:
     """A random value that the row's machine-readable ``allowed`` column permits."""
-    t, allowed = row["type"], row["allowed"]
+    t, allowed = type_key(row["type"]), row["allowed"]
     if t == "bool":
         return rng.choice(["是", "否"])  # as the Chinese list offers them (the English one: yes/no)
     if t == "choice":
