@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -109,6 +110,32 @@ class _Texts:
         return value
 
 
+def _cells_as_given(ws) -> None:
+    """Let the write-only sheet take a row's cell objects as they are.
+    openpyxl first tries each value as a plain value and takes a cell object
+    only from the error that raises (a repr, a format and an exception per
+    styled cell: most of the cost of a row of this sheet, whose input and
+    wrapped text cells are shared objects); this does the same with one type
+    check.  Plain values go through one scratch cell, as openpyxl does."""
+
+    def values_to_row(values, row_idx):
+        scratch = WriteOnlyCell(ws)
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if value.__class__ is Cell:
+                cell = value
+            else:
+                cell = scratch
+                cell.value = value
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+
+    if hasattr(ws, "_values_to_row"):
+        ws._values_to_row = values_to_row
+
+
 def _styled(ws, value=None, *, font=None, fill=None, align=None, protection=None, number_format=None):
     cell = WriteOnlyCell(ws, value)
     if isinstance(value, str):
@@ -156,6 +183,7 @@ def _cover(wb, loaded_rules, pairs) -> None:
 
 def _long_sheet(wb, title: str, tag: str, rs, units_specs, store: ListStore, advance) -> None:
     ws = wb.create_sheet(title)
+    _cells_as_given(ws)
     for i, key in enumerate(LONG_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS[key]
     # the unit, item and question stay in view, scrolling down or right
