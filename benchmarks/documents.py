@@ -100,6 +100,7 @@ def main(argv=None) -> int:
     ap.add_argument("--units", type=int, default=500)
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--packs-only", action="store_true", help="time the per-unit packs only (CPU seconds beside wall seconds)")
     a = ap.parse_args(argv)
     work = a.out or Path(tempfile.mkdtemp(prefix="gkscore-docs-bench-"))
     made = _gen().generate(a.units, work / "in", tables=("citydept",), formats=("csv",))["citydept"]
@@ -126,6 +127,8 @@ def main(argv=None) -> int:
 
     from gkscore.documents.notice_docx import table_cells, table_head
 
+    if a.packs_only:
+        return _packs(result, tables, default_parts, a.runs)
     docx_plain = best(lambda: plain_docx(default_parts, [[table_head(t)] + [table_cells(r) for r in t.rows] for t in tables], ["标题", "开头", "结尾"]), a.runs)
     docx_laid = best(lambda: api.notice_docx_bytes(result, opts), a.runs)
     print(f"通报 docx, tables only: laid out {docx_laid:.2f} s, without layout {docx_plain:.2f} s, ratio {docx_laid / docx_plain:.1f}")
@@ -155,6 +158,33 @@ def main(argv=None) -> int:
     charts = best(lambda: [chart_files(t) for t in tables], 1)
     print(f"chart files (PNG + SVG per group, {len(tables)} groups): {charts:.2f} s")
     del pictures
+    return 0
+
+
+def _packs(result, tables, default_parts, runs: int) -> int:
+    """The per-unit packs beside the same content without layout, in CPU
+    seconds (the machine is shared: its other jobs' turns count in wall
+    time, not in CPU time) and wall seconds."""
+    from gkscore.documents import api
+    from gkscore.documents.unit_pack import UnitDocx, lost_rows, unit_xlsx
+    from gkscore.documents.view import unit_sheets
+
+    sheets = [s for _, s in unit_sheets(result, tables, 2)]
+    notice = api._notice(result, api.DocumentOptions(charts_in_notice=False))
+    maker = UnitDocx()
+
+    def cpu_and_wall(fn) -> tuple[float, float]:
+        out = []
+        for _ in range(runs):
+            c, w = time.process_time(), time.perf_counter()
+            fn()
+            out.append((time.process_time() - c, time.perf_counter() - w))
+        return min(out)
+
+    laid = cpu_and_wall(lambda: [(maker(s, notice), unit_xlsx(s, notice)) for s in sheets])
+    plain = cpu_and_wall(lambda: [(plain_docx(default_parts, [lost_rows(s)], [s.unit, s.total]), plain_xlsx(lost_rows(s))) for s in sheets])
+    print(f"per-unit packs ({len(sheets)} units, docx + xlsx, content only): laid out {laid[0]:.2f} s CPU ({laid[1]:.2f} s wall), "
+          f"without layout {plain[0]:.2f} s CPU ({plain[1]:.2f} s wall), ratio {laid[0] / plain[0]:.2f} (CPU)")
     return 0
 
 

@@ -351,6 +351,10 @@ def render(res: dict) -> str:
     w(f"- {m['cpu']}, {m['cores']} cores, {m['mem_mb'] / 1024:.0f} GiB RAM, {m['os']}; {m.get('shared', 'shared, so expect noise')}")
     w(f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
     w(f"- measured {m['date']}; command: `{res['command']}`\n")
+    if res.get("note"):
+        # which figures come from which pass, when passes were stopped or
+        # skipped for time (``--note``)
+        w(f"{res['note']}\n")
 
     sizes = [s for s in res["sizes"]]
     w("## End to end: `gkscore score … --format csv -o out.csv`\n")
@@ -604,6 +608,7 @@ def main(argv=None) -> int:
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--merge", action="store_true", help="keep earlier results of sizes not run now")
     ap.add_argument("--render-only", action="store_true", help="regenerate docs/performance.md from benchmarks/results.json")
+    ap.add_argument("--note", help="with --render-only: a paragraph saying which figures come from which pass (kept in results.json)")
     a = ap.parse_args(argv)
     a.tables = a.tables.split(",")
     if a.detail_runs is None:
@@ -617,7 +622,11 @@ def main(argv=None) -> int:
     a.data.mkdir(parents=True, exist_ok=True)
     out_json = HERE / "results.json"
     if a.render_only:
-        (ROOT / "docs" / "performance.md").write_text(render(json.loads(out_json.read_text(encoding="utf-8"))), encoding="utf-8")
+        res = json.loads(out_json.read_text(encoding="utf-8"))
+        if a.note is not None:
+            res["note"] = a.note
+            out_json.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+        (ROOT / "docs" / "performance.md").write_text(render(res), encoding="utf-8")
         print("wrote docs/performance.md")
         return 0
     res = {"runs": a.runs, "detail_runs": a.detail_runs, "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "sizes": {}}

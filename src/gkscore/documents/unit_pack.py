@@ -161,7 +161,10 @@ def unit_xlsx(sheet: UnitSheet, notice: Notice) -> bytes:
     """The same content as a workbook: one sheet, printable on landscape A4,
     the section table in the lost-point table's columns (指标, 分值, 得分)."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import MergedCell
     from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.merge import MergedCellRange
 
     from ..render.textsafe import clean_xml_text
 
@@ -195,14 +198,24 @@ def unit_xlsx(sheet: UnitSheet, notice: Notice) -> bytes:
                 cell._style = copy(made[0])
         return cell
 
+    def merge_across(row: int) -> None:
+        """Merge the row's cells across the width, its first cell holding the
+        text and no border: what ``merge_cells`` does there (the other cells
+        become merged cells), without giving each of them the first cell's
+        default protection one by one, a look-up among the workbook's styles
+        per cell that changes nothing in the file."""
+        ws.merged_cells.add(MergedCellRange(ws, f"A{row}:{get_column_letter(last_col)}{row}"))
+        for c in range(2, last_col + 1):
+            ws._cells[row, c] = MergedCell(ws, row, c)
+
     def line(row: int, value: str, **style) -> None:
         """A sentence across the whole width."""
         text(row, 1, value, alignment=wrap, **style)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+        merge_across(row)
         ws.row_dimensions[row].height = 15 * _lines(value, sum(widths))
 
     text(1, 1, title_of(sheet), font=Font(size=16, bold=True), alignment=Alignment(horizontal="center"))
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    merge_across(1)
     ws.row_dimensions[1].height = 24
     line(2, f"单位：{sheet.unit}", font=Font(bold=True))
     line(3, f"考评类别：{sheet.class_name}（依据《{sheet.rules_title}》）")
@@ -212,11 +225,22 @@ def unit_xlsx(sheet: UnitSheet, notice: Notice) -> bytes:
         text(r, c, h, font=Font(bold=True), border=box, alignment=centre)
     text(r, 3, "", border=box)
     ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+    boxed: list = []  # the style merge_cells gives the covered cell of a boxed B:C merge
+
     for name, score, full in sheet.sections:
         r += 1
         text(r, 2, name, border=box, alignment=wrap)
-        text(r, 3, "", border=box)
-        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+        if not boxed:
+            text(r, 3, "", border=box)
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+            boxed.append(ws._cells[r, 3]._style)
+        else:
+            # the same merge again: the range, and the covered cell with the
+            # border merge_cells gave the first one (looking each border up
+            # among the workbook's styles again costs more than the row)
+            ws.merged_cells.add(MergedCellRange(ws, f"B{r}:C{r}"))
+            covered = ws._cells[r, 3] = MergedCell(ws, r, 3)
+            covered._style = copy(boxed[0])
         text(r, 4, full, border=box, alignment=centre)
         text(r, 5, score, border=box, alignment=centre)
     r += 1
