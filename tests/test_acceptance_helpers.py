@@ -196,7 +196,7 @@ def random_valid_value(row: dict, rng: random.Random) -> str:
     """A random value that the row's machine-readable ``allowed`` column permits."""
     t, allowed = type_key(row["type"]), row["allowed"]
     if t == "bool":
-        return rng.choice(["是", "否"])  # as the Chinese list offers them (the English one: yes/no)
+        return rng.choice(allowed.split("/"))
     if t == "choice":
         return rng.choice(allowed.split("/"))
     if t == "date":

@@ -186,7 +186,7 @@ WRONG = {
 
 
 def _wrong_for(allowed: str, t: str):
-    vals = [v for v in WRONG[t] if not (t == "bool" and v in ("yes", "no"))]  # the English list offers yes/no
+    vals = list(WRONG[t])
     if t == "count" and re.fullmatch(r"\d+\.\.\d+", allowed):
         vals.append(int(allowed.split("..")[1]) + 1)  # above the sample size
     if t == "score":
@@ -201,7 +201,7 @@ def _wrong_for(allowed: str, t: str):
 
 def _right_for(row_type: str, allowed: str):
     if row_type == "bool":
-        return allowed.split("/")  # the drop-down's words: yes/no, 是/否 in Chinese
+        return ["是", "否"]
     if row_type == "count":
         hi = allowed.split("..")[1]
         return [0, int(hi) if hi else 7]

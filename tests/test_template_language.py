@@ -16,6 +16,7 @@ from gkscore.cli import main
 from gkscore.observations.layout import LONG_COLUMNS, SHEET_COLUMNS, header_key
 from gkscore.observations.spec import owners
 from gkscore.observations.template_rows import prompt_text
+from gkscore.problems import ProblemsError
 from gkscore.rules.load import load_rules
 from scenarios import doc_example, write
 from test_obs_helpers import (
@@ -224,3 +225,21 @@ def test_a_note_in_an_unused_column_is_listed_by_check_and_is_not_an_error(tmp_p
     assert res.exit_code == 0, res.stderr
     line = next(x for x in res.stderr.splitlines() if "(ignored-cell)" in x)
     assert f"{A}!{beyond}6" in line and "请核实网址" in line and words in line
+
+
+def test_the_class_cell_reads_the_short_name_the_full_name_or_the_id(tmp_path):
+    lr, uu = rules(COUNTY), units(UNITS)
+    path = demo_template(tmp_path, "c.xlsx", rules_path=COUNTY, units_path=UNITS, unit_names=["黄州区"])
+    expected = fill_xlsx(path, 5, lr=lr, uu=uu)
+    for written in ("县市区", "县(市、区)政府", "county", " county "):
+        wb = load_workbook(path)
+        wb["黄州区"]["B2"] = written
+        wb.save(path)
+        assert values_of(load([path], rules=[lr], units=uu)) == expected, written
+    wb = load_workbook(path)
+    wb["黄州区"]["B2"] = "A类"
+    wb.save(path)
+    with pytest.raises(ProblemsError) as exc:
+        load([path], rules=[lr], units=uu)
+    (p,) = exc.value.problems
+    assert (p.sheet, p.cell, p.code, p.fill) == ("黄州区", "B2", "wrong-class", "县市区")

@@ -2,7 +2,7 @@
 
 ``allowed`` per field type (documented in docs/observations.md):
 
-    bool    是/否 (yes/no)
+    bool    是/否
     count   0..N          whole numbers from 0 to N (N: the sample size), or ``0..`` unbounded
     number  A..B          decimals, either bound may be empty: ``0..100``, ``0..``, ``..``
     date    如 2021-03-31 (a date such as 2021-03-31)
@@ -39,7 +39,7 @@ def score_bounds(field, cls: str) -> tuple[Decimal, Decimal | None, Decimal]:
 def allowed_text(field, cls: str) -> str:
     t = field.type
     if t == "bool":
-        return _("yes/no")
+        return "是/否"  # what to type in either language (see ``wording``)
     if t == "count":
         return f"0..{'' if field.max is None else field.max}"
     if t == "number":

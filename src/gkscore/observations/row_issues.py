@@ -111,10 +111,12 @@ class RowIssues:
         return Issue("not-applicable", message, _("leave it empty"))
 
     def recorded_class(self, unit, written) -> Issue:
-        cls = quote(self.unit_class_name(unit.cls))
+        # the class as the template writes it (the rule file's short name, 县市区)
+        name = self.rs.class_label(unit.cls) if unit.cls in self.rs.classes else self.unit_class_name(unit.cls)
+        cls = quote(name)
         message = _("{unit} is in class {cls} in the units file, but this sheet says {found}; write {cls} here, or make a new template").format(
             unit=unit.name, cls=cls, found=quote(written.strip()))
-        return Issue("wrong-class", message, self.unit_class_name(unit.cls))
+        return Issue("wrong-class", message, name)
 
     def expected_text(self, owner: str, field: str, cls: str) -> str:
         """What a field takes, in words (for a missing value)."""

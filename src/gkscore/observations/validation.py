@@ -17,7 +17,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..exact import fmt
-from ..i18n import _, pgettext
+from ..i18n import _
 from .allowed import allowed_text, score_bounds
 from .layout import LISTS_SHEET, clean_text
 
@@ -66,10 +66,9 @@ class ListStore:
         return ws
 
 
-def bool_choices() -> list[str]:
-    """The drop-down list of a yes/no cell (是/否, or yes/no): the reader
-    takes both languages' words."""
-    return [pgettext("answer", "yes"), pgettext("answer", "no")]
+# The drop-down list of a yes/no cell, in either language: 是 and 否 are what
+# the messages tell a scorer to type (``wording``); the reader also takes yes/no.
+BOOL_CHOICES = ["是", "否"]
 
 
 def _n(d) -> str:
@@ -88,8 +87,8 @@ def rule_for(field, cls: str, cell: str, store: ListStore) -> tuple[tuple, bool]
     t = field.type
     allowed = allowed_text(field, cls)
     if t == "bool":
-        kw = dict(type="list", formula1=_list_formula(bool_choices(), store))
-        msg = _("choose yes or no from the drop-down list")
+        kw = dict(type="list", formula1=_list_formula(BOOL_CHOICES, store))
+        msg = _("choose 是 or 否 from the drop-down list")
     elif t == "choice":
         kw = dict(type="list", formula1=_list_formula(list(field.choices), store))
         msg = _("choose from the drop-down list: {allowed}").format(allowed=allowed)
