@@ -80,15 +80,16 @@ def test_sheets_layout_validation_and_protection(tmp_path, zh):
         elif t == "choice":
             assert (dv.type, dv.formula1) == ("list", '"优,良,一般,差"')
     assert seen == {
-        ("g1", "no_site"): "是/否", ("i1", "done"): "是/否", ("i1", "pct"): "0..100", ("i2", "passed"): "0..5",
-        ("i3", "score"): "0..2，步长 0.5", ("w1", "date"): "日期，如 2021-03-31", ("w2", "level"): "优/良/一般/差",
-        ("w2", "errors"): "0..", ("veto.leak", "leaked"): "是/否",
+        # ranges in words, not 0..100 / 0..
+        ("g1", "no_site"): "是/否", ("i1", "done"): "是/否", ("i1", "pct"): "0–100", ("i2", "passed"): "0–5",
+        ("i3", "score"): "0–2，步长 0.5", ("w1", "date"): "日期，如 2021-03-31", ("w2", "level"): "优/良/一般/差",
+        ("w2", "errors"): "0 及以上", ("veto.leak", "leaked"): "是/否",
     }
     # class B: w1 does not apply; the judged score is at most 1
     wsb = wb[titles[3]]
     items = {(c["item"].value, c["field"].value): c for _, c in _rows(wsb)}
     assert ("w1", "date") not in items
-    assert items[("i3", "score")]["allowed"].value == "0..1，步长 0.5"
+    assert items[("i3", "score")]["allowed"].value == "0–1，步长 0.5"
     assert "<=1," in _dv_for(wsb, items[("i3", "score")]["value"].coordinate).formula1
 
 
@@ -129,6 +130,11 @@ def test_csv_template_columns_and_allowed_grammar(tmp_path):
     a_score = next(r for r in body if r["unit"] == A and r["item"] == "i3")
     assert parse_allowed("score", a_score["allowed"]) == {"min": 0, "max": 2, "step": 0.5}
     assert parse_allowed("count", "0..") == {"min": 0, "max": None, "step": None}
+    # the Chinese words read back as the English forms do
+    assert [parse_allowed("number", t) for t in ("0–100", "0 及以上", "不超过 5", "不限", "..")] == [
+        {"min": 0, "max": 100, "step": None}, {"min": 0, "max": None, "step": None}, {"min": None, "max": 5, "step": None},
+        {"min": None, "max": None, "step": None}, {"min": None, "max": None, "step": None}]
+    assert parse_allowed("score", "0–2，步长 0.5") == parse_allowed("score", "0..2 step 0.5") == {"min": 0, "max": 2, "step": 0.5}
     assert parse_allowed("choice", "优/良/a\\/b") == {"choices": ["优", "良", "a/b"]}
 
 
