@@ -98,18 +98,24 @@ def write_table(run, out, options, *, to_file: bool) -> None:
         print_changes(run, options.decimals, file=out if to_file else None)
 
 
-def print_changes(run, places: int, file=None) -> None:
-    """复核前后: each adjusted unit's total and rank before and after."""
+def _report_console(file=None):
+    """A console for a report: to ``file`` (no colours, 200 columns), or the
+    terminal (at least 160 columns when stdout is not one)."""
     from rich.console import Console
 
+    if file is not None:
+        return _raising(Console(file=file, no_color=True, highlight=False, width=200))
+    con = console()
+    if not sys.stdout.isatty():
+        con.width = max(con.width, 160)
+    return con
+
+
+def print_changes(run, places: int, file=None) -> None:
+    """复核前后: each adjusted unit's total and rank before and after."""
     from .adjust_view import change_header, change_texts, change_words, group_names
 
-    if file is not None:
-        con = _raising(Console(file=file, no_color=True, highlight=False, width=200))
-    else:
-        con = console()
-        if not sys.stdout.isatty():
-            con.width = max(con.width, 160)
+    con = _report_console(file)
     w = change_words()
     head = change_header(w)
     named = group_names(run.rules)
@@ -120,14 +126,7 @@ def print_changes(run, places: int, file=None) -> None:
 def print_results(results, places: int = 2, file=None, missing=(), rules=()) -> None:
     """``rules``: the run's rule files, for the names of classes and rank
     groups as the rule files give them (without them, the ids)."""
-    from rich.console import Console
-
-    if file is not None:
-        con = _raising(Console(file=file, no_color=True, highlight=False, width=200))
-    else:
-        con = console()
-        if not sys.stdout.isatty():
-            con.width = max(con.width, 160)
+    con = _report_console(file)
     w = words()
     names = class_names(rules)
     for b in blocks(results, missing):
