@@ -68,7 +68,18 @@ def read_csv(path: Path) -> tuple[list[str], list[dict]]:
     text = Path(path).read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     head = rows[0]
-    return head, [dict(zip(head, r)) for r in rows[1:]]
+    out = [dict(zip(head, r)) for r in rows[1:]]
+    for r in out:
+        if "type" in r:
+            r["type"] = type_key(r["type"])
+    return head, out
+
+
+def type_key(text):
+    """The field type a template's type column names (是/否 or yes/no -> bool)."""
+    from gkscore.observations.layout import TYPE_WORDS
+
+    return TYPE_WORDS.key_of(text) or text if isinstance(text, str) else text
 
 
 def write_csv(path: Path, head: list[str], rows: list[dict]) -> Path:
@@ -151,7 +162,7 @@ EXTRA_ITEMS = {"jfx.cxal.1", "kfx.mtbg.1", "cxal.al", "ztgk.zt", "mtbg.bg"}
 
 def full_credit_value(row: dict) -> str:
     key = (row["item"], row["field"])
-    t = row["type"]
+    t = type_key(row["type"])
     if t == "bool":
         return "否" if key in BAD_BOOLS else "是"
     if t == "count":
@@ -183,9 +194,9 @@ def fill_full_credit(path: Path, overrides: dict | None = None, scorer: str = "Q
 
 def random_valid_value(row: dict, rng: random.Random) -> str:
     """A random value that the row's machine-readable ``allowed`` column permits."""
-    t, allowed = row["type"], row["allowed"]
+    t, allowed = type_key(row["type"]), row["allowed"]
     if t == "bool":
-        return rng.choice(allowed.split("/"))
+        return rng.choice(["是", "否"])  # as the Chinese list offers them (the English one: yes/no)
     if t == "choice":
         return rng.choice(allowed.split("/"))
     if t == "date":
@@ -211,12 +222,14 @@ def random_valid_value(row: dict, rng: random.Random) -> str:
 # ------------------------------------------------------------ xlsx templates
 
 def header_columns(ws, header_row: int = 4) -> dict[str, int]:
-    """{key: column index} from a unit sheet's header ("中文\\nkey")."""
+    """{key: column index} from a unit sheet's header (in either language)."""
+    from gkscore.observations.layout import header_key
+
     out = {}
     for c in range(1, ws.max_column + 1):
-        v = ws.cell(header_row, c).value
-        if isinstance(v, str) and "\n" in v:
-            out[v.rsplit("\n", 1)[1].strip()] = c
+        key = header_key(ws.cell(header_row, c).value)
+        if key is not None:
+            out.setdefault(key, c)
     return out
 
 

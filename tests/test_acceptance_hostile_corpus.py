@@ -28,7 +28,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from gkscore.observations.layout import is_cover  # noqa: E402
 from test_acceptance_helpers import (
+    type_key,
     COUNTY_RULES,
     EX_COUNTY,
     ROOT,
@@ -98,10 +100,11 @@ def corpus(tmp_path_factory):
     assert cli("template", "county_2020", "--unit", "黄州区", "--unit", "团风县", "-o", bx).exit_code == 0
     wbx = openpyxl.load_workbook(bx)
     for ws in wbx.worksheets:
-        if ws.sheet_state == "visible" and ws.title != "说明":
+        if ws.sheet_state == "visible" and not is_cover(ws.title):
             cols = header_columns(ws)
             for rr in range(5, ws.max_row + 1):
                 row = {k: ws.cell(rr, c).value for k, c in cols.items()}
+                row["type"] = type_key(row["type"])
                 ws.cell(rr, cols["value"]).value = full_credit_value(row)
     wbx.save(bx)
     cases: list[Case] = []

@@ -18,7 +18,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from gkscore.observations.layout import header_key  # noqa: E402
 from test_acceptance_helpers import (
+    type_key,
     CITYDEPT_RULES,
     COUNTY_RULES,
     EX_COUNTY,
@@ -72,9 +74,9 @@ def test_template_has_a_cover_sheet_first(templates):
     for t in templates.values():
         wb = t["wb"]
         cover = wb.worksheets[0]
-        assert cover.title == "说明"
+        assert cover.title == "Instructions"  # the run's language; 说明 in Chinese
         text = " ".join(str(v) for row in cover.iter_rows(values_only=True) for v in row if v)
-        assert "填" in text  # explains how to fill it in
+        assert "How to fill in" in text  # explains how to fill it in
 
 
 def test_sheet_names_are_safe_and_unique_ignoring_case(templates):
@@ -184,7 +186,7 @@ WRONG = {
 
 
 def _wrong_for(allowed: str, t: str):
-    vals = list(WRONG[t])
+    vals = [v for v in WRONG[t] if not (t == "bool" and v in ("yes", "no"))]  # the English list offers yes/no
     if t == "count" and re.fullmatch(r"\d+\.\.\d+", allowed):
         vals.append(int(allowed.split("..")[1]) + 1)  # above the sample size
     if t == "score":
@@ -199,7 +201,7 @@ def _wrong_for(allowed: str, t: str):
 
 def _right_for(row_type: str, allowed: str):
     if row_type == "bool":
-        return ["是", "否"]
+        return allowed.split("/")  # the drop-down's words: yes/no, 是/否 in Chinese
     if row_type == "count":
         hi = allowed.split("..")[1]
         return [0, int(hi) if hi else 7]
@@ -221,7 +223,7 @@ def test_every_input_cell_has_a_stop_validation_that_rejects_wrong_entries(templ
             cols = header_columns(ws)
             dvs = list(ws.data_validations.dataValidation)
             for r in range(5, ws.max_row + 1):
-                typ = ws.cell(r, cols["type"]).value
+                typ = type_key(ws.cell(r, cols["type"]).value)
                 if not typ:
                     continue
                 allowed = ws.cell(r, cols["allowed"]).value
@@ -243,7 +245,7 @@ def test_only_value_evidence_and_scorer_cells_are_unlocked_and_header_frozen(tem
     ws = templates["citydept_2020"]["wb"]["市教育局"]
     cols = header_columns(ws)
     assert ws.protection.sheet
-    assert ws.freeze_panes == "A5"
+    assert ws.freeze_panes == "C5"  # the item and the question stay in view
     editable = {cols["value"], cols["evidence"], cols["scorer"]}
     for r in range(1, ws.max_row + 1):
         for c in range(1, ws.max_column + 1):
@@ -275,9 +277,9 @@ def test_long_layout_filled_gives_the_same_result_as_the_csv(tmp_path):
     x = tmp_path / "long.xlsx"
     assert cli("template", "county_2020", "--unit", "黄州区", "--unit", "团风县", "--layout", "long", "-o", x).exit_code == 0
     wb = openpyxl.load_workbook(x)
-    ws = wb["观测"]
+    ws = wb.worksheets[1]  # the long sheet (观测, Observation sheet)
     head = {ws.cell(1, c).value: c for c in range(1, ws.max_column + 1)}
-    key = {h.rsplit("\n", 1)[-1].strip() if isinstance(h, str) else h: c for h, c in head.items()}
+    key = {header_key(h): c for h, c in head.items()}
     _, rows = read_csv(c)
     want = {(r["unit"], r["item"], r["field"]): r["value"] for r in rows}
     hr = 1
@@ -417,7 +419,8 @@ def test_partial_result_is_marked_in_terminal_csv_md_and_xlsx(filled_pair):
     r = cli("--lang", "zh", "score", p, "--partial", "--format", "csv")
     assert r.exit_code == 1
     rows = [dict(zip(r.stdout.splitlines()[0].split(","), l.split(","))) for l in r.stdout.splitlines()[1:]]
-    assert {x["unit"]: x["complete"] for x in rows} == {"市教育局": "yes", "市财政局": "no"}
+    # a Chinese run: the csv's headers and yes/no are Chinese
+    assert {x["单位"]: x["是否完整"] for x in rows} == {"市教育局": "是", "市财政局": "否"}
     r = cli("--lang", "zh", "score", p, "--partial", "--format", "md")
     assert r.exit_code == 1
     line = next(l for l in r.stdout.splitlines() if "市财政局" in l)
@@ -512,6 +515,7 @@ def test_template_made_from_other_rules_is_refused(tmp_path):
     cols = header_columns(ws)
     for rr in range(5, ws.max_row + 1):
         row = {k: ws.cell(rr, c).value for k, c in cols.items()}
+        row["type"] = type_key(row["type"])
         ws.cell(rr, cols["value"]).value = full_credit_value(row)
     wb.save(x)
     r = cli("score", x)
@@ -576,7 +580,7 @@ def test_conflict_between_an_xlsx_and_a_csv_names_the_cell_and_the_line(tmp_path
 
 def _observations_sheet(path: Path) -> dict:
     wb = openpyxl.load_workbook(path)
-    ws = wb["观测"]
+    ws = wb.worksheets[1]  # the long sheet (观测, Observation sheet)
     head = [c.value for c in ws[1]]
     iu, ii, ifl, iv = (head.index(h) for h in ("单位", "指标/对象", "字段", "观测值"))
     return {(r[iu], r[ii], r[ifl]): r[iv] for r in ws.iter_rows(min_row=2, values_only=True) if r[iu]}
@@ -633,6 +637,7 @@ def test_round_trip_xlsx_template_typed_values_are_read_back_exactly(tmp_path):
         cols = header_columns(ws)
         for rr in range(5, ws.max_row + 1):
             row = {k: ws.cell(rr, c).value for k, c in cols.items()}
+            row["type"] = type_key(row["type"])
             v = random_valid_value(row, rng)
             typed = {"count": int, "score": lambda s: float(s), "date": lambda s: dt.datetime.fromisoformat(s)}.get(row["type"], str)(v)
             ws.cell(rr, cols["value"]).value = typed

@@ -116,8 +116,8 @@ def test_unit_fields_are_asked_once_and_not_when_the_units_file_answers(tmp_path
     assert got["乙局"] == [("svc.2", "late"), ("svc.2", "days")]
     assert got["丙局"][:2] == [("unit", "has_site"), ("unit", "has_service")] and len(got["丙局"]) == 7
     prompt = {(r["unit"], r["item"], r["field"]): r["prompt"] for r in rows}
-    assert prompt[("甲局", "svc.2", "days")].endswith("（仅当 “未按时发布年报的扣1分” 时填写）")
-    assert prompt[("丙局", "web.1", "ok")].endswith("（仅当 has_site = 是 时填写）")
+    assert prompt[("甲局", "svc.2", "days")].endswith(" (fill only when “未按时发布年报的扣1分”)")  # （仅当 … 时填写） in Chinese
+    assert prompt[("丙局", "web.1", "ok")].endswith(" (fill only when has_site = 是)")
     assert prompt[("丙局", "svc.2", "late")] == "是否未按时发布年报？"
 
 

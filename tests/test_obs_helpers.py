@@ -54,6 +54,16 @@ def field_of(lr, owner, field):
     return owners(lr.ruleset)[owner].specs[field].field
 
 
+def column(head, key: str) -> int:
+    """The index of the header cell that names ``key`` (in either language, or the key)."""
+    return next(i for i, h in enumerate(head) if header_key(h) == key)
+
+
+def class_of(uu, unit_name) -> str:
+    """A unit's class id (the template writes the class's name)."""
+    return next(u.cls for u in uu.units.units if u.name == unit_name)
+
+
 def read_csv_rows(path) -> list[list[str]]:
     text = Path(path).read_bytes().decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text, newline="")))
@@ -72,13 +82,13 @@ def fill_csv(path, seed=0, lr=None, uu=None, value_fn=None, fixed=None) -> dict:
     rng = random.Random(seed)
     rows = read_csv_rows(path)
     head = rows[0]
-    col = {k: head.index(k) for k in ("unit", "class", "item", "field", "value", "scorer")}
+    col = {k: column(head, k) for k in ("unit", "class", "item", "field", "value", "scorer")}
     expected = {}
     for row in rows[1:]:
         if not row:
             continue
         f = field_of(lr, row[col["item"]], row[col["field"]])
-        v = sample_value(f, row[col["class"]], rng)
+        v = sample_value(f, class_of(uu, un_inert(row[col["unit"]])), rng)
         v = (fixed or {}).get((row[col["item"]], row[col["field"]]), v)
         row[col["value"]] = value_fn(v) if value_fn else as_text(v)
         row[col["scorer"]] = "张三"
@@ -123,8 +133,7 @@ def fill_xlsx(path, seed=0, lr=None, uu=None, cell_fn=None, fixed=None) -> dict:
                 continue
             field = ws.cell(r, keys["field"]).value
             u = ws.cell(r, keys["unit"]).value if "unit" in keys else unit
-            c = ws.cell(r, keys["class"]).value if "class" in keys else cls
-            v = sample_value(field_of(lr, item, field), c, rng)
+            v = sample_value(field_of(lr, item, field), class_of(uu, u), rng)
             v = (fixed or {}).get((item, field), v)
             ws.cell(r, keys["value"]).value = cell_fn(v) if cell_fn else as_cell(v)
             ws.cell(r, keys["scorer"]).value = "李四"
@@ -159,7 +168,7 @@ def find_csv(path, unit, item, field) -> int:
     text = Path(path).read_bytes().decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""))
     head = next(reader)
-    iu, ii, iff = head.index("unit"), head.index("item"), head.index("field")
+    iu, ii, iff = column(head, "unit"), column(head, "item"), column(head, "field")
     prev = reader.line_num
     for row in reader:
         start, prev = prev + 1, reader.line_num
@@ -168,14 +177,14 @@ def find_csv(path, unit, item, field) -> int:
     raise KeyError((unit, item, field))
 
 
-def set_csv(path, unit, item, field, column, text) -> int:
+def set_csv(path, unit, item, field, key, text) -> int:
     """Set one cell of a csv; returns the line of that record."""
     line = find_csv(path, unit, item, field)
     rows = read_csv_rows(path)
     head = rows[0]
     for row in rows[1:]:
-        if row and un_inert(row[head.index("unit")]) == unit and row[head.index("item")] == item and row[head.index("field")] == field:
-            row[head.index(column)] = text
+        if row and un_inert(row[column(head, "unit")]) == unit and row[column(head, "item")] == item and row[column(head, "field")] == field:
+            row[column(head, key)] = text
     write_csv_rows(path, rows)
     return line
 

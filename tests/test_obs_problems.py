@@ -221,7 +221,7 @@ def test_rules_mismatch(filled, tmp_path):
         if kind == "csv":
             assert probs[0].line == 2
         elif kind == "long":  # recorded on every row, like the csv
-            assert (probs[0].sheet, probs[0].cell) == ("观测", "K2")
+            assert (probs[0].sheet, probs[0].cell) == ("Observation sheet", "N2")  # the rules column
         else:
             assert (probs[0].sheet, probs[0].cell) == ("_gkscore", "B4")
 

@@ -13,7 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from oracle import cells_of, openpyxl_reader
+from gkscore.observations.layout import SHEET_COLUMNS  # noqa: E402
 from test_obs_helpers import (
+    column,
     CITYDEPT,
     COUNTY,
     UNITS,
@@ -78,7 +80,7 @@ def test_observations_are_those_openpyxl_reads(tmp_path, layout):
     assert ("obs.xlsx", sheet, cell, "out-of-range") in pa
 
 
-def test_calamine_offsets_give_true_positions(tmp_path):
+def test_calamine_offsets_give_true_positions(tmp_path, zh):
     """A long sheet that starts at C4 (calamine trims empty rows/columns)."""
     path = demo_template(tmp_path, "obs.xlsx", layout="long")
     fill_xlsx(path, 3)
@@ -93,7 +95,7 @@ def test_calamine_offsets_give_true_positions(tmp_path):
         b = load([path])
     assert a[0].values == b[0].values
     some = next(iter(a[0].values.values()))
-    assert some.source.cell.startswith("I")  # value column G moved to I
+    assert some.source.cell.startswith("G")  # value column E moved to G
     assert int(some.source.cell[1:]) >= 5
 
 
@@ -130,7 +132,7 @@ def _split(tmp_path, seed):
     full = demo_template(tmp_path, "full.csv")
     fill_csv(full, seed)
     rows = read_csv_rows(full)
-    vi = rows[0].index("value")
+    vi = column(rows[0], "value")
     a = [rows[0]] + [r if i % 2 else r[:vi] + [""] + r[vi + 1:] for i, r in enumerate(rows[1:])]
     b = [rows[0]] + [r if not i % 2 else r[:vi] + [""] + r[vi + 1:] for i, r in enumerate(rows[1:])]
     p1, p2 = tmp_path / "part1.csv", tmp_path / "part2.csv"
@@ -251,7 +253,7 @@ def test_unit_names_match_through_aliases_and_normalisation(tmp_path):
     path = demo_template(tmp_path, "obs.csv", unit_names=[A])
     expected = fill_csv(path, 2)
     rows = read_csv_rows(path)
-    iu = rows[0].index("unit")
+    iu = column(rows[0], "unit")
     for i, row in enumerate(rows[1:]):
         row[iu] = ["　教育局 ", "市 教育局", "市教育局\u00a0"][i % 3]
     write_csv_rows(path, rows)
@@ -283,9 +285,10 @@ def test_ignored_rows_sheets_columns_and_hidden_rows(tmp_path):
     ws = wb[A]
     ws.protection.sheet = False
     last = ws.max_row
+    col = {k: i for i, k in enumerate(SHEET_COLUMNS, start=1)}
     ws.cell(last + 2, 1).value = "合计"
-    ws.cell(last + 2, 9).value = 35
-    ws.cell(last + 3, 5).value = "备注：由张三核对"
+    ws.cell(last + 2, col["value"]).value = 35
+    ws.cell(last + 3, col["text"]).value = "备注：由张三核对"
     ws.cell(4, 14).value = "备注"
     ws.cell(5, 14).value = "extra column"
     ws.row_dimensions[6].hidden = True

@@ -18,7 +18,7 @@ from test_obs_helpers import CITYDEPT, COUNTY, DEMO_RULES, DEMO_UNITS, UNITS, de
 
 from gkscore.cli import main
 from gkscore.observations.allowed import parse_allowed
-from gkscore.observations.layout import META_SHEET, header_key
+from gkscore.observations.layout import META_SHEET, TYPE_WORDS, header_key
 
 A = "市教育局"
 
@@ -35,7 +35,7 @@ def _rows(ws, hr=4):
         yield r, {k: ws.cell(r, c) for k, c in keys.items() if k}
 
 
-def test_sheets_layout_validation_and_protection(tmp_path):
+def test_sheets_layout_validation_and_protection(tmp_path, zh):
     path = demo_template(tmp_path, "obs.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames[0] == "说明"
@@ -52,8 +52,8 @@ def test_sheets_layout_validation_and_protection(tmp_path):
     assert props["gkscore.rules_sha256"] == rules().sha256
 
     ws = wb[A]
-    assert ws["B1"].value == A and ws["B2"].value == "A"
-    assert ws.freeze_panes == "A5"
+    assert ws["A1"].value == "单位" and ws["B1"].value == A and ws["A2"].value == "类别" and ws["B2"].value == "有网站"
+    assert ws.freeze_panes == "C5"
     assert ws.protection.sheet
     seen = {}
     for r, cells in _rows(ws):
@@ -62,7 +62,8 @@ def test_sheets_layout_validation_and_protection(tmp_path):
             assert cell.protection.locked == (k not in ("value", "evidence", "scorer")), (r, k)
         dv = _dv_for(ws, cells["value"].coordinate)
         assert dv.showErrorMessage is True and dv.errorStyle == "stop" and dv.showDropDown in (None, False)
-        t = cells["type"].value
+        t = TYPE_WORDS.key_of(cells["type"].value)  # the type column says 是/否, 整数 ...
+        assert t is not None and cells["type"].value == {"bool": "是/否", "count": "整数", "number": "数值", "date": "日期", "score": "评分", "choice": "选项"}[t]
         if t == "bool":
             assert (dv.type, dv.formula1) == ("list", '"是,否"')
         elif t == "count" and cells["field"].value == "passed":
@@ -80,14 +81,14 @@ def test_sheets_layout_validation_and_protection(tmp_path):
             assert (dv.type, dv.formula1) == ("list", '"优,良,一般,差"')
     assert seen == {
         ("g1", "no_site"): "是/否", ("i1", "done"): "是/否", ("i1", "pct"): "0..100", ("i2", "passed"): "0..5",
-        ("i3", "score"): "0..2 step 0.5", ("w1", "date"): "YYYY-MM-DD", ("w2", "level"): "优/良/一般/差",
+        ("i3", "score"): "0..2，步长 0.5", ("w1", "date"): "日期，如 2021-03-31", ("w2", "level"): "优/良/一般/差",
         ("w2", "errors"): "0..", ("veto.leak", "leaked"): "是/否",
     }
     # class B: w1 does not apply; the judged score is at most 1
     wsb = wb[titles[3]]
     items = {(c["item"].value, c["field"].value): c for _, c in _rows(wsb)}
     assert ("w1", "date") not in items
-    assert items[("i3", "score")]["allowed"].value == "0..1 step 0.5"
+    assert items[("i3", "score")]["allowed"].value == "0..1，步长 0.5"
     assert "<=1," in _dv_for(wsb, items[("i3", "score")]["value"].coordinate).formula1
 
 
@@ -107,7 +108,7 @@ def test_text_is_inert_and_control_characters_do_not_crash(tmp_path):
     assert "'=HYPERLINK(x)局" in raw.decode("utf-8-sig") and "'=是否未开设网站?" in raw.decode("utf-8-sig")
     # control characters in a unit name
     from gkscore.observations.template_xlsx import build_workbook
-    from gkscore.rules.model import Unit
+    from gkscore.rules.units_model import Unit
 
     odd = Unit.model_validate({"name": "局\x07名\x1b", "class": "A"})
     wb2 = build_workbook(rules(), units(), [odd])
@@ -119,11 +120,11 @@ def test_csv_template_columns_and_allowed_grammar(tmp_path):
     path = demo_template(tmp_path, "obs.csv")
     rows = read_csv_rows(path)
     head = rows[0]
-    assert head[:11] == ["unit", "class", "item", "field", "type", "allowed", "value", "evidence", "scorer", "prompt", "rules"]
+    assert head == ["unit", "class", "item", "prompt", "value", "allowed", "evidence", "scorer", "type", "text", "section", "group", "field", "rules"]
     tag = f"obs-demo@{rules().sha256}"
-    body = [dict(zip(head, r)) for r in rows[1:]]
+    body = [{header_key(h): v for h, v in zip(head, r)} for r in rows[1:]]
     assert all(r["rules"] == tag for r in body)
-    assert {r["type"] for r in body} == {"bool", "count", "number", "date", "score", "choice"}
+    assert {r["type"] for r in body} == {"yes/no", "whole number", "number", "date", "score", "choice"}
     assert len(body) == 3 * 9 + 2 * 8
     a_score = next(r for r in body if r["unit"] == A and r["item"] == "i3")
     assert parse_allowed("score", a_score["allowed"]) == {"min": 0, "max": 2, "step": 0.5}
@@ -132,7 +133,7 @@ def test_csv_template_columns_and_allowed_grammar(tmp_path):
 
 
 @pytest.mark.parametrize("layout", ["sheets", "long"])
-def test_long_choice_lists_go_on_a_hidden_sheet(tmp_path, layout):
+def test_long_choice_lists_go_on_a_hidden_sheet(tmp_path, layout, zh):
     text = DEMO_RULES.read_text(encoding="utf-8")
     many = ", ".join(f"选项{i:02d}，很长的说明文字" for i in range(30))
     p = tmp_path / "r.yaml"
@@ -145,7 +146,7 @@ def test_long_choice_lists_go_on_a_hidden_sheet(tmp_path, layout):
     assert len(dvs) == 1 and dvs[0].formula1 == "'_lists'!$A$1:$A$30"
 
 
-def test_real_tables_for_all_56_units_and_libreoffice_opens_them(tmp_path):
+def test_real_tables_for_all_56_units_and_libreoffice_opens_them(tmp_path, zh):
     made = []
     for rp, n in ((COUNTY, 10), (CITYDEPT, 46)):
         for layout in ("sheets", "long"):
@@ -176,7 +177,7 @@ def test_real_tables_for_all_56_units_and_libreoffice_opens_them(tmp_path):
     sheet_csv = next(f for f in files if county_unit in f)
     text = (outdir / sheet_csv).read_text(encoding="utf-8")
     first = next(csv.reader(io.StringIO(text)))
-    assert first[1] == county_unit
+    assert first[:2] == ["单位", county_unit]
     long_csv = next(f for f in files if "观测" in f)
     assert len((outdir / long_csv).read_text(encoding="utf-8").splitlines()) > 1000
 
@@ -189,7 +190,7 @@ def test_cli_template_and_help(tmp_path):
     out = tmp_path / "t.csv"
     res = r.invoke(main, ["template", str(DEMO_RULES), "--units", str(DEMO_UNITS), "--class", "B", "-o", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.stderr
-    assert {row[1] for row in read_csv_rows(out)[1:]} == {"B"}
+    assert {row[1] for row in read_csv_rows(out)[1:]} == {"无网站"}  # the class's short name
     res = r.invoke(main, ["template", str(DEMO_RULES), "--units", str(DEMO_UNITS), "--unit", "教育局", "--format", "xlsx", "-o", str(tmp_path / "t.xlsx")], catch_exceptions=False)
     assert res.exit_code == 0 and load_workbook(tmp_path / "t.xlsx").sheetnames[1] == A
     res = r.invoke(main, ["template", str(DEMO_RULES), "--units", str(DEMO_UNITS), "-o", str(DEMO_UNITS)], catch_exceptions=False)

@@ -156,17 +156,17 @@ def test_a_unit_sheet_with_a_broken_header_is_named_not_skipped(tmp_path):
     fill_xlsx(path, 6)
     wb = load_workbook(path)
     ws = wb[A]
-    assert ws["I4"].value == "填写值\nvalue"
-    ws["I4"].value = "填写值\nvalu"
+    assert ws["C4"].value == "Value filled"  # right of the question (B)
+    ws["C4"].value = "Valu filled"
     wb.create_sheet("我的笔记")["A1"] = "随便写写"
     wb.save(path)
     with pytest.raises(ProblemsError) as exc:
         load([path])
     got = [(p.sheet, p.cell, p.code) for p in exc.value.problems]
-    assert got == [(A, "I4", "bad-header")]  # and not missing-unit: the sheet is named already
+    assert got == [(A, "C4", "bad-header")]  # and not missing-unit: the sheet is named already
     assert "it should read 'Value filled'" in exc.value.problems[0].message
     res = _cli("check", path)
-    assert res.exit_code == 1 and f"{A}!I4" in res.stderr
+    assert res.exit_code == 1 and f"{A}!C4" in res.stderr
     assert "我的笔记: [note]" in res.stderr and "(ignored-sheet)" in res.stderr
     # the header row deleted
     wb = load_workbook(path)
@@ -185,7 +185,7 @@ def test_a_sheet_named_like_a_unit_is_a_unit_sheet(tmp_path):
     assert (path.name, "教育局", "A4", "bad-header") in problems_of([path])
     ws["A1"] = "评分细则"  # a column name: the header row is that row
     wb.save(path)
-    assert {p[1:] for p in problems_of([path])} >= {("教育局", "A1", "bad-header"), ("教育局", "I1", "bad-header")}
+    assert {p[1:] for p in problems_of([path])} >= {("教育局", "A1", "bad-header"), ("教育局", "C1", "bad-header")}
 
 
 @pytest.mark.parametrize("kind", ["obs.csv", "obs.xlsx", "long.xlsx"])

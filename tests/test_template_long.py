@@ -14,7 +14,7 @@ from gkscore.observations.template_long import sheet_titles, write_long_template
 from gkscore.observations.template_rows import long_records, select_units
 
 
-def test_units_go_on_in_a_new_sheet_whole():
+def test_units_go_on_in_a_new_sheet_whole(zh):
     assert sheet_titles([3, 3, 3], row_limit=7) == ["观测", "观测", "观测 (2)"]
     assert sheet_titles([10, 2], row_limit=7) == ["观测", "观测 (2)"]  # a unit longer than a sheet still gets one
     assert sheet_titles([], row_limit=7) == []
@@ -31,7 +31,7 @@ def _long_rows(wb):
     return out
 
 
-def test_every_field_once_with_input_cells_unlocked_and_validated(tmp_path):
+def test_every_field_once_with_input_cells_unlocked_and_validated(tmp_path, zh):
     path = demo_template(tmp_path, "long.xlsx", layout="long")
     wb = load_workbook(path)
     assert wb.sheetnames[0] == "说明" and wb[META_SHEET].sheet_state == "veryHidden"
@@ -40,7 +40,7 @@ def test_every_field_once_with_input_cells_unlocked_and_validated(tmp_path):
     rows = _long_rows(wb)
     assert [(c["unit"].value, c["item"].value, c["field"].value) for _t, c in rows] == [e[:3] for e in expected]
     ws = wb["观测"]
-    assert ws.freeze_panes == "A2" and ws.protection.sheet and ws.auto_filter.ref == f"A1:N{len(rows) + 1}"
+    assert ws.freeze_panes == "E2" and ws.protection.sheet and ws.auto_filter.ref == f"A1:N{len(rows) + 1}"
     for (_t, cells), (_u, _i, _f, rec) in zip(rows, expected):
         for k in LONG_COLUMNS:
             cell = cells[k]
@@ -49,11 +49,11 @@ def test_every_field_once_with_input_cells_unlocked_and_validated(tmp_path):
             else:
                 assert (cell.value or "") == rec[k] and cell.protection.locked is not False
         v = cells["value"]
-        assert (v.number_format == "yyyy-mm-dd") == (rec["type"] == "date")
+        assert (v.number_format == "yyyy-mm-dd") == (rec["type"] == "日期")
         assert sum(1 for dv in ws.data_validations.dataValidation if v.coordinate in dv.sqref) == 1, v.coordinate
 
 
-def test_past_the_row_limit_the_units_go_on_in_more_sheets_and_read_the_same(tmp_path):
+def test_past_the_row_limit_the_units_go_on_in_more_sheets_and_read_the_same(tmp_path, zh):
     lr, uu = rules(), units()
     chosen = select_units(lr, uu, ["A", "B"])
     one, split = tmp_path / "one.xlsx", tmp_path / "split.xlsx"

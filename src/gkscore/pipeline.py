@@ -5,6 +5,7 @@ The CLI fills the options and renders the result; tests call ``run`` directly.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ class Run:
     # are a missing-unit problem): 未完成, never scored or ranked, listed by
     # every report after the ranked units of their rank group
     missing: list = field(default_factory=list)  # MissingUnit
+    # told of each detail given out (``counting``): a report's progress
+    _on_detail: Callable[[], object] | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:
@@ -96,9 +99,22 @@ class Run:
         is returned as it is."""
         from .engine.results import UnitDetail
 
+        if self._on_detail is not None:
+            self._on_detail()
         if isinstance(unit, UnitDetail):
             return unit
         return self.scorer(unit.rules_id, unit.unit).detail(unit)
+
+    @contextlib.contextmanager
+    def counting(self, advance: Callable[[], object]):
+        """Call ``advance()`` for each unit's detail given out while inside: a
+        report that shows items asks for each unit's once, so its progress
+        is the units written."""
+        self._on_detail = advance
+        try:
+            yield
+        finally:
+            self._on_detail = None
 
 
 @dataclass(frozen=True)

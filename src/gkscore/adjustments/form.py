@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..fsutil import atomic_path
-from ..i18n import _
+from ..i18n import _, pgettext
 from .columns import KEYS, column_name
 from .names import Indicators, field_label_in_form
 
@@ -70,7 +70,7 @@ def write_form(loaded_rules, units, out_path: str) -> int:
     listed = [o for o in index.values() if o.specs and o.classes & classes]  # what applies to the units listed
     wb = Workbook()
     cover = wb.active
-    cover.title = _("Instructions")
+    cover.title = pgettext("adjustments form", "Instructions")
     for r, line in enumerate(instructions(rs.title), start=1):
         _text(cover, r, 1, line, font=Font(bold=True, size=14) if r == 1 else Font(size=11), alignment=WRAP)
         # rows grow to their wrapped lines (Excel does not measure them itself)

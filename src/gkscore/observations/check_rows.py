@@ -5,32 +5,27 @@ unknown-unit, wrong-class, unknown-item, unknown-field, not-applicable,
 bad-value, out-of-range, off-step.  Unit-level problems are reported once per
 file and unit, at the first position in sheet/cell or line order, their
 message built once.  The same checks, with the same messages, validate
-adjustments (``unit_error``, ``field_error``, ``value_error``).  Messages
-name units, indicators and classes as a person knows them (黄州区,
-组织推进第2项, the class's name), suggest the closest name for a mistyped
-one, and are built only for rows that have a problem.
+adjustments (``unit_error``, ``field_error``, ``value_error``); the words
+of each problem are ``row_issues``'s.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from decimal import Decimal
 
-from ..bundled import shown_path
-from ..i18n import _, ngettext, pgettext
+from ..i18n import ngettext
 from ..normalize import norm_name
-from ..problems import Problem, quote
+from ..problems import Problem
 from ..rules.model import UNIT_OWNER
 from ..yamlio import position_of
 from .raw import Positions, RawRow, problem_at, src_key
+from .row_issues import RowIssues
 from .slots import SlotStore
 from .spec import Owner
 from .types import Source
 from .units_index import UnitsIndex
-from .suggest import of_names
 from .values import Issue, cell_text, is_blank, read_value
-from .wording import did_you_mean
 
 
 _NO = object()
@@ -51,7 +46,7 @@ class _UnitsFilePositions(Positions):
         return Source(self.file, line=line)
 
 
-class RowChecker(SlotStore):
+class RowChecker(RowIssues, SlotStore):
     """Checks rows and keeps what they give in the compact store (``slots``)."""
 
     def __init__(self, loaded_rules, owners: dict[str, Owner], units: UnitsIndex, keep_evidence: bool = True, keep_scorer: bool = True) -> None:
@@ -114,72 +109,6 @@ class RowChecker(SlotStore):
             unit = self._unit_by_text[text] = self.units.find(text)
         return unit
 
-    def unit_error(self, text, unit) -> Issue | None:
-        """Why a unit cell (its text, and the unit found) cannot be scored here."""
-        if unit is None:
-            return self.unknown_unit(text)
-        if unit.cls not in self.rs.classes:
-            message = _("{unit} is a unit of class {cls}, which {rules} does not score (it scores {classes}); "
-                        "fill its values in the template made from the rule file for its class").format(
-                unit=quote(unit.name), cls=quote(self.unit_class_name(unit.cls)), rules=quote(self.rs.title),
-                classes=pgettext("list separator", ", ").join(quote(c.name) for c in self.rs.classes.values()))
-            return Issue("wrong-class", message)
-        return None
-
-    def unknown_unit(self, text) -> Issue:
-        typed = cell_text(text).strip() if text is not None else ""
-        if not typed:
-            return Issue("unknown-unit", _("the unit cell is empty; type the unit's name as the units file writes it"), _("the unit's name"))
-        units = shown_path(self.units.loaded.path)
-        message = _("unknown unit {unit}: not a name or alias in {units}").format(unit=quote(typed), units=units)
-        close = self.units.suggest(typed)
-        if close:
-            hint = did_you_mean(close)
-            return Issue("unknown-unit", _("{first}; {second}").format(first=message, second=hint), hint)
-        hint = _("copy the name from {units}, or add the unit there").format(units=units)
-        return Issue("unknown-unit", _("{first}; {second}").format(first=message, second=hint), hint)
-
-    def unit_class_name(self, cls: str) -> str:
-        """A class as the units file or the rule file names it."""
-        named = self.rs.classes.get(cls)
-        if named is not None:
-            return named.name
-        return self.units.loaded.units.classes.get(cls) or cls
-
-    def field_error(self, item: str, field: str):
-        """(the field's spec, None), or (None, Issue) for an unknown item or field."""
-        owner = self.owners.get(item)
-        if owner is None:
-            message = _("unknown item {item}: the rule file {rules} has no item of this number").format(item=quote(item), rules=quote(self.rs.title))
-            close = self._item_names().closest(item)
-            hint = did_you_mean(close) if close else _("copy the row from the template and leave the item column as it is")
-            return None, Issue("unknown-item", _("{first}; {second}").format(first=message, second=hint), hint)
-        spec = owner.specs.get(field)
-        if spec is None:
-            any_spec = next(iter(owner.specs.values()), None)
-            where = any_spec.indicator() if any_spec is not None else item
-            known = pgettext("list separator", ", ").join(owner.specs) or _("none")
-            message = _("unknown field {field} of {indicator} (its fields: {fields})").format(field=quote(field), indicator=where, fields=known)
-            close = [f for f in difflib.get_close_matches(field, list(owner.specs), n=1, cutoff=0.5)]
-            hint = did_you_mean(close) if close else _("copy the row from the template and leave the field column as it is")
-            return None, Issue("unknown-field", _("{first}; {second}").format(first=message, second=hint), hint)
-        return spec, None
-
-    def _item_names(self):
-        if self._items_suggester is None:
-            self._items_suggester = of_names(self.owners)
-        return self._items_suggester
-
-    def applies_error(self, unit, item: str, value) -> Issue | None:
-        """A value for an item that does not apply to the unit's class."""
-        if unit.cls in self.owners[item].classes:
-            return None
-        spec = next(iter(self.owners[item].specs.values()), None)
-        what = spec.indicator() if spec is not None else item
-        message = _("{indicator} does not apply to {unit} (class {cls}); leave the cell empty (found {value})").format(
-            indicator=what, unit=unit.name, cls=quote(self.unit_class_name(unit.cls)), value=quote(cell_text(value)))
-        return Issue("not-applicable", message, _("leave it empty"))
-
     def value_error(self, spec, cls: str, value):
         """(typed value, None) or (None, Issue) for a non-blank cell."""
         return read_value(spec.field, cls, value)
@@ -232,11 +161,11 @@ class RowChecker(SlotStore):
         # the usual case (the class as written in the units file) is one compare
         rc = row.cls
         clean = True
-        if rc is not None and rc != unit.cls and not is_blank(rc) and rc.strip() != unit.cls:
+        if rc is not None and rc != unit.cls and not is_blank(rc) and rc.strip() != unit.cls and not self.names_class(rc, unit.cls):
             cls_src = row.cls_src
             if cls_src is not None:
                 clean = False  # every such row counts in the message: no fast lane
-                self._unit_problem((row.file, "recorded", unit.name), cls_src, unit.name, lambda: self._recorded_class(unit, rc))
+                self._unit_problem((row.file, "recorded", unit.name), cls_src, unit.name, lambda: self.recorded_class(unit, rc))
         name = unit.name
         pos = row.pos
         if name is self._lp_name and pos is self._lp_pos:
@@ -390,14 +319,3 @@ class RowChecker(SlotStore):
             lane[o] = {f: (self._spec_slot[id(spec)], id(spec), self._lane_vals.setdefault((id(spec), cls), {})) for f, spec in owner.specs.items()}
         return lane
 
-    def _recorded_class(self, unit, written) -> Issue:
-        cls = quote(self.unit_class_name(unit.cls))
-        message = _("{unit} is in class {cls} in the units file, but this sheet says {found}; write {cls} here, or make a new template").format(
-            unit=unit.name, cls=cls, found=quote(written.strip()))
-        return Issue("wrong-class", message, self.unit_class_name(unit.cls))
-
-    def expected_text(self, owner: str, field: str, cls: str) -> str:
-        """What a field takes, in words (for a missing value)."""
-        from .wording import expected
-
-        return expected(self.owners[owner].specs[field].field, cls)

@@ -18,18 +18,40 @@ subset (--class, --unit), by ``;classes=A/B`` and/or ``;units=X/Y``.
 from __future__ import annotations
 
 import re
+from unicodedata import east_asian_width
 
-from ..i18n import N_, Labels
+from ..i18n import N_, Labels, _
 from ..normalize import norm_name
 
 FORMAT = "gkscore-obs/1"
 META_SHEET = "_gkscore"
 LISTS_SHEET = "_lists"
-COVER_SHEET = "说明"
+# The cover sheet's and the long sheet's titles; a template written in
+# either language is read in the other.
+COVER_TITLES = Labels(cover=N_("Instructions"))
+LONG_TITLES = Labels(long=N_("Observation sheet"))
+COVER_SHEET = "说明"  # the Chinese title (older templates have it in either language)
 LONG_SHEET = "观测"
 
-# key -> Chinese label shown in xlsx headers (the key is shown too, so the
-# reader can always find its columns).
+
+def cover_title() -> str:
+    """The cover sheet's title in the active language."""
+    return COVER_TITLES["cover"]
+
+
+def long_title() -> str:
+    """The long sheet's title in the active language."""
+    return LONG_TITLES["long"]
+
+
+def is_cover(title) -> bool:
+    """A sheet titled as a template's cover, in either language."""
+    return isinstance(title, str) and (title == COVER_SHEET or COVER_TITLES.key_of(title) == "cover")
+
+
+# key -> the Chinese label of each column (older templates wrote it above
+# the key: 单位\nunit); headers are now written in the active language
+# (``header_text``), and read in either.
 LABELS = {
     "unit": "单位",
     "class": "类别",
@@ -71,8 +93,13 @@ def column_name(key: str) -> str:
     return COLUMN_NAMES[key]
 
 
-LONG_COLUMNS = ["unit", "class", "item", "field", "type", "allowed", "value", "evidence", "scorer", "prompt", "rules", "section", "group", "text"]
-SHEET_COLUMNS = ["item", "field", "section", "group", "text", "prompt", "type", "allowed", "value", "evidence", "scorer"]
+# The input cells sit right of the question; what the reader needs besides
+# (the field id, the rules tag) and the annex's words follow.
+LONG_COLUMNS = ["unit", "class", "item", "prompt", "value", "allowed", "evidence", "scorer", "type", "text", "section", "group", "field", "rules"]
+SHEET_COLUMNS = ["item", "prompt", "value", "allowed", "evidence", "scorer", "type", "text", "section", "group", "field"]
+# The columns that stay in view when scrolling right (frozen panes).
+FROZEN_LONG = ("unit", "class", "item", "prompt")
+FROZEN_SHEET = ("item", "prompt")
 INPUT_COLUMNS = ("value", "evidence", "scorer")
 REQUIRED_SHEET = ("item", "field", "value")
 REQUIRED_LONG = ("unit", "item", "field", "value")
@@ -87,18 +114,62 @@ TOTAL_WORDS = {"合计", "总计", "小计", "total", "sum", "总分"}
 
 
 WIDTHS = {
-    "unit": 22, "class": 8, "item": 14, "field": 14, "section": 16, "group": 18, "text": 60,
-    "prompt": 40, "type": 8, "allowed": 18, "value": 14, "evidence": 36, "scorer": 12, "rules": 30,
+    "unit": 16, "class": 8, "item": 14, "field": 11, "section": 10, "group": 12, "text": 50,
+    "prompt": 40, "type": 7, "allowed": 14, "value": 12, "evidence": 20, "scorer": 10, "rules": 24,
 }
+# Columns whose texts wrap (the others are short), and the columns printed
+# (the field id and the rules tag are for the reader, not for paper).
+WRAPPED = ("prompt", "text", "group", "section")
+UNPRINTED = ("field", "rules")
+
+LINE_HEIGHT = 15  # points: one line of 11-point text, as Excel and WPS lay it out
+MAX_ROW_HEIGHT = 409  # Excel's largest row height, in points
+
+
+def display_width(text: str) -> int:
+    """How many column-width units a text takes: a CJK character two."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def row_height(cells) -> float | None:
+    """The height of a row whose cells wrap their text, from (text, column
+    width) pairs; None when every text fits on one line.  Set explicitly:
+    LibreOffice keeps the default height of a row that has none."""
+    lines = 1
+    for text, width in cells:
+        if not text:
+            continue
+        usable = max(width - 1, 1)
+        n = sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
+        lines = max(lines, n)
+    return None if lines == 1 else min(lines * LINE_HEIGHT + 2, MAX_ROW_HEIGHT)
+
+
+# The words of the type column; read back in either language.
+TYPE_WORDS = Labels(
+    bool=N_("yes/no"),
+    count=N_("whole number"),
+    number=N_("number"),
+    date=N_("date"),
+    score=N_("score"),
+    choice=N_("choice"),
+)
+
+
+def type_word(field_type: str) -> str:
+    """A field's type as the template's type column says it (是/否, 整数 ...)."""
+    return TYPE_WORDS[field_type] if field_type in TYPE_WORDS else field_type
 
 
 def header_text(key: str) -> str:
-    return f"{LABELS[key]}\n{key}"
+    """A column's header in the active language (the reader takes either)."""
+    return _(COLUMN_NAMES.texts[key])
 
 
 def _variants(key: str) -> set[str]:
     zh = LABELS[key]
-    return {norm_name(v) for v in (key, zh, zh + key, f"{zh}({key})", f"{zh}（{key}）")}
+    en = COLUMN_NAMES.texts[key]
+    return {norm_name(v) for v in (key, zh, en, zh + key, f"{zh}({key})", f"{zh}（{key}）", zh + en, en + zh, f"{zh}({en})", f"{zh}（{en}）", f"{en}({zh})")}
 
 
 _HEADER_LOOKUP = {v: key for key in LABELS for v in _variants(key)}

@@ -13,7 +13,7 @@ Both layouts read records -- lists of cells as the reader gives them (see
 
 from __future__ import annotations
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..problems import Problem, quote
 from .files import sniff
 from .layout import META_SHEET, TOTAL_WORDS
@@ -60,15 +60,92 @@ def _report_flagged(table, pos: Positions, r: int, cols: dict, problems: list[Pr
     return value
 
 
-def _check_merged(table, pos: Positions, header_row: int, cols: dict, problems: list[Problem]) -> None:
-    """Merged ranges over the cells we read below the header: each row needs its own cell."""
-    used = {cols[k] for k in CHECKED_COLUMNS if k in cols}
+# Columns whose one cell may be merged over several rows (one scorer, one
+# piece of evidence for a few fields): each row takes the merged value.
+SHARED_COLUMNS = ("evidence", "scorer")
+
+
+def _check_merged(table, pos: Positions, header_row: int, cols: dict, problems: list[Problem]) -> list[tuple[int, int, int]]:
+    """Merged ranges over the cells we read below the header.  A range down
+    one 佐证 (evidence) or 评分人 (scorer) column is what an office does for a
+    scorer of several rows: returned as (first row, last row, column), each
+    row taking its value.  Any other (over a value, an item, across a row)
+    is a problem: each row needs its own cell."""
+    used = {cols[k]: k for k in CHECKED_COLUMNS if k in cols}
+    shared = []
     for r1, c1, r2, c2 in table.merged:
-        if r2 <= header_row or not any(c1 <= c <= c2 for c in used):
+        if r2 <= header_row:
+            continue
+        keys = {k for c, k in used.items() if c1 <= c <= c2}
+        if not keys:
+            continue
+        if r1 > header_row and c1 == c2 and keys <= set(SHARED_COLUMNS):
+            shared.append((r1, r2, c1))
             continue
         ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
         problems.append(problem_at(pos.at(max(r1, header_row + 1), c1), "merged-cells", _("cells {ref} are merged over cells that are read; unmerge them and fill each cell").format(ref=ref),
-                                   fill=_("one value in each cell, not merged")))
+                                   found=ref, fill=_("one value in each cell, not merged")))
+    return shared
+
+
+def _merged_filled(records, spans: list[tuple[int, int, int]], c0: int):
+    """The records with each merged evidence or scorer cell's value in every
+    row of its range (a reader gives it in the first row only)."""
+    below: dict[int, list[tuple[int, int]]] = {}
+    for r1, r2, c in spans:
+        for r in range(r1 + 1, r2 + 1):
+            below.setdefault(r, []).append((r1, c - c0))
+    firsts = {(r1, c - c0) for r1, _r2, c in spans}
+    held: dict[tuple[int, int], object] = {}
+    for r, rec in records:
+        fill = below.get(r)
+        if fill is not None:
+            rec = list(rec)
+            for r1, i in fill:
+                if i < len(rec) and is_blank(rec[i]):
+                    rec[i] = held.get((r1, i), "")
+        for key in firsts:
+            if key[0] == r and key[1] < len(rec):
+                held[key] = rec[key[1]]
+        yield r, rec
+
+
+class StrayNotes:
+    """Text typed below the header in a column the template does not use:
+    never read, listed by check as a note, one per column (its first cell,
+    and how many more)."""
+
+    def __init__(self, table, pos: Positions, cols: dict) -> None:
+        self.pos = pos
+        self.c0 = table.first_col
+        self.known = {c - self.c0 for c in cols.values()}
+        self.width = -1
+        self.extra: list[int] = []
+        self.found: dict[int, list] = {}  # index -> [first row, value, count]
+
+    def look(self, r: int, rec) -> None:
+        if len(rec) != self.width:
+            self.width = len(rec)
+            self.extra = [i for i in range(self.width) if i not in self.known]
+        for i in self.extra:
+            v = rec[i]
+            if not is_blank(v):
+                seen = self.found.get(i)
+                if seen is None:
+                    self.found[i] = [r, v, 1]
+                else:
+                    seen[2] += 1
+
+    def notes(self) -> list[Problem]:
+        out = []
+        for i, (r, v, n) in sorted(self.found.items()):
+            text = _short(cell_text(v))
+            message = _("{value} is in a column the template does not use, so it is not read (a note is fine here)").format(value=quote(text))
+            if n > 1:
+                message = ngettext("{message}; {n} more cell of this column holds text", "{message}; {n} more cells of this column hold text", n - 1).format(message=message, n=n - 1)
+            out.append(problem_at(self.pos.at(r, i + self.c0), "ignored-cell", message, "note", found=text,
+                                  fill=_("nothing: a value to be read goes in its row's value column")))
+        return out
 
 
 def _no_item(pos: Positions, r: int, cols: dict) -> Problem:
@@ -84,10 +161,12 @@ def _is_total(rec) -> bool:
     return any(v.__class__ is str and v and narrow(v).casefold() in TOTAL_WORDS for v in rec)
 
 
-def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lane=None):
+def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lane=None, notes: list[Problem] | None = None, shared=()):
     """The rows of the long layout (csv, or the xlsx sheet 观测).  With a
     ``lane`` (see ``file_rows``), a row its checker can take whole is
-    offered to it first and never becomes a RawRow."""
+    offered to it first and never becomes a RawRow.  ``shared``: merged
+    evidence and scorer ranges (``_check_merged``); text in a column the
+    template does not use is added to ``notes``."""
     cols, hr = p.cols, p.header_row
     c0 = table.first_col
     at = {k: c - c0 for k, c in cols.items()}
@@ -101,12 +180,17 @@ def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lan
     lane_tag, add_plain = LAZY, None
     fast = 0
     file = table.file
+    stray = StrayNotes(table, pos, cols)
+    look = stray.look
+    records = table.records() if not shared else _merged_filled(table.records(), shared, c0)
     try:
-        for r, rec in table.records():
+        for r, rec in records:
             if r <= hr:
                 continue
             if len(rec) < width:
                 rec = rec + pad[len(rec):]
+            if stray.extra or len(rec) != stray.width:
+                look(r, rec)
             v = rec[i_item]
             item = v.strip() if v.__class__ is str else _text(v)
             v = rec[i_field]
@@ -160,10 +244,13 @@ def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lan
     finally:
         if lane is not None:
             lane.rows += fast
+        if notes is not None:
+            notes.extend(stray.notes())
 
 
-def unit_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem]):
-    """The rows of one unit sheet (the sheet-per-unit layout)."""
+def unit_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], notes: list[Problem] | None = None):
+    """The rows of one unit sheet (the sheet-per-unit layout); text in a
+    column the template does not use is added to ``notes``."""
     cols, hr = p.cols, p.header_row
     for src in (p.unit_src, p.cls_src):
         if src is None:
@@ -173,7 +260,7 @@ def unit_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem]):
             problems.append(_flag_problem(table, pos, *at, table.flagged[at]))
             if src is p.unit_src:
                 return
-    _check_merged(table, pos, hr, cols, problems)
+    shared = _check_merged(table, pos, hr, cols, problems)
     if is_blank(p.unit):
         problems.append(problem_at(p.unit_src, "unknown-unit", _("the unit cell is empty; type the unit's name as the units file writes it"), fill=_("the unit's name")))
         return
@@ -187,11 +274,13 @@ def unit_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem]):
     i_evidence, i_scorer = at.get("evidence"), at.get("scorer")
     rest = [at[k] for k in ("value", "evidence", "scorer") if k in at]
     flagged = table.flagged
-    for r, rec in table.records():
+    stray = StrayNotes(table, pos, cols)
+    for r, rec in (table.records() if not shared else _merged_filled(table.records(), shared, c0)):
         if r <= hr:
             continue
         if len(rec) < width:
             rec = rec + pad[len(rec):]
+        stray.look(r, rec)
         item, field = _text(rec[i_item]), _text(rec[i_field])
         if not field and _is_total(rec):
             continue
@@ -210,6 +299,8 @@ def unit_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem]):
             tag=meta.tag, tag_src=meta.tag_src,
             pos=pos, r=r, cols=cols, flagged=bad,
         )
+    if notes is not None:
+        notes.extend(stray.notes())
 
 
 def _cell_at(src: Source) -> tuple[int, int]:
@@ -263,8 +354,8 @@ def file_rows(reading: FileReading, units, problems: list[Problem], notes: list[
         if p is not None:
             pos = Positions(table.file, table.title)
             if p.kind == "long":
-                _check_merged(table, pos, p.header_row, p.cols, problems)
-                yield from long_rows(table, pos, p, meta, problems, lane)
+                shared = _check_merged(table, pos, p.header_row, p.cols, problems)
+                yield from long_rows(table, pos, p, meta, problems, lane, notes, shared)
             else:
-                yield from unit_rows(table, pos, p, meta, problems)
+                yield from unit_rows(table, pos, p, meta, problems, notes)
         table.release()

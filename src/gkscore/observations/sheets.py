@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from ..i18n import _, pgettext
 from ..problems import Problem, quote
 from .layout import (
-    COVER_SHEET,
     HEADER_ROW_SHEET,
     LISTS_SHEET,
     LONG_COLUMNS,
@@ -29,6 +28,7 @@ from .layout import (
     REQUIRED_SHEET,
     SHEET_COLUMNS,
     header_key,
+    is_cover,
     label_key,
     rules_tag,
 )
@@ -210,11 +210,11 @@ def _unreadable_header(table, rows, meta: Meta, units, pos: Positions, problems:
         for c, v in cells.items():
             if label_key(v) == "unit" and unit is None:
                 unit = units.find(cell_text(_cell(rows, r, c + 1) or ""))
-    if title == COVER_SHEET and meta.tag is not None:
+    if is_cover(title) and meta.tag is not None:
         unit = None  # the template's cover lists the units: not a unit sheet
     marked = title in meta.sheets or units.find(title) is not None or unit is not None or len(best) >= MARK_COLUMNS
     if not marked:
-        if title != COVER_SHEET or meta.tag is None:
+        if not is_cover(title) or meta.tag is None:
             message = _("not an observation sheet (no {unit} cell, no header row naming {columns}): ignored").format(
                 unit=quote(column_name("unit")), columns=_names(REQUIRED_SHEET))
             notes.append(problem_at(pos.sheet(), "ignored-sheet", message, "note"))

@@ -21,6 +21,34 @@ UNIT_TEXT = "本单位的基本情况:每个单位只填一次,多项指标共�
 
 
 @dataclass(frozen=True)
+class AskedWhen:
+    """When a field need be answered (``engine.needs``), kept as conditions
+    and worded in the language of the run (``words``).  ``conditions`` are
+    all required; an entry that is a tuple is a choice among its conditions;
+    ``void``: the group's void condition, under which it need not be filled."""
+
+    conditions: tuple = ()
+    void: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.conditions or self.void)
+
+    def words(self) -> str:
+        from ..i18n import _, pgettext
+
+        parts = []
+        if self.conditions:
+            conds = [c if isinstance(c, str) else "(" + _(" or ").join(c) + ")" if len(c) > 1 else c[0] for c in self.conditions]
+            parts.append(_("fill only when {conditions}").format(conditions=_(" and ").join(conds)))
+        if self.void:
+            parts.append(_("not needed when {condition}").format(condition=self.void))
+        return pgettext("clause separator", "; ").join(parts)
+
+
+ALWAYS = AskedWhen()
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     owner: str
     kind: str  # unit | item | group | veto
@@ -28,8 +56,8 @@ class FieldSpec:
     section: str
     group: str
     text: str
-    # when the field need be answered, in words (engine.needs): "" for always
-    asked_when: str = ""
+    # when the field need be answered (engine.needs): empty for always
+    asked_when: AskedWhen = ALWAYS
     number: int = 0  # the item's place in its group (1, 2 ...); 0 for a group's, a veto's or a unit field
 
     @property
@@ -89,15 +117,15 @@ def owners(rs: RuleSet) -> dict[str, Owner]:
             for n, item in enumerate(group.items, start=1):
                 i_classes = frozenset(c for c in classes if item_max(item, c) is not None)
                 when = asked_when(section, group, item)
-                out[item.id] = Owner(item.id, "item", i_classes, {f.id: FieldSpec(item.id, "item", f, section.name, group.name, item.text, when.get(f.id, ""), n) for f in item.fields})
+                out[item.id] = Owner(item.id, "item", i_classes, {f.id: FieldSpec(item.id, "item", f, section.name, group.name, item.text, when.get(f.id, ALWAYS), n) for f in item.fields})
     for veto in rs.vetoes:
         v_classes = frozenset(c for c in classes if applies_to(veto, c))
         out[veto.id] = Owner(veto.id, "veto", v_classes, {f.id: FieldSpec(veto.id, "veto", f, VETO_SECTION, "", veto.text) for f in veto.fields})
     return out
 
 
-def asked_when(section, group, item) -> dict[str, str]:
-    """field id -> when an item's field need be answered, in words
+def asked_when(section, group, item) -> dict[str, AskedWhen]:
+    """field id -> when an item's field need be answered
     (``engine.needs``): its item applies, and for a field that only clauses
     under only_if read, one of them applies; unless its group is voided.
     Fields needed whatever the answers are left out."""
@@ -111,21 +139,18 @@ def asked_when(section, group, item) -> dict[str, str]:
         for f in clause.reads():
             if f not in only:
                 readers.setdefault(f, []).append(None if clause.only_if is None else _condition_words(clause.only_if, item))
-    void = f"{group.void_if.describe()} 时不必填写" if group.void_if is not None else ""
+    void = group.void_if.describe() if group.void_if is not None else ""
     out = {}
     for field in item.fields:
         if field.id in decided:
             continue
-        conds = list(gates)
+        conds: list = list(gates)
         gating = readers.get(field.id, [])
         if gating and all(c is not None for c in gating):
-            texts = list(dict.fromkeys(gating))
-            conds.append(texts[0] if len(texts) == 1 else "(" + " 或 ".join(texts) + ")")
-        words = [f"仅当 {' 且 '.join(conds)} 时填写"] if conds else []
-        if void:
-            words.append(void)
-        if words:
-            out[field.id] = "；".join(words)
+            conds.append(tuple(dict.fromkeys(gating)))
+        when = AskedWhen(tuple(conds), void)
+        if when:
+            out[field.id] = when
     return out
 
 

@@ -1,4 +1,5 @@
-"""The csv template: long form, UTF-8 with a BOM (so Excel opens it), RFC 4180.
+"""The csv template: long form, UTF-8 with a BOM (so Excel opens it), RFC 4180,
+its header in the active language (``csv_header``; the reader takes either).
 
 Text that a spreadsheet would take for a formula (starting with = + - @) is
 written with a leading ``'``; the reader strips exactly that quote again.
@@ -12,10 +13,10 @@ import csv
 import io
 
 from ..fsutil import atomic_text_writer
-from ..i18n import _
+from ..i18n import _, language
 from ..progress import step
-from .layout import LONG_COLUMNS, inert_csv, rules_tag
-from .template_rows import long_record, unit_specs
+from .layout import LONG_COLUMNS, header_text, inert_csv, rules_tag
+from .template_rows import class_label, long_record, unit_specs
 
 # the columns a unit's rows share (unit, class) and those of the field
 _UNIT_COLUMNS = LONG_COLUMNS[:2]
@@ -36,6 +37,13 @@ class _Line:
         return self._buf.getvalue()
 
 
+def csv_header() -> list[str]:
+    """The csv header: the Chinese names in Chinese (单位, 填写值 ...), the
+    column keys in English (unit, value ...), as scripts and the docs name
+    them; the reader takes either, and the xlsx headers' English names."""
+    return [header_text(k) for k in LONG_COLUMNS] if language() == "zh" else list(LONG_COLUMNS)
+
+
 def write_csv_template(loaded_rules, units, out_path: str, scope=None) -> None:
     """Unit by unit into a temporary file renamed into place: a template for
     100,000 units is ~3 GB of csv, which must never be one string.
@@ -48,7 +56,8 @@ def write_csv_template(loaded_rules, units, out_path: str, scope=None) -> None:
     field_parts: dict[tuple, str] = {}
     with atomic_text_writer(out_path) as fh, step(_("writing the template"), len(units)) as advance:
         fh.write("\ufeff")  # the BOM (utf-8-sig), so Excel opens it as UTF-8
-        fh.write(line(LONG_COLUMNS))
+        fh.write(line(csv_header()))
+        rs = loaded_rules.ruleset
         for unit, specs in unit_specs(loaded_rules, units):
             advance()
             rows = []
@@ -57,7 +66,7 @@ def write_csv_template(loaded_rules, units, out_path: str, scope=None) -> None:
                 key = (unit.cls, spec.owner, spec.field_id, spec.asked_when)
                 part = field_parts.get(key)
                 if part is None or head is None:
-                    rec = long_record(tag, unit, spec)
+                    rec = long_record(tag, unit, spec, class_label(rs, unit.cls))
                     if head is None:
                         head = line([inert_csv(str(rec[k])) for k in _UNIT_COLUMNS])[: -len("\r\n")] + ","
                     if part is None:

@@ -8,22 +8,31 @@ from ..engine.compiled import CompiledRules
 from ..engine.needs import field_needs
 from ..i18n import _, pgettext
 from ..problems import Problem, ProblemsError, quote
-from ..rules.model import UNIT_OWNER, Unit
+from ..rules.model import UNIT_OWNER
+from ..rules.units_model import Unit
 from .allowed import allowed_text
-from .layout import rules_tag
+from .layout import rules_tag, type_word
 from .spec import FieldSpec, expected_fields, owners
 from .units_index import UnitsIndex
 from .values import read_value
 
 
 def prompt_text(spec: FieldSpec) -> str:
+    """The question of a field as the template asks it, with its unit of
+    measure and when it need be answered, in the active language."""
     f = spec.field
     unit = getattr(f, "unit", None)
-    text = f"{f.prompt}（单位：{unit}）" if unit else f.prompt
+    text = _("{question} (unit: {unit})").format(question=f.prompt, unit=unit) if unit else f.prompt
     if spec.asked_when:
         # what does not apply is not asked for: say when it may be left blank
-        text += f"（{spec.asked_when}）"
+        text = _("{question} ({when})").format(question=text, when=spec.asked_when.words())
     return text
+
+
+def class_label(rs, cls: str) -> str:
+    """A class as the template writes it: the rule file's short name (县市区,
+    A类), else its name; the reader takes these and the class id."""
+    return rs.class_label(cls)
 
 
 def select_units(loaded_rules, loaded_units, classes=None, unit_names=None) -> list[Unit]:
@@ -95,20 +104,23 @@ def _attribute(index, unit: Unit, field: str):
 def long_records(loaded_rules, units: list[Unit], scope=None):
     """One dict per unit and field, keyed by the long-form column keys;
     ``scope``: the subset the template is made for (recorded in the tag)."""
-    tag = rules_tag(loaded_rules.ruleset.id, loaded_rules.sha256, scope)
+    rs = loaded_rules.ruleset
+    tag = rules_tag(rs.id, loaded_rules.sha256, scope)
     for unit, specs in unit_specs(loaded_rules, units):
+        cls = class_label(rs, unit.cls)
         for spec in specs:
-            yield unit, spec, long_record(tag, unit, spec)
+            yield unit, spec, long_record(tag, unit, spec, cls)
 
 
-def long_record(tag: str, unit: Unit, spec: FieldSpec) -> dict:
-    """One row of the long layout, keyed by the long-form column keys."""
+def long_record(tag: str, unit: Unit, spec: FieldSpec, cls: str) -> dict:
+    """One row of the long layout, keyed by the long-form column keys;
+    ``cls``: the unit's class as the template writes it (``class_label``)."""
     return {
         "unit": unit.name,
-        "class": unit.cls,
+        "class": cls,
         "item": spec.owner,
         "field": spec.field_id,
-        "type": spec.field.type,
+        "type": type_word(spec.field.type),
         "allowed": allowed_text(spec.field, unit.cls),
         "value": "",
         "evidence": "",

@@ -24,23 +24,31 @@ from .allowed import allowed_text
 from .layout import (
     CLASS_ROW,
     COVER_SHEET,
+    COVER_TITLES,
     FORMAT,
+    FROZEN_SHEET,
     HEADER_ROW_SHEET,
     INPUT_COLUMNS,
-    LABELS,
     LISTS_SHEET,
-    LONG_COLUMNS,
     LONG_SHEET,
+    LONG_TITLES,
     META_SHEET,
     SHEET_COLUMNS,
     UNIT_ROW,
+    UNPRINTED,
     WIDTHS,
+    WRAPPED,
     clean_text,
+    column_name,
+    cover_title,
     header_text,
+    long_title,
+    row_height,
+    type_word,
 )
-from .template_rows import prompt_text, unit_specs
+from .template_rows import class_label, prompt_text, unit_specs
 from .validation import ListStore, Validations
-from .values import ACCEPTED_BOOL, ACCEPTED_DATE
+from .values import ACCEPTED_BOOL, accepted_dates
 
 _BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -51,7 +59,7 @@ UNLOCKED = Protection(locked=False)
 
 def safe_titles(names: list[str], reserved=(COVER_SHEET, META_SHEET, LISTS_SHEET, LONG_SHEET)) -> list[str]:
     """Sheet titles: at most 31 characters, no \\ * ? : / [ ], unique ignoring case."""
-    used = {r.casefold() for r in reserved} | {"history"}
+    used = {r.casefold() for r in (*reserved, *COVER_TITLES.texts.values(), *LONG_TITLES.texts.values(), cover_title(), long_title())} | {"history"}
     out = []
     for name in names:
         base = _BAD_TITLE.sub("_", clean_text(name)).strip().strip("'").strip() or "单位"
@@ -134,40 +142,60 @@ def _meta(wb, loaded_rules, loaded_units, layout: str, sheets: list[str], scope)
 
 
 def cover_lines(loaded_rules, layout: str) -> list[tuple[str, Font | None]]:
-    """The cover's text above its table of units, with the font of each line."""
+    """The cover's text above its table of units, with the font of each line,
+    in the active language."""
     rs = loaded_rules.ruleset
     bold = Font(bold=True, size=14)
+    how = (_("1. One sheet per unit. Fill in only the three yellow columns {value}, {evidence} and {scorer}, right of the question; the other cells are locked.")
+           if layout == "sheets" else
+           _("1. Each row of the sheet {sheet} is one field of one unit. Fill in only the three yellow columns {value}, {evidence} and {scorer}, right of the question; the other cells are locked."))
+    # a document's quotation marks (messages quote with ``problems.quote``)
+    names = {k: f"“{column_name(k)}”" for k in ("value", "evidence", "scorer", "prompt", "text", "allowed", "type")}
     lines = [
-        (f"{rs.title}：观测记录表", bold),
-        (f"规则文件：{rs.id}（内容校验码 {loaded_rules.sha256[:12]}）；由 gkscore {__version__} 生成。", None),
+        (_("{title}: observation sheets").format(title=rs.title), bold),
+        (_("Rule file: {id} (checksum {sha}); made by gkscore {version}.").format(id=rs.id, sha=loaded_rules.sha256[:12], version=__version__), None),
         ("", None),
-        ("填写方法", Font(bold=True)),
-        ("1. 每个单位一个工作表（长表格式为“观测”工作表每行一个单位的一个字段）。只需填写黄色的“填写值”“佐证”“评分人”三列，其他单元格已锁定。" if layout == "sheets" else "1. “观测”工作表每行是一个单位的一个字段。只需填写黄色的“填写值”“佐证”“评分人”三列，其他单元格已锁定。", None),
-        ("2. “问题”列是本字段要回答的问题，“评分细则”列是原文；“允许值”列写明可以填写的内容。", None),
-        (f"3. 是/否 字段可从下拉列表选择；也接受 {ACCEPTED_BOOL}。", None),
-        ("4. 个数填写不小于 0 的整数，抽查项不能超过抽查样本数；评分项填写范围内、符合步长的分数（如 0..2 step 0.5 表示 0、0.5、1、1.5、2）。", None),
-        (f"5. 日期可填写 {ACCEPTED_DATE}。全角数字和空格会自动转换。", None),
-        ("6. 佐证列填写网址、截图文件名或说明；评分人列填写评分人员姓名。", None),
-        ("7. 粘贴的内容不受下拉列表限制，但 gkscore 读取时会逐格再次检查：任何无法识别、超出范围或漏填的值都会报告到具体单元格，绝不会按 0 分或满分处理。", None),
-        ("8. 请勿修改单位名称、指标编号、字段列，也不要删除隐藏的工作表；可以增加批注或在表格之外的列书写备注。", None),
-        ("9. 多人分别填写同一单位时，可各自填写后一起交给 gkscore check / score 合并；同一字段两人填写不同的值会被报告为冲突。", None),
+        (_("How to fill in"), Font(bold=True)),
+        (how.format(sheet=f"“{long_title()}”", **names), None),
+        (_("2. The column {prompt} is the question the field answers, {text} the rule's own words; {allowed} and {type} say what may be filled in.").format(**names), None),
+        (_("3. A yes/no field has a drop-down list; {words} are accepted too.").format(words=ACCEPTED_BOOL), None),
+        (_("4. A count is a whole number not below 0, and a sampled count not above the sample; a score lies in its range on its step (0..2, step 0.5: 0, 0.5, 1, 1.5 or 2)."), None),
+        (_("5. A date may be written {forms}. Full-width digits and spaces are converted.").format(forms=accepted_dates()), None),
+        (_("6. {evidence}: a web address, a screenshot's file name or a note; {scorer}: the scorer's name. One {evidence} or {scorer} cell may be merged over several rows of the same unit.").format(**names), None),
+        (_("7. Pasted values bypass the drop-down lists, but gkscore checks every cell again when it reads the sheet: a value it cannot read, out of range or missing is reported at its cell, never scored as 0 or as full marks."), None),
+        (_("8. Do not change the unit's name, the item numbers or the field column, and do not delete the hidden sheets; comments and notes in the columns right of the table are allowed (gkscore check lists them, and does not read them)."), None),
+        (_("9. Several scorers may each fill the same unit: gkscore check / score merges their files, and reports two different values for one field as a conflict."), None),
         ("", None),
-        ("单位与工作表", Font(bold=True)),
+        (_("Units and sheets"), Font(bold=True)),
     ]
     return lines
 
 
-COVER_WIDTHS = {"A": 40, "B": 10, "C": 34}
+COVER_WIDTHS = {"A": 30, "B": 16, "C": 30}
+COVER_TEXT_WIDTH = sum(COVER_WIDTHS.values())
+
+
+def cover_text_rows(lines) -> list[tuple[str, Font | None, float | None]]:
+    """The cover's lines with the height of each, merged over the columns
+    of the table of units below them and wrapped."""
+    return [(text, font, row_height([(text, COVER_TEXT_WIDTH)])) for text, font in lines]
+
+
+def cover_header() -> list[str]:
+    """The header of the cover's table of units."""
+    return [column_name("unit"), column_name("class"), _("Sheet")]
 
 
 def _cover(ws, loaded_rules, pairs: list[tuple[str, str, str]], layout: str) -> None:
     r = 1
-    for text, font in cover_lines(loaded_rules, layout):
-        put(ws, r, 1, text, font=font)
+    for text, font, height in cover_text_rows(cover_lines(loaded_rules, layout)):
+        put(ws, r, 1, text, font=font, align=WRAP)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(COVER_WIDTHS))
+        if height is not None:
+            ws.row_dimensions[r].height = height
         r += 1
-    put(ws, r, 1, LABELS["unit"], font=Font(bold=True))
-    put(ws, r, 2, LABELS["class"], font=Font(bold=True))
-    put(ws, r, 3, "工作表", font=Font(bold=True))
+    for c, text in enumerate(cover_header(), start=1):
+        put(ws, r, c, text, font=Font(bold=True))
     for unit, cls, title in pairs:
         r += 1
         put(ws, r, 1, unit)
@@ -175,7 +203,27 @@ def _cover(ws, loaded_rules, pairs: list[tuple[str, str, str]], layout: str) -> 
         put(ws, r, 3, title)
     for letter, width in COVER_WIDTHS.items():
         ws.column_dimensions[letter].width = width
+    print_setup(ws, landscape=False)
     protect(ws)
+
+
+def print_setup(ws, *, landscape: bool = True, title_rows: str | None = None) -> None:
+    """Print on A4, as wide as one page (as many pages down as it takes),
+    the header row repeated on every page."""
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows is not None:
+        ws.print_title_rows = title_rows
+
+
+def printed_columns(keys: list[str]) -> int:
+    """How many columns from A are printed: up to the last one for paper."""
+    return max(i for i, k in enumerate(keys, start=1) if k not in UNPRINTED)
 
 
 def _widths(ws, keys: list[str]) -> None:
@@ -183,17 +231,19 @@ def _widths(ws, keys: list[str]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS[k]
 
 
-def _unit_sheet(ws, unit, specs, store: ListStore) -> None:
+def _unit_sheet(ws, unit, cls_text: str, specs, store: ListStore) -> None:
     bold = Font(bold=True)
-    put(ws, UNIT_ROW, 1, f"{LABELS['unit']} unit", font=bold)
+    put(ws, UNIT_ROW, 1, column_name("unit"), font=bold)
     put(ws, UNIT_ROW, 2, unit.name, font=Font(bold=True, size=13))
-    put(ws, CLASS_ROW, 1, f"{LABELS['class']} class", font=bold)
-    put(ws, CLASS_ROW, 2, unit.cls, font=bold)
+    put(ws, CLASS_ROW, 1, column_name("class"), font=bold)
+    put(ws, CLASS_ROW, 2, cls_text, font=bold)
     for c, key in enumerate(SHEET_COLUMNS, start=1):
         put(ws, HEADER_ROW_SHEET, c, header_text(key), font=bold, fill=HEADER_FILL, align=WRAP)
     col = {k: i for i, k in enumerate(SHEET_COLUMNS, start=1)}
     vals = Validations(ws, store)
+    last = HEADER_ROW_SHEET
     for r, spec in enumerate(specs, start=HEADER_ROW_SHEET + 1):
+        last = r
         rec = {
             "item": spec.owner,
             "field": spec.field_id,
@@ -201,11 +251,14 @@ def _unit_sheet(ws, unit, specs, store: ListStore) -> None:
             "group": spec.group,
             "text": spec.text,
             "prompt": prompt_text(spec),
-            "type": spec.field.type,
+            "type": type_word(spec.field.type),
             "allowed": allowed_text(spec.field, unit.cls),
         }
         for k, v in rec.items():
             put(ws, r, col[k], v, align=WRAP)
+        height = row_height([(rec[k], WIDTHS[k]) for k in WRAPPED])
+        if height is not None:
+            ws.row_dimensions[r].height = height
         for k in INPUT_COLUMNS:
             cell = ws.cell(row=r, column=col[k])
             cell.protection = UNLOCKED
@@ -216,8 +269,11 @@ def _unit_sheet(ws, unit, specs, store: ListStore) -> None:
             vcell.number_format = "yyyy-mm-dd"
         vals.add(spec.field, unit.cls, vcell.coordinate)
     vals.finish()
-    ws.freeze_panes = ws.cell(row=HEADER_ROW_SHEET + 1, column=1).coordinate
+    # the item and the question stay in view, scrolling down or right
+    ws.freeze_panes = ws.cell(row=HEADER_ROW_SHEET + 1, column=len(FROZEN_SHEET) + 1).coordinate
     _widths(ws, SHEET_COLUMNS)
+    print_setup(ws, title_rows=f"{HEADER_ROW_SHEET}:{HEADER_ROW_SHEET}")
+    ws.print_area = f"A1:{get_column_letter(printed_columns(SHEET_COLUMNS))}{last}"
     protect(ws)
 
 
@@ -230,14 +286,15 @@ def build_workbook(loaded_rules, loaded_units, units, layout: str = "sheets", sc
         raise ValueError(f"unknown layout {layout!r}")
     wb = Workbook()
     cover = wb.active
-    cover.title = COVER_SHEET
+    cover.title = cover_title()
     store = ListStore()
     pairs_specs = unit_specs(loaded_rules, units)
+    rs = loaded_rules.ruleset
     titles = safe_titles([u.name for u, _specs in pairs_specs])
-    _cover(cover, loaded_rules, [(u.name, u.cls, t) for (u, _specs), t in zip(pairs_specs, titles)], layout)
+    _cover(cover, loaded_rules, [(u.name, class_label(rs, u.cls), t) for (u, _specs), t in zip(pairs_specs, titles)], layout)
     with step(_("writing the template"), len(pairs_specs)) as advance:
         for (unit, specs), title in zip(pairs_specs, titles):
-            _unit_sheet(wb.create_sheet(title), unit, specs, store)
+            _unit_sheet(wb.create_sheet(title), unit, class_label(rs, unit.cls), specs, store)
             advance()
     _meta(wb, loaded_rules, loaded_units, layout, titles, scope)
     store.write(wb)  # after the data sheets

@@ -17,6 +17,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..exact import fmt
+from ..i18n import _, pgettext
 from .allowed import allowed_text, score_bounds
 from .layout import LISTS_SHEET, clean_text
 
@@ -65,6 +66,12 @@ class ListStore:
         return ws
 
 
+def bool_choices() -> list[str]:
+    """The drop-down list of a yes/no cell (是/否, or yes/no): the reader
+    takes both languages' words."""
+    return [pgettext("answer", "yes"), pgettext("answer", "no")]
+
+
 def _n(d) -> str:
     return fmt(d, None)
 
@@ -81,33 +88,33 @@ def rule_for(field, cls: str, cell: str, store: ListStore) -> tuple[tuple, bool]
     t = field.type
     allowed = allowed_text(field, cls)
     if t == "bool":
-        kw = dict(type="list", formula1='"是,否"')
-        msg = "请从下拉列表选择 是 或 否"
+        kw = dict(type="list", formula1=_list_formula(bool_choices(), store))
+        msg = _("choose yes or no from the drop-down list")
     elif t == "choice":
         kw = dict(type="list", formula1=_list_formula(list(field.choices), store))
-        msg = f"请从下拉列表选择：{allowed}"
+        msg = _("choose from the drop-down list: {allowed}").format(allowed=allowed)
     elif t == "count":
         if field.max is None:
             kw = dict(type="whole", operator="greaterThanOrEqual", formula1="0")
-            msg = "请填写不小于 0 的整数"
+            msg = _("fill in a whole number not below 0")
         else:
             kw = dict(type="whole", operator="between", formula1="0", formula2=str(field.max))
-            msg = f"请填写 0 到 {field.max} 之间的整数（抽查样本数 {field.max}）"
+            msg = _("fill in a whole number from 0 to {max} (the sample has {max})").format(max=field.max)
     elif t == "number":
         lo = _n(field.min) if field.min is not None else "-1E+307"
         hi = _n(field.max) if field.max is not None else "1E+307"
         kw = dict(type="decimal", operator="between", formula1=lo, formula2=hi)
-        msg = f"请填写数字：{allowed}"
+        msg = _("fill in a number: {allowed}").format(allowed=allowed)
     elif t == "date":
         kw = dict(type="date", operator="between", formula1="1", formula2=str(MAX_DATE_SERIAL))
-        msg = "请填写日期，例如 2021-03-31"
+        msg = _("fill in a date, such as 2021-03-31")
     elif t == "score":
         lo, hi, step = score_bounds(field, cls)
         lo_s, hi_s, st = _n(lo), _n(hi), _n(step)
         q = f"ROUND(({cell}-{lo_s})/{st},9)"
         formula = f"AND(ISNUMBER({cell}),{cell}>={lo_s},{cell}<={hi_s},{q}=INT({q}))"
         kw = dict(type="custom", formula1=formula)
-        msg = f"请填写 {lo_s} 到 {hi_s} 之间、以 {st} 为步长的分数"
+        msg = _("fill in a score from {low} to {high} on steps of {step}").format(low=lo_s, high=hi_s, step=st)
         return (tuple(sorted(kw.items())) + (("_msg", msg),), True)
     else:  # pragma: no cover
         raise ValueError(t)
@@ -162,10 +169,10 @@ class Validations:
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="stop",
-            errorTitle="输入有误",
+            errorTitle=_("Not accepted"),
             error=msg,
             showInputMessage=True,
-            promptTitle="填写要求",
+            promptTitle=_("What to fill in"),
             prompt=msg[:255],
         )
 

@@ -33,7 +33,13 @@ from .allowed import score_bounds
 TRUE_WORDS = {"是", "√", "✓", "✔", "有", "y", "yes", "1", "true", "对"}
 FALSE_WORDS = {"否", "×", "✗", "✘", "无", "n", "no", "0", "false", "错", "没有"}
 ACCEPTED_BOOL = "是/否, √/×, 有/无, Y/N, 1/0, TRUE/FALSE"
-ACCEPTED_DATE = "2021-03-31, 2021/3/31, 2021年3月31日, 2021.3.31 或 Excel 日期"
+
+
+def accepted_dates() -> str:
+    """The ways of writing a date the reader takes, in the active language."""
+    from ..i18n import _
+
+    return _("2021-03-31, 2021/3/31, 2021年3月31日, 2021.3.31 or an Excel date")
 
 MAX_NUMBER_TEXT = 40  # longer "numbers" are not numbers anyone typed
 

@@ -59,7 +59,7 @@ def explain_text(r, adjustments=(), precision: int = 2, rules: RuleSet | None = 
         else:
             figures = _("veto: no total")
     elif getattr(r, "parts", None) is not None:  # a table made of parts: each part's score
-        figures = _("total {total} ({parts})").format(total=fmt(r.total, precision), parts=_(", ").join(f"{name} {fmt(score, precision)}" for name, score in r.parts.items()))
+        figures = _("total {total} ({parts})").format(total=fmt(r.total, precision), parts=_(", ").join(f"{name} {fmt(score, precision)}" for name, score in r.parts.items() if score is not None))
     else:
         figures = _("total {total} = base {base} + bonus {bonus} - penalty {penalty}").format(
             total=fmt(r.total, precision), base=fmt(r.base, precision), bonus=fmt(r.bonus, precision), penalty=fmt(r.penalty, precision))
@@ -90,7 +90,10 @@ def explain_text(r, adjustments=(), precision: int = 2, rules: RuleSet | None = 
         if i.section_kind == "penalty":
             if i.score == 0:
                 continue
-            header = _("{indicator} penalty {score} (at most {max})").format(indicator=where, score=fmt(i.score, precision), max=fmt(i.max, precision))
+            if i.max is None:  # no 分值 of its own: no "at most"
+                header = _("{indicator} penalty {score}").format(indicator=where, score=fmt(i.score, precision))
+            else:
+                header = _("{indicator} penalty {score} (at most {max})").format(indicator=where, score=fmt(i.score, precision), max=fmt(i.max, precision))
         elif i.lost == 0 and i.complete:
             continue
         else:

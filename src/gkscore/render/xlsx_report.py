@@ -46,6 +46,8 @@ from .view import (
     class_names,
     completeness,
     evidence_text,
+    group_name,
+    item_names,
     group_title,
     item_figures,
     listed,
@@ -221,14 +223,15 @@ def _chart(w, name: str, b, n: int, summary_ws, p: dict) -> BarChart:
 # ------------------------------------------------------- 明细, 扣分明细
 
 
-def _detail_rows(rows: Rows, w, u, cells: Cells, adj_index, with_adj: bool) -> None:
+def _detail_rows(rows: Rows, w, u, cells: Cells, adj_index, with_adj: bool, cls: str) -> None:
+    """``cls``: the unit's class as its rule file names it."""
     styled = cells.styled
     for it in u.items:
         note = adjustments_text(adj_index, u.unit, it.id) if with_adj else ""
         fill = INCOMPLETE_FILL if not it.complete else (ADJUSTED_FILL if note else None)
         style = cells.styles.index(None, fill, TOP)
         mx, score, lost = item_figures(it)
-        row = [styled(v, style) for v in (u.unit, u.cls, it.id, it.section, it.group, it.text)]
+        row = [styled(v, style) for v in (u.unit, cls, it.id, it.section, it.group, it.text)]
         row += [cells.number(mx, fill=fill), cells.number(score, fill=fill), cells.number(lost, fill=fill)]
         texts = (reasons_text(it), it.arithmetic(), observations_text(it), evidence_text(it), scorers_text(it), completeness(w, it.complete))
         row += [styled(v, style) for v in texts]
@@ -237,24 +240,25 @@ def _detail_rows(rows: Rows, w, u, cells: Cells, adj_index, with_adj: bool) -> N
         rows.add(row)
 
 
-def _missing_rows(detail: Rows, lost: Rows | None, w, m, cells: Cells) -> None:
+def _missing_rows(detail: Rows, lost: Rows | None, w, m, cells: Cells, cls: str) -> None:
     """A unit without observations in 明细 (and the long 扣分明细): named, 未完成, no figure."""
     style = cells.styles.index(None, INCOMPLETE_FILL, TOP)
     blank = cells.number(None, fill=INCOMPLETE_FILL)
     not_scored = _("no observations: not scored, not ranked")
-    row = [cells.styled(v, style) for v in (m.unit, m.cls, "", "", "", "")] + [blank, blank, blank]
+    row = [cells.styled(v, style) for v in (m.unit, cls, "", "", "", "")] + [blank, blank, blank]
     row += [cells.styled(v, style) for v in (not_scored, "", "", "", "", w.incomplete, "")]
     detail.add(row)
     if lost is not None:
         lost.add([cells.styled(m.unit, style), cells.styled(not_scored, style)])
 
 
-def _lost_cells(cells: Cells, w, it, extra_complete: bool, adj_note: str | None) -> list[tuple]:
-    """测评指标, 指标分值, 得分, 扣分, 失分原因, 证据 (+ 完整性, 复核调整)."""
+def _lost_cells(cells: Cells, w, it, extra_complete: bool, adj_note: str | None, name: str | None) -> list[tuple]:
+    """测评指标, 指标分值, 得分, 扣分, 失分原因, 证据 (+ 完整性, 复核调整);
+    ``name``: the indicator as a person names it (组织推进第1项)."""
     mx, score, lost = item_figures(it)
     fill = None if it.complete else INCOMPLETE_FILL
     row = [
-        cells.text(path_text(it), fill=fill),
+        cells.text(path_text(it, name), fill=fill),
         cells.number(mx, fill=fill),
         cells.number(score, fill=fill),
         cells.number(lost, fill=fill),
@@ -268,21 +272,23 @@ def _lost_cells(cells: Cells, w, it, extra_complete: bool, adj_note: str | None)
     return row
 
 
-def _unit_sheet_rows(u, w, group_size: int, cells: Cells, adj_index, with_adj: bool) -> tuple[Rows, Layout]:
-    """One unit's 扣分明细 sheet: its figures, then the items it lost points on."""
+def _unit_sheet_rows(u, w, group: tuple[str, int], cells: Cells, adj_index, with_adj: bool, cls: str, names: dict) -> tuple[Rows, Layout]:
+    """One unit's 扣分明细 sheet: its figures, then the items it lost points on.
+    ``group``: its rank group's name and size; ``cls``: its class's name."""
+    group_name_, group_size = group
     rows = Rows()
     rows.add([cells.text(_("{unit} lost points").format(unit=u.unit), font=TITLE, measure=False)])
     p = cells.precision
     if u.stopped:
         composition = f"{w.vetoed}：{u.veto}"
     elif getattr(u, "parts", None) is not None:  # each part's score
-        composition = "，".join(f"{name} {fmt(score, p)}" for name, score in u.parts.items())
+        composition = "，".join(f"{name} {fmt(score, p)}" for name, score in u.parts.items() if score is not None)  # a part left out has none
     else:
         composition = _("base {base}, bonus {bonus}, penalty {penalty}").format(base=fmt(u.base, p), bonus=fmt(u.bonus, p), penalty=fmt(u.penalty, p))
     facts: list[tuple[str, str, Any]] = [
         ("rules", _("Evaluation"), u.rules_title),
         ("unit", w.unit, u.unit),
-        ("cls", w.cls, u.cls),
+        ("cls", w.cls, cls),
         ("total", w.total, u.total if u.total is not None else w.vetoed),
         ("composition", _("Composition"), composition),
         ("grade", w.grade, u.grade or ""),
@@ -297,7 +303,7 @@ def _unit_sheet_rows(u, w, group_size: int, cells: Cells, adj_index, with_adj: b
         if isinstance(value, (Decimal, int)) or value is None:
             row.append(cells.number(value, score=key != "rank", font=BOLD if key == "total" else None))
             if key == "rank" and value:
-                row.append(cells.text(_("rank group {group}, {n} units").format(group=u.rank_group, n=group_size), measure=False))
+                row.append(cells.text(_("rank group {group}, {n} units").format(group=group_name_, n=group_size), measure=False))
         else:
             row.append(cells.text(value, align=TOP_NOWRAP, measure=False))
         rows.add(row)
@@ -309,13 +315,13 @@ def _unit_sheet_rows(u, w, group_size: int, cells: Cells, adj_index, with_adj: b
     rows.add(cells.header(head))
     hrow = rows.count
     for it in items:
-        rows.add(_lost_cells(cells, w, it, extra_complete, adjustments_text(adj_index, u.unit, it.id) if extra_adj else None))
+        rows.add(_lost_cells(cells, w, it, extra_complete, adjustments_text(adj_index, u.unit, it.id) if extra_adj else None, names.get((u.rules_id, it.id))))
     if not items:
         rows.add([cells.text(_("This unit lost no points on any item"), measure=False)])
     return rows, Layout(freeze=f"A{hrow + 1}", print_rows=f"{hrow}:{hrow}", orientation="landscape", fit_width=True, minimum=8)
 
 
-def _long_lost_rows(rows: Rows, w, u, cells: Cells, adj_index, extra_complete: bool, extra_adj: bool) -> None:
+def _long_lost_rows(rows: Rows, w, u, cells: Cells, adj_index, extra_complete: bool, extra_adj: bool, names: dict) -> None:
     """A unit's part of the one long 扣分明细 sheet: a row per item it lost
     points on (or one saying it lost none), then its notes; every row starts
     with the unit, so a filter on 单位 gives the unit its list."""
@@ -324,7 +330,7 @@ def _long_lost_rows(rows: Rows, w, u, cells: Cells, adj_index, extra_complete: b
     for it in items:
         fill = None if it.complete else INCOMPLETE_FILL
         adj = adjustments_text(adj_index, u.unit, it.id) if extra_adj else None
-        rows.add([cells.text(u.unit, fill=fill), *_lost_cells(cells, w, it, extra_complete, adj)])
+        rows.add([cells.text(u.unit, fill=fill), *_lost_cells(cells, w, it, extra_complete, adj, names.get((u.rules_id, it.id)))])
     if not items:
         rows.add([unit, cells.text(_("This unit lost no points on any item"))])
     if u.notes:
@@ -391,7 +397,10 @@ def build_workbook(run, precision: int, *, heading: str | None = None, unit_shee
     summary_title = _("Summary")
     placed = _summary(book, w, run, heading or heading_of(run, None), summary_title)
     _charts(book, w, run, book[summary_title], summary_title, placed)
-    sizes = {(p["block"].rules_id, p["block"].group): len(p["block"].units) for p in placed}
+    # rank groups and classes by the names the rule files give them
+    groups = {(p["block"].rules_id, p["block"].group): (group_name(p["block"], run.rules), len(p["block"].units)) for p in placed}
+    names = class_names(run.rules)
+    indicators = item_names(run.rules)  # 组织推进第1项, not rcgl.zztj.1
     per_unit = len(units) <= unit_sheets_max
     extra_complete = bool(run.missing) or any(not u.complete for u in units)
     extra_adj = bool(adj_list)
@@ -410,17 +419,18 @@ def build_workbook(run, precision: int, *, heading: str | None = None, unit_shee
     # items takes its rows now, while the unit is in memory.
     for u in with_items(ordered_rows(results, run.missing), run.detail):
         if is_missing(u):
-            _missing_rows(detail, lost, w, u, cells)
+            _missing_rows(detail, lost, w, u, cells, names.get((u.rules_id, u.cls), u.cls))
             continue
-        _detail_rows(detail, w, u, cells, adj_index, True)
+        cls = names.get((u.rules_id, u.cls), u.cls)
+        _detail_rows(detail, w, u, cells, adj_index, True, cls)
         for it in u.items if wanted else ():
             if (u.unit, it.id) in wanted:
                 figures[(u.unit, it.id)] = item_figures(it)
         if per_unit:
-            rows, layout = _unit_sheet_rows(u, w, sizes[(u.rules_id, u.rank_group)], cells, adj_index, True)
+            rows, layout = _unit_sheet_rows(u, w, groups[(u.rules_id, u.rank_group)], cells, adj_index, True, cls, indicators)
             unit_sheets.append((u.unit, rows, layout))
         else:
-            _long_lost_rows(lost, w, u, cells, adj_index, extra_complete, extra_adj)
+            _long_lost_rows(lost, w, u, cells, adj_index, extra_complete, extra_adj, indicators)
 
     # titles of the sheets before the 扣分明细 ones, which are written below
     taken = {ws.title.casefold() for ws in book.worksheets} | {detail_title.casefold(), w.adjustments.casefold()}

@@ -405,8 +405,8 @@ def xml_trick_cases(out: Path, base: dict, parts: dict[str, bytes], unit_part: s
     p2[unit_part.replace("sheet", "SHEET")] = xml
     cases.append(Case("o_parts_equal_ignoring_case.xlsx", "obs", write_zip(out / "o_parts_equal_ignoring_case.xlsx", p2), BAD, "two parts", {"trick"}))
     # a unit sheet whose header cannot be read is never skipped
-    planted("o_header_typo.xlsx", xml.replace(b"\nvalue</t>", b"\nvalu</t>", 1), "header")
-    header = next(r for r in rows if b"\nitem</t>" in r)
+    planted("o_header_typo.xlsx", xml.replace(b">Value filled</t>", b">Valu filled</t>", 1), "header")
+    header = next(r for r in rows if b">Item no.</t>" in r)
     planted("o_header_deleted.xlsx", xml.replace(header, b'<row r="4"></row>'), "header")
     return cases
 
