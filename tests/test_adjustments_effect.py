@@ -146,3 +146,14 @@ def test_a_value_adjusted_in_two_files_is_before_as_read(adj, tmp_path):
     assert changed["团风县"]["before"] == {"total": 91, "rank": 7, "grade": "优秀"} and changed["团风县"]["adjustments"] == 2
     # 03-30 -> 03-31 is on time either way: the second row changes no figure
     assert f"{again}:2: [警告] 这条复核没有改变\"团风县\"的任何得分" in r.stderr
+
+
+def test_csv_summary_gives_an_adjusted_units_total_and_rank_before(adj):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(zh_cli("score", COUNTY, "--adjust", adj, "--format", "csv").stdout)))
+    by = {r["单位"]: r for r in rows}
+    assert [by["团风县"][k] for k in ("总分", "排名", "复核前总分", "复核前排名")] == ["92", "6", "91", "7"]
+    assert by["英山县"]["复核前总分"] == by["英山县"]["复核前排名"] == ""  # not adjusted
+    assert "复核前总分" not in zh_cli("score", COUNTY, "--format", "csv").stdout.splitlines()[0]
