@@ -90,23 +90,34 @@ def two_years(tmp_path_factory):
     return d / "last.json", d / "this.json"
 
 
+def test_results_written_without_class_names_keep_the_group_ids():
+    from gkscore.compare.core import compare_results
+
+    doc = {"format": "gkscore-results/1", "rules": [], "units": [unit("甲", 1, 90, {})]}
+    assert compare_results(doc, doc).group_name("county") == "county"
+    named = {**doc, "rules": [{"id": "r", "title": "t", "sha256": "0" * 64, "classes": {"county": "县(市、区)政府"}}]}
+    assert compare_results(doc, named).group_name("county") == "县(市、区)政府"
+
+
 def test_cli_table_md_xlsx(two_years, tmp_path):
     last, this = map(str, two_years)
     r = run_cli("--lang", "zh", "compare", last, this, "--last-name", "2019年", "--this-name", "2020年")
     assert r.exit_code == 0, r.stderr
-    assert "排名变化：county（2019年 → 2020年）" in r.stdout and "排名变化：A" in r.stdout
+    # each rank group by its class's name in the rule file, never its id
+    assert "排名变化：县(市、区)政府（2019年 → 2020年）" in r.stdout and "排名变化：开设有网站的市直部门(A类)" in r.stdout
+    assert "county" not in r.stdout
     r = run_cli("compare", last, this)
-    assert r.exit_code == 0 and "Rank changes: county (last year → this year)" in r.stdout
+    assert r.exit_code == 0 and "Rank changes: 县(市、区)政府 (last year → this year)" in r.stdout
     md = tmp_path / "c.md"
     assert run_cli("--lang", "zh", "compare", last, this, "-o", str(md)).exit_code == 0
     text = md.read_text(encoding="utf-8")
-    assert text.startswith("# 考评结果对比：上年 → 本年") and "## 排名组别：county" in text and "## 排名组别：B" in text and "97.4→99.1(+1.7)" in text
+    assert text.startswith("# 考评结果对比：上年 → 本年") and "## 排名组别：县(市、区)政府" in text and "## 排名组别：未开设网站的市直部门(B类)" in text and "97.4→99.1(+1.7)" in text
     xlsx = tmp_path / "c.xlsx"
     assert run_cli("--lang", "zh", "compare", last, this, "-o", str(xlsx)).exit_code == 0
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["排名变化", "一级指标得分率"]
     values = [[c.value for c in row] for row in wb["排名变化"].iter_rows()]
-    assert ["排名组别：county"] + [None] * (len(values[2]) - 1) == values[2]
+    assert ["排名组别：县(市、区)政府"] + [None] * (len(values[2]) - 1) == values[2]
     assert values[3][:4] == ["单位", "上年名次", "本年名次", "名次变化"]
     by_unit = {r[0]: r for r in values if r and isinstance(r[1], int)}
     last_doc, this_doc = (json.loads(p.read_text(encoding="utf-8")) for p in two_years)

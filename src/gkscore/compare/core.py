@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ..exact import q
 from ..normalize import norm_name
-from ..i18n import _
+from ..i18n import _, pgettext
 from ..problems import Problem, ProblemsError, unreadable
 
 FORMAT = "gkscore-results/1"
@@ -123,6 +123,11 @@ class Comparison:
     only_last: list[str]  # 一级指标 of last year that are gone
     only_this: list[str]  # new 一级指标
     groups: dict[str, list[UnitChange]]  # rank group -> units, by this year's rank (gone ones last)
+    # rank group -> its name for readers: its classes as the rule files name them
+    group_names: dict[str, str] = field(default_factory=dict)
+
+    def group_name(self, group: str) -> str:
+        return self.group_names.get(group, group)
 
     def unit(self, name: str) -> UnitChange | None:
         key = norm_name(name)
@@ -206,7 +211,21 @@ def compare_results(last: dict, this: dict, aliases: dict[str, str] | None = Non
         sections[group] = [s for s in both if s in last_side]
     return Comparison(last_name=last_name or _("last year"), this_name=this_name or _("this year"), sections=sections,
                       only_last=[s for s in s_last if s not in s_this], only_this=[s for s in s_this if s not in s_last],
-                      groups=groups)
+                      groups=groups, group_names=_group_names(last, this))
+
+
+def _group_names(*docs: dict) -> dict[str, str]:
+    """rank group -> the names of its classes as the rule files give them
+    (results written before the names were recorded keep the group's id)."""
+    names = {(r.get("id"), c): n for doc in docs for r in doc.get("rules", ()) for c, n in (r.get("classes") or {}).items()}
+    classes: dict[str, list[str]] = {}
+    for doc in docs:
+        for u in doc["units"]:
+            found = classes.setdefault(str(u["rank_group"]), [])
+            name = names.get((u.get("rules"), u.get("class")))
+            if name is not None and name not in found:
+                found.append(name)
+    return {group: pgettext("list separator", ", ").join(found) for group, found in classes.items() if found}
 
 
 def aliases_from_units(units) -> dict[str, str]:

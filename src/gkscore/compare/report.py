@@ -82,7 +82,7 @@ def print_table(cmp: Comparison) -> None:
 
     console = Console(highlight=False)
     for group, changes in cmp.groups.items():
-        title = _("Rank changes: {group} ({last} → {this})").format(group=group, last=cmp.last_name, this=cmp.this_name)
+        title = _("Rank changes: {group} ({last} → {this})").format(group=cmp.group_name(group), last=cmp.last_name, this=cmp.this_name)
         table = Table(title=Text(title), box=box.SIMPLE_HEAD)
         table.add_column(_("Unit"), no_wrap=True)
         for h in (_("Rank"), _("Change"), _("Total"), _("Difference")):
@@ -108,7 +108,7 @@ def _md(text: str) -> str:
 def write_md(out: IO[str], cmp: Comparison) -> None:
     out.write("# " + _md(_("Results compared: {last} → {this}").format(last=cmp.last_name, this=cmp.this_name)) + "\n\n")
     for group, changes in cmp.groups.items():
-        out.write("## " + _md(_("Rank group: {group}").format(group=group)) + "\n\n")
+        out.write("## " + _md(_("Rank group: {group}").format(group=cmp.group_name(group))) + "\n\n")
         sections = cmp.sections[group]
         h = headers(cmp, sections, shares=True)
         out.write("| " + " | ".join(_md(x) for x in h) + " |\n|" + "---|" * len(h) + "\n")
@@ -146,7 +146,7 @@ def write_xlsx(path: str, cmp: Comparison) -> None:
         sections = cmp.sections[group]
         widest = max(widest, len(sections))
         ws.append([])
-        ws.append([_("Rank group: {group}").format(group=group)])
+        ws.append([_("Rank group: {group}").format(group=cmp.group_name(group))])
         ws.cell(ws.max_row, 1).font = style["bold"]
         h = headers(cmp, sections)
         ws.append(h)
@@ -211,7 +211,7 @@ def _shares_sheet(ws, cmp: Comparison, style: dict) -> None:
             for s in cmp.sections[group]:
                 last, this = uc.shares.get(s, (None, None))
                 d = uc.share_delta(s)
-                ws.append([group, uc.unit, s, pct(last), pct(this), None if d is None else float(fmt(d, 1))])
+                ws.append([cmp.group_name(group), uc.unit, s, pct(last), pct(this), None if d is None else float(fmt(d, 1))])
                 _style_row(ws, ws.max_row, len(h), style)
     for i, w in enumerate([12, 26, 16, 16, 16, 14], 1):
         ws.column_dimensions[get_column_letter(i)].width = w

@@ -75,7 +75,10 @@ def unit_dict(r, *, precision: int, adj_by_item: dict) -> dict:
 
 
 def _head(rules) -> dict:
-    return {"format": FORMAT, "rules": [{"id": lr.ruleset.id, "title": lr.ruleset.title, "sha256": lr.sha256} for lr in rules]}
+    return {"format": FORMAT, "rules": [
+        {"id": lr.ruleset.id, "title": lr.ruleset.title, "sha256": lr.sha256, "classes": {c: spec.name for c, spec in lr.ruleset.classes.items()}}
+        for lr in rules
+    ]}
 
 
 def results_dict(run, precision: int) -> dict:

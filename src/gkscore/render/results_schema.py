@@ -80,7 +80,12 @@ def results_schema() -> dict:
                     "type": "object",
                     "additionalProperties": False,
                     "required": ["id", "title", "sha256"],
-                    "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                        "classes": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Class id -> the class's name in the rule file (how reports name it)."},
+                    },
                 },
             },
             "units": {"type": "array", "items": unit},
