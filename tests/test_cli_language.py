@@ -19,7 +19,8 @@ Under ``LANG=zh_CN.UTF-8`` no English word may remain, except (the allow-list):
 
 Under ``LANG=en_US.UTF-8`` no Chinese character may remain, except the rule
 files' and units file's own texts (titles, item texts, unit and class names),
-what the observation sheets say (evidence, scorers, values typed), the names
+what the observation sheets and the adjustments file say (evidence,
+scorers, values typed, reasons), the names
 of the files the test writes, and the few Chinese words the user types or
 finds in a file as they are (CHINESE_LITERALS).  The words of the reports
 (REPORT_WORDS: 排名, 单位, ...) are never allowed there, even where a rule
@@ -46,6 +47,7 @@ from gkscore.cli import main
 GKSCORE = Path(sys.executable).parent / ("gkscore.exe" if os.name == "nt" else "gkscore")
 COUNTY_OBS = ROOT / "examples" / "county_2020_filled.xlsx"
 CITYDEPT_OBS = ROOT / "examples" / "citydept_2020_filled.xlsx"
+ADJUSTMENTS = ROOT / "examples" / "adjustments.yaml"
 RULE_FILES = [ROOT / "rules" / "county_2020.yaml", ROOT / "rules" / "citydept_2020.yaml", ROOT / "rules" / "units.yaml"]
 
 FORMAT_WORDS = {
@@ -229,6 +231,9 @@ def runs(tmp_path_factory) -> Path:
     for sheet, item, field, value in MISTAKES:
         find_value_cell(wb[sheet], item, field).value = value
     wb.save(bad)
+    for name, extra in (("上年.json", []), ("本年.json", ["--adjust", str(ADJUSTMENTS)])):
+        r = run(EN, "score", str(COUNTY_OBS), str(CITYDEPT_OBS), *extra, "--format", "json", "-o", str(folder / name))
+        assert r.returncode == 0, r.stderr
     return folder
 
 
@@ -259,6 +264,10 @@ EXAMPLE_RUNS = {
     "score-csv-detail": (["score", str(COUNTY_OBS), "--detail", "-o", "{dir}/明细.csv"], ITEM_IDS),
     "score-md": (["score", str(COUNTY_OBS), str(CITYDEPT_OBS), "--detail", "-o", "{dir}/结果.md"], set()),
     "explain": (["explain", str(COUNTY_OBS), "--unit", "黄州区"], set()),
+    "score-adjusted": (["score", str(COUNTY_OBS), "--adjust", str(ADJUSTMENTS), "--detail", "-o", "{dir}/复核.csv"], ITEM_IDS),
+    "score-adjusted-md": (["score", str(COUNTY_OBS), "--adjust", str(ADJUSTMENTS), "--detail", "-o", "{dir}/复核.md"], ITEM_IDS),
+    "compare": (["compare", "{runs}/上年.json", "{runs}/本年.json"], set()),
+    "compare-md": (["compare", "{runs}/上年.json", "{runs}/本年.json", "-o", "{dir}/对比.md"], set()),
 }
 
 
@@ -268,7 +277,7 @@ def _example(runs: Path, lang: str, name: str) -> tuple[subprocess.CompletedProc
     folder = runs / lang[:2] / name
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(runs / "填报有误.xlsx", folder / "填报有误.xlsx")
-    args = [a.replace("{dir}", str(folder)) for a in args]
+    args = [a.replace("{dir}", str(folder)).replace("{runs}", str(runs)) for a in args]
     r = run(lang, *args)
     written = ""
     for path in sorted(folder.iterdir()):
@@ -290,5 +299,6 @@ def test_example_runs_are_chinese_under_a_chinese_locale(runs, name):
 def test_example_runs_are_english_under_an_english_locale(runs, name):
     r, text = _example(runs, EN, name)
     assert r.returncode in (0, 1), r.stderr
-    data = SHEET_TEXTS + "".join(str(m[-1]) for m in MISTAKES) + "填报有误问题清单结果明细模板"  # and the names of our files
+    data = SHEET_TEXTS + ADJUSTMENTS.read_text(encoding="utf-8") + "".join(str(m[-1]) for m in MISTAKES)
+    data += "填报有误问题清单结果明细模板复核对比"  # and the names of the files written
     assert chinese_words(text, data) == [], text
