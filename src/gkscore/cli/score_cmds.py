@@ -39,7 +39,7 @@ def output_format(fmt: str | None, output: str | None) -> str:
 
 
 def _input_options(fn):
-    fn = click.option("--adjust", "adjust", multiple=True, type=click.Path(dir_okay=False), help=_("Adjustments file (the results of a review), YAML or csv; repeatable."))(fn)
+    fn = click.option("--adjust", "adjust", multiple=True, type=click.Path(dir_okay=False), help=_("Adjustments file (the results of a review): the form template --adjustments writes (xlsx), a csv or YAML; repeatable."))(fn)
     fn = click.option("--partial", is_flag=True, help=_("Score what is filled; mark units and items incomplete; exit 1."))(fn)
     fn = click.option("--units", type=click.Path(dir_okay=False), help=_("Units file (default: the bundled Huanggang units)."))(fn)
     fn = click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help=_("Rule file; default: the rules recorded in the observations. Repeatable."))(fn)
