@@ -191,12 +191,17 @@ def bench_size(n: int, a, results: dict) -> dict:
     limit = a.max_mem_gb * 1024
     pred = predicted_mb(results, n)
     entry: dict = {"units": n, "tables": {}}
+    if a.only and str(n) in results:
+        # a second pass over some tables keeps the others' figures
+        entry["tables"] = dict(results[str(n)].get("tables", {}))
     if pred > limit:
         entry["skipped"] = f"predicted peak {pred / 1024:.1f} GB > --max-mem-gb {a.max_mem_gb}"
         print(f"[{n}] skipped: {entry['skipped']}", flush=True)
         return entry
     print(f"[{n}] generating inputs in {data}", flush=True)
-    made = gen.generate(n, data, sheets_max=a.sheets_max, tables=tuple(a.tables))
+    # the exports and templates read the csv input only: no xlsx to generate for them
+    formats = ("csv",) if a.only and "checks" not in a.only else ("csv", "xlsx", "sheets")
+    made = gen.generate(n, data, sheets_max=a.sheets_max, tables=tuple(a.tables), formats=formats)
     env = dict(os.environ, GKSCORE_TIMINGS="1", CI="1")
     work = Path(tempfile.mkdtemp(prefix="gkbench"))
     try:
@@ -209,7 +214,9 @@ def bench_size(n: int, a, results: dict) -> dict:
                 t = results[str(n)]["tables"][table]
                 entry["tables"][table] = t
                 if "exports" in a.only:
-                    t["exports"] = {}
+                    # the exports run now replace their earlier figures; the
+                    # others (--skip-exports) keep theirs
+                    t.setdefault("exports", {})
                     _exports(n, table, t, a, g, units, [str(p) for p in files["csv"]], env, work)
                 if "templates" in a.only:
                     t["template"] = {}
@@ -221,6 +228,7 @@ def bench_size(n: int, a, results: dict) -> dict:
                         print(f"[{n}] {table} check {key}", flush=True)
                         t["check"][key] = repeat([g, "check", *paths, "--units", units], a.detail_runs, env=env)
                         print(f"      median {t['check'][key]['wall']:.2f} s, {t['check'][key]['rss_mb']:.0f} MB", flush=True)
+                a.save(n, entry)
                 continue
             t: dict = {"rows": sum(1 for _ in gen.records(table, gen.unit_names(table, min(n, 50))) ) * n // min(n, 50),
                        "files": {k: [os.path.basename(str(p)) for p in v] for k, v in files.items() if isinstance(v, list)},
@@ -252,6 +260,7 @@ def bench_size(n: int, a, results: dict) -> dict:
                     if n <= a.openpyxl_max:
                         t["floors"][f"{fmt}/openpyxl"] = run(f"floor openpyxl {fmt}", [sys.executable, str(HERE / "floors.py"), "openpyxl", *paths])
             _exports(n, table, t, a, g, units, inputs["csv"], env, work)
+            a.save(n, entry)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return entry
@@ -620,6 +629,14 @@ def main(argv=None) -> int:
             res["startup"], res["runs"] = old.get("startup"), old.get("runs", a.runs)
     if not a.only:
         res["startup"] = startup(max(a.runs, 5))
+
+    def save(n: int, entry: dict) -> None:
+        """Each table's figures kept as soon as they are measured: a run
+        stopped part-way loses only the table it was on."""
+        res["sizes"][str(n)] = entry
+        out_json.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    a.save = save
     for n in sorted(int(x) for x in a.sizes.split(",")):
         res["sizes"][str(n)] = bench_size(n, a, res["sizes"])
         out_json.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -61,6 +61,7 @@ def extract():
 
     template = Catalog(project="gkscore", domain=DOMAIN, charset="utf-8")
     keywords = dict(DEFAULT_KEYWORDS)
+    keywords["NP_"] = ((1, "c"), 2)  # gkscore.i18n.NP_(context, message): marked, not translated
     for where, base, comment in ((SOURCE, "src/gkscore", None), (_click_dir(), "click", CLICK_COMMENT)):
         for filename, lineno, message, comments, context in extract_from_dir(
             str(where), method_map=[("**.py", "python")], keywords=keywords, comment_tags=("TRANSLATORS:",), strip_comment_tags=True

@@ -419,7 +419,8 @@ def test_partial_result_is_marked_in_terminal_csv_md_and_xlsx(filled_pair):
     r = cli("--lang", "zh", "score", p, "--partial", "--format", "csv")
     assert r.exit_code == 1
     rows = [dict(zip(r.stdout.splitlines()[0].split(","), l.split(","))) for l in r.stdout.splitlines()[1:]]
-    assert {x["unit"]: x["complete"] for x in rows} == {"市教育局": "yes", "市财政局": "no"}
+    # a Chinese run: the csv's headers and yes/no are Chinese
+    assert {x["单位"]: x["是否完整"] for x in rows} == {"市教育局": "是", "市财政局": "否"}
     r = cli("--lang", "zh", "score", p, "--partial", "--format", "md")
     assert r.exit_code == 1
     line = next(l for l in r.stdout.splitlines() if "市财政局" in l)

@@ -18,7 +18,9 @@ CITYDEPT = str(ROOT / "rules" / "citydept_2020.yaml")
 def test_validate_bundled_without_arguments():
     r = run_cli("validate")
     assert r.exit_code == 0, r.stderr
-    assert "huanggang-county-2020" in r.stdout
+    # each file by its title, not its id
+    assert "county_2020: valid (2020年黄冈市政务公开及政府网站考评指标(县市区), 57 items" in r.stdout
+    assert "huanggang-county-2020" not in r.stdout
     assert "56 units" in r.stdout
 
 

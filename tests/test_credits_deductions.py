@@ -371,7 +371,7 @@ def test_credits_deductions_and_calc_in_the_formula_workbook(tmp_path):
     from gkscore.render.xlsx_formulas import write_formula_workbook
 
     pairs = []
-    for i, title in enumerate(("award-each", "deduct-share", "bonus-penalty", "bonus-penalty-uncapped")):
+    for i, title in enumerate(("award-each", "deduct-share", "bonus-penalty", "bonus-penalty-uncapped", "bonus-penalty-no-max")):
         lr = load(tmp_path, DOCS[title], f"doc{i}")
         classes = list(lr.ruleset.classes)
         pairs.append((lr, random_set(lr, {f"{title}{u:02d}": classes[u % len(classes)] for u in range(16)}, seed=i)))
@@ -422,3 +422,69 @@ def test_documents_say_what_was_found(tmp_path):
     r = score(rs, "A", {("base.1", "s"): D(90), ("jfx.1", "promoted"): 1, ("jfx.2", "honoured"): False, ("kfx.1", "times"): 2})
     # a penalty item's deduction, counted up from 0
     assert Describer(rs)(item(r, "kfx.1")) == "被国务院办公厅通报 2 次 × 5 分 = 10 分"
+
+
+# ------------------------------------------------ items without a 分值 of their own
+
+
+@pytest.mark.parametrize(
+    "s, promoted, times, bonus, penalty, total",
+    [
+        # the documented case: 80 + min(1 × 7, cap 5) - 5 × 3 = 70
+        (80, 7, 3, D(5), D(15), D(70)),
+        # 95 + 2 - 0 = 97
+        (95, 2, 0, D(2), D(0), D(97)),
+        # nothing bounds the penalty item: 5 × 25 = 125 off, the total below 0
+        (80, 0, 25, D(0), D(125), D(-45)),
+    ],
+)
+def test_items_without_a_max_of_their_own_documented_example(tmp_path, s, promoted, times, bonus, penalty, total):
+    rs = load(tmp_path, DOCS["bonus-penalty-no-max"]).ruleset
+    r = score(rs, "A", {("base.1", "s"): D(s), ("jfx.1", "promoted"): promoted, ("kfx.1", "times"): times})
+    assert (r.bonus, r.penalty, r.total) == (bonus, penalty, total)
+    pen = item(r, "kfx.1")
+    assert (pen.max, pen.lost, pen.score) == (None, None, penalty)
+
+
+def test_an_item_without_a_max_is_explained_without_a_limit(tmp_path, zh):
+    rs = load(tmp_path, DOCS["bonus-penalty-no-max"]).ruleset
+    r = score(rs, "A", {("base.1", "s"): D(80), ("jfx.1", "promoted"): 0, ("kfx.1", "times"): 25})
+    it = item(r, "kfx.1")
+    assert (it.arithmetic(), it.reasons) == ("5 × 25 = 125", ["扣 125 分: 被国务院办公厅通报的,每次倒扣5分。"])
+
+
+def test_rules_json_says_an_item_has_no_max_of_its_own(tmp_path):
+    tree = rules_tree(load(tmp_path, DOCS["bonus-penalty-no-max"]).ruleset)
+    assert [i["max"] for i in tree["items"]] == [{"A": 100}, None, None]
+    # the bonus section's cap bounds it; the penalty section has none
+    assert (tree["bonus_max"], tree["penalty_max"]) == ({"A": 5}, {"A": None})
+
+
+def test_the_rules_table_shows_no_limit(tmp_path):
+    from conftest import run_cli
+
+    path = tmp_path / "r.yaml"
+    path.write_text(DOCS["bonus-penalty-no-max"], encoding="utf-8")
+    result = run_cli("rules", str(path), "--lang", "zh")
+    rows = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.count("│") > 3}
+    assert (result.exit_code, rows["kfx.1"].split("│")[4].strip(), rows["jfx.1"].split("│")[4].strip()) == (0, "不限", "不限")
+
+
+NO_MAX_REFUSED = [
+    # a base item has a 分值 that counts in the class total
+    ("            max: 100\n            fields:\n              - {id: s", "            fields:\n              - {id: s", "max-required"),
+    # nothing may lean on the 分值 the item lacks
+    ("              - {kind: award, each: promoted, points: 1}",
+     "              - {kind: award, each: promoted, points: 1}\n              - {kind: deduct, when: {field: late}, share: 0.5}", "no-max"),
+    ("            text: 工作经验被上级推广的,每项加1分。\n", "            text: 工作经验被上级推广的,每项加1分。\n            start: max\n", "no-max"),
+    ("        name: 推广\n", "        name: 推广\n        max_lost: 2\n", "no-max"),
+]
+
+
+@pytest.mark.parametrize("old, new, code", NO_MAX_REFUSED)
+def test_what_leans_on_a_missing_max_is_refused(tmp_path, old, new, code):
+    text = DOCS["bonus-penalty-no-max"]
+    assert old in text
+    late = "              - {id: promoted, type: count, prompt: 工作经验被上级推广多少项？}"
+    text = text.replace(old, new, 1).replace(late, late + "\n              - {id: late, type: bool, prompt: 是否迟报？}")
+    assert code in [code for _line, _col, code in problems(tmp_path, text)]

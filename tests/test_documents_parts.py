@@ -181,3 +181,32 @@ def test_the_notice_example_in_the_docs_loads(tmp_path):
     block = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
     n = _notice(tmp_path, block)
     assert n.title == "关于2020年度全市政务公开工作考评结果的通报" and n.header and n.date == "2021年1月20日"
+
+
+def test_a_package_of_members_deflated_beforehand_is_byte_for_byte_what_zipfile_writes():
+    """The per-unit documents reuse the template's parts deflated once; the
+    archive must be the one ``zipfile`` would have written, names in any
+    script included, so a pack is the same file however it was made."""
+    import io
+    import os
+    import zipfile
+
+    from gkscore.documents.docx_package import FIXED_DATE, Record, package
+
+    parts = [
+        ("[Content_Types].xml", b"<Types/>"),
+        ("word/document.xml", "<w:document>正文 ".encode("utf-8") * 500),
+        ("word/styles.xml", os.urandom(3000) + b"a" * 5000),
+        ("word/media/图表.png", b""),
+    ]
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    made = package([Record(name, data) for name, data in parts])
+    assert made == expected.getvalue()
+    with zipfile.ZipFile(io.BytesIO(made)) as z:
+        assert z.testzip() is None
+        assert [(i.filename, z.read(i)) for i in z.infolist()] == parts

@@ -69,13 +69,13 @@ def test_terminal_lists_the_missing_unit_last_without_figures(county_partial):
 
 def test_csv_rows_for_the_missing_unit(county_partial):
     rows = list(csv.DictReader(io.StringIO(_score(county_partial, "--format", "csv").stdout)))
-    assert rows[-1]["unit"] == "武穴市"
-    assert (rows[-1]["rank"], rows[-1]["total"], rows[-1]["grade"], rows[-1]["base"], rows[-1]["complete"]) == ("", "", "", "", "no")
-    assert sorted(int(r["rank"]) for r in rows[:-1])[0] == 1 and len(rows) == 10
+    assert rows[-1]["单位"] == "武穴市"
+    assert (rows[-1]["排名"], rows[-1]["总分"], rows[-1]["等次"], rows[-1]["基础分"], rows[-1]["是否完整"]) == ("", "", "", "", "否")
+    assert sorted(int(r["排名"]) for r in rows[:-1])[0] == 1 and len(rows) == 10
     detail = list(csv.DictReader(io.StringIO(_score(county_partial, "--format", "csv", "--detail").stdout)))
-    mine = [r for r in detail if r["unit"] == "武穴市"]
-    assert len(mine) == 1 and mine[0]["item"] == "" and mine[0]["max"] == mine[0]["score"] == "" and mine[0]["complete"] == "no"
-    assert "无观测值" in mine[0]["reasons"]
+    mine = [r for r in detail if r["单位"] == "武穴市"]
+    assert len(mine) == 1 and mine[0]["指标编号"] == "" and mine[0]["分值"] == mine[0]["得分"] == "" and mine[0]["是否完整"] == "否"
+    assert "无观测值" in mine[0]["失分原因"]
 
 
 def test_markdown_row_and_note(county_partial):
@@ -117,22 +117,25 @@ def test_workbook_lists_the_missing_unit_outside_the_chart(county_partial, tmp_p
     assert not [n for n in wb.sheetnames if "武穴市" in n]  # nothing scored: no lost-point sheet
 
 
+B_GROUP = "未开设网站的市直部门(B类)"  # the B class's name, which names its table
+
+
 def _group_rows(md: str, group: str) -> list[list[str]]:
-    part = md.split(f"— {group}\n")[1].split("\n## ")[0]
+    part = md.split(f" {group}\n")[1].split("\n## ")[0]
     lines = [line for line in part.splitlines() if line.startswith("| ") and "---" not in line][1:]
     return [[c.strip() for c in line.strip("|").split("|")] for line in lines]
 
 
 def test_missing_units_follow_the_ranked_ones_of_their_group(b_class_missing, tmp_path):
     paths, every_b = b_class_missing
-    rows = _group_rows(_score(paths["three"], "--format", "md").stdout, "B")
+    rows = _group_rows(_score(paths["three"], "--format", "md").stdout, B_GROUP)
     names = [r[1] for r in rows]
     assert names[-3:] == B_CLASS  # after the ranked ones, in roster order
     assert all(r[-1] == "完整" and r[-2] for r in rows[:-3])  # the others ranked
     assert all(r[-1] == "未完成" and r[-2] == "" for r in rows[-3:])  # never ranked, never rank 1
     # a group where nobody sent anything: its table lists every unit as 未完成
     res = _score(paths["all"], "--format", "md")
-    rows = _group_rows(res.stdout, "B")
+    rows = _group_rows(res.stdout, B_GROUP)
     assert [r[1] for r in rows] == every_b and {r[-1] for r in rows} == {"未完成"}
     out = tmp_path / "r.xlsx"
     _score(paths["all"], "-o", str(out))

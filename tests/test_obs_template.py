@@ -108,7 +108,7 @@ def test_text_is_inert_and_control_characters_do_not_crash(tmp_path):
     assert "'=HYPERLINK(x)局" in raw.decode("utf-8-sig") and "'=是否未开设网站?" in raw.decode("utf-8-sig")
     # control characters in a unit name
     from gkscore.observations.template_xlsx import build_workbook
-    from gkscore.rules.model import Unit
+    from gkscore.rules.units_model import Unit
 
     odd = Unit.model_validate({"name": "局\x07名\x1b", "class": "A"})
     wb2 = build_workbook(rules(), units(), [odd])

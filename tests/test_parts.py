@@ -72,10 +72,10 @@ def test_reports_show_each_part_and_the_weighted_total(case):
     head = rows[0]
     assert head[5:7] == ["政府网站", "政务新媒体"]
     first = dict(zip(head, rows[1]))
-    assert (first["unit"], first["政府网站"], first["政务新媒体"], first["base"], first["total"]) == ("甲", "99", "90.5", "", "93.05")
+    assert (first["单位"], first["政府网站"], first["政务新媒体"], first["基础分"], first["总分"]) == ("甲", "99", "90.5", "", "93.05")
     md = _score(case, "--format", "md").stdout
     assert "| 序号 | 单位 | 类别 | 政府网站 | 政务新媒体 | 加分 | 扣分 | 总分 | 等次 | 排名 |" in md
-    assert "| 2 | 戊 | A | 88.05 | 90.25 |  |  | 89.59 | 合格 | 2 |" in md
+    assert "| 2 | 戊 | 甲类 | 88.05 | 90.25 |  |  | 89.59 | 合格 | 2 |" in md
     table = _score(case).stdout
     assert "│ 政府网站 │ 政务新媒体 │" in table.replace("┃", "│")
 

@@ -7,7 +7,8 @@ import dataclasses
 import io
 from decimal import Decimal
 
-from gkscore.render.csv_report import DETAIL_HEAD
+from gkscore.i18n import using
+from gkscore.render.csv_report import DETAIL_COLUMNS, DETAIL_HEAD, SUMMARY_COLUMNS
 
 from test_render_common import (  # noqa: F401  (fixtures)
     ADJUSTMENTS,
@@ -19,11 +20,24 @@ from test_render_common import (  # noqa: F401  (fixtures)
 )
 
 D = Decimal
-SUMMARY = ["rules", "rank_group", "rank", "unit", "class", "日常管理", "平台建设", "base", "bonus", "penalty", "total", "grade", "complete"]
+SUMMARY = ["规则文件", "排名组", "排名", "单位", "类别", "日常管理", "平台建设", "基础分", "加分", "扣分", "总分", "等次", "是否完整"]
+SUMMARY_EN = ["rules", "rank_group", "rank", "unit", "class", "日常管理", "平台建设", "base", "bonus", "penalty", "total", "grade", "complete"]
+
+
+def english(header: str) -> str:
+    """The documented English name of a column written in either language."""
+    for labels in (SUMMARY_COLUMNS, DETAIL_COLUMNS):
+        key = labels.key_of(header)
+        if key is not None:
+            return labels.texts[key][1]
+    return header
 
 
 def parse(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+    """The rows, by the English names of the columns (the reports are Chinese)."""
+    reader = csv.reader(io.StringIO(text))
+    head = [english(h) for h in next(reader)]
+    return [dict(zip(head, row)) for row in reader]
 
 
 # ------------------------------------------------------------------- csv
@@ -40,7 +54,7 @@ def test_summary_columns_and_rows(county):
     ]
     first = rows[0]
     assert (first["日常管理"], first["平台建设"], first["base"], first["bonus"], first["penalty"]) == ("5", "5", "10", "1", "0")
-    assert {r["complete"] for r in rows} == {"yes"}
+    assert {r["complete"] for r in rows} == {"是"}
     # RFC 4180: every record ends with CRLF, and no other line break
     assert text.endswith("\r\n") and text.count("\r\n") == len(rows) + 1 and "\n" not in text.replace("\r\n", "")
 
@@ -63,16 +77,18 @@ def test_mixed_rule_files_union_of_sections(mixed):
     assert by["黄州区"]["网站建设"] == ""
     assert by["市发改委"]["平台建设"] == "" and by["市发改委"]["网站建设"] == "0.8"
     assert by["市档案馆"]["网站建设"] == ""  # not applicable to class B
-    assert [(r["rules"], r["rank_group"], r["rank"]) for r in rows] == [
-        ("county-demo", "county", "1"), ("county-demo", "county", "2"), ("county-demo", "county", "3"),
-        ("dept-demo", "A", "1"), ("dept-demo", "A", "2"), ("dept-demo", "B", "1"),
+    # names as the rule files give them, never ids
+    county_, dept = "县区考评示例", "市直部门考评示例"
+    assert [(r["rules"], r["rank_group"], r["rank"], r["class"]) for r in rows] == [
+        (county_, "县(市、区)政府", "1", "县(市、区)政府"), (county_, "县(市、区)政府", "2", "县(市、区)政府"), (county_, "县(市、区)政府", "3", "县(市、区)政府"),
+        (dept, "有网站", "1", "有网站"), (dept, "有网站", "2", "有网站"), (dept, "无网站", "1", "无网站"),
     ]
 
 
 def test_detail_rows_and_injection(county):
     text = report_text("csv", county, detail=True)
     rows = parse(text)
-    assert list(rows[0]) == DETAIL_HEAD
+    assert list(rows[0]) == [DETAIL_COLUMNS.texts[k][1] for k in DETAIL_HEAD]
     assert len(rows) == 15
     evidence = {r["evidence"] for r in rows}
     assert "'@SUM(A1)" in evidence and "'+1" in evidence
@@ -84,7 +100,7 @@ def test_detail_rows_and_injection(county):
     assert r["arithmetic"] == "3 - 0.2 × 3 = 2.4"
     assert r["path"] == "日常管理 / 组织推进"
     assert r["evidence"] == "截图\ufffd见附件\ufffd二"  # control characters replaced, no crash
-    assert r["scorer"] == "张三" and r["complete"] == "yes"
+    assert r["scorer"] == "张三" and r["complete"] == "是"
     pen = next(r for r in rows if r["unit"] == "'" + HYPERLINK and r["item"] == "kfx.mt.1")
     assert (pen["score"], pen["lost"]) == ("", "0.5")
     # no cell of any row starts with a formula trigger
@@ -107,11 +123,23 @@ def test_detail_adjusted_column_only_with_adjustments(county):
 
 def test_bom_and_partial(partial):
     text = report_text("csv", partial, bom=True)
-    assert text.startswith("\ufeffrules,")
+    assert text.startswith("\ufeff规则文件,")
     rows = parse(text.lstrip("\ufeff"))
-    assert {r["unit"]: r["complete"] for r in rows}["团风县"] == "no"
+    assert {r["unit"]: r["complete"] for r in rows}["团风县"] == "否"
     detail = parse(report_text("csv", partial, detail=True))
-    assert [(r["unit"], r["item"]) for r in detail if r["complete"] == "no"] == [("团风县", "ptjs.wz.1")]
+    assert [(r["unit"], r["item"]) for r in detail if r["complete"] == "否"] == [("团风县", "ptjs.wz.1")]
+
+
+def test_csv_columns_follow_the_language_and_read_back_in_either(county):
+    zh = report_text("csv", county).splitlines()[0].split(",")
+    en = report_text("csv", county, lang="en").splitlines()[0].split(",")
+    assert zh == SUMMARY and en == SUMMARY_EN
+    with using("en"):
+        assert [SUMMARY_COLUMNS.key_of(h) for h in zh] == [SUMMARY_COLUMNS.key_of(h) for h in en]
+    detail_zh = report_text("csv", county, detail=True, adjustments=ADJUSTMENTS).splitlines()[0].split(",")
+    assert detail_zh[:5] == ["规则文件", "单位", "类别", "指标编号", "指标"] and detail_zh[-1] == "复核调整"
+    en_rows = parse(report_text("csv", county, lang="en"))
+    assert {r["complete"] for r in en_rows} == {"yes"} and en_rows[0]["class"] == "县(市、区)政府"
 
 
 def test_csv_is_deterministic(mixed):
@@ -128,15 +156,15 @@ def table_rows(md: str) -> list[list[str]]:
 def test_markdown_one_table_per_rank_group(mixed):
     md = report_text("md", mixed)
     headings = [line for line in md.splitlines() if line.startswith("## ")]
-    assert headings == ["## 县区考评示例 — county", "## 市直部门考评示例 — A", "## 市直部门考评示例 — B"]
+    assert headings == ["## 县区考评示例 县(市、区)政府", "## 市直部门考评示例 有网站", "## 市直部门考评示例 无网站"]
     tables = md.split("## ")[1:]
     head = [c.strip() for c in table_rows(tables[0])[0]]
     assert head == ["序号", "单位", "类别", "日常管理", "平台建设", "加分", "扣分", "总分", "等次", "排名"]
     rows = [[c.strip() for c in r] for r in table_rows(tables[0])[1:]]
     assert [r[:3] + r[7:] for r in rows] == [
-        ["1", "黄州区", "county", "11", "优秀", "1"],
-        ["2", HYPERLINK, "county", "7.4", "良好", "2"],
-        ["3", "团风县", "county", "4.5", "不合格", "3"],
+        ["1", "黄州区", "县(市、区)政府", "11", "优秀", "1"],
+        ["2", HYPERLINK, "县(市、区)政府", "7.4", "良好", "2"],
+        ["3", "团风县", "县(市、区)政府", "4.5", "不合格", "3"],
     ]
     assert [c.strip() for c in table_rows(tables[2])[0]] == ["序号", "单位", "类别", "日常管理", "加分", "扣分", "总分", "等次", "排名"]
     # every table line has as many cells as the header, alignment row included
@@ -148,7 +176,7 @@ def test_markdown_one_table_per_rank_group(mixed):
 def test_markdown_escapes_pipes_and_newlines(county):
     county[0] = dataclasses.replace(county[0], unit="黄|州\n区")
     md = report_text("md", county)
-    assert "| 1 | 黄\\|州<br>区 | county |" in md
+    assert "| 1 | 黄\\|州<br>区 | 县(市、区)政府 |" in md
     lines = [line for line in md.splitlines() if line.startswith("|")]
     assert len({line.replace("\\|", "").count("|") for line in lines}) == 1
 
@@ -157,11 +185,11 @@ def test_markdown_partial_and_detail(partial):
     md = report_text("md", partial, detail=True, adjustments=ADJUSTMENTS)
     head = [c.strip() for c in table_rows(md)[0]]
     assert head[-1] == "完整性"
-    assert "| 3 | 团风县 | county | 0 | 0 | 0 | 0 | 0\\* | 不合格 | 3 | 未完成 |" in md
+    assert "| 3 | 团风县 | 县(市、区)政府 | 0 | 0 | 0 | 0 | 0\\* | 不合格 | 3 | 未完成 |" in md
     assert "评分未完成" in md
     assert "### 失分明细" in md
     assert "  - 未失分" in md  # 黄州区 lost nothing
-    assert "平台建设 / 网站建设 / ptjs.wz.1：扣 5 分（未完成）" in md
+    assert "平台建设 / 网站建设（网站建设第1项）：扣 5 分（未完成）" in md  # the indicator by name, not its id
     assert "复核 n: 原值 5 → 新值 3" in md
     assert "## 复核调整" in md
 

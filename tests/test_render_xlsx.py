@@ -174,11 +174,11 @@ def test_unit_sheets_list_only_lost_points(county, tmp_path):
     ws = wb[name]
     head = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "测评指标")
     listed = [ws.cell(row=r, column=1).value for r in range(head + 1, ws.max_row + 1)]
-    assert listed == [
-        "日常管理 / 组织推进 / rcgl.zz.1",
-        "日常管理 / 组织推进 / rcgl.zz.2",
-        "平台建设 / 网站建设 / ptjs.wz.1",
-        "扣分项 / 媒体曝光 / kfx.mt.1",
+    assert listed == [  # each indicator as a person names it, not by its id
+        "日常管理 / 组织推进（组织推进第1项）",
+        "日常管理 / 组织推进（组织推进第2项）",
+        "平台建设 / 网站建设（网站建设第1项）",
+        "扣分项 / 媒体曝光（媒体曝光第1项）",
     ]
     assert [ws.cell(row=head + 2, column=c).value for c in (2, 3, 4)] == [3, 2.4, 0.6]
 

@@ -41,12 +41,13 @@ def test_csv_and_md_detail_carry_the_adjustments():
     res = run_cli("--lang", "zh", "score", COUNTY, "--adjust", ADJUST, "--format", "csv", "--detail")
     assert res.exit_code == 0, res.stderr
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
-    notes = {(r["unit"], r["item"]): r["adjusted"] for r in rows if r["adjusted"]}
+    notes = {(r["单位"], r["指标编号"]): r["复核调整"] for r in rows if r["复核调整"]}
     assert set(notes) == {("黄州区", "zdgk.hygq.jttc"), ("团风县", "zdgk.gknb.1")}
-    assert notes[("黄州区", "zdgk.hygq.jttc")].startswith("复核 not_connected: 原值 1 → 新值 0")
+    # the observation item by the question the template asks
+    assert notes[("黄州区", "zdgk.hygq.jttc")].startswith("复核 接通测试中,发现未接通几次: 原值 1 → 新值 0")
     md = run_cli("--lang", "zh", "score", COUNTY, "--adjust", ADJUST, "--format", "md", "--detail")
     assert md.exit_code == 0
-    assert "## 复核调整" in md.stdout and "| 团风县 | zdgk.gknb.1 | government\\_date | 2020-04-08 | 2020-03-30 |" in md.stdout
+    assert "## 复核调整" in md.stdout and "| 团风县 | zdgk.gknb.1 | 本级政府年度报告在何日发布 | 2020-04-08 | 2020-03-30 |" in md.stdout
     # without --adjust: no adjustment column, no adjustment list
     plain = run_cli("score", COUNTY, "--format", "csv", "--detail")
     assert "adjusted" not in plain.stdout.splitlines()[0]
@@ -74,5 +75,6 @@ def test_reports_speak_the_language_of_the_run(tmp_path, lang, words):
     assert wb.sheetnames[:4] == expected
     head = [c.value for c in wb[expected[0]][2]]
     assert all(w in head for w in words)
-    # csv column names are the same ASCII words in every language
-    assert run_cli("--lang", lang, "score", COUNTY, "--format", "csv").stdout.startswith("rules,rank_group,rank,unit,class,")
+    # csv columns: the documented ASCII names in English, the published words in Chinese
+    head = "rules,rank_group,rank,unit,class," if lang == "en" else "规则文件,排名组,排名,单位,类别,"
+    assert run_cli("--lang", lang, "score", COUNTY, "--format", "csv").stdout.startswith(head)

@@ -13,7 +13,8 @@ from conftest import ROOT
 from gkscore import i18n
 from gkscore.problems import ProblemsError
 from gkscore.rules.load import load_rules
-from gkscore.rules.model import RuleSet, UnitsFile
+from gkscore.rules.model import RuleSet
+from gkscore.rules.units_model import UnitsFile
 from gkscore.rules.schema_messages import MESSAGES, schema_message
 from gkscore.yamlio import load_yaml
 

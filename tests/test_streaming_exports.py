@@ -97,7 +97,7 @@ def test_csv_streamed_is_the_whole_document(both, detail, bom):
     assert got == expected
     rows = list(csv.reader(io.StringIO(got)))
     assert len(rows) == (sum(len(r.items) for r in whole.results) if detail else len(whole.results)) + 1
-    assert ("adjusted" in rows[0]) == (detail and bool(whole.adjustments))
+    assert ("复核调整" in rows[0]) == (detail and bool(whole.adjustments))
 
 
 @pytest.mark.parametrize("detail", [False, True])
@@ -115,7 +115,8 @@ def test_empty_results_stream_like_the_whole_document():
     empty = Run(results=[], rules=[])
     assert _streamed("json", empty) == dumps(results_dict(empty, 2))
     assert _streamed("md", empty) == "\n"
-    assert _streamed("csv", empty, detail=True) == ",".join(["rules", "unit", "class", "item", "path", "max", "score", "lost", "reasons", "arithmetic", "evidence", "scorer", "complete"]) + "\r\n"
+    assert _streamed("csv", empty, detail=True) == ",".join(["规则文件", "单位", "类别", "指标编号", "指标", "分值", "得分", "失分", "失分原因", "计算", "证据", "评分人", "是否完整"]) + "\r\n"
+    assert _streamed("csv", empty, "en", detail=True) == ",".join(["rules", "unit", "class", "item", "path", "max", "score", "lost", "reasons", "arithmetic", "evidence", "scorer", "complete"]) + "\r\n"
 
 
 def test_md_lines_trim_trailing_newlines_like_join_and_rstrip():
@@ -278,7 +279,7 @@ def test_notes_go_on_the_long_sheet(partial):
     assert [c.value for c in ws[1]] == ["单位", *UNIT_HEAD, "完整性"]
     rows = _data_rows(ws)
     incomplete = [r for r in rows if r[0] == "团风县" and r[7] == "未完成"]
-    assert incomplete and incomplete[0][1].endswith("ptjs.wz.1")
+    assert incomplete and incomplete[0][1].endswith("（网站建设第1项）")
     assert ws.cell(row=2 + rows.index(incomplete[0]), column=1).fill.fgColor.rgb.endswith("FFF2CC")
 
 
@@ -402,3 +403,20 @@ def test_md_asks_each_table_once_whether_it_is_incomplete(monkeypatch):
     _streamed("md", r)
     groups = {u.rank_group for u in r.results}
     assert len(groups) == 3 and len(asked) <= 3 * len(groups)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "json", "xlsx"])
+def test_a_report_asks_for_each_units_detail_once_and_the_run_counts_it(both, tmp_path, fmt):
+    """The writing step's progress is the units written: every report that
+    shows items asks ``Run.detail`` once per unit (never scoring a unit's
+    items twice), and ``Run.counting`` is told of each; outside it nothing
+    is counted."""
+    _whole, lean = both
+    asked = []
+    out = tmp_path / f"report.{fmt}"
+    with lean.counting(lambda: asked.append(1)):
+        reporter(fmt).write(lean, str(out), ReportOptions(detail=True, decimals=2))
+    assert out.stat().st_size > 0
+    assert len(asked) == len(lean.results)
+    lean.detail(lean.results[0])
+    assert len(asked) == len(lean.results)

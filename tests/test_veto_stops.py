@@ -70,12 +70,12 @@ def test_json_by_hand(case):
 def test_csv_md_and_terminal_say_which_veto(case):
     rows = list(csv.reader(io.StringIO(_score(case, "--format", "csv").stdout)))
     head = rows[0]
-    by = {r[head.index("unit")]: r for r in rows[1:]}
-    assert head[-1] == "veto" and by["乙"][head.index("total")] == "" and by["乙"][-1] == LEAK
-    assert by["丙"][head.index("total")] == "59" and by["丙"][head.index("base")] == "" and by["丙"][-1] == LATE
+    by = {r[head.index("单位")]: r for r in rows[1:]}
+    assert head[-1] == "否决" and by["乙"][head.index("总分")] == "" and by["乙"][-1] == LEAK
+    assert by["丙"][head.index("总分")] == "59" and by["丙"][head.index("基础分")] == "" and by["丙"][-1] == LATE
     assert by["甲"][-1] == ""
     md = _score(case, "--format", "md").stdout
-    assert "| 4 | 乙 | A |  |  |  | 单项否决 | 不合格 | 4 |" in md and f"- 单项否决：乙 — {LEAK}" in md
+    assert "| 4 | 乙 | 甲类 |  |  |  | 单项否决 | 不合格 | 4 |" in md and f"- 单项否决：乙 — {LEAK}" in md
     table = _score(case).stdout
     assert f"单项否决：丙 — {LATE}" in table and "单项否决 │ 不合格" in table
 

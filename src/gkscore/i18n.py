@@ -13,6 +13,7 @@ ships in the wheel).  How to mark a string::
     LABELS = {"rank": N_("Rank")}             # module level: mark only ...
     _(LABELS["rank"])                          # ... translate where it is used
     COLUMNS = Labels(rank=N_("Rank"))          # named words; COLUMNS.key_of("名次") == "rank"
+    CSV = Labels(total=NP_("csv column", "total"))  # a word with its context
 
 Rules: the argument of ``_()`` is a literal (never an f-string: the
 placeholders must reach the translator as ``{name}``); values go in with
@@ -220,6 +221,13 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Mark a message with its context (as ``pgettext`` takes it) without
+    translating it: a word of a ``Labels`` whose English is also another
+    message's (csv's "complete" is not the status word "complete")."""
+    return (context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for ``n``, in the active language."""
     return _translations().ngettext(singular, plural, n)
@@ -251,17 +259,19 @@ class Labels:
         COLUMNS.key_of("名次")   # "rank": a header read in either language
         COLUMNS.key_of("Rank")   # "rank"
 
-    The message ids are marked with ``N_`` where they are written, so the
-    extractor finds them; the lookup in the other direction is built on first
-    use and holds every language, whatever the active one.
+    The message ids are marked with ``N_`` (or ``NP_``, with a context) where
+    they are written, so the extractor finds them; the lookup in the other
+    direction is built on first use and holds every language, whatever the
+    active one.
     """
 
-    def __init__(self, **texts: str) -> None:
+    def __init__(self, **texts: str | tuple[str, str]) -> None:
         self.texts = texts
         self._keys: dict[str, str] | None = None
 
     def __getitem__(self, key: str) -> str:
-        return _(self.texts[key])
+        text = self.texts[key]
+        return pgettext(*text) if isinstance(text, tuple) else _(text)
 
     def __contains__(self, key: object) -> bool:
         return key in self.texts
@@ -274,8 +284,9 @@ class Labels:
         ignored); None when no label reads so."""
         if self._keys is None:
             self._keys = {}
-            for key, message in self.texts.items():
-                for spelling in every_language(message):
+            for key, label in self.texts.items():
+                context, message = label if isinstance(label, tuple) else (None, label)
+                for spelling in every_language(message, context):
                     self._keys.setdefault(spelling.strip(), key)
         return self._keys.get(text.strip())
 

@@ -5,6 +5,7 @@ The CLI fills the options and renders the result; tests call ``run`` directly.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from dataclasses import dataclass, field
@@ -51,10 +52,19 @@ class Run:
     # the Scorer of each set, by the set's place in ``sets`` (made when first asked)
     scorers: dict = field(default_factory=dict, repr=False)
 
+    # each adjusted unit's total and rank before and after the adjustments
+    # (``adjustments.effect.UnitChange``), in report order
+    adjustment_changes: list = field(default_factory=list)
+    # what the run found worth a word without failing: adjustments that
+    # change nothing (Problems with severity warning)
+    warnings: list = field(default_factory=list)
+
     # the units with no observation at all (only with --partial; else they
     # are a missing-unit problem): 未完成, never scored or ranked, listed by
     # every report after the ranked units of their rank group
     missing: list = field(default_factory=list)  # MissingUnit
+    # told of each detail given out (``counting``): a report's progress
+    _on_detail: Callable[[], object] | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:
@@ -89,9 +99,22 @@ class Run:
         is returned as it is."""
         from .engine.results import UnitDetail
 
+        if self._on_detail is not None:
+            self._on_detail()
         if isinstance(unit, UnitDetail):
             return unit
         return self.scorer(unit.rules_id, unit.unit).detail(unit)
+
+    @contextlib.contextmanager
+    def counting(self, advance: Callable[[], object]):
+        """Call ``advance()`` for each unit's detail given out while inside: a
+        report that shows items asks for each unit's once, so its progress
+        is the units written."""
+        self._on_detail = advance
+        try:
+            yield
+        finally:
+            self._on_detail = None
 
 
 @dataclass(frozen=True)
@@ -242,7 +265,14 @@ def _run(opts: Options) -> Run:
             unit = index.find(name)
             cls = unit.cls if unit is not None else ""
             missing.append(MissingUnit(name, cls, s.rules_id, lr.ruleset.title, rank_group(cls, mapping)))
-    run = Run(results=ranked, rules=used, adjustments=adjustments, units_index=index, sets=sets, scorers=scorers, missing=missing)
+    changes, warnings = [], []
+    if adjustments:
+        from .adjustments.effect import changes as adjustment_changes
+
+        changes, warnings = adjustment_changes(adjustments, ranked, sets, compiled.__getitem__)
+        mark("adjustments before and after")
+    run = Run(results=ranked, rules=used, adjustments=adjustments, units_index=index, sets=sets, scorers=scorers, missing=missing,
+              adjustment_changes=changes, warnings=warnings)
     if opts.keep_items:
         run.results = [run.detail(r) for r in ranked]
     return run

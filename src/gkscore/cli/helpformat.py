@@ -92,6 +92,11 @@ class WideHelpFormatter(HelpFormatter):
         self.write(wrap_text(text, self.width, initial_indent=indent, subsequent_indent=indent, preserve_paragraphs=True))
         self.write("\n")
 
+    def write_heading(self, heading: str) -> None:
+        # A Chinese heading ends with a full-width colon, as 用法： does.
+        colon = "：" if width(heading) > len(heading) else ":"
+        self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         # The layout of click's write_dl, with display widths.
         rows = list(rows)

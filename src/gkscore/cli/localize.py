@@ -48,6 +48,13 @@ ARGUMENT_METAVARS = {
     "observations": N_("OBSERVATIONS"),
 }
 
+# What stands for an option's value, by the option's name: the same word
+# wherever the option appears ("--class 类别", "--unit 单位").
+OPTION_METAVARS = {
+    "--class": N_("CLASS"),
+    "--unit": N_("UNIT"),
+}
+
 # What stands for an option's value, by click's name of its type
 # ("--units FILE"), where the option does not give its own metavar.
 TYPE_METAVARS = {
@@ -212,7 +219,7 @@ class LocalizedGroup(click.Group):
                     text = f"[{text}]"
                 param.metavar = text + ("..." if param.nargs != 1 else "")
         elif isinstance(param, click.Option) and not param.is_flag and not param.count:
-            word = TYPE_METAVARS.get(texts["type_name"] or "")
+            word = next((OPTION_METAVARS[o] for o in param.opts if o in OPTION_METAVARS), None) or TYPE_METAVARS.get(texts["type_name"] or "")
             if word is not None:
                 param.metavar = _(word) + ("..." if param.nargs != 1 else "")
 

@@ -32,15 +32,19 @@ def default_units(path: str | None) -> str:
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), help=_("Output format (default: from the -o extension, else xlsx)."))
 @click.option("--layout", type=click.Choice(["sheets", "long"]), default="sheets", show_default=True,
               help=_("xlsx: one sheet per unit (sheets), or one long sheet read like the csv (long)."))
+@click.option("--adjustments", "adjustments", is_flag=True,
+              help=_("Write the adjustments form for RULES instead (unit, indicator, observation item, value, reason, approver, date; with drop-down lists), for score --adjust."))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help=_("File to write (written atomically)."))
 @debug_option
 @guarded
-def template(rules, units_path, classes, unit_names, fmt, layout, output, debug):
+def template(rules, units_path, classes, unit_names, fmt, layout, adjustments, output, debug):
     from ..observations.api import write_template
     from ..rules.load import load_rules, load_units
 
     if fmt is None:
         fmt = "csv" if output.lower().endswith((".csv", ".txt")) else "xlsx"
+    if adjustments:
+        return _adjustments_form(rules, default_units(units_path), classes, unit_names, fmt, output)
     if fmt == "csv" and layout == "long":
         layout = "sheets"  # csv is always long form
     lr = load_rules(rules)
@@ -51,6 +55,26 @@ def template(rules, units_path, classes, unit_names, fmt, layout, output, debug)
         written = write_template(lr, lu, output, fmt=fmt, layout=layout, classes=list(classes) or None, unit_names=list(unit_names) or None)
     click.echo(ngettext("{output}: a template for {n} unit ({rules})", "{output}: a template for {n} units ({rules})", len(written)).format(
         output=output, n=len(written), rules=lr.ruleset.title), err=True)
+    return 0
+
+
+def _adjustments_form(rules, units_path, classes, unit_names, fmt, output) -> int:
+    from ..adjustments.form import write_form, write_form_csv
+    from ..fsutil import refuse_overwriting_inputs
+    from ..observations.template_rows import select_units
+    from ..rules.load import load_rules, load_units
+
+    lr = load_rules(rules)
+    lu = load_units(units_path)
+    refuse_overwriting_inputs(output, [lr.path, lu.path])
+    units = select_units(lr, lu, list(classes) or None, list(unit_names) or None)
+    if fmt == "csv":
+        write_form_csv(output)
+        click.echo(_("{output}: an adjustments form ({rules})").format(output=output, rules=lr.ruleset.title), err=True)
+        return 0
+    n = write_form(lr, units, output)
+    click.echo(_("{output}: an adjustments form for {units} units and {items} indicators ({rules})").format(
+        output=output, units=len(units), items=n, rules=lr.ruleset.title), err=True)
     return 0
 
 

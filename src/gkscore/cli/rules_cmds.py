@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, pgettext
 from .common import CONTEXT_SETTINGS, debug_option, guarded, print_problems
 
 
@@ -79,16 +79,16 @@ def validate(files, quiet, debug):
         for r in rules:
             n = sum(len(g.items) for s in r.ruleset.sections for g in s.groups)
             line = ngettext(
-                "{file}: valid ({id}, {n} item, classes {classes})",
-                "{file}: valid ({id}, {n} items, classes {classes})",
+                "{file}: valid ({title}, {n} item, classes {classes})",
+                "{file}: valid ({title}, {n} items, classes {classes})",
                 n,
             )
-            names = ", ".join(c.name for c in r.ruleset.classes.values())
-            click.echo(line.format(file=_shown(r.path, bundled), id=r.ruleset.id, n=n, classes=names))
+            names = pgettext("list separator", ", ").join(c.name for c in r.ruleset.classes.values())
+            click.echo(line.format(file=_shown(r.path, bundled), title=r.ruleset.title, n=n, classes=names))
         for u in units:
             n = len(u.units.units)
-            line = ngettext("{file}: valid ({id}, {n} unit)", "{file}: valid ({id}, {n} units)", n)
-            click.echo(line.format(file=_shown(u.path, bundled), id=u.units.id, n=n))
+            line = ngettext("{file}: valid ({title}, {n} unit)", "{file}: valid ({title}, {n} units)", n)
+            click.echo(line.format(file=_shown(u.path, bundled), title=u.units.title or u.units.id, n=n))
     return code
 
 
@@ -152,7 +152,7 @@ def rules_cmd(file, cls, fmt, debug):
         return 0
     from ..render.terminal import print_rules_tree
 
-    print_rules_tree(tree)
+    print_rules_tree(tree, {c: loaded.ruleset.class_label(c) for c in classes})
     return 0
 
 

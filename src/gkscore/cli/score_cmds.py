@@ -9,7 +9,7 @@ import sys
 import click
 
 from ..i18n import _, ngettext
-from .common import CONTEXT_SETTINGS, debug_option, guarded
+from .common import CONTEXT_SETTINGS, debug_option, guarded, print_problems
 
 # The formats, in the order --help lists them (the reporters' registry holds
 # what each writes: gkscore.render.reporters).
@@ -39,10 +39,10 @@ def output_format(fmt: str | None, output: str | None) -> str:
 
 
 def _input_options(fn):
-    fn = click.option("--adjust", "adjust", multiple=True, type=click.Path(dir_okay=False), help="Adjustments file (复核), YAML or csv; repeatable.")(fn)
-    fn = click.option("--partial", is_flag=True, help="Score what is filled; mark units and items incomplete; exit 1.")(fn)
-    fn = click.option("--units", type=click.Path(dir_okay=False), help="Units file (default: the bundled Huanggang units).")(fn)
-    fn = click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="Rule file; default: the rules recorded in the observations. Repeatable.")(fn)
+    fn = click.option("--adjust", "adjust", multiple=True, type=click.Path(dir_okay=False), help=_("Adjustments file (the results of a review), YAML or csv; repeatable."))(fn)
+    fn = click.option("--partial", is_flag=True, help=_("Score what is filled; mark units and items incomplete; exit 1."))(fn)
+    fn = click.option("--units", type=click.Path(dir_okay=False), help=_("Units file (default: the bundled Huanggang units)."))(fn)
+    fn = click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help=_("Rule file; default: the rules recorded in the observations. Repeatable."))(fn)
     return fn
 
 
@@ -62,10 +62,10 @@ def _run(observations, rules, units, partial, subset, adjust, rank_by=(), keep_i
 
 
 def _document_options(fn):
-    fn = click.option("--chart-style", type=click.Choice(["bar", "dot"]), default="bar", show_default=True, help="Charts: bar (axis from 0) or dot (close scores, axis over the scores only).")(fn)
-    fn = click.option("--chart", "chart", type=click.Path(file_okay=False), metavar="DIR", help="Write one ranking chart per rank group (PNG and SVG) into DIR.")(fn)
-    fn = click.option("--per-unit", "per_unit", type=click.Path(file_okay=False), metavar="DIR", help="Write DIR/<rank group>/<unit>.docx and .xlsx: each unit's own results and lost points (扣分明细) to rectify.")(fn)
-    fn = click.option("--notice", type=click.Path(dir_okay=False), metavar="FILE", help="Notice file (YAML: 发文机关, 文号, 标题, 开头, 结尾, 署名, 日期) for the 通报 and the per-unit packs.")(fn)
+    fn = click.option("--chart-style", type=click.Choice(["bar", "dot"]), default="bar", show_default=True, help=_("Charts: bar (axis from 0) or dot (close scores, axis over the scores only)."))(fn)
+    fn = click.option("--chart", "chart", type=click.Path(file_okay=False), metavar=_("DIR"), help=_("Write one ranking chart per rank group (PNG and SVG) into DIR."))(fn)
+    fn = click.option("--per-unit", "per_unit", type=click.Path(file_okay=False), metavar=_("DIR"), help=_("Write DIR/<rank group>/<unit>.docx and .xlsx: each unit's own results and lost points, to rectify."))(fn)
+    fn = click.option("--notice", type=click.Path(dir_okay=False), metavar=_("FILE"), help=_("Notice file (YAML: issuing office, document number, title, opening, closing, signature, date; see examples/notice.yaml) for the published notice and the per-unit packs."))(fn)
     return fn
 
 
@@ -84,41 +84,41 @@ def _write_documents(result, places: int, notice: str | None, per_unit: str | No
         from ..documents.api import write_unit_packs
 
         n = len(write_unit_packs(result, per_unit, options))
-        click.echo(f"wrote {n} files into {per_unit}", err=True)
+        click.echo(ngettext("wrote {n} file into {folder}", "wrote {n} files into {folder}", n).format(n=n, folder=per_unit), err=True)
     if chart:
         from ..documents.api import write_charts
 
         n = len(write_charts(result, chart, options))
-        click.echo(f"wrote {n} charts into {chart}", err=True)
+        click.echo(ngettext("wrote {n} chart into {folder}", "wrote {n} charts into {folder}", n).format(n=n, folder=chart), err=True)
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(
+    context_settings=CONTEXT_SETTINGS,
+    help=_(
+        "Score filled observation sheets (xlsx or csv) and rank units.\n\n"
+        "Several files merge (scorers who each filled a part); several tables (county and city departments) give "
+        "one result with each unit under its own table.  Exit 0 when every unit is complete, 1 on invalid input or "
+        "a --partial result.\n\n"
+        "Reports are written unit by unit, so a province or the whole country (100,000 units) fits in memory.  "
+        "The xlsx report has a sheet of lost points per unit up to 200 units and one long Lost points sheet "
+        "(filter on Unit) above; a sheet longer than Excel's 1,048,576 rows goes on in a second one (Detail (2), "
+        "...); a rank group of more than 200 units gets no chart."
+    ),
+)
 @click.argument("observations", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_input_options
-@click.option("--class", "classes", multiple=True, help="Only units of this class are expected (repeatable): score a subset.")
-@click.option("--unit", "unit_names", multiple=True, help="Only this unit is expected, by name or alias (repeatable): score a subset.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's suffix, else table).")
+@click.option("--class", "classes", multiple=True, help=_("Only units of this class are expected (repeatable): score a subset."))
+@click.option("--unit", "unit_names", multiple=True, help=_("Only this unit is expected, by name or alias (repeatable): score a subset."))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help=_("Output format (default: from -o's suffix, else table)."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help=_("Write to this file (a new file renamed into place; a device or FIFO is written as it is), or - for stdout."))
-@click.option("--detail", is_flag=True, help="csv/md: one row per unit and item instead of the summary.")
-@click.option("--rank-by", "rank_by", multiple=True, metavar="SPEC", help="Merge rank groups, e.g. A+B, or 'all'. Default: one group per class.")
-@click.option("--decimals", type=click.IntRange(0, 6), help="Decimals shown (default: the rule file's precision, 2).")
-@click.option("--formulas", is_flag=True, help="xlsx: every score a live Excel formula over the observations.")
+@click.option("--detail", is_flag=True, help=_("csv/md: one row per unit and item instead of the summary."))
+@click.option("--rank-by", "rank_by", multiple=True, metavar=_("GROUPS"), help=_("Merge rank groups, e.g. A+B, or 'all'. Default: one group per class."))
+@click.option("--decimals", type=click.IntRange(0, 6), help=_("Decimals shown (default: the rule file's precision, 2)."))
+@click.option("--formulas", is_flag=True, help=_("xlsx: every score a live Excel formula over the observations."))
 @_document_options
 @debug_option
 @guarded
 def score(observations, rules, units, partial, classes, unit_names, adjust, fmt, output, detail, rank_by, decimals, formulas, notice, per_unit, chart, chart_style, debug):
-    """Score filled observation sheets (xlsx or csv) and rank units.
-
-    Several files merge (集中评分); several tables (county and city
-    departments) give one result with each unit under its own table.  Exit 0
-    when every unit is complete, 1 on invalid input or a --partial result.
-
-    Reports are written unit by unit, so a province or the whole country
-    (100,000 units) fits in memory.  The xlsx report has a 扣分明细 sheet per
-    unit up to 200 units and one long 扣分明细 sheet (filter on 单位) above;
-    a sheet longer than Excel's 1,048,576 rows goes on in 明细 (2), ...; a
-    rank group of more than 200 units gets no chart.
-    """
     from dataclasses import replace
 
     from ..fsutil import STDOUT, refuse_overwriting_inputs
@@ -131,9 +131,9 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
     if report_to.needs_file and not output:
         raise click.UsageError(_("{format} needs -o FILE").format(format=report_to.name))
     if formulas and report_to.name != "xlsx":
-        raise click.UsageError("--formulas needs --format xlsx")
+        raise click.UsageError(_("--formulas needs --format xlsx"))
     if notice and not report_to.uses_notice and not per_unit:
-        raise click.UsageError("--notice is for -o 通报.docx/.pdf/.xlsx or --per-unit")
+        raise click.UsageError(_("--notice is for a notice written with -o notice.docx, .pdf or .xlsx, or for --per-unit"))
     options = ReportOptions(detail=detail, formulas=formulas, notice=notice, chart_style=chart_style)
     report_to.check(output, options)
     _check_documents(notice)
@@ -151,6 +151,7 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
 
     with gc_paused(), shown_on_terminal():
         result = _run(observations, rules, units, partial, (classes, unit_names), adjust, rank_by, keep_items=False, keep_text=shows_texts)
+        print_problems(result.warnings)  # warnings never fail a run
         places = decimals if decimals is not None else result.precision
         with _collecting_new_garbage(), _writing(result, report_to.name):
             # Reports are written streaming: text goes out unit by unit (to a
@@ -161,7 +162,8 @@ def score(observations, rules, units, partial, classes, unit_names, adjust, fmt,
     mark(f"output {report_to.name}")
     report()
     if output and output != STDOUT:
-        click.echo(f"wrote {output} ({len(result.results)} units)", err=True)
+        n_units = len(result.results)
+        click.echo(ngettext("wrote {output} ({n} unit)", "wrote {output} ({n} units)", n_units).format(output=output, n=n_units), err=True)
     if not result.complete:
         n = sum(1 for r in result.results if not r.complete)
         absent = [u for _rid, u in result.missing_units]
@@ -201,41 +203,37 @@ def _writing(result, fmt: str):
     unit's detail (a summary asks for none; its bar shows the time)."""
     from ..progress import step
 
-    with step(_("writing {format}").format(format=fmt), len(result.results)) as advance:
-        detail = result.detail
-
-        def counted(unit):
-            advance()
-            return detail(unit)
-
-        result.detail = result.full = counted
-        try:
-            yield
-        finally:
-            del result.detail, result.full
+    with step(_("writing {format}").format(format=fmt), len(result.results)) as advance, result.counting(advance):
+        yield
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(
+    context_settings=CONTEXT_SETTINGS,
+    help=_(
+        "Every point UNIT lost: the verbatim rule text, the observation, the evidence and the arithmetic "
+        "(e.g. 2 - 0.5 × 3 = 0.5)."
+    ),
+)
 @click.argument("observations", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--unit", "unit_name", required=True, help="Unit name or alias.")
+@click.option("--unit", "unit_name", required=True, help=_("Unit name or alias."))
 @_input_options
 @debug_option
 @guarded
 def explain(observations, unit_name, rules, units, partial, adjust, debug):
-    """Every point UNIT lost: the verbatim rule text, the observation, the
-    evidence and the arithmetic (e.g. 2 - 0.5 × 3 = 0.5)."""
-    from ..problems import Problem, ProblemsError
+    from ..problems import Problem, ProblemsError, quote
     from ..render.explain import explain_text
 
     result = _run(observations, rules, units, partial, ((), (unit_name,)), adjust, keep_items=False, keep_text=True)  # the one unit is expected
+    print_problems(result.warnings)
     unit = result.units_index.find(unit_name)
     match = [r for r in result.results if unit is not None and r.unit == unit.name]
     if not match:
         known = "; ".join(r.unit for r in result.results[:8])
-        raise ProblemsError([Problem(file=observations[0], code="unknown-unit", message=f"no unit {unit_name!r} in these observations (e.g. {known})")], exit_code=2)
+        raise ProblemsError([Problem(file=observations[0], code="unknown-unit", message=_("no unit {unit} in these observations (e.g. {known})").format(unit=quote(unit_name), known=known))], exit_code=2)
     detail = result.detail(match[0])
     rules = next((lr.ruleset for lr in result.rules if lr.ruleset.id == detail.rules_id), None)
-    sys.stdout.write(explain_text(detail, adjustments=[a for a in result.adjustments if a.unit == detail.unit], precision=result.precision, rules=rules))
+    change = next((c for c in result.adjustment_changes if c.unit == detail.unit and c.rules_id == detail.rules_id), None)
+    sys.stdout.write(explain_text(detail, adjustments=[a for a in result.adjustments if a.unit == detail.unit], precision=result.precision, rules=rules, change=change))
     return 0 if detail.complete else 1
 
 

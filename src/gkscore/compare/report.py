@@ -63,12 +63,12 @@ def _unit_name(c: UnitChange) -> str:
 def notes(cmp: Comparison) -> list[str]:
     from ..rules.words import listing
 
-    out = [_("Share won = the points won in a 一级指标 ÷ its full points; changes are in percentage points. "
-             "Shares are compared, not points, since the points of a 一级指标 may change between years.")]
+    out = [_("Share won = the points won in a level-1 indicator ÷ its full points; changes are in percentage points. "
+             "Shares are compared, not points, since the points of a level-1 indicator may change between years.")]
     if cmp.only_this:
-        out.append(_("一级指标 new this year (not compared): {names}").format(names=listing(cmp.only_this)))
+        out.append(_("level-1 indicators new this year (not compared): {names}").format(names=listing(cmp.only_this)))
     if cmp.only_last:
-        out.append(_("一级指标 of last year that are gone (not compared): {names}").format(names=listing(cmp.only_last)))
+        out.append(_("level-1 indicators of last year that are gone (not compared): {names}").format(names=listing(cmp.only_last)))
     return out
 
 
@@ -96,7 +96,7 @@ def print_table(cmp: Comparison) -> None:
             cells += [_signed(c.share_delta(sec), 1) for sec in sections]
             table.add_row(*(Text(x) for x in cells))
         console.print(table)
-    console.print(Text(_("The 一级指标 columns: change of the share won, in percentage points.") + " " + notes(cmp)[0]))
+    console.print(Text(_("The level-1 indicator columns: change of the share won, in percentage points.") + " " + notes(cmp)[0]))
     for line in notes(cmp)[1:]:
         console.print(Text(line))
 
@@ -160,7 +160,7 @@ def write_xlsx(path: str, cmp: Comparison) -> None:
     for line in notes(cmp):
         ws.cell(r, 1, line).font = Font(name="宋体", size=10, italic=True)
         r += 1
-    _shares_sheet(wb.create_sheet(_("Shares per 一级指标")[:31]), cmp, style)
+    _shares_sheet(wb.create_sheet(_("Shares per level-1 indicator")[:31]), cmp, style)
     for sheet in wb.worksheets:
         # printed on A4 landscape, all columns on one page width
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -201,7 +201,7 @@ def _xlsx_row(c: UnitChange, sections: list[str]) -> list:
 def _shares_sheet(ws, cmp: Comparison, style: dict) -> None:
     from openpyxl.utils import get_column_letter
 
-    h = [_("Rank group"), _("Unit"), _("一级指标"), _("Share won, {year} (%)").format(year=cmp.last_name),
+    h = [_("Rank group"), _("Unit"), _("level-1 indicator"), _("Share won, {year} (%)").format(year=cmp.last_name),
          _("Share won, {year} (%)").format(year=cmp.this_name), _("Change (percentage points)")]
     ws.append(h)
     _style_row(ws, 1, len(h), style, header=True)

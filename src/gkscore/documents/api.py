@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 
 from ..fsutil import write_bytes_atomic
+from ..i18n import _
 from ..problems import Problem, ProblemsError
 from .filenames import USABLE_PATH, safe_name, unique_names, windows_length
 
@@ -93,7 +94,7 @@ def _folder(path: str) -> None:
     try:
         os.makedirs(path, exist_ok=True)
     except OSError as exc:
-        raise ProblemsError([Problem(file=path, code="no-folder", message=f"无法创建文件夹：{exc.strerror or exc}")], exit_code=2)
+        raise ProblemsError([Problem(file=path, code="no-folder", message=_("cannot create the folder: {error}").format(error=exc.strerror or exc))], exit_code=2)
 
 
 def group_folders(tables) -> list[str]:
@@ -109,7 +110,7 @@ def _fit(folder: str, name: str, suffixes: tuple[str, ...]) -> str:
     longest = max(suffixes, key=len)
     room = USABLE_PATH - windows_length(os.path.join(folder, longest)) - 0
     if room < 8:
-        raise ProblemsError([Problem(file=folder, code="path-too-long", message=f"输出文件夹路径太长，Windows 无法打开其中的文件（限 {USABLE_PATH} 个字符）；请换一个较短的文件夹")], exit_code=2)
+        raise ProblemsError([Problem(file=folder, code="path-too-long", message=_("the output folder's path is too long for Windows to open the files in it (at most {n} characters); choose a shorter folder").format(n=USABLE_PATH))], exit_code=2)
     return safe_name(name, limit=min(80, room))
 
 

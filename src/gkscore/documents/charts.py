@@ -18,6 +18,7 @@ import functools
 import io
 from decimal import Decimal
 
+from ..i18n import _
 from ..problems import Problem, ProblemsError
 from .fonts import CHART_FONTS, INSTALL_HINT
 from .view import GroupTable
@@ -49,7 +50,8 @@ def chart_font() -> tuple[str, str]:
             continue
         if all(face.get_char_index(ord(ch)) for ch in SAMPLE):
             return name, path
-    raise ProblemsError([Problem(file="字体", code="no-cjk-font", message=f"画图需要中文字体，本机没有：{INSTALL_HINT}")], exit_code=2)
+    message = _("the charts need a Chinese font and this computer has none: {hint}").format(hint=_(INSTALL_HINT))
+    raise ProblemsError([Problem(file=_("fonts"), code="no-cjk-font", message=message)], exit_code=2)
 
 
 def _rc() -> dict:

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import copy
 import io
+import struct
 import zipfile
+import zlib
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
+
+from ..render.textsafe import clean_xml_text
 
 W_P, W_R, W_T, W_TR, W_TC, W_BR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tr"), qn("w:tc"), qn("w:br")
 DOCUMENT = "word/document.xml"
@@ -26,24 +30,27 @@ FIXED_DATE = (2000, 1, 1, 0, 0, 0)  # zip member times: the same content gives t
 MARK = "\ue000gkscore-body\ue000"
 
 
+XML_SPACE = qn("xml:space")
+
+
 def set_text(run, text: str) -> None:
     """The run's text; each line break of ``text`` becomes a ``w:br``."""
     for child in list(run):
         if child.tag in (W_T, W_BR):
             run.remove(child)
+    # children made in the run's own document (python-docx's element classes,
+    # its namespace prefixes): far cheaper than parsing each from text
+    add = etree.SubElement
     for i, line in enumerate(str(text).split("\n")):
         if i:
-            run.append(OxmlElement("w:br"))
-        t = OxmlElement("w:t")
-        t.set(qn("xml:space"), "preserve")
+            add(run, W_BR)
+        t = add(run, W_T)
+        t.set(XML_SPACE, "preserve")
         t.text = line
-        run.append(t)
 
 
 def clean(text: str) -> str:
     """Characters XML cannot hold become U+FFFD (never an unreadable file)."""
-    from ..render.textsafe import clean_xml_text
-
     return clean_xml_text(text, None)
 
 
@@ -117,13 +124,50 @@ class Template:
         if start < 0:  # the marker paragraph as lxml wrote it (it has no attributes)
             raise AssertionError("template marker not found")
         self.head, self.tail = xml[:start].encode("utf-8"), xml[end:].encode("utf-8")
+        # the other parts (styles alone are 800 kB) are the same in every
+        # document: deflated once, not once per unit
+        self.records = {name: Record(name, data) for name, data in self.parts if name != DOCUMENT}
 
     def render(self, elements) -> bytes:
         body = b"".join(etree.tostring(e, encoding="utf-8") for e in elements)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-            for name, data in self.parts:
-                info = zipfile.ZipInfo(name, FIXED_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, self.head + body + self.tail if name == DOCUMENT else data)
-        return out.getvalue()
+        return package(
+            [Record(name, self.head + body + self.tail) if name == DOCUMENT else self.records[name] for name, _data in self.parts]
+        )
+
+
+class Record:
+    """One member of a package as ``zipfile`` writes it (deflated, the
+    fixed time, no extra field): its ZipInfo and its local header and bytes."""
+
+    __slots__ = ("info", "local")
+
+    def __init__(self, name: str, data: bytes) -> None:
+        info = self.info = zipfile.ZipInfo(name, FIXED_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16  # what ZipFile.writestr gives a member without one
+        deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        packed = deflate.compress(data) + deflate.flush()
+        info.file_size, info.compress_size, info.CRC = len(data), len(packed), zlib.crc32(data)
+        self.local = info.FileHeader(False) + packed
+
+
+def package(records: list[Record]) -> bytes:
+    """The zip archive of ``records`` in order: byte for byte what
+    ``zipfile.ZipFile`` writes for the same members (a test holds it to
+    that), from members deflated beforehand."""
+    out = bytearray()
+    central = bytearray()
+    for r in records:
+        info = r.info
+        offset = len(out)
+        out += r.local
+        y, mo, d, h, mi, sec = info.date_time
+        name = info.filename.encode("ascii") if info.filename.isascii() else info.filename.encode("utf-8")
+        flags = info.flag_bits if info.filename.isascii() else info.flag_bits | 0x800
+        central += struct.pack(
+            zipfile.structCentralDir, zipfile.stringCentralDir, info.create_version, info.create_system, info.extract_version,
+            info.reserved, flags, info.compress_type, h << 11 | mi << 5 | sec // 2, (y - 1980) << 9 | mo << 5 | d,
+            info.CRC, info.compress_size, info.file_size, len(name), 0, 0, 0, info.internal_attr, info.external_attr, offset,
+        ) + name
+    end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(records), len(records), len(central), len(out), 0)
+    return bytes(out + central + end)

@@ -22,9 +22,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from ..i18n import N_, _, pgettext
 from ..problems import Problem, ProblemsError
 
-INSTALL_HINT = "安装中文字体后重试（Debian/Ubuntu：apt-get install fonts-noto-cjk；Windows 已自带仿宋、宋体、黑体、楷体）"
+INSTALL_HINT = N_("install Chinese fonts and try again (Debian/Ubuntu: apt-get install fonts-noto-cjk; Windows has 仿宋, 宋体, 黑体 and 楷体 already)")
 
 
 @dataclass(frozen=True)
@@ -99,5 +100,6 @@ def pdf_replacements(installed: frozenset[str] | None = None) -> dict[str, str]:
                 if alt not in installed:
                     out.setdefault(alt, found)
     if missing:
-        raise ProblemsError([Problem(file="字体", code="no-cjk-font", message=f"没有可用于 PDF 的中文字体（{'、'.join(missing)}）：{INSTALL_HINT}")], exit_code=2)
+        message = _("no Chinese font for the PDF ({fonts}): {hint}").format(fonts=pgettext("list separator", ", ").join(missing), hint=_(INSTALL_HINT))
+        raise ProblemsError([Problem(file=_("fonts"), code="no-cjk-font", message=message)], exit_code=2)
     return out

@@ -33,6 +33,7 @@ from typing import Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..i18n import N_, _, pgettext
 from ..problems import Problem, ProblemsError, unreadable
 from ..yamlio import load_yaml, position_of
 
@@ -87,16 +88,17 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+# The notice file's problems by pydantic's error type, translated where used.
 _MESSAGES = {
-    "missing": "缺少此项",
-    "extra_forbidden": "不认识的键；可用的键：发文机关、文号、标题、主送、开头、结尾、署名、日期、版头、反馈要求",
-    "string_type": "应为文字",
-    "bool_type": "应为 true 或 false",
-    "string_too_short": "不能为空",
-    "string_too_long": "太长",
-    "string_pattern_mismatch": f"format 应为 {FORMAT}",
-    "date_type": "应为日期（如 2021-01-20）或文字",
-    "list_type": "应为一段文字或文字列表",
+    "missing": N_("missing: give this key"),
+    "extra_forbidden": N_("unknown key; the keys are: 发文机关, 文号, 标题, 主送, 开头, 结尾, 署名, 日期, 版头, 反馈要求"),
+    "string_type": N_("should be text"),
+    "bool_type": N_("should be true or false"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("too long"),
+    "string_pattern_mismatch": N_("format should be {format}"),
+    "date_type": N_("should be a date (such as 2021-01-20) or text"),
+    "list_type": N_("should be a paragraph of text or a list of paragraphs"),
 }
 
 
@@ -110,8 +112,9 @@ def _problems(path: str, exc: ValidationError, positions) -> list[Problem]:
             continue  # one message for a value that fits none of a union's forms
         seen.add(key)
         line, col = position_of(positions, loc)
-        where = "、".join(str(p) for p in loc) or "通报文件"
-        out.append(Problem(file=path, code="notice-schema", line=line, col=col, message=f"{where}：{_MESSAGES.get(err['type'], err['msg'])}"))
+        where = pgettext("list separator", ", ").join(str(p) for p in loc) or _("the notice file")
+        what = _(_MESSAGES[err["type"]]).format(format=FORMAT) if err["type"] in _MESSAGES else err["msg"]
+        out.append(Problem(file=path, code="notice-schema", line=line, col=col, message=_("{where}: {what}").format(where=where, what=what)))
     return out
 
 
@@ -120,14 +123,14 @@ def read_notice_file(path: str) -> tuple[NoticeFile, object]:
         with open(path, "rb") as fh:
             data = fh.read(MAX_NOTICE_BYTES + 1)
     except FileNotFoundError:
-        raise unreadable(path, "找不到通报文件", code="not-found")
+        raise unreadable(path, _("no notice file here; check the folder and the spelling of its name"), code="not-found")
     except OSError as exc:
-        raise unreadable(path, f"无法读取通报文件：{exc.strerror or exc}")
+        raise unreadable(path, _("cannot read the notice file: {error}").format(error=exc.strerror or exc))
     raw, positions = load_yaml(data, path, limit=MAX_NOTICE_BYTES, what="notice files")
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ProblemsError([Problem(file=path, code="notice-schema", line=1, col=1, message=f"通报文件应为键值对（format: {FORMAT}、标题、开头……）")])
+        raise ProblemsError([Problem(file=path, code="notice-schema", line=1, col=1, message=_("a notice file holds keys and their values (format: {format}, 标题, 开头 ...)").format(format=FORMAT))])
     problems = _placeholder_problems(raw, path, positions)
     try:
         spec = NoticeFile.model_validate(raw)
@@ -176,11 +179,12 @@ def _fill(text: str, values: dict, path: str, positions, loc: tuple, problems: l
         out = f.vformat(text, (), {})
     except (ValueError, IndexError, KeyError) as exc:
         line, col = position_of(positions, loc) if positions is not None else (None, None)
-        problems.append(Problem(file=path, code="notice-placeholder", line=line, col=col, message=f"{loc[0]}：花括号写法有误（{exc}）；字面的花括号写作 {{{{ 或 }}}}"))
+        problems.append(Problem(file=path, code="notice-placeholder", line=line, col=col, message=_("{key}: a brace is written wrongly ({error}); write a literal brace as {{{{ or }}}}").format(key=loc[0], error=exc)))
         return text
     for name in f.unknown:
         line, col = position_of(positions, loc) if positions is not None else (None, None)
-        problems.append(Problem(file=path, code="notice-placeholder", line=line, col=col, message=f"{loc[0]}：不认识的占位符 {{{name}}}；可用：{'、'.join('{' + p + '}' for p in PLACEHOLDERS)}"))
+        problems.append(Problem(file=path, code="notice-placeholder", line=line, col=col, message=_("{key}: unknown placeholder {placeholder}; the placeholders are: {known}").format(
+            key=loc[0], placeholder="{" + name + "}", known=pgettext("list separator", ", ").join("{" + p + "}" for p in PLACEHOLDERS))))
     return out
 
 

@@ -20,11 +20,12 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from ..i18n import N_, _
 from ..problems import Problem, ProblemsError
 from .fonts import pdf_replacements
 
 TIMEOUT_S = 600
-INSTALL = "apt-get install libreoffice-writer-nogui fonts-noto-cjk（Debian/Ubuntu）；Windows 安装 LibreOffice，或在 Word/WPS 中“另存为 PDF”"
+INSTALL = N_("apt-get install libreoffice-writer-nogui fonts-noto-cjk (Debian/Ubuntu); on Windows install LibreOffice, or save the docx as PDF in Word or WPS")
 
 
 def soffice() -> str | None:
@@ -40,7 +41,8 @@ def soffice() -> str | None:
 
 
 def _missing(output: str, what: str) -> ProblemsError:
-    return ProblemsError([Problem(file=output, code="no-pdf-converter", message=f"生成 PDF 需要{what}：{INSTALL}")], exit_code=2)
+    message = _("writing a PDF needs {what}: {install}").format(what=what, install=_(INSTALL))
+    return ProblemsError([Problem(file=output, code="no-pdf-converter", message=message)], exit_code=2)
 
 
 def _profile(folder: str, replacements: dict[str, str]) -> str:
@@ -72,7 +74,7 @@ def check_converter(output: str) -> str:
     """The soffice to use, or a one-line install hint (exit 2) before any work is done."""
     exe = soffice()
     if exe is None:
-        raise _missing(output, " LibreOffice（soffice）")
+        raise _missing(output, _("LibreOffice (soffice)"))
     pdf_replacements_for(output)
     return exe
 
@@ -98,12 +100,13 @@ def docx_to_pdf(docx: bytes, output_file: str, *, exe: str | None = None, label:
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            raise ProblemsError([Problem(file=output_file, code="pdf-timeout", message=f"LibreOffice 在 {TIMEOUT_S} 秒内未完成 PDF 转换")], exit_code=2)
+            raise ProblemsError([Problem(file=output_file, code="pdf-timeout", message=_("LibreOffice did not finish the PDF within {n} seconds").format(n=TIMEOUT_S))], exit_code=2)
         except OSError as exc:
-            raise _missing(output_file, f"可运行的 LibreOffice（{exc.strerror or exc}）")
+            raise _missing(output_file, _("a LibreOffice that runs ({error})").format(error=exc.strerror or exc))
         pdf = os.path.join(work, f"{label}.pdf")
         if proc.returncode != 0 or not os.path.exists(pdf):
             detail = " ".join((proc.stderr or proc.stdout or "").split())[:300]
-            raise ProblemsError([Problem(file=output_file, code="pdf-failed", message=f"LibreOffice 转换 PDF 失败（退出码 {proc.returncode}）：{detail}；Writer 组件可能未安装：{INSTALL}")], exit_code=2)
+            raise ProblemsError([Problem(file=output_file, code="pdf-failed", message=_("LibreOffice could not convert to PDF (exit code {code}): {detail}; its Writer part may be missing: {install}").format(
+                code=proc.returncode, detail=detail, install=_(INSTALL)))], exit_code=2)
         with open(pdf, "rb") as fh:
             return fh.read()

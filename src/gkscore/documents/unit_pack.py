@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from copy import copy
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -175,11 +176,23 @@ def unit_xlsx(sheet: UnitSheet, notice: Notice) -> bytes:
     widths = [round(w * 0.62, 1) for w in LOST_WIDTHS]  # mm -> Excel's character units, roughly
     last_col = len(LOST_HEAD)
 
+    # a style set once per workbook, then copied to every cell that has it:
+    # setting a font, border or alignment looks it up among the workbook's
+    # styles by hashing it, which cost more than writing the cells
+    styled: dict[tuple, tuple] = {}
+
     def text(row: int, col: int, value: str, **style):
         cell = ws.cell(row=row, column=col, value=clean_xml_text(value))
         cell.data_type = "s"  # a unit name like =HYPERLINK(...) is shown, never run
-        for k, v in style.items():
-            setattr(cell, k, v)
+        if style:
+            key = tuple((k, id(v)) for k, v in style.items())
+            made = styled.get(key)
+            if made is None:
+                for k, v in style.items():
+                    setattr(cell, k, v)
+                styled[key] = (cell._style, style)  # the style objects kept: their ids stay theirs
+            else:
+                cell._style = copy(made[0])
         return cell
 
     def line(row: int, value: str, **style) -> None:

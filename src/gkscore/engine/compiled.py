@@ -124,13 +124,16 @@ class PartPlan:
     """One part of a table made of parts, for a class: its base sections, the
     caps of its bonus and penalty sections, its gates and its vetoes."""
 
-    __slots__ = ("part", "id", "name", "weight", "section_ids", "base_ids", "bonus_caps", "penalty_caps", "gates", "vetoes")
+    __slots__ = ("part", "id", "name", "weight", "section_ids", "base_ids", "max", "bonus_caps", "penalty_caps", "gates", "vetoes")
 
     def __init__(self, part, plan: "ClassPlan") -> None:
         self.part, self.id, self.name, self.weight = part, part.id, part.name, part.weight
         mine = [s for s in plan.rs.sections if s.part == part.id]
         self.section_ids = frozenset(s.id for s in mine)
         self.base_ids = [s.id for s in mine if s.kind == "base"]
+        # the part's scale: the 分值 of its base items for the class (its
+        # "full" points when some do not apply to a unit)
+        self.max = sum((sp.max for sp in plan.sections if sp.id in self.base_ids), ZERO)
         self.bonus_caps = [(s.id, section_cap(s, plan.cls)) for s in mine if s.kind == "bonus"]
         self.penalty_caps = [(s.id, section_cap(s, plan.cls)) for s in mine if s.kind == "penalty"]
         self.gates = [g for g in plan.gates if g.part == part.id]

@@ -58,7 +58,10 @@ class Explained:
     steps: tuple
     reasons: tuple
     seen: tuple  # the fields read with a value, in the order read
-    arithmetic_cache: dict = field(default_factory=dict, compare=False)  # (max, score) -> arithmetic
+    keys: tuple  # the (owner, field) of each field in ``seen``: the unit's observations to attach
+    # texts shown for this explanation (its arithmetic, a report's cells), made
+    # once and shared by every unit with the same values (``ItemResult.shared``)
+    shown: dict = field(default_factory=dict, compare=False)
 
 
 # An item whose applies_if does not hold.
@@ -126,7 +129,8 @@ def evaluate_item(ip: ItemPlan, get: FieldReader, voided_by: str | None, obs_mis
         reasons = [_("minus {points}: {rule}").format(points=fmt(score, None), rule=item.text.splitlines()[0])] if score > 0 else []
     else:
         reasons = _reasons(ip, steps, raw)
-    return Explained(score, raw, complete, tuple(steps), tuple(reasons), tuple(get.seen or ()))
+    seen = tuple(get.seen or ())
+    return Explained(score, raw, complete, tuple(steps), tuple(reasons), seen, ip.keys_of(seen))
 
 
 def _reasons(ip: ItemPlan, steps: list[Step], raw: Decimal) -> list[str]:

@@ -8,13 +8,23 @@ inexact step.
 A part's veto gives the part its ``total``; with ``stops`` the part's items
 are not scored (nor asked for).  A veto of the whole table (no ``part``) acts
 on the weighted total as in any table.
+
+The points of items that do not apply to a unit are made up within their
+part, on the part's scale (``na_policy.apply_parts``).  A part none of whose
+base items applies, and no veto of which holds, is left out: its score is
+None (reports leave it blank), and the total is Σ weight × part score over
+the other parts ÷ their weights, rounded once (the left-out part's weight
+shared by the others in proportion to theirs; 0 when every part is left
+out).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from ..exact import ZERO, fmt, mul, q
+from ..exact import ZERO, div, fmt, mul, q
+from ..i18n import _
+from . import na_policy
 from .compiled import ClassPlan
 from .results import UnitFigures
 from .totals import Tally, apply_vetoes, capped_and_gated, grade_for
@@ -41,29 +51,46 @@ def part_figures(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_se
     once), then the vetoes of the whole table and the grade."""
     rs = plan.rs
     notes, section_totals = tally.notes, tally.section_totals
-    parts: dict[str, Decimal] = {}
-    weighted = ZERO
+    made_up = na_policy.apply_parts(plan, tally) if rs.na_policy != "none" and tally.na_max > 0 else {}
+    parts: dict[str, Decimal | None] = {}
+    weighted = weights = ZERO
     terms = []
     forced_grade = None
     for pp in plan.parts:
         who = f"{pp.name}: "
         vetoed = apply_vetoes(pp.vetoes, veto_outcome, tally, notes, who) if pp.vetoes else None
+        na = made_up.get(pp.id)
         if vetoed is not None:
             score = vetoed.total
             notes.append(f"{who}计 {fmt(score, None)} 分" + (",不再对本部分其他指标评分" if vetoed.stops else ""))
             if vetoed.grade is not None and forced_grade is None:
                 forced_grade = vetoed.grade
+        elif na is not None and na.left_out:
+            notes.append(who + na.note)
+            parts[pp.name] = None  # no score: its column blank, in its place
+            continue
         else:
-            base = sum((section_totals[sid] for sid in pp.base_ids), ZERO)
+            if na is not None:
+                notes.append(who + na.note)
+            base = na.base if na is not None and na.base is not None else sum((section_totals[sid] for sid in pp.base_ids), ZERO)
             _bonus_raw, bonus, _penalty_raw, penalty, gate_grade = capped_and_gated(base, section_totals, pp.bonus_caps, pp.penalty_caps, pp.gates, notes, who)
             if gate_grade is not None and forced_grade is None:
                 forced_grade = gate_grade
             score = base + bonus - penalty
         parts[pp.name] = score
         weighted += mul(pp.weight, score)
+        weights += pp.weight
         terms.append(f"{fmt(pp.weight, None)} × {fmt(score, None)}")
-    total = q(weighted, rs.precision)
-    notes.append(f"总分 {' + '.join(terms)} = {fmt(weighted, None)}" + (f" → {fmt(total, None)}" if total != weighted else ""))
+    if len(terms) == len(plan.parts):
+        total = q(weighted, rs.precision)
+        notes.append(f"总分 {' + '.join(terms)} = {fmt(weighted, None)}" + (f" → {fmt(total, None)}" if total != weighted else ""))
+    elif terms:  # the weights of the parts left out shared by the others: divided last, rounded once
+        exact = div(weighted, weights)
+        total = q(exact, rs.precision)
+        notes.append(f"总分 ({' + '.join(terms)}) ÷ {fmt(weights, None)} {'=' if total == exact else '≈'} {fmt(total, None)}")
+    else:
+        total = ZERO
+        notes.append(_("no indicator applies"))
     veto_text = None
     vetoed = apply_vetoes([vp for vp in plan.vetoes if vp.veto.part is None], veto_outcome, tally, notes)
     if vetoed is not None:

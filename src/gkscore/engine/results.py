@@ -73,8 +73,7 @@ class Observations(Sequence):
             if self._built is not None:
                 self._texts = [(o.evidence, o.scorer) for o in self._built]
             else:
-                texts, unit = self._obs.texts, self._unit
-                self._texts = [texts(unit, owner, f) for owner, f in self._keys]
+                self._texts = self._obs.texts_of_unit(self._unit, self._keys)
         return self._texts
 
 
@@ -104,8 +103,13 @@ class ItemResult:
     complete: bool = True
     voided: bool = False
     not_applicable: bool = False  # unit-level applies_if false
-    # arithmetic texts shared by every unit with the same explanation
-    arithmetic_cache: dict | None = field(default=None, repr=False, compare=False)
+    # texts shown for the item (its arithmetic, a report's cells), shared by
+    # every unit with the same explanation (``Explained.shown``)
+    shown: dict | None = field(default=None, repr=False, compare=False)
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(evidence, scorer) of each observation the item read."""
+        return _texts(self.observations)
 
     @property
     def evidence(self) -> list[str]:
@@ -118,14 +122,33 @@ class ItemResult:
     def arithmetic(self, places: int | None = None) -> str:
         """e.g. ``2 - 0.5 × 3 = 0.5`` or ``1 + 0 + 0.5 = 1.5`` (with the clamp
         spelled out when it bites)."""
-        shared = self.arithmetic_cache
-        if shared is None or places is not None:
+        if places is not None:
             return arithmetic(self.steps, self.start, self.raw, self.max, self.score, self.complete, self.voided, places, self.section_kind == "penalty")
-        key = (self.max, self.score)  # the rest is the explanation's own
-        text = shared.get(key)
-        if text is None:
-            text = shared[key] = arithmetic(self.steps, self.start, self.raw, self.max, self.score, self.complete, self.voided, None, self.section_kind == "penalty")
-        return text
+        return self.shared("arithmetic", _arithmetic_of)
+
+    def shared(self, what, make, *args):
+        """``make(self, *args)``, made once for every unit whose item has the same
+        explanation and figures and kept with the explanation: a report that
+        shows 100,000 units' items formats each distinct item once.
+        ``what`` names what is made (with what it depends on beyond the
+        item, such as the decimals shown)."""
+        shown = self.shown
+        if shown is None:
+            return make(self, *args)
+        # the figures are the explanation's own: a unit whose items an N/A
+        # policy scaled has none to share (``Scorer.detail``)
+        key = what
+        made = shown.get(key, _NOT_MADE)
+        if made is _NOT_MADE:
+            made = shown[key] = make(self, *args)
+        return made
+
+
+_NOT_MADE = object()
+
+
+def _arithmetic_of(item: ItemResult) -> str:
+    return arithmetic(item.steps, item.start, item.raw, item.max, item.score, item.complete, item.voided, None, item.section_kind == "penalty")
 
 
 def arithmetic(steps, start: Decimal, raw: Decimal, m: Decimal, score: Decimal, complete: bool, voided: bool, places: int | None = None, penalty: bool = False) -> str:
@@ -151,7 +174,7 @@ def arithmetic(steps, start: Decimal, raw: Decimal, m: Decimal, score: Decimal, 
         out += then.format(figure=0, why=_("the whole group scores nothing"))
     elif raw < 0:
         out += then.format(figure=0, why=_("no lower than 0"))
-    elif raw > m:
+    elif m is not None and raw > m:
         out += then.format(figure=fmt(m, None), why=_("no more than the points"))
     elif raw != score:
         out += then.format(figure=fmt(score, None), why=_("rounded"))
@@ -184,7 +207,8 @@ class UnitFigures:
     base_sections: frozenset = frozenset()
     stopped: bool = False  # a veto stopped scoring: nothing else was scored
     # a table made of parts: each part's score by its name, in the file's
-    # order (base, bonus and penalty are then the parts', not the unit's)
+    # order (base, bonus and penalty are then the parts', not the unit's);
+    # None for a part left out (nothing of it applies to the unit)
     parts: dict | None = None
 
     @property

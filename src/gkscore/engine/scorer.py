@@ -19,6 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..exact import ZERO
+from ..rules.resolve import shown_max
 from .compiled import ClassPlan, CompiledRules, GroupPlan
 from .evaluate import NOT_APPLICABLE, FieldReader, item_outcome, veto_outcome, void_outcome
 from .memo import GroupOut, Memos, class_of, group_out, has_room, tag
@@ -235,13 +236,15 @@ class ClassScorer:
                     owner = ip.item.id
                     items.append(
                         ItemResult(
-                            owner, sp.id, sp.name, sp.kind, gp.name, list(ip.path), ip.item.text, ip.max, ex.score,
-                            ip.max - ex.score, ip.start, ex.raw, list(ex.steps), list(ex.reasons),
-                            Observations(obs, unit, ip.keys_of(ex.seen)), ex.complete, voided, False, ex.arithmetic_cache,
+                            owner, sp.id, sp.name, sp.kind, gp.name, list(ip.path), ip.item.text, shown_max(ip.max), ex.score,
+                            None if ip.max.is_infinite() else ip.max - ex.score, ip.start, ex.raw, list(ex.steps), list(ex.reasons),
+                            Observations(obs, unit, ex.keys), ex.complete, voided, False, ex.shown,
                         )
                     )
         if plan.keeps_items and na_max > 0:
             detail_items(plan, items, na_max, na_by_section)
+            for it in items:  # figures of this unit's own: nothing shown to share
+                it.shown = None
         return detail_of(figures, items)
 
 

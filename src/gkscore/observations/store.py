@@ -147,6 +147,22 @@ class CompactValues(MutableMapping):
             return self._over[slot].value
         return None
 
+    def texts_of_unit(self, unit: str, keys) -> list[tuple[str, str] | None]:
+        """``texts_of`` of the unit's (owner, field) ``keys``: the unit found once."""
+        c = self._c
+        u = c.unit_slot.get(unit)
+        if u is None:
+            return [self.texts_of((unit, owner, field)) for owner, field in keys]
+        base, spec_idx, status, texts_of = u * c.ns, c.spec_idx, self._status, c.texts_of
+        out = []
+        for key in keys:
+            i = spec_idx.get(key)
+            if i is not None and status[base + i] == 1:
+                out.append(texts_of(base + i))
+            else:
+                out.append(self.texts_of((unit, *key)))
+        return out
+
     def texts_of(self, key) -> tuple[str, str] | None:
         """(evidence, scorer) for ``key`` without building its Observation
         (None: no value)."""

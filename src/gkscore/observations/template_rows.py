@@ -8,7 +8,8 @@ from ..engine.compiled import CompiledRules
 from ..engine.needs import field_needs
 from ..i18n import _, pgettext
 from ..problems import Problem, ProblemsError, quote
-from ..rules.model import UNIT_OWNER, Unit
+from ..rules.model import UNIT_OWNER
+from ..rules.units_model import Unit
 from .allowed import allowed_text
 from .layout import rules_tag, type_word
 from .spec import FieldSpec, expected_fields, owners

@@ -94,6 +94,13 @@ class ObservationSet:
         o = v.get((unit, owner, field_id))
         return None if o is None else (o.evidence, o.scorer)
 
+    def texts_of_unit(self, unit: str, keys) -> list[tuple[str, str] | None]:
+        """``texts`` of each (owner, field) of ``keys`` for one unit."""
+        many = getattr(self.values, "texts_of_unit", None)
+        if many is not None:
+            return many(unit, keys)
+        return [self.texts(unit, owner, field) for owner, field in keys]
+
     def code_rows(self, keys: list[tuple[str, str]]):
         """The values of these (owner, field) positions unit by unit as codes
         (``store.CodeRows``), when the values are in the compact store; else

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..normalize import norm_name
-from ..rules.model import Unit
+from ..rules.units_model import Unit
 
 
 class UnitsIndex:

@@ -1,12 +1,18 @@
 """The csv report: one row per unit (the summary) or, with ``--detail``,
 one row per unit and item.
 
-The column names are the same ASCII words in every language (a script reads
-them); the texts come from the view model.  Numbers are plain decimal text
-from ``exact.fmt`` (never a float).  Every text cell from an input goes
-through ``inert_csv`` so a unit name such as ``=HYPERLINK(...)`` is shown,
-not run, by a spreadsheet program.  RFC 4180: CRLF line ends, and a field
-holding CR or LF is quoted, so a text never starts a row of its own.
+The column names follow the language of the run: the documented ASCII words
+in English (``rules,rank_group,rank,unit,class,...``), the words of the
+published tables in Chinese (``规则文件,排名组,排名,单位,类别,...``);
+``SUMMARY_COLUMNS.key_of`` and ``DETAIL_COLUMNS.key_of`` read a header in
+either.  What a reader sees are names, never internal ids: the rule file's
+title, the rank group and the class by the names the rule file gives them;
+the item's id stays in the detail (it is what an adjustments file names).
+Numbers are plain decimal text from ``exact.fmt`` (never a float).  Every
+text cell from an input goes through ``inert_csv`` so a unit name such as
+``=HYPERLINK(...)`` is shown, not run, by a spreadsheet program.  RFC 4180:
+CRLF line ends, and a field holding CR or LF is quoted, so a text never
+starts a row of its own.
 """
 
 from __future__ import annotations
@@ -14,30 +20,75 @@ from __future__ import annotations
 import csv
 from typing import IO, Iterator
 
-from ..i18n import _
+from ..i18n import NP_, Labels, _
 from .textsafe import inert_csv
 from .view import (
     adjustments_index,
     adjustments_text,
-    evidence_text,
+    blocks,
+    class_names,
+    evidence_and_scorers,
+    group_name,
     item_figures,
     is_missing,
     num,
-    ordered_rows,
     reasons_text,
-    scorers_text,
     section_union,
     section_value,
     with_items,
 )
 
-SUMMARY_HEAD = ["rules", "rank_group", "rank", "unit", "class"]
+# The English of each column is its documented name; "csv column" tells
+# these words from the same English elsewhere ("complete" of a status).
+SUMMARY_COLUMNS = Labels(
+    rules=NP_("csv column", "rules"),
+    rank_group=NP_("csv column", "rank_group"),
+    rank=NP_("csv column", "rank"),
+    unit=NP_("csv column", "unit"),
+    cls=NP_("csv column", "class"),
+    base=NP_("csv column", "base"),
+    bonus=NP_("csv column", "bonus"),
+    penalty=NP_("csv column", "penalty"),
+    total=NP_("csv column", "total"),
+    grade=NP_("csv column", "grade"),
+    complete=NP_("csv column", "complete"),
+    veto=NP_("csv column", "veto"),
+    total_before_review=NP_("csv column", "total_before_review"),
+    rank_before_review=NP_("csv column", "rank_before_review"),
+)
+DETAIL_COLUMNS = Labels(
+    rules=NP_("csv column", "rules"),
+    unit=NP_("csv column", "unit"),
+    cls=NP_("csv column", "class"),
+    item=NP_("csv column", "item"),
+    path=NP_("csv column", "path"),
+    max=NP_("csv column", "max"),
+    score=NP_("csv column", "score"),
+    lost=NP_("csv column", "lost"),
+    reasons=NP_("csv column", "reasons"),
+    arithmetic=NP_("csv column", "arithmetic"),
+    evidence=NP_("csv column", "evidence"),
+    scorer=NP_("csv column", "scorer"),
+    complete=NP_("csv column", "complete"),
+    adjusted=NP_("csv column", "adjusted"),
+)
+SUMMARY_HEAD = ["rules", "rank_group", "rank", "unit", "cls"]
 SUMMARY_TAIL = ["base", "bonus", "penalty", "total", "grade", "complete"]
-DETAIL_HEAD = ["rules", "unit", "class", "item", "path", "max", "score", "lost", "reasons", "arithmetic", "evidence", "scorer", "complete"]
+DETAIL_HEAD = ["rules", "unit", "cls", "item", "path", "max", "score", "lost", "reasons", "arithmetic", "evidence", "scorer", "complete"]
 
 
 def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
+    return _("yes") if flag else _("no")
+
+
+def _grouped(run) -> Iterator[tuple[str, str, object]]:
+    """(rank group's name, class's name, unit) in report order: each table's
+    ranked units, then its units without observations."""
+    names = class_names(run.rules)
+    for b in blocks(run.results, run.missing):
+        group = group_name(b, run.rules)
+        for u in (*b.units, *b.missing):
+            yield group, names.get((u.rules_id, u.cls), u.cls), u
 
 
 def summary_rows(run, precision: int) -> Iterator[list[str]]:
@@ -48,17 +99,23 @@ def summary_rows(run, precision: int) -> Iterator[list[str]]:
     # which veto applied, when one did: a column of its own (a veto that
     # stops scoring leaves base, bonus, penalty and perhaps total blank)
     vetoed = any(u.veto for u in results)
-    yield SUMMARY_HEAD + [inert_csv(s) for s in sections] + SUMMARY_TAIL + (["veto"] if vetoed else [])
-    for u in ordered_rows(results, run.missing):
+    # with --adjust, an adjusted unit's total and rank before review (复核前);
+    # blank for the units no adjustment touched
+    changed = {(c.rules_id, c.unit): c for c in run.adjustment_changes}
+    before = ["total_before_review", "rank_before_review"] if changed else []
+    yield (
+        [SUMMARY_COLUMNS[k] for k in SUMMARY_HEAD] + [inert_csv(s) for s in sections] + [SUMMARY_COLUMNS[k] for k in SUMMARY_TAIL]
+        + ([SUMMARY_COLUMNS["veto"]] if vetoed else []) + [SUMMARY_COLUMNS[k] for k in before]
+    )
+    for group, cls, u in _grouped(run):
+        head = [inert_csv(u.rules_title), inert_csv(group)]
         if is_missing(u):
-            yield [inert_csv(u.rules_id), inert_csv(u.rank_group), "", inert_csv(u.unit), inert_csv(u.cls), *[""] * (len(sections) + 5), _yes(False)] + ([""] if vetoed else [])
+            yield head + ["", inert_csv(u.unit), inert_csv(cls), *[""] * (len(sections) + 5), _yes(False)] + ([""] if vetoed else []) + [""] * len(before)
             continue
-        row = [
-            inert_csv(u.rules_id),
-            inert_csv(u.rank_group),
+        row = head + [
             str(u.rank) if u.rank else "",
             inert_csv(u.unit),
-            inert_csv(u.cls),
+            inert_csv(cls),
             *[num(section_value(u, s), precision) for s in sections],
             num(u.base, precision),
             num(u.bonus, precision),
@@ -69,6 +126,9 @@ def summary_rows(run, precision: int) -> Iterator[list[str]]:
         ]
         if vetoed:
             row.append(inert_csv(u.veto or ""))
+        if changed:
+            c = changed.get((u.rules_id, u.unit))
+            row += ["", ""] if c is None else [num(c.total_before, precision), str(c.rank_before)]
         yield row
 
 
@@ -77,33 +137,54 @@ def detail_rows(run, precision: int) -> Iterator[list[str]]:
     notes of the item) when the run has adjustments."""
     index = adjustments_index(run.adjustments)
     with_adj = bool(run.adjustments)
-    yield DETAIL_HEAD + (["adjusted"] if with_adj else [])
+    yield [DETAIL_COLUMNS[k] for k in DETAIL_HEAD] + ([DETAIL_COLUMNS["adjusted"]] if with_adj else [])
     not_scored = _("no observations: not scored, not ranked")
-    for u in with_items(ordered_rows(run.results, run.missing), run.detail):
+    # an item's cells but the unit's own texts, made once per explanation
+    # (every unit with the same values shows the same cells)
+    what = ("csv detail", precision)
+
+    def item_cells(it) -> tuple[list[str], str]:
+        mx, score, lost = item_figures(it)
+        return [
+            inert_csv(it.id), inert_csv(" / ".join(it.path)), num(mx, precision), num(score, precision), num(lost, precision),
+            inert_csv(reasons_text(it)), inert_csv(it.arithmetic()),
+        ], _yes(it.complete)
+
+    texts = _Inert()
+    for _group, class_name, unit in _grouped(run):
+        u = next(with_items((unit,), run.detail))
+        cls = inert_csv(class_name)
         if is_missing(u):
-            row = [inert_csv(u.rules_id), inert_csv(u.unit), inert_csv(u.cls), "", "", "", "", "", inert_csv(not_scored), "", "", "", _yes(False)]
+            row = [inert_csv(u.rules_title), inert_csv(u.unit), cls, "", "", "", "", "", inert_csv(not_scored), "", "", "", _yes(False)]
             yield row + ([""] if with_adj else [])
             continue
+        head = [inert_csv(u.rules_title), inert_csv(u.unit), cls]
         for it in u.items:
-            mx, score, lost = item_figures(it)
-            row = [
-                inert_csv(u.rules_id),
-                inert_csv(u.unit),
-                inert_csv(u.cls),
-                inert_csv(it.id),
-                inert_csv(" / ".join(it.path)),
-                num(mx, precision),
-                num(score, precision),
-                num(lost, precision),
-                inert_csv(reasons_text(it)),
-                inert_csv(it.arithmetic()),
-                inert_csv(evidence_text(it)),
-                inert_csv(scorers_text(it)),
-                _yes(it.complete),
-            ]
+            cells, complete = it.shared(what, item_cells)
+            evidence, scorers = evidence_and_scorers(it)
+            row = [*head, *cells, texts(evidence), texts(scorers), complete]
             if with_adj:
                 row.append(inert_csv(adjustments_text(index, u.unit, it.id)))
             yield row
+
+
+class _Inert:
+    """``inert_csv`` of the texts of the observations, remembered: the same
+    scorers' names (and often the same evidence) come back item after item.
+    A bounded memory: past ``CAP`` texts the rest are made afresh."""
+
+    CAP = 1 << 14
+
+    def __init__(self) -> None:
+        self.made: dict[str, str] = {"": ""}
+
+    def __call__(self, text: str) -> str:
+        made = self.made.get(text)
+        if made is None:
+            made = inert_csv(text)
+            if len(self.made) < self.CAP:
+                self.made[text] = made
+        return made
 
 
 def write_csv(run, out: IO[str], options, *, bom: bool = False) -> None:

@@ -48,9 +48,10 @@ def _value(value) -> str:
     return _("(not filled)") if value is None else show_value(value)
 
 
-def explain_text(r, adjustments=(), precision: int = 2, rules: RuleSet | None = None) -> str:
+def explain_text(r, adjustments=(), precision: int = 2, rules: RuleSet | None = None, change=None) -> str:
     """The explanation of one unit's detail ``r``; ``rules``: its rule set,
-    for the names of indicators, questions and classes."""
+    for the names of indicators, questions and classes; ``change``: its
+    figures before and after the adjustments (``adjustments.effect.UnitChange``)."""
     names = _Names(rules)
     if r.stopped:  # a veto stopped scoring: no figure but the veto's
         if r.total is not None:
@@ -58,7 +59,7 @@ def explain_text(r, adjustments=(), precision: int = 2, rules: RuleSet | None = 
         else:
             figures = _("veto: no total")
     elif getattr(r, "parts", None) is not None:  # a table made of parts: each part's score
-        figures = _("total {total} ({parts})").format(total=fmt(r.total, precision), parts=_(", ").join(f"{name} {fmt(score, precision)}" for name, score in r.parts.items()))
+        figures = _("total {total} ({parts})").format(total=fmt(r.total, precision), parts=_(", ").join(f"{name} {fmt(score, precision)}" for name, score in r.parts.items() if score is not None))
     else:
         figures = _("total {total} = base {base} + bonus {bonus} - penalty {penalty}").format(
             total=fmt(r.total, precision), base=fmt(r.base, precision), bonus=fmt(r.bonus, precision), penalty=fmt(r.penalty, precision))
@@ -73,6 +74,10 @@ def explain_text(r, adjustments=(), precision: int = 2, rules: RuleSet | None = 
         _("{unit} ({cls}) — {title}").format(unit=r.unit, cls=names.cls(r.cls), title=r.rules_title),
         sep.join(parts),
     ]
+    if change is not None:
+        total = lambda v: _("vetoed") if v is None else fmt(v, precision)  # noqa: E731
+        lines.append(_("Before review: total {before}, rank {rank_before}; after: total {after}, rank {rank_after} ({n} adjustments)").format(
+            before=total(change.total_before), rank_before=change.rank_before, after=total(change.total_after), rank_after=change.rank_after, n=change.adjustments))
     if r.veto:
         lines.append(_("Veto: {text}").format(text=r.veto))
     for note in r.notes:
@@ -85,7 +90,10 @@ def explain_text(r, adjustments=(), precision: int = 2, rules: RuleSet | None = 
         if i.section_kind == "penalty":
             if i.score == 0:
                 continue
-            header = _("{indicator} penalty {score} (at most {max})").format(indicator=where, score=fmt(i.score, precision), max=fmt(i.max, precision))
+            if i.max is None:  # no 分值 of its own: no "at most"
+                header = _("{indicator} penalty {score}").format(indicator=where, score=fmt(i.score, precision))
+            else:
+                header = _("{indicator} penalty {score} (at most {max})").format(indicator=where, score=fmt(i.score, precision), max=fmt(i.max, precision))
         elif i.lost == 0 and i.complete:
             continue
         else:

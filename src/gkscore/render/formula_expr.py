@@ -65,8 +65,9 @@ def clause_formula(clause, cls: str, cell: Cell, held: dict[str, str], guard: bo
 def item_formula(item, cls: str, m: Decimal, start: Decimal, precision: int, cell: Cell, guard: bool, penalty: bool = False) -> str:
     """``ROUND(MIN(分值, MAX(0, start ± clauses)), precision)`` (no leading =):
     clamped to [0, 分值] and rounded once, halves away from zero, as
-    ``exact.q`` does."""
-    return f"ROUND(MIN({num(m)},MAX(0,{item_body(item, cls, start, cell, guard, penalty)})),{precision})"
+    ``exact.q`` does; an item without a 分值 of its own is only floored."""
+    body = f"MAX(0,{item_body(item, cls, start, cell, guard, penalty)})"
+    return f"ROUND({body},{precision})" if m.is_infinite() else f"ROUND(MIN({num(m)},{body}),{precision})"
 
 
 def item_body(item, cls: str, start: Decimal, cell: Cell, guard: bool, penalty: bool = False) -> str:

@@ -15,6 +15,7 @@ from ..engine.formula import NO, YES, Unexpressible, blank_test, num, text
 from ..exact import ZERO
 from ..rules.base import per_class
 from ..rules.model import applies_to, na_kind
+from ..rules.part_checks import part_base_max
 from ..rules.resolve import applies_conditions, item_max, section_cap
 from ..rules.threshold import FORMULA_OP, NEGATION
 from .formula_expr import decimals
@@ -91,7 +92,7 @@ def rules_context(lr) -> RulesContext:
             if section.kind != "base":
                 continue
             if any(applies_conditions(section, g, it) for g in section.groups for it in g.items):
-                scopes[section.id if rs.composition == "weighted" else None] = True
+                scopes[na_scope(rs, section)] = True
     return RulesContext(lr=lr, rs=rs, p=p, sd=max(places), na_scopes=scopes, redistribute=rs.na_policy == "redistribute" and bool(scopes), na_kind=na_kind(rs))
 
 
@@ -134,7 +135,7 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
         for (rid, scope), c in na_col.items():
             if rid != rs.id:
                 continue
-            sections = [s for s in rs.sections if s.kind == "base" and (scope is None or s.id == scope)]
+            sections = [s for s in rs.sections if s.kind == "base" and (scope is None or na_scope(rs, s) == scope)]
             parts = []
             for s in sections:
                 if s.id in u.section_rows:
@@ -162,7 +163,10 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
 
         if rs.parts:
             # each part scored on its own scale, weighted into the total: no base, bonus or penalty of the whole
-            cells, core, forced = part_formulas(rs, cls, R, sd, ctx.p, lambda s: f"{section_col[(rs.id, s.id)]}{R}", cols.part_col[rs.id], cols.part_veto_col[rs.id], cond_of)
+            na_of = {part.id: f"{na_col[(rs.id, part.id)]}{R}" for part in rs.parts if (rs.id, part.id) in na_col}
+            cells, core, forced = part_formulas(
+                rs, cls, R, sd, ctx.p, lambda s: f"{section_col[(rs.id, s.id)]}{R}", cols.part_col[rs.id], cols.part_veto_col[rs.id], cond_of, na_of, ctx.na_kind == "normalize"
+            )
             out += cells
             out += [(f"{S[k]}{R}", "", False) for k in ("基础分", "加分", "扣分")]
             for part in rs.parts:  # a part its veto stopped shows no section subtotal
@@ -258,17 +262,35 @@ def guarded_condition(cond, cell, guard: bool) -> str:
     return f"AND(NOT({blank}),{f})" if blank else f
 
 
+def na_scope(rs, section) -> str | None:
+    """The scope a base section's not-applicable points are made up in
+    (``engine/na_policy.py``): its part, itself (weighted), or None (the
+    class total)."""
+    if rs.parts:
+        return section.part
+    return section.id if rs.composition == "weighted" else None
+
+
+def scope_label(rs, scope: str | None) -> str:
+    """The 汇总 header of a scope's not-applicable points."""
+    if scope is None:
+        return "不适用分值"
+    return f"不适用分值({next(x.name for x in (*rs.parts, *rs.sections) if x.id == scope)})"
+
+
 def na_ref(ctx: RulesContext, section, na_col: dict, srow: int) -> str | None:
     """The 汇总 cell with this unit's not-applicable points for this base section's scope."""
     if section.kind != "base" or not ctx.na_scopes:
         return None
-    scope = section.id if ctx.rs.composition == "weighted" else None
-    c = na_col.get((ctx.id, scope))
+    c = na_col.get((ctx.id, na_scope(ctx.rs, section)))
     return None if c is None else f"{SUMMARY}!${c}${srow}"
 
 
 def scope_full(rs, section, cls: str, ctx: RulesContext) -> Decimal:
-    """The full points an N/A share is taken from: the class total, or the section's (weighted)."""
+    """The full points an N/A share is taken from: the class total, the
+    section's (weighted) or its part's base points."""
+    if rs.parts:
+        return part_base_max(rs, section.part, cls)
     if rs.composition == "weighted":
         return sum((item_max(i, cls) or ZERO for g in section.groups for i in g.items), ZERO)
     return rs.classes[cls].max

@@ -85,7 +85,20 @@ def results_dict(run, precision: int) -> dict:
     doc = {**_head(run.rules), "units": [unit_dict(run.detail(r), precision=precision, adj_by_item=adj_by_item) for r in run.results]}
     if run.missing:
         doc["missing_units"] = _missing(run)
+    if run.adjustment_changes:
+        doc["adjusted_units"] = _changes(run, precision)
     return doc
+
+
+def _changes(run, precision: int) -> list[dict]:
+    """复核前后: each adjusted unit's total, rank and grade before and after."""
+    num = lambda d: to_json_number(d, precision)  # noqa: E731
+    return [
+        {"unit": c.unit, "class": c.cls, "rules": c.rules_id, "rank_group": c.rank_group, "adjustments": c.adjustments,
+         "before": {"total": num(c.total_before), "rank": c.rank_before, "grade": c.grade_before},
+         "after": {"total": num(c.total_after), "rank": c.rank_after, "grade": c.grade_after}}
+        for c in run.adjustment_changes
+    ]
 
 
 def _missing(run) -> list[dict]:
@@ -114,6 +127,8 @@ def iter_results_json(run, precision: int) -> Iterator[str]:
     if run.missing:
         # the key as ``dumps`` writes it inside the document
         tail = ",\n" + dumps({"missing_units": _missing(run)})[len("{\n") : -len("\n}\n")]
+    if run.adjustment_changes:
+        tail += ",\n" + dumps({"adjusted_units": _changes(run, precision)})[len("{\n") : -len("\n}\n")]
     yield ("[]" if first else "\n  ]") + tail + "\n}\n"
 
 

@@ -15,13 +15,16 @@ from .view import (
     Block,
     adjustment_header,
     adjustment_note,
+    adjustment_values,
     adjustments_index,
     blocks,
+    class_names,
     completeness,
     item_figures,
-    listed,
+    group_title,
     missing_note,
     num,
+    item_names,
     path_text,
     reasons_text,
     section_value,
@@ -36,7 +39,8 @@ def _row(cells: Iterable[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _table(w, block: Block, precision: int) -> Iterator[str]:
+def _table(w, block: Block, precision: int, names: dict) -> Iterator[str]:
+    """``names``: (rules id, class id) -> the class's name in its rule file."""
     head = summary_header(w, block)
     # once per table: asking the block per row walked every unit for every
     # row, hours for a rank group of 100,000 units
@@ -49,7 +53,7 @@ def _table(w, block: Block, precision: int) -> Iterator[str]:
         cells = [
             str(i),
             md_cell(u.unit),
-            md_cell(u.cls),
+            md_cell(names.get((u.rules_id, u.cls), u.cls)),
             *[num(section_value(u, s), precision) for s in block.sections],
             fmt(u.bonus, precision),
             fmt(u.penalty, precision),
@@ -62,24 +66,41 @@ def _table(w, block: Block, precision: int) -> Iterator[str]:
         yield _row(cells)
     for i, m in enumerate(block.missing, start=len(block.units) + 1):
         # listed, never ranked: no figure, no grade, no rank
-        yield _row([str(i), md_cell(m.unit), md_cell(m.cls), *[""] * (len(block.sections) + 5), w.incomplete])
+        yield _row([str(i), md_cell(m.unit), md_cell(names.get((m.rules_id, m.cls), m.cls)), *[""] * (len(block.sections) + 5), w.incomplete])
 
 
-def _unit_detail(w, u, precision: int, adjustments: dict) -> list[str]:
+def _unit_detail(w, u, precision: int, adjustments: dict, item_names: dict) -> list[str]:
+    """``item_names``: (rules id, item id) -> the indicator as a person names
+    it (组织推进第2项), which the list shows instead of the item's id."""
     lines = [f"- **{md_cell(u.unit)}**" + _(" (total {total}, rank {rank})").format(total=total_text(w, u, precision), rank=u.rank)]
-    items = listed(u)
-    if not items:
-        lines.append("  - " + _("no points lost"))
-    for it in items:
-        _m, _s, pts = item_figures(it)
-        mark = _(" (incomplete)") if not it.complete else ""
-        lines.append("  - " + _("{path}: {points} points lost{mark}. {reasons}").format(
-            path=md_cell(path_text(it)), points=fmt(pts or 0, precision), mark=mark, reasons=md_cell(reasons_text(it))))
+    # an item's line is the same for every unit with the same explanation:
+    # made once (``ItemResult.shared``)
+    what = ("md detail", precision)
+    listed_any = False
+    for it in u.items:
+        line = it.shared(what, _item_line, precision, item_names.get((u.rules_id, it.id)))
+        if line is None:  # no point lost, filled in: not on the list
+            continue
+        listed_any = True
+        lines.append(line)
         for adj in adjustments.get((u.unit, it.id), ()):
             lines.append(f"    - {md_cell(adjustment_note(adj))}")
+    if not listed_any:
+        lines.insert(1, "  - " + _("no points lost"))
     for note in u.notes:
         lines.append("  - " + _("Note: {note}").format(note=md_cell(note)))
     return lines
+
+
+def _item_line(it, precision: int, name: str | None) -> str | None:
+    """The item's line on the unit's list of lost points, or None when it is
+    not listed (``view.listed``); ``name``: the indicator as a person names it."""
+    _m, _s, pts = item_figures(it)
+    if not ((pts or 0) > 0 or not it.complete):
+        return None
+    mark = _(" (incomplete)") if not it.complete else ""
+    return "  - " + _("{path}: {points} points lost{mark}. {reasons}").format(
+        path=md_cell(path_text(it, name)), points=fmt(pts or 0, precision), mark=mark, reasons=md_cell(reasons_text(it)))
 
 
 def write_md(run, out: IO[str], options) -> None:
@@ -95,10 +116,13 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
     w = words()
     adjustments = list(run.adjustments or ())
     index = adjustments_index(adjustments)
+    names = class_names(run.rules)
+    names_of_items = item_names(run.rules) if detail else {}
     for b in blocks(run.results, run.missing):
-        yield f"## {md_cell(b.rules_title)} — {md_cell(b.group)}"
+        # named as the rule file names it: its title and the group's classes
+        yield f"## {md_cell(group_title(b, run.rules))}"
         yield ""
-        yield from _table(w, b, precision)
+        yield from _table(w, b, precision, names)
         if any(not u.complete for u in b.units):
             yield ""
             yield "\\* " + _("Not completely scored (--partial): items without observations count 0 for now.")
@@ -115,7 +139,7 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
             yield "### " + _("Points lost by unit")
             yield ""
             for u in with_items(b.units, run.detail):
-                yield from _unit_detail(w, u, precision, index)
+                yield from _unit_detail(w, u, precision, index, names_of_items)
             for m in b.missing:
                 yield f"- **{md_cell(m.unit)}**" + _(" (incomplete: no observations, not scored)")
         yield ""
@@ -125,8 +149,25 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
         yield _row(adjustment_header(w))
         yield _row([":---"] * len(ADJUSTMENT_KEYS))
         for a in adjustments:
-            yield _row(md_cell(getattr(a, k, "")) for k in ADJUSTMENT_KEYS)
+            yield _row(md_cell(v) for v in adjustment_values(a))
         yield ""
+    if run.adjustment_changes:
+        yield from _changes(run, precision)
+
+
+def _changes(run, precision: int) -> Iterator[str]:
+    """复核前后: each adjusted unit's total and rank before and after."""
+    from .adjust_view import change_header, change_texts, change_words, group_names
+
+    w = change_words()
+    named = group_names(run.rules)
+    yield "## " + w.title
+    yield ""
+    yield _row(md_cell(h) for h in change_header(w))
+    yield _row([":---", ":---"] + ["---:"] * 6)
+    for c in run.adjustment_changes:
+        yield _row(md_cell(t) for t in change_texts(w, c, precision, named))
+    yield ""
 
 
 class _Lines:

@@ -17,9 +17,9 @@ def results_schema() -> dict:
             "id": {"type": "string", "description": "Item id from the rule file."},
             "path": {**_STR_LIST, "description": "一级指标, 二级指标 (and 指标说明 where it differs)."},
             "section": {"enum": ["base", "bonus", "penalty"]},
-            "max": {**_NUM, "minimum": 0, "description": "分值 for the unit's class."},
+            "max": {"type": ["number", "null"], "minimum": 0, "description": "分值 for the unit's class; null for a bonus or penalty item without a 分值 of its own."},
             "score": {**_NUM, "minimum": 0, "description": "Within [0, max]; for penalty items, the points deducted."},
-            "lost": {**_NUM, "minimum": 0, "description": "max - score."},
+            "lost": {"type": ["number", "null"], "minimum": 0, "description": "max - score; null when max is null."},
             "complete": {"type": "boolean", "description": "False when a value was missing (--partial)."},
             "reasons": {**_STR_LIST, "description": "Why points were lost, one line per clause."},
             "arithmetic": {"type": "string", "description": "e.g. '2 - 0.5 × 3 = 0.5'."},
@@ -55,9 +55,15 @@ def results_schema() -> dict:
             "veto": {"type": ["string", "null"]},
             "notes": _STR_LIST,
             "sections": {"type": "object", "additionalProperties": _NUM, "description": "一级指标 -> subtotal, in rule order."},
-            "parts": {"type": "object", "additionalProperties": _NUM, "description": "Only in a table made of parts: part name -> the part's score, in rule order (base, bonus and penalty are then null)."},
+            "parts": {"type": "object", "additionalProperties": {"type": ["number", "null"]}, "description": "Only in a table made of parts: part name -> the part's score, in rule order (base, bonus and penalty are then null); null for a part none of whose base items applies to the unit (left out, its weight shared by the other parts)."},
             "items": {"type": "array", "items": item},
         },
+    }
+    figures = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["total", "rank", "grade"],
+        "properties": {"total": {"type": ["number", "null"]}, "rank": {"type": "integer", "minimum": 1}, "grade": {"type": ["string", "null"]}},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -86,6 +92,22 @@ def results_schema() -> dict:
                     "additionalProperties": False,
                     "required": ["unit", "class", "rules", "rank_group"],
                     "properties": {k: {"type": "string"} for k in ("unit", "class", "rules", "rank_group")},
+                },
+            },
+            "adjusted_units": {
+                "type": "array",
+                "description": "With --adjust: each adjusted unit's total, rank and grade before and after the adjustments (复核前后), "
+                "in report order; the rank before is the unit's place among its rank group's totals without any adjustment. Absent without adjustments.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["unit", "class", "rules", "rank_group", "adjustments", "before", "after"],
+                    "properties": {
+                        **{k: {"type": "string"} for k in ("unit", "class", "rules", "rank_group")},
+                        "adjustments": {"type": "integer", "minimum": 1, "description": "How many adjustments changed the unit's values."},
+                        "before": figures,
+                        "after": figures,
+                    },
                 },
             },
         },

@@ -5,9 +5,10 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from types import SimpleNamespace
 
 from ..exact import fmt
-from ..i18n import _
+from ..i18n import N_, Labels, _
 from .view import blocks, class_names, columns_of, completeness, group_title, missing_note, total_text, words
 
 
@@ -28,26 +29,55 @@ def _raising(con):
     return con
 
 
-def print_rules_tree(tree: dict) -> None:
+def _max_text(maxes: dict | None, cls: str) -> str:
+    """An item's 分值 for a class: — where it does not apply, 不限 where the
+    item has no 分值 of its own."""
+    if maxes is None:
+        return _("no limit")
+    return "—" if maxes[cls] is None else fmt(maxes[cls], None)
+
+
+def _limit_text(limit) -> str:
+    return _("no limit") if limit is None else fmt(limit, None)
+
+
+# The words of the rules tree (``gkscore rules``).
+TREE_WORDS = Labels(
+    id=N_("Item id"),
+    indicator=N_("Indicator"),
+    part=N_("Part"),
+    bonus=N_("Bonus"),
+    penalty=N_("Penalty"),
+    base_total=N_("Total (base points)"),
+    bonus_cap=N_("Bonus cap"),
+    penalty_cap=N_("Penalty cap"),
+)
+
+
+def print_rules_tree(tree: dict, class_labels: dict[str, str] | None = None) -> None:
+    """``class_labels``: class id -> the class as the rule file names it in
+    reports (its short name, else its name); without it, the ids."""
     from rich.table import Table
 
+    w = SimpleNamespace(**{k: TREE_WORDS[k] for k in TREE_WORDS.keys()})
+    labels = class_labels or {}
     classes = tree["classes"]
-    table = Table(title=f"{tree['title']} ({tree['id']})", show_lines=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("指标")
-    table.add_column("部分")
+    table = Table(title=tree["title"], show_lines=False)
+    table.add_column(w.id, no_wrap=True)
+    table.add_column(w.indicator)
+    table.add_column(w.part)
     for c in classes:
-        table.add_column(f"{c}", justify="right")
+        table.add_column(labels.get(c, c), justify="right")
     for item in tree["items"]:
         table.add_row(
             item["id"],
             " / ".join(item["path"]),
-            {"base": "", "bonus": "加分", "penalty": "扣分"}[item["section"]],
-            *[("—" if item["max"][c] is None else fmt(item["max"][c], None)) for c in classes],
+            {"base": "", "bonus": w.bonus, "penalty": w.penalty}[item["section"]],
+            *[_max_text(item["max"], c) for c in classes],
         )
-    table.add_row("", "合计 (基础分)", "", *[fmt(tree["max"][c], None) for c in classes], end_section=True)
-    table.add_row("", "加分上限", "", *[fmt(tree["bonus_max"][c], None) for c in classes])
-    table.add_row("", "扣分上限", "", *[fmt(tree["penalty_max"][c], None) for c in classes])
+    table.add_row("", w.base_total, "", *[fmt(tree["max"][c], None) for c in classes], end_section=True)
+    table.add_row("", w.bonus_cap, "", *[_limit_text(tree["bonus_max"][c]) for c in classes])
+    table.add_row("", w.penalty_cap, "", *[_limit_text(tree["penalty_max"][c]) for c in classes])
     con = console()
     if not sys.stdout.isatty():
         con.width = max(con.width, 160)
@@ -64,6 +94,27 @@ def write_table(run, out, options, *, to_file: bool) -> None:
     """One rich table per rank group: the published ranking layout, to
     ``out`` (a file: no colours, 200 columns) or the terminal."""
     print_results(run.results, options.decimals, file=out if to_file else None, missing=run.missing, rules=run.rules)
+    if run.adjustment_changes:
+        print_changes(run, options.decimals, file=out if to_file else None)
+
+
+def print_changes(run, places: int, file=None) -> None:
+    """复核前后: each adjusted unit's total and rank before and after."""
+    from rich.console import Console
+
+    from .adjust_view import change_header, change_texts, change_words, group_names
+
+    if file is not None:
+        con = _raising(Console(file=file, no_color=True, highlight=False, width=200))
+    else:
+        con = console()
+        if not sys.stdout.isatty():
+            con.width = max(con.width, 160)
+    w = change_words()
+    head = change_header(w)
+    named = group_names(run.rules)
+    rows = [change_texts(w, c, places, named) for c in run.adjustment_changes]
+    con.print(_table(w.title, head, {0, 1}, rows, None))
 
 
 def print_results(results, places: int = 2, file=None, missing=(), rules=()) -> None:

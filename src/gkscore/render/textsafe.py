@@ -41,9 +41,18 @@ def clean_xml_text(text: object, limit: int | None = CELL_MAX) -> str:
 
 
 def char_width(ch: str) -> int:
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    w = _WIDTHS.get(ch)
+    if w is None:
+        w = 0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if len(_WIDTHS) < _WIDTHS_MAX:
+            _WIDTHS[ch] = w
+    return w
+
+
+# the width of each character met, by the character: a document of 100,000
+# units measures the same few thousand characters again and again
+_WIDTHS: dict[str, int] = {}
+_WIDTHS_MAX = 1 << 16
 
 
 def display_width(text: object) -> int:
@@ -52,7 +61,17 @@ def display_width(text: object) -> int:
     if text is None:
         return 0
     s = text if isinstance(text, str) else str(text)
-    return max((sum(char_width(c) for c in line) for line in s.split("\n")), default=0)
+    w = _TEXT_WIDTHS.get(s)
+    if w is None:
+        w = max((sum(map(char_width, line)) for line in s.split("\n")), default=0)
+        if len(_TEXT_WIDTHS) < _WIDTHS_MAX:
+            _TEXT_WIDTHS[s] = w
+    return w
+
+
+# and of each text measured: the same item names and reasons come back unit
+# after unit (bounded: past the limit, texts are measured afresh)
+_TEXT_WIDTHS: dict[str, int] = {}
 
 
 def safe_sheet_title(name: object, taken: set[str], *, limit: int = SHEET_MAX) -> str:

@@ -26,7 +26,7 @@ from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..exact import fmt
-from ..i18n import N_, Labels, _
+from ..i18n import N_, Labels, _, pgettext
 from ..observations.types import show_value
 
 # The words of the reports, by key.
@@ -105,10 +105,6 @@ class Block:
     def incomplete(self) -> bool:
         return bool(self.missing) or any(not u.complete for u in self.units)
 
-    @property
-    def title(self) -> str:
-        return f"{self.rules_title}（{self.rules_id}）— 排名组 {self.group}"
-
 
 def _append_new(target: list[str], names: Iterable[str]) -> None:
     for n in names:
@@ -168,15 +164,23 @@ def class_names(rules: Sequence) -> dict[tuple[str, str], str]:
     return {(rs.id, c): spec.name for rs in sets for c, spec in rs.classes.items()}
 
 
-def group_title(block: Block, rules: Sequence) -> str:
-    """How a ranking table is named for readers: the rule file's title and
-    its classes' names (``…(市直部门) 开设有网站的市直部门(A类)``), never an
-    internal id.  ``rules``: the run's rule files (``LoadedRules``)."""
+def group_name(block: Block, rules: Sequence) -> str:
+    """A rank group as readers know it: the names of its classes in its rule
+    file (``县(市、区)政府``; a merged group names each of its classes), never
+    an id.
+    ``rules``: the run's rule files (``LoadedRules``)."""
     rs = next((r for r in (getattr(lr, "ruleset", lr) for lr in rules) if r.id == block.rules_id), None)
     order = list(rs.classes) if rs is not None else []
     classes = sorted({u.cls for u in (*block.units, *block.missing)}, key=lambda c: (order.index(c) if c in order else len(order), c))
     names = class_names(rules)
-    return f"{block.rules_title} {'、'.join(names.get((block.rules_id, c), c) for c in classes)}"
+    return pgettext("list separator", ", ").join(names.get((block.rules_id, c), c) for c in classes)
+
+
+def group_title(block: Block, rules: Sequence) -> str:
+    """How a ranking table is named for readers: the rule file's title and
+    its classes' names (``…(市直部门) 开设有网站的市直部门(A类)``), never an
+    internal id."""
+    return f"{block.rules_title} {group_name(block, rules)}"
 
 
 def missing_note(block: Block) -> str:
@@ -305,8 +309,31 @@ def scorers_text(item) -> str:
     return SCORER_SEP.join(item.scorers)
 
 
-def path_text(item) -> str:
-    return PATH_SEP.join(list(item.path) + [item.id])
+def evidence_and_scorers(item) -> tuple[str, str]:
+    """``evidence_text`` and ``scorers_text`` in one pass over the item's
+    observations (a report of every unit's items asks for both)."""
+    texts = item.texts()
+    if not texts:
+        return "", ""
+    if len(texts) == 1:
+        ((evidence, scorer),) = texts
+        return evidence, scorer
+    return EVIDENCE_SEP.join([e for e, _s in texts if e]), SCORER_SEP.join(sorted({s for _e, s in texts if s}))
+
+
+def item_names(rules: Sequence) -> dict[tuple[str, str], str]:
+    """(rules id, item id) -> the indicator as a person names it (组织推进第1项)."""
+    from ..rules.resolve import item_names as names_of
+
+    sets = [getattr(lr, "ruleset", lr) for lr in rules]
+    return {(rs.id, item): name for rs in sets for item, name in names_of(rs).items()}
+
+
+def path_text(item, name: str | None = None) -> str:
+    """日常管理 / 组织推进 / <the item's text> (组织推进第1项): the indicator by
+    its place and as a person names it (``item_names``), not by its id; the
+    id where no name is given."""
+    return PATH_SEP.join(item.path) + _(" ({item})").format(item=name or item.id)
 
 
 def num(value: Decimal | None, precision: int | None) -> str:
@@ -334,11 +361,21 @@ def adjustment_header(w: SimpleNamespace) -> list[str]:
     return [w.unit, w.item_id, w.field, w.before, w.after, w.reason, w.approved_by, w.date]
 
 
+def adjustment_values(adj: Any) -> list[str]:
+    """An adjustment's cells under ``adjustment_header``: the observation
+    item by its question (as the template asks it) when known, else its id."""
+    out = []
+    for key in ADJUSTMENT_KEYS:
+        value = getattr(adj, "question", "") if key == "field" else ""
+        out.append(_s(value or getattr(adj, key, "")))
+    return out
+
+
 def adjustment_note(adj: Any) -> str:
     """复核: 原值 X → 新值 Y (理由; 批准人, 日期)"""
     who = ", ".join(p for p in (_s(getattr(adj, "approved_by", "")), _s(getattr(adj, "date", ""))) if p)
     inside = "; ".join(p for p in (_s(getattr(adj, "reason", "")), who) if p)
-    field_id = _s(getattr(adj, "field", ""))
+    field_id = _s(getattr(adj, "question", "") or getattr(adj, "field", ""))
     empty = _("(empty)")
     if field_id:
         head = _("Review {field}: ").format(field=field_id)

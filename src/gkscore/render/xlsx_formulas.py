@@ -28,7 +28,8 @@ rule file and item) instead of being written wrong.
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import os
 from decimal import Decimal
 
 from ..engine.formula import NO, YES, Unexpressible
@@ -39,6 +40,8 @@ from ..rules.model import UNIT_OWNER, applies_to
 from ..rules.resolve import applies_conditions, item_max, item_start
 from . import formula_expr as fx
 from .formula_na import SHARE, SHARE_BASE, SpreadRow, spread_cells
+from .formula_obs import OBS, OBS_HEADERS, OBS_WIDTHS, README, ObservedKeys, has_blanks, write_readme, write_unit_obs
+from .formula_sheet import RowSheet
 from .formula_totals import (
     DETAIL,
     SUMMARY,
@@ -51,30 +54,39 @@ from .formula_totals import (
     rules_context,
     scaled,
     scope_full,
+    scope_label,
     stop_test,
     summary_row,
 )
 
-OBS, README = "观测", "说明"
-
-OBS_HEADERS = ["单位", "评分表", "指标/对象", "字段", "观测值", "来源文件", "位置", "原文", "佐证", "评分人"]
-OBS_VALUE_COL = "E"
-
 
 def write_formula_workbook(run, output: str) -> None:
-    """Build the workbook for a pipeline ``Run`` and write it atomically."""
-    book = build_formula_workbook(run)
+    """Write the workbook of a pipeline ``Run`` atomically, unit by unit: the
+    unit's observations (观测), its items (明细) and its totals (汇总), then
+    the next unit; nothing of a unit is kept once it is written."""
+    from openpyxl import Workbook
+
     with atomic_path(output) as tmp:
-        book.save(tmp)
+        wb = Workbook(write_only=True)
+        try:
+            _build(run, wb)
+        except BaseException:
+            _discard(wb)
+            raise
+        wb.save(tmp)
 
 
-def _owners(rs, cls: str):
-    """(owner id, fields) a unit of this class is observed on, in rule order."""
-    from ..observations.spec import owners
-
-    for owner in owners(rs).values():
-        if cls in owner.classes:
-            yield owner.id, [spec.field for spec in owner.specs.values()]
+def _discard(wb) -> None:
+    """Close the write-only sheets of a workbook that will not be saved (a
+    rule refused as a formula) and remove their temporary files."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            if not ws.closed:
+                ws.close()
+        spool = getattr(getattr(ws, "_writer", None), "out", None)
+        if isinstance(spool, str):
+            with contextlib.suppress(OSError):
+                os.remove(spool)
 
 
 def _find_set(run, rules_id: str, unit: str):
@@ -90,92 +102,42 @@ def _find_set(run, rules_id: str, unit: str):
 # ------------------------------------------------------------------ cells
 
 
-def _put(ws, ref: str, value) -> None:
-    """Write a constant; text is always text, even when it starts with '='."""
-    cell = ws[ref]
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"
-    else:
-        cell.value = value
+def _put(sheet: RowSheet, ref: str, value) -> None:
+    """A constant; text is always text, even when it starts with '='."""
+    sheet.put(ref, value)
 
 
-def _put_formula(ws, ref: str, formula: str) -> None:
+def _put_formula(sheet: RowSheet, ref: str, formula: str) -> None:
     fx.check_formula(formula)
-    ws[ref] = "=" + formula
-
-
-def _obs_value(value):
-    if value is None:
-        return None
-    if value is True:
-        return YES
-    if value is False:
-        return NO
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
+    sheet.formula(ref, formula)
 
 
 # ------------------------------------------------------------------ build
 
 
-def build_formula_workbook(run):
-    from openpyxl import Workbook
+def _build(run, wb) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter as col
 
     rules = {lr.ruleset.id: rules_context(lr) for lr in run.rules}
-    units = [UnitRows(result=r, rules=rules[r.rules_id], obs_set=_find_set(run, r.rules_id, r.unit)) for r in run.results]
+    sets: dict[tuple[str, str], object] = {}
 
-    wb = Workbook()
-    readme = wb.active
-    readme.title = README
+    def set_of(r):
+        key = (r.rules_id, r.unit)
+        s = sets.get(key)
+        if s is None:
+            s = sets[key] = _find_set(run, r.rules_id, r.unit)
+        return s
+
+    readme = wb.create_sheet(README)
     ws_obs = wb.create_sheet(OBS)
     ws_det = wb.create_sheet(DETAIL)
     ws_sum = wb.create_sheet(SUMMARY)
     bold = Font(bold=True)
-
-    # ---- 观测: one row per observation, in unit and rule order.
-    for i, h in enumerate(OBS_HEADERS, start=1):
-        ws_obs.cell(1, i, h).font = bold
-    obs_cell: dict[tuple, str] = {}
-    row = 2
-    guard = False
-    for u in units:
-        r, rs = u.result, u.rules.rs
-        seen = set()
-        keys = [(owner, f.id) for owner, fields in _owners(rs, r.cls) for f in fields]
-        known = set(keys)
-        extra = [(o, f) for (unit, o, f) in u.obs_set.values if unit == r.unit and (o, f) not in known]
-        for owner, field_id in keys + extra:
-            if (owner, field_id) in seen:
-                continue
-            seen.add((owner, field_id))
-            o = u.obs_set.get(r.unit, owner, field_id)
-            value = None if o is None else _obs_value(o.value)
-            if value is None and (owner, field_id) in keys:
-                guard = True
-            _put(ws_obs, f"A{row}", r.unit)
-            _put(ws_obs, f"B{row}", rs.id)
-            _put(ws_obs, f"C{row}", owner)
-            _put(ws_obs, f"D{row}", field_id)
-            if value is not None:
-                _put(ws_obs, f"{OBS_VALUE_COL}{row}", value)
-                if isinstance(value, dt.date):
-                    ws_obs[f"{OBS_VALUE_COL}{row}"].number_format = "yyyy-mm-dd"
-            if o is not None:
-                src = o.source
-                _put(ws_obs, f"F{row}", str(src.file))
-                where = f"{src.sheet}!{src.cell}" if src.sheet is not None and src.cell is not None else (f"第{src.line}行" if src.line is not None else "")
-                _put(ws_obs, f"G{row}", where)
-                _put(ws_obs, f"H{row}", o.raw or "")
-                _put(ws_obs, f"I{row}", o.evidence or "")
-                _put(ws_obs, f"J{row}", o.scorer or "")
-            obs_cell[(rs.id, r.unit, owner, field_id)] = f"{OBS}!{OBS_VALUE_COL}{row}"
-            row += 1
+    observed = ObservedKeys()
+    # a blank value anywhere (--partial): every formula guards against empty cells
+    guard = has_blanks(((r, rules[r.rules_id].rs) for r in run.results), set_of, observed)
+    sets.clear()
 
     # ---- 汇总 columns: fixed, then sections of every rule file, then helpers.
     fixed = ["单位", "类别", "评分表", "总分", "等次", "排名", "排名组", "基础分", "加分", "扣分", "单项否决"]
@@ -202,15 +164,10 @@ def build_formula_workbook(run):
     na_col: dict[tuple, str] = {}
     for ctx in rules.values():
         for scope in ctx.na_scopes:
-            label = "不适用分值" if scope is None else f"不适用分值({_section(ctx.rs, scope).name})"
+            label = scope_label(ctx.rs, scope)
             headers.append(label if len(rules) == 1 else f"{label}({ctx.id})")
             na_col[(ctx.id, scope)] = col(len(headers))
-    for i, h in enumerate(headers, start=1):
-        _put(ws_sum, f"{col(i)}1", h)
-        ws_sum.cell(1, i).font = bold
-    for i, u in enumerate(units):
-        u.summary_row = i + 2
-    last_sum_row = len(units) + 1
+    last_sum_row = len(run.results) + 1
 
     # ---- 明细 columns.
     redis = any(ctx.items_changed for ctx in rules.values())
@@ -225,8 +182,18 @@ def build_formula_workbook(run):
     text_totals = any(v.stops and v.total is None for ctx in rules.values() for v in ctx.rs.vetoes)
     cols = Columns(S=S, section_col=section_col, na_col=na_col, D=D, raw_c=raw_c, last_sum_row=last_sum_row, text_totals=text_totals,
                    part_col=part_col, part_veto_col=part_veto_col)
-    for i, h in enumerate(det_headers, start=1):
-        ws_det.cell(1, i, h).font = bold
+    # widths and frozen panes go before the rows in a write-only sheet
+    det_widths = [16, 8, 22, 14, 14, 16] + [9] * (len(det_headers) - 7) + [60]
+    for ws, widths in ((ws_obs, OBS_WIDTHS), (ws_det, det_widths), (ws_sum, [16, 8, 22] + [9] * (len(headers) - 3))):
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[col(i)].width = w
+        ws.freeze_panes = "B2"
+    write_readme(readme, run, rules, guard, bold)
+    obs, det, summ = RowSheet(ws_obs), RowSheet(ws_det), RowSheet(ws_sum)
+    for sheet, heads in ((obs, OBS_HEADERS), (det, det_headers), (summ, headers)):
+        for i, h in enumerate(heads, start=1):
+            sheet.put(f"{col(i)}1", h, font=bold)
+        sheet.flush()
 
     problems: list[Problem] = []
 
@@ -236,11 +203,14 @@ def build_formula_workbook(run):
         line, c = position_of(ctx.lr.positions or {}, ctx.rs.yaml_path(path)) if getattr(ctx.lr, "positions", None) else (None, None)
         problems.append(Problem(file=ctx.lr.path, code="formula-unexpressible", line=line, col=c, message=f"cannot express {what} as a formula: {exc}"))
 
-    row = 2
-    for u in units:
-        r, ctx = u.result, u.rules
+    row, obs_row = 2, 2
+    for i, r in enumerate(run.results):
+        ctx = rules[r.rules_id]
+        u = UnitRows(result=r, rules=ctx, obs_set=_find_set(run, r.rules_id, r.unit), summary_row=i + 2)
         rs, cls, p, sd = ctx.rs, r.cls, ctx.p, ctx.sd
         srow = u.summary_row
+        obs_row, obs_cell = write_unit_obs(obs, obs_row, r, rs, u.obs_set, observed.of(rs, u.obs_set, r.unit, cls))
+        obs.flush()
         # a veto that stops scoring leaves every item unscored (blank)
         stop = stop_test([v for v in rs.vetoes if applies_to(v, cls) and v.part is None], f"{SUMMARY}!${S['单项否决']}${srow}")
         # and a part's veto, the items of the part
@@ -254,7 +224,7 @@ def build_formula_workbook(run):
             tests = [t for t in (stop, section_stop) if t is not None]
             if tests:
                 formula = f'IF({tests[0] if len(tests) == 1 else "OR(" + ",".join(tests) + ")"},"",{formula})'
-            _put_formula(ws_det, ref, formula)
+            _put_formula(det, ref, formula)
 
         unit_fields = {f.id for f in rs.unit_fields}
 
@@ -264,7 +234,7 @@ def build_formula_workbook(run):
             def cell(field_id: str) -> str:
                 # a unit field the owner does not declare is the unit's answer
                 who = UNIT_OWNER if field_id in unit_fields and field_id not in own else owner
-                key = (rs.id, r.unit, who, field_id)
+                key = (who, field_id)
                 if key not in obs_cell:
                     raise Unexpressible(f"field {field_id!r} of {who!r} is not observed")
                 return obs_cell[key]
@@ -291,17 +261,19 @@ def build_formula_workbook(run):
                     start = m if item_start(it, section.kind) == "max" else ZERO
                     u.rows.append(DetailRow(row, section, group, it, m))
                     for key, value in (("单位", r.unit), ("类别", cls), ("评分表", rs.id), ("指标", it.id), ("一级指标", section.name), ("二级指标", group.name), ("评分细则", it.text)):
-                        _put(ws_det, f"{D[key]}{row}", value)
-                    _put(ws_det, f"{D['分值']}{row}", _number(m))
+                        _put(det, f"{D[key]}{row}", value)
+                    unlimited = m.is_infinite()  # no 分值 of its own: a blank 分值, no 失分
+                    if not unlimited:
+                        _put(det, f"{D['分值']}{row}", _number(m))
                     app = f"{D['适用']}{row}"
                     path = ("sections", si, "groups", gi, "items", ii)
                     applies = applies_conditions(section, group, it)
                     try:
                         cell = cell_for(it.id, it.fields)
                         if applies:
-                            _put_formula(ws_det, app, fx.applies_formula(applies, cell, guard))
+                            _put_formula(det, app, fx.applies_formula(applies, cell, guard))
                         else:
-                            _put(ws_det, app, YES)
+                            _put(det, app, YES)
                         penalty = section.kind == "penalty"
                         # Mirrors scoring: an item with a field it needs unfilled scores 0,
                         # as does a voided group's and an item that does not apply
@@ -338,7 +310,7 @@ def build_formula_workbook(run):
                             lost = f"ROUND({max_ref}-{D['得分']}{row},{sd})"
                             if applies:
                                 lost = f'IF({app}="{NO}",0,{lost})'
-                        if not ctx.spread:
+                        if not ctx.spread and not unlimited:
                             put_scored(f"{D['失分']}{row}", lost)
                     except Unexpressible as exc:
                         refuse(ctx, f"item {it.id!r} (class {cls})", path, exc)
@@ -346,60 +318,28 @@ def build_formula_workbook(run):
                 u.group_rows[group.id] = (first_in_group, row - 1, void)
             if row > first_in_section:
                 u.section_rows[section.id] = (first_in_section, row - 1)
-        for ref, formula in spread_cells(u, ctx, D, na_col, spread_rows):
+        for sr, ref, formula in spread_cells(u, ctx, D, na_col, spread_rows):
+            section_stop = part_stop.get(sr.section.part)  # the stop of the row's part, not the last section's
             put_scored(ref, formula)
 
         # ---- 汇总 row of this unit.
         R = str(srow)
         for key, value in (("单位", r.unit), ("类别", cls), ("评分表", rs.id), ("排名组", r.rank_group)):
-            _put(ws_sum, f"{S[key]}{R}", value)
+            _put(summ, f"{S[key]}{R}", value)
         for ref, content, is_formula in summary_row(u, ctx, cols, cell_for, guard, refuse):
-            (_put_formula if is_formula else _put)(ws_sum, ref, content)
+            (_put_formula if is_formula else _put)(summ, ref, content)
+        det.flush()
+        summ.flush()
 
     if problems:
         raise ProblemsError(problems)
 
-    _readme(readme, run, rules, guard, bold)
-    for ws, widths in ((ws_obs, [16, 22, 14, 16, 12, 28, 14, 16, 30, 14]), (ws_det, [16, 8, 22, 14, 14, 16] + [9] * (len(det_headers) - 7) + [60]), (ws_sum, [16, 8, 22] + [9] * (len(headers) - 3))):
-        for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[col(i)].width = w
-        ws.freeze_panes = "B2"
     wb.calculation.fullCalcOnLoad = True
     wb.active = wb.index(ws_sum)
-    return wb
 
 
 def _number(value: Decimal):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _section(rs, section_id: str):
-    return next(s for s in rs.sections if s.id == section_id)
-
-
-def _readme(ws, run, rules: dict, guard: bool, bold) -> None:
-    from .. import __version__ as version
-
-    lines = [
-        ("gkscore 公式版评分结果", True),
-        (f"gkscore {version}", False),
-        ("", False),
-        ("观测: 每个观测值及其来源(文件与单元格)、原文、佐证与评分人。是/否 填写为 是 或 否,日期为日期,数字为数字。", False),
-        ("明细: 每个单位每项指标一行;得分为按评分细则写成的公式,引用观测表中的单元格。", False),
-        ("汇总: 一级指标小计、加分与扣分(含上限)、基础分、总分、等次与排名,均为引用明细的公式。", False),
-        ("修改观测表中的任一观测值,Excel 或 LibreOffice 会重新计算该单位的得分、总分、等次与排名。", False),
-        ("", False),
-        ("取整规则: 每项指标得分 = ROUND(MIN(分值, MAX(0, 起始分 ± 各条款)), 小数位数),四舍五入(与 gkscore 一致);小计与总分为已取整得分之和。", False),
-    ]
-    for ctx in rules.values():
-        lines.append((f"评分表 {ctx.id}: {ctx.rs.title};得分保留 {ctx.p} 位小数", False))
-    if guard:
-        lines.append(("本结果含未填写的观测值(--partial):未填写的单元格为空,涉及它的条款计 0 分,与 gkscore 一致;结果不是最终结果。", False))
-    for i, (value, strong) in enumerate(lines, start=1):
-        _put(ws, f"A{i}", value)
-        if strong:
-            ws[f"A{i}"].font = bold
-    ws.column_dimensions["A"].width = 120
-
-
-__all__ = ["write_formula_workbook", "build_formula_workbook"]
+__all__ = ["write_formula_workbook"]

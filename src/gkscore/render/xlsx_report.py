@@ -38,14 +38,16 @@ from ..i18n import _
 from ..problems import Problem, ProblemsError
 from .textsafe import clean_xml_text, safe_sheet_title
 from .view import (
-    ADJUSTMENT_KEYS,
     adjustment_header,
+    adjustment_values,
     adjustments_index,
     adjustments_text,
     blocks,
     class_names,
     completeness,
     evidence_text,
+    group_name,
+    item_names,
     group_title,
     item_figures,
     listed,
@@ -221,14 +223,15 @@ def _chart(w, name: str, b, n: int, summary_ws, p: dict) -> BarChart:
 # ------------------------------------------------------- 明细, 扣分明细
 
 
-def _detail_rows(rows: Rows, w, u, cells: Cells, adj_index, with_adj: bool) -> None:
+def _detail_rows(rows: Rows, w, u, cells: Cells, adj_index, with_adj: bool, cls: str) -> None:
+    """``cls``: the unit's class as its rule file names it."""
     styled = cells.styled
     for it in u.items:
         note = adjustments_text(adj_index, u.unit, it.id) if with_adj else ""
         fill = INCOMPLETE_FILL if not it.complete else (ADJUSTED_FILL if note else None)
         style = cells.styles.index(None, fill, TOP)
         mx, score, lost = item_figures(it)
-        row = [styled(v, style) for v in (u.unit, u.cls, it.id, it.section, it.group, it.text)]
+        row = [styled(v, style) for v in (u.unit, cls, it.id, it.section, it.group, it.text)]
         row += [cells.number(mx, fill=fill), cells.number(score, fill=fill), cells.number(lost, fill=fill)]
         texts = (reasons_text(it), it.arithmetic(), observations_text(it), evidence_text(it), scorers_text(it), completeness(w, it.complete))
         row += [styled(v, style) for v in texts]
@@ -237,24 +240,25 @@ def _detail_rows(rows: Rows, w, u, cells: Cells, adj_index, with_adj: bool) -> N
         rows.add(row)
 
 
-def _missing_rows(detail: Rows, lost: Rows | None, w, m, cells: Cells) -> None:
+def _missing_rows(detail: Rows, lost: Rows | None, w, m, cells: Cells, cls: str) -> None:
     """A unit without observations in 明细 (and the long 扣分明细): named, 未完成, no figure."""
     style = cells.styles.index(None, INCOMPLETE_FILL, TOP)
     blank = cells.number(None, fill=INCOMPLETE_FILL)
     not_scored = _("no observations: not scored, not ranked")
-    row = [cells.styled(v, style) for v in (m.unit, m.cls, "", "", "", "")] + [blank, blank, blank]
+    row = [cells.styled(v, style) for v in (m.unit, cls, "", "", "", "")] + [blank, blank, blank]
     row += [cells.styled(v, style) for v in (not_scored, "", "", "", "", w.incomplete, "")]
     detail.add(row)
     if lost is not None:
         lost.add([cells.styled(m.unit, style), cells.styled(not_scored, style)])
 
 
-def _lost_cells(cells: Cells, w, it, extra_complete: bool, adj_note: str | None) -> list[tuple]:
-    """测评指标, 指标分值, 得分, 扣分, 失分原因, 证据 (+ 完整性, 复核调整)."""
+def _lost_cells(cells: Cells, w, it, extra_complete: bool, adj_note: str | None, name: str | None) -> list[tuple]:
+    """测评指标, 指标分值, 得分, 扣分, 失分原因, 证据 (+ 完整性, 复核调整);
+    ``name``: the indicator as a person names it (组织推进第1项)."""
     mx, score, lost = item_figures(it)
     fill = None if it.complete else INCOMPLETE_FILL
     row = [
-        cells.text(path_text(it), fill=fill),
+        cells.text(path_text(it, name), fill=fill),
         cells.number(mx, fill=fill),
         cells.number(score, fill=fill),
         cells.number(lost, fill=fill),
@@ -268,21 +272,23 @@ def _lost_cells(cells: Cells, w, it, extra_complete: bool, adj_note: str | None)
     return row
 
 
-def _unit_sheet_rows(u, w, group_size: int, cells: Cells, adj_index, with_adj: bool) -> tuple[Rows, Layout]:
-    """One unit's 扣分明细 sheet: its figures, then the items it lost points on."""
+def _unit_sheet_rows(u, w, group: tuple[str, int], cells: Cells, adj_index, with_adj: bool, cls: str, names: dict) -> tuple[Rows, Layout]:
+    """One unit's 扣分明细 sheet: its figures, then the items it lost points on.
+    ``group``: its rank group's name and size; ``cls``: its class's name."""
+    group_name_, group_size = group
     rows = Rows()
     rows.add([cells.text(_("{unit} lost points").format(unit=u.unit), font=TITLE, measure=False)])
     p = cells.precision
     if u.stopped:
         composition = f"{w.vetoed}：{u.veto}"
     elif getattr(u, "parts", None) is not None:  # each part's score
-        composition = "，".join(f"{name} {fmt(score, p)}" for name, score in u.parts.items())
+        composition = "，".join(f"{name} {fmt(score, p)}" for name, score in u.parts.items() if score is not None)  # a part left out has none
     else:
         composition = _("base {base}, bonus {bonus}, penalty {penalty}").format(base=fmt(u.base, p), bonus=fmt(u.bonus, p), penalty=fmt(u.penalty, p))
     facts: list[tuple[str, str, Any]] = [
         ("rules", _("Evaluation"), u.rules_title),
         ("unit", w.unit, u.unit),
-        ("cls", w.cls, u.cls),
+        ("cls", w.cls, cls),
         ("total", w.total, u.total if u.total is not None else w.vetoed),
         ("composition", _("Composition"), composition),
         ("grade", w.grade, u.grade or ""),
@@ -297,7 +303,7 @@ def _unit_sheet_rows(u, w, group_size: int, cells: Cells, adj_index, with_adj: b
         if isinstance(value, (Decimal, int)) or value is None:
             row.append(cells.number(value, score=key != "rank", font=BOLD if key == "total" else None))
             if key == "rank" and value:
-                row.append(cells.text(_("rank group {group}, {n} units").format(group=u.rank_group, n=group_size), measure=False))
+                row.append(cells.text(_("rank group {group}, {n} units").format(group=group_name_, n=group_size), measure=False))
         else:
             row.append(cells.text(value, align=TOP_NOWRAP, measure=False))
         rows.add(row)
@@ -309,13 +315,13 @@ def _unit_sheet_rows(u, w, group_size: int, cells: Cells, adj_index, with_adj: b
     rows.add(cells.header(head))
     hrow = rows.count
     for it in items:
-        rows.add(_lost_cells(cells, w, it, extra_complete, adjustments_text(adj_index, u.unit, it.id) if extra_adj else None))
+        rows.add(_lost_cells(cells, w, it, extra_complete, adjustments_text(adj_index, u.unit, it.id) if extra_adj else None, names.get((u.rules_id, it.id))))
     if not items:
         rows.add([cells.text(_("This unit lost no points on any item"), measure=False)])
     return rows, Layout(freeze=f"A{hrow + 1}", print_rows=f"{hrow}:{hrow}", orientation="landscape", fit_width=True, minimum=8)
 
 
-def _long_lost_rows(rows: Rows, w, u, cells: Cells, adj_index, extra_complete: bool, extra_adj: bool) -> None:
+def _long_lost_rows(rows: Rows, w, u, cells: Cells, adj_index, extra_complete: bool, extra_adj: bool, names: dict) -> None:
     """A unit's part of the one long 扣分明细 sheet: a row per item it lost
     points on (or one saying it lost none), then its notes; every row starts
     with the unit, so a filter on 单位 gives the unit its list."""
@@ -324,7 +330,7 @@ def _long_lost_rows(rows: Rows, w, u, cells: Cells, adj_index, extra_complete: b
     for it in items:
         fill = None if it.complete else INCOMPLETE_FILL
         adj = adjustments_text(adj_index, u.unit, it.id) if extra_adj else None
-        rows.add([cells.text(u.unit, fill=fill), *_lost_cells(cells, w, it, extra_complete, adj)])
+        rows.add([cells.text(u.unit, fill=fill), *_lost_cells(cells, w, it, extra_complete, adj, names.get((u.rules_id, it.id)))])
     if not items:
         rows.add([unit, cells.text(_("This unit lost no points on any item"))])
     if u.notes:
@@ -334,13 +340,13 @@ def _long_lost_rows(rows: Rows, w, u, cells: Cells, adj_index, extra_complete: b
 # ------------------------------------------------------------ 复核调整
 
 
-def _adjustments(book: Book, w, adjustments: list, figures: dict) -> None:
+def _adjustments(book: Book, w, adjustments: list, figures: dict, run=None) -> None:
     cells = book.cells
     head = adjustment_header(w) + [w.adjusted_score, w.adjusted_lost]
     rows = Rows()
     rows.add(cells.header(head))
     for a in adjustments:
-        row = [cells.text(getattr(a, key, "")) for key in ADJUSTMENT_KEYS]
+        row = [cells.text(v) for v in adjustment_values(a)]
         found = figures.get((str(a.unit), str(a.item)))
         if found is not None:
             _m, score, lost = found
@@ -348,8 +354,28 @@ def _adjustments(book: Book, w, adjustments: list, figures: dict) -> None:
         rows.add(row)
     if not adjustments:
         rows.add([cells.text(_("No adjustments"))])
+    if run is not None and run.adjustment_changes:
+        _changes(rows, cells, run, cells.precision)
     # the filter covers the adjustments (the header alone when there are none)
-    book.add_sheet(w.adjustments, rows, Layout(freeze="A2", autofilter=len(head), filter_rows=1 + len(adjustments)))
+    book.add_sheet(w.adjustments, rows, Layout(freeze="A2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(head), filter_rows=1 + len(adjustments)))
+
+
+def _changes(rows: Rows, cells, run, precision: int) -> None:
+    """复核前后, under the adjustments: each adjusted unit's total and rank
+    before and after."""
+    from .adjust_view import change_header, change_texts, change_words, group_names
+
+    w = change_words()
+    named = group_names(run.rules)
+    rows.add([])
+    rows.add([cells.text(w.title, font=BOLD, measure=False)])  # a title over the table: no column widens for it
+    rows.add(cells.header(change_header(w)))
+    for c in run.adjustment_changes:
+        texts = change_texts(w, c, precision, named)
+        rank = lambda r: cells.number(r, score=False)  # noqa: E731
+        total = lambda v, i: cells.number(v) if v is not None else cells.text(texts[i])  # noqa: E731
+        change = cells.number(c.total_change) if c.total_change is not None else cells.text("")
+        rows.add([cells.text(texts[0]), cells.text(texts[1]), total(c.total_before, 2), rank(c.rank_before), total(c.total_after, 4), rank(c.rank_after), change, rank(c.adjustments)])
 
 
 # ---------------------------------------------------------------- entry
@@ -371,7 +397,10 @@ def build_workbook(run, precision: int, *, heading: str | None = None, unit_shee
     summary_title = _("Summary")
     placed = _summary(book, w, run, heading or heading_of(run, None), summary_title)
     _charts(book, w, run, book[summary_title], summary_title, placed)
-    sizes = {(p["block"].rules_id, p["block"].group): len(p["block"].units) for p in placed}
+    # rank groups and classes by the names the rule files give them
+    groups = {(p["block"].rules_id, p["block"].group): (group_name(p["block"], run.rules), len(p["block"].units)) for p in placed}
+    names = class_names(run.rules)
+    indicators = item_names(run.rules)  # 组织推进第1项, not rcgl.zztj.1
     per_unit = len(units) <= unit_sheets_max
     extra_complete = bool(run.missing) or any(not u.complete for u in units)
     extra_adj = bool(adj_list)
@@ -390,23 +419,24 @@ def build_workbook(run, precision: int, *, heading: str | None = None, unit_shee
     # items takes its rows now, while the unit is in memory.
     for u in with_items(ordered_rows(results, run.missing), run.detail):
         if is_missing(u):
-            _missing_rows(detail, lost, w, u, cells)
+            _missing_rows(detail, lost, w, u, cells, names.get((u.rules_id, u.cls), u.cls))
             continue
-        _detail_rows(detail, w, u, cells, adj_index, True)
+        cls = names.get((u.rules_id, u.cls), u.cls)
+        _detail_rows(detail, w, u, cells, adj_index, True, cls)
         for it in u.items if wanted else ():
             if (u.unit, it.id) in wanted:
                 figures[(u.unit, it.id)] = item_figures(it)
         if per_unit:
-            rows, layout = _unit_sheet_rows(u, w, sizes[(u.rules_id, u.rank_group)], cells, adj_index, True)
+            rows, layout = _unit_sheet_rows(u, w, groups[(u.rules_id, u.rank_group)], cells, adj_index, True, cls, indicators)
             unit_sheets.append((u.unit, rows, layout))
         else:
-            _long_lost_rows(lost, w, u, cells, adj_index, extra_complete, extra_adj)
+            _long_lost_rows(lost, w, u, cells, adj_index, extra_complete, extra_adj, indicators)
 
     # titles of the sheets before the 扣分明细 ones, which are written below
     taken = {ws.title.casefold() for ws in book.worksheets} | {detail_title.casefold(), w.adjustments.casefold()}
     detail_layout = Layout(freeze="D2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(detail_head(w)) + 1)
     book.add_split_sheets(detail_title, detail_head_cells, detail, detail_layout, taken, row_limit)
-    _adjustments(book, w, adj_list, figures)
+    _adjustments(book, w, adj_list, figures, run)
     lost_title = _("Lost points")
     for name, rows, layout in unit_sheets:
         book.add_sheet(safe_sheet_title(f"{lost_title}-{name}", taken), rows, layout)

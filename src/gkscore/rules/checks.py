@@ -118,6 +118,9 @@ def _classes(rs: RuleSet) -> Iterator[Finding]:
             gp = sp + ("groups", gi)
             for key in ("points", "max_lost"):
                 yield from _class_map(getattr(group, key), gp + (key,), classes, require_all=True)
+            if group.max_lost is not None and any(item.max is None for item in group.items):
+                message = _("max_lost limits the points a group loses from its items' 分值, and an item of this group has none; give every item max:, or delete max_lost")
+                yield Finding(gp + ("max_lost",), "no-max", message)
             for ii, item in enumerate(group.items):
                 ip = gp + ("items", ii)
                 yield from _class_map(item.max, ip + ("max",), classes, require_all=True)
@@ -176,6 +179,8 @@ def _check_item(item, ip, classes, section_kind, unit: dict) -> Iterator[Finding
     fields = with_unit_fields(item.fields, unit)
     used: set[str] = set()
     directions = {is_deduction(c.kind) for c in item.clauses}
+    if item.max is None:
+        yield from _without_max(item, ip, section_kind)
     if section_kind == "penalty":
         # a 扣分项's score is the points taken off: every clause adds to it
         if item.start == "max":
@@ -212,7 +217,7 @@ def _check_item(item, ip, classes, section_kind, unit: dict) -> Iterator[Finding
                     yield Finding(ip + ("fields", fi, "step"), "step", message.format(low=number_text(field.min), high=number_text(fm), step=number_text(field.step)))
     # Soft check: credits that do not add up to the item's 分值 (in a penalty
     # section a deduction's most is open, as a credit's is elsewhere).
-    if item_start(item, section_kind) == "zero" and not (section_kind == "penalty" and True in directions):
+    if item.max is not None and item_start(item, section_kind) == "zero" and not (section_kind == "penalty" and True in directions):
         for c in classes:
             m = item_max(item, c)
             if m is None:
@@ -221,6 +226,21 @@ def _check_item(item, ip, classes, section_kind, unit: dict) -> Iterator[Finding
             if credit is not None and credit != m:
                 message = _("the clauses' credits add up to {credit} but the item's maximum is {max} for the class {cls}; check the clause points")
                 yield Finding(ip + ("max",), "clause-sum", message.format(credit=number_text(credit), max=number_text(m), cls=c), WARNING)
+
+
+def _without_max(item, ip, section_kind) -> Iterator[Finding]:
+    """An item without a 分值 of its own: only in a bonus or penalty section,
+    and nothing of it may depend on the 分值 it does not have."""
+    if section_kind == "base":
+        message = _("an item of a base section has a 分值 that counts in the class total; add max: (the item's points)")
+        yield Finding(ip, "max-required", message)
+        return
+    if item.start == "max":
+        yield Finding(ip + ("start",), "no-max", _("the item has no 分值 of its own to start from; delete start: max, or give the item max:"))
+    for ci, clause in enumerate(item.clauses):
+        if getattr(clause, "share", None) is not None:
+            message = _("share: is a share of the item's 分值, and the item has none; give the item max:, or write points: instead")
+            yield Finding(ip + ("clauses", ci, "share"), "no-max", message)
 
 
 def _max_credit(item, fields, cls) -> Decimal | None:
@@ -254,12 +274,13 @@ def _sums(rs: RuleSet) -> Iterator[Finding]:
                         group_sum += m
                         any_item = True
                 declared = per_class(group.points, c)
-                if declared is not None and declared != group_sum:
+                # (an item without a 分值 of its own leaves a sum without bound: the section's cap bounds it)
+                if declared is not None and group_sum.is_finite() and declared != group_sum:
                     message = _("the group {name} declares {declared} points for the class {cls}, but its items add up to {total}; correct points or the items' max")
                     yield Finding(gp + ("points",), "group-sum", message.format(name=quote(group.name), declared=number_text(declared), cls=c, total=number_text(group_sum)))
                 section_sum += group_sum
             declared = per_class(section.points, c)
-            if declared is not None and declared != section_sum:
+            if declared is not None and section_sum.is_finite() and declared != section_sum:
                 message = _("the section {name} declares {declared} points for the class {cls}, but its items add up to {total}; correct points or the items' max")
                 yield Finding(sp + ("points",), "section-sum", message.format(name=quote(section.name), declared=number_text(declared), cls=c, total=number_text(section_sum)))
             del any_item

@@ -220,13 +220,13 @@ def _sections(o_secs, n_secs, pairs, changes) -> None:
         s = o.obj
         if i not in pairs:
             n_items = sum(len(g.items) for g in s.groups)
-            what = _("一级指标 {name} removed ({n} items)").format(name=quote(s.name), n=n_items)
+            what = _("level-1 indicator {name} removed ({n} items)").format(name=quote(s.name), n=n_items)
             changes.append(((o.index, -1, -1), Change("removed", "section", s.id, s.name, what, s.name, None)))
             continue
         n = n_secs[pairs[i]].obj
         key = (pairs[i], -1, -1)
         if s.name != n.name:
-            what = _("一级指标 renamed: {old} → {new}").format(old=quote(s.name), new=quote(n.name))
+            what = _("level-1 indicator renamed: {old} → {new}").format(old=quote(s.name), new=quote(n.name))
             changes.append((key, Change("renamed", "section", n.id, n.name, what, s.name, n.name)))
         elif s.id != n.id:
             changes.append((key, Change("renamed", "section", n.id, n.name, _("id {old} → {new}").format(old=s.id, new=n.id), s.id, n.id)))
@@ -234,7 +234,7 @@ def _sections(o_secs, n_secs, pairs, changes) -> None:
             what = _("{what}: {old} → {new}").format(what=_("kind"), old=s.kind, new=n.kind)
             changes.append((key, Change("section", "section", n.id, n.name, what, s.kind, n.kind)))
         classes = classes_of(s.points, n.points, s.cap, n.cap)
-        for what, a, b in per_class_changes(N_("points of the 一级指标"), s.points, n.points, classes):
+        for what, a, b in per_class_changes(N_("points of the level-1 indicator"), s.points, n.points, classes):
             changes.append((key, Change("points", "section", n.id, n.name, what, a, b)))
         for what, a, b in per_class_changes(N_("cap"), s.cap, n.cap, classes):
             changes.append((key, Change("cap", "section", n.id, n.name, what, a, b)))
@@ -242,7 +242,7 @@ def _sections(o_secs, n_secs, pairs, changes) -> None:
         if j not in matched_new:
             s = n.obj
             n_items = sum(len(g.items) for g in s.groups)
-            what = _("一级指标 {name} added ({n} items)").format(name=quote(s.name), n=n_items)
+            what = _("level-1 indicator {name} added ({n} items)").format(name=quote(s.name), n=n_items)
             changes.append(((j, -1, -1), Change("added", "section", s.id, s.name, what, None, s.name)))
 
 
@@ -255,7 +255,7 @@ def _groups(o_groups, n_groups, pairs, section_pairs, sidx_old, sidx_new, change
         if i not in pairs:
             if sidx_old[id(o.section)] not in removed_sections:
                 where = (section_pairs.get(sidx_old[id(o.section)], -1), o.index, -1)
-                what = _("二级指标 {name} removed ({n} items)").format(name=quote(g.name), n=len(g.items))
+                what = _("level-2 indicator {name} removed ({n} items)").format(name=quote(g.name), n=len(g.items))
                 changes.append((where, Change("removed", "group", g.id, _path(o.section), what, g.name, None)))
             continue
         nn = n_groups[pairs[i]]
@@ -263,7 +263,7 @@ def _groups(o_groups, n_groups, pairs, section_pairs, sidx_old, sidx_new, change
         key = (sidx_new[id(nn.section)], nn.index, -1)
         path = _path(nn.section, n)
         if g.name != n.name:
-            what = _("二级指标 renamed: {old} → {new}").format(old=quote(g.name), new=quote(n.name))
+            what = _("level-2 indicator renamed: {old} → {new}").format(old=quote(g.name), new=quote(n.name))
             changes.append((key, Change("renamed", "group", n.id, path, what, g.name, n.name)))
         elif g.id != n.id:
             changes.append((key, Change("renamed", "group", n.id, path, _("id {old} → {new}").format(old=g.id, new=n.id), g.id, n.id)))
@@ -271,7 +271,7 @@ def _groups(o_groups, n_groups, pairs, section_pairs, sidx_old, sidx_new, change
             what = _("moved from {old} to {new}").format(old=quote(o.section.name), new=quote(nn.section.name))
             changes.append((key, Change("moved", "group", n.id, path, what, o.section.name, nn.section.name)))
         classes = classes_of(g.points, n.points, g.max_lost, n.max_lost)
-        for what, a, b in per_class_changes(N_("points of the 二级指标"), g.points, n.points, classes):
+        for what, a, b in per_class_changes(N_("points of the level-2 indicator"), g.points, n.points, classes):
             changes.append((key, Change("points", "group", n.id, path, what, a, b)))
         for what, a, b in per_class_changes(N_("most points lost"), g.max_lost, n.max_lost, classes):
             changes.append((key, Change("cap", "group", n.id, path, what, a, b)))
@@ -283,7 +283,7 @@ def _groups(o_groups, n_groups, pairs, section_pairs, sidx_old, sidx_new, change
     for j, nn in enumerate(n_groups):
         if j not in matched_new and sidx_new[id(nn.section)] not in added_sections:
             g = nn.obj
-            what = _("二级指标 {name} added ({n} items)").format(name=quote(g.name), n=len(g.items))
+            what = _("level-2 indicator {name} added ({n} items)").format(name=quote(g.name), n=len(g.items))
             changes.append(((sidx_new[id(nn.section)], j, -1), Change("added", "group", g.id, _path(nn.section), what, None, g.name)))
 
 
@@ -319,5 +319,5 @@ def _items(o_items, n_items, pairs, group_pairs, section_pairs, index, changes) 
     for j, nn in enumerate(n_items):
         if j not in matched_new and gidx_new[id(nn.group)] not in added_groups:
             n = nn.obj
-            what = _("added: {text} (分值 {points})").format(text=short(n.text), points=points_words(n.max))
+            what = _("added: {text} ({points} points)").format(text=short(n.text), points=points_words(n.max))
             changes.append(((sidx_new[id(nn.section)], gidx_new[id(nn.group)], nn.index), Change("added", "item", n.id, _path(nn.section, nn.group), what, None, n.text)))

@@ -13,10 +13,10 @@ from .words import cap_words, clause_words, condition_words, figure_words, listi
 
 def item_changes(o, n, add) -> None:
     if (o.description or "") != (n.description or ""):
-        add("description", _("指标说明 now: {text}").format(text=n.description or _("(none)")), o.description, n.description)
+        add("description", _("description now: {text}").format(text=n.description or _("(none)")), o.description, n.description)
     if o.text != n.text:
-        add("text", _("评分细则 now: {text}").format(text=short(n.text, 60)), o.text, n.text)
-    for what, a, b in per_class_changes(N_("分值"), o.max, n.max, classes_of(o.max, n.max)):
+        add("text", _("scoring rule now: {text}").format(text=short(n.text, 60)), o.text, n.text)
+    for what, a, b in per_class_changes(N_("points"), o.max, n.max, classes_of(o.max, n.max)):
         add("max", what, a, b)
     if o.start != n.start:
         default = _("default")

@@ -9,12 +9,12 @@ from ..i18n import N_, _, ngettext
 from .diff import Change
 
 KIND_WORDS = {
-    "added": N_("added"), "removed": N_("removed"), "moved": N_("moved"), "renamed": N_("renamed"), "text": N_("评分细则"),
-    "description": N_("指标说明"), "max": N_("分值"), "points": N_("分值"), "clause": N_("clause"), "cap": N_("cap"),
+    "added": N_("added"), "removed": N_("removed"), "moved": N_("moved"), "renamed": N_("renamed"), "text": N_("scoring rule"),
+    "description": N_("description"), "max": N_("points"), "points": N_("points"), "clause": N_("clause"), "cap": N_("cap"),
     "threshold": N_("threshold"), "condition": N_("condition"), "fields": N_("fields"), "start": N_("start"),
     "file": N_("file"), "section": N_("kind"),
 }
-LEVEL_WORDS = {"file": N_("file"), "section": N_("一级指标"), "group": N_("二级指标"), "item": N_("item")}
+LEVEL_WORDS = {"file": N_("file"), "section": N_("level-1 indicator"), "group": N_("level-2 indicator"), "item": N_("item")}
 
 
 def summary(old_path: str, new_path: str, changes: list[Change]) -> str:

@@ -18,7 +18,8 @@ from ..i18n import _
 from ..problems import ERROR, Problem, ProblemsError, quote, unreadable
 from ..yamlio import MAX_RULE_FILE_BYTES, MAX_UNITS_FILE_BYTES, UNITS_FILES, load_yaml, position_of
 from .checks import Finding, check, lint_notes
-from .model import RuleSet, UnitsFile
+from .model import RuleSet
+from .units_model import UnitsFile
 from .schema_messages import schema_problems
 
 

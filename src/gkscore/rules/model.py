@@ -18,11 +18,10 @@ live in ``rules/checks.py``.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal, Optional, Union
 
-from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag
 
 # the condition node types, importable from here with the rest of the language
 from ..engine.conditions.clause_ref import ClauseHolds  # noqa: F401
@@ -30,7 +29,6 @@ from ..engine.conditions.field_test import FieldTest  # noqa: F401
 from ..engine.conditions.logic import AllOf, AnyOf, NotOf  # noqa: F401
 from ..engine.conditions.registry import Condition
 from ..engine.kinds import registry as kinds
-from ..i18n import _
 from .base import ClassName, Id, NonNeg, Num, PerClass, PerClassMax, Strict, Text, Whole
 from .threshold import written
 
@@ -109,7 +107,10 @@ class Item(Strict):
     id: Id
     description: Optional[Text] = Field(None, description="指标说明, verbatim.")
     text: Text = Field(description="评分细则, verbatim.")
-    max: PerClassMax = Field(description="分值; a mapping gives it per class, null = not applicable to that class.")
+    max: Optional[PerClassMax] = Field(
+        None,
+        description="分值; a mapping gives it per class, null = not applicable to that class. Left out only in a bonus or penalty section: the item has no 分值 of its own (每次倒扣2分 with no limit), bounded only by its section's cap.",
+    )
     start: Optional[Literal["zero", "max"]] = Field(
         None,
         description="Where the item's score starts before its clauses apply. Defaults: 'max' when it has only deductions, 'zero' when it has only credits; required when it mixes both.",
@@ -373,37 +374,6 @@ IMPLICIT_NAME = "考评指标"
 def implicit(part) -> bool:
     """Whether a section or group only holds a single-level table's rows."""
     return part.id in (IMPLICIT_SECTION, IMPLICIT_GROUP)
-
-
-def _attribute_value(value):
-    # what a units file can say of a unit: yes/no, a number, a date or a
-    # word; the rule file that tests it checks it against its unit field
-    if value is None or isinstance(value, (list, dict)):
-        raise ValueError(_("a unit attribute is one value: true/false, a number, a date or a word"))
-    return value
-
-
-AttributeValue = Annotated[Union[bool, int, Decimal, dt.date, str], BeforeValidator(_attribute_value)]
-
-
-class Unit(Strict):
-    name: Text
-    cls: ClassName = Field(alias="class")
-    aliases: list[Text] = Field(default_factory=list)
-    attributes: dict[Id, AttributeValue] = Field(
-        default_factory=dict,
-        description="The unit's answers to unit fields (unit_fields of a rule file), e.g. {has_site: true}: given here, they are not asked in the template.",
-    )
-    note: Optional[Text] = None
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class UnitsFile(Strict):
-    format: Literal["gkscore-units/1"]
-    id: Id
-    title: Optional[Text] = None
-    classes: dict[ClassName, Text] = Field(min_length=1, description="Class id -> description.")
-    units: list[Unit] = Field(min_length=1)
 
 
 def _rebuild() -> None:

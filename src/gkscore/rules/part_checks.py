@@ -1,7 +1,8 @@
 """The checks of a table made of parts ("网站占30%,新媒体占70%"): every
 section, part veto and gate names a declared part, the weights add up to 1,
 each part's declared scale equals its base items, and what a table of parts
-does not combine with is refused."""
+does not combine with (composition: weighted) is refused.  An na_policy makes
+up the points that do not apply within each part (``engine/na_policy.py``)."""
 
 from __future__ import annotations
 
@@ -59,8 +60,6 @@ def check_parts(rs: RuleSet) -> Iterator[Finding]:
         yield Finding(("parts",), "weights", _("the part weights add up to {total}, not 1; correct them").format(total=number_text(weights)))
     if rs.composition != "sum":
         yield Finding(("composition",), "parts", _("a table made of parts weights its parts, not its sections: delete composition: weighted"))
-    if rs.na_policy != "none":
-        yield Finding(("na_policy",), "parts", _("a table made of parts does not make up not-applicable points: delete na_policy, or score the parts as separate tables"))
     for pi, part in enumerate(rs.parts):
         if not any(s.part == part.id and s.kind == "base" for s in rs.sections):
             yield Finding(("parts", pi), "part", _("the part {part} has no base section; give it one, or delete the part").format(part=quote(part.id)))

@@ -11,9 +11,23 @@ from .base import per_class
 from .model import UNIT_OWNER, Group, Item, RuleSet, Section, implicit
 
 
+# The 分值 of an item that has none of its own (a bonus or penalty item
+# written without max): its score has no upper bound but its section's cap.
+UNLIMITED = Decimal("Infinity")
+
+
 def item_max(item: Item, cls: str) -> Decimal | None:
-    """分值 for this class; None means the item does not apply to the class."""
+    """分值 for this class; None means the item does not apply to the class,
+    UNLIMITED that it has no 分值 of its own."""
+    if item.max is None:
+        return UNLIMITED
     return per_class(item.max, cls)
+
+
+def shown_max(value: Decimal | None) -> Decimal | None:
+    """An item's 分值 as reports show it: None (a blank cell, json null) when
+    the item has none of its own."""
+    return None if value is None or value.is_infinite() else value
 
 
 def item_start(item: Item, section_kind: str = "base") -> str:

@@ -28,15 +28,16 @@ from .resolve import applies_conditions, item_max, item_path, section_cap, walk
 from .threshold import WORDS
 
 
-def _cap(rs: RuleSet, kind: str, cls: str) -> Decimal:
+def _cap(rs: RuleSet, kind: str, cls: str) -> Decimal | None:
     """The most the bonus (or penalty) sections add (take off) for a class: a
-    section's cap, or the sum of its items' 分值 when it has none."""
+    section's cap, or the sum of its items' 分值 when it has none; None when
+    that has no bound (an uncapped section with an item without 分值)."""
     total = Decimal(0)
     for s in rs.sections:
         if s.kind == kind:
             cap = section_cap(s, cls)
             total += cap if cap is not None else sum((item_max(i, cls) or Decimal(0) for g in s.groups for i in g.items), Decimal(0))
-    return total
+    return total if total.is_finite() else None
 
 
 # a threshold as the JSON contract says it: the word of its comparison
@@ -65,8 +66,9 @@ def rules_tree(rs: RuleSet, classes: list[str] | None = None) -> dict:
     num = lambda d: to_json_number(d, None)  # noqa: E731 - exact, no rounding
     items = []
     for _si, section, _gi, group, _ii, item in walk(rs):
-        maxes = {c: num(item_max(item, c)) for c in classes}
-        if all(v is None for v in maxes.values()):
+        # max null (not a mapping): the item has no 分值 of its own
+        maxes = None if item.max is None else {c: num(item_max(item, c)) for c in classes}
+        if maxes is not None and all(v is None for v in maxes.values()):
             continue
         entry = {"id": item.id, "path": item_path(section, group, item), "section": section.kind, "max": maxes}
         if section.part is not None:
