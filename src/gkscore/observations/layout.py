@@ -156,6 +156,14 @@ TYPE_WORDS = Labels(
 )
 
 
+def column_width(key: str) -> float:
+    """A column's width in the template: ``WIDTHS``, and the type column as
+    wide as its longest word in the active language (whole number)."""
+    if key == "type":
+        return max(WIDTHS[key], 1 + max(display_width(type_word(t)) for t in TYPE_WORDS.keys()))
+    return WIDTHS[key]
+
+
 def type_word(field_type: str) -> str:
     """A field's type as the template's type column says it (是/否, 整数 ...)."""
     return TYPE_WORDS[field_type] if field_type in TYPE_WORDS else field_type

@@ -31,9 +31,9 @@ from .layout import (
     INPUT_COLUMNS,
     LONG_COLUMNS,
     META_SHEET,
-    WIDTHS,
     WRAPPED,
     clean_text,
+    column_width,
     cover_title,
     header_text,
     long_title,
@@ -185,7 +185,7 @@ def _long_sheet(wb, title: str, tag: str, rs, units_specs, store: ListStore, adv
     ws = wb.create_sheet(title)
     _cells_as_given(ws)
     for i, key in enumerate(LONG_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS[key]
+        ws.column_dimensions[get_column_letter(i)].width = column_width(key)
     # the unit, item and question stay in view, scrolling down or right
     ws.freeze_panes = f"{get_column_letter(len(FROZEN_LONG) + 1)}2"
     print_setup(ws, title_rows="1:1")
@@ -218,7 +218,7 @@ def _long_sheet(wb, title: str, tag: str, rs, units_specs, store: ListStore, adv
                 is_date = spec.field.type == "date"
                 cells = [(date if is_date and k == "value" else blank) if k in INPUT_COLUMNS else wrapped(rec[k]) if k in WRAPPED else text(rec[k])
                          for k in LONG_COLUMNS]
-                height = row_height([(rec[k], WIDTHS[k]) for k in WRAPPED])
+                height = row_height([(rec[k], column_width(k)) for k in WRAPPED])
                 made = field_cells[key] = (cells, None if height is None else _height(height))
             cells, height = made
             cells = cells.copy()

@@ -36,10 +36,10 @@ from .layout import (
     SHEET_COLUMNS,
     UNIT_ROW,
     UNPRINTED,
-    WIDTHS,
     WRAPPED,
     clean_text,
     column_name,
+    column_width,
     cover_title,
     header_text,
     long_title,
@@ -228,7 +228,7 @@ def printed_columns(keys: list[str]) -> int:
 
 def _widths(ws, keys: list[str]) -> None:
     for i, k in enumerate(keys, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS[k]
+        ws.column_dimensions[get_column_letter(i)].width = column_width(k)
 
 
 def _unit_sheet(ws, unit, cls_text: str, specs, store: ListStore) -> None:
@@ -256,7 +256,7 @@ def _unit_sheet(ws, unit, cls_text: str, specs, store: ListStore) -> None:
         }
         for k, v in rec.items():
             put(ws, r, col[k], v, align=WRAP)
-        height = row_height([(rec[k], WIDTHS[k]) for k in WRAPPED])
+        height = row_height([(rec[k], column_width(k)) for k in WRAPPED])
         if height is not None:
             ws.row_dimensions[r].height = height
         for k in INPUT_COLUMNS:
