@@ -162,7 +162,7 @@ def test_reports_leave_the_left_out_part_blank(filled_example):
     assert explain.splitlines()[1].startswith("总分 97 (政府网站 97)")
 
 
-def test_left_out_with_uneven_weights_is_divided_last(tmp_path):
+def test_left_out_with_uneven_weights_is_divided_last(tmp_path, zh):
     """(0.35 × 97.35) ÷ 0.35 is 97.35 exactly; a weight re-spread by a
     rounded factor (1 ÷ 0.35 = 2.857…) would not be."""
     text = with_policy("rescale").replace("weight: 0.3,", "weight: 0.35,").replace("weight: 0.7,", "weight: 0.65,")

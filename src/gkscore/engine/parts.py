@@ -62,7 +62,10 @@ def part_figures(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_se
         na = made_up.get(pp.id)
         if vetoed is not None:
             score = vetoed.total
-            notes.append(f"{who}计 {fmt(score, None)} 分" + (",不再对本部分其他指标评分" if vetoed.stops else ""))
+            if vetoed.stops:
+                notes.append(who + _("scores {points}; the part's other indicators are not scored").format(points=fmt(score, None)))
+            else:
+                notes.append(who + _("scores {points}").format(points=fmt(score, None)))
             if vetoed.grade is not None and forced_grade is None:
                 forced_grade = vetoed.grade
         elif na is not None and na.left_out:
@@ -83,11 +86,13 @@ def part_figures(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_se
         terms.append(f"{fmt(pp.weight, None)} × {fmt(score, None)}")
     if len(terms) == len(plan.parts):
         total = q(weighted, rs.precision)
-        notes.append(f"总分 {' + '.join(terms)} = {fmt(weighted, None)}" + (f" → {fmt(total, None)}" if total != weighted else ""))
+        shown = f"{' + '.join(terms)} = {fmt(weighted, None)}" + (f" → {fmt(total, None)}" if total != weighted else "")
+        notes.append(_("total {arithmetic}").format(arithmetic=shown))
     elif terms:  # the weights of the parts left out shared by the others: divided last, rounded once
         exact = div(weighted, weights)
         total = q(exact, rs.precision)
-        notes.append(f"总分 ({' + '.join(terms)}) ÷ {fmt(weights, None)} {'=' if total == exact else '≈'} {fmt(total, None)}")
+        shown = f"({' + '.join(terms)}) ÷ {fmt(weights, None)} {'=' if total == exact else '≈'} {fmt(total, None)}"
+        notes.append(_("total {arithmetic}").format(arithmetic=shown))
     else:
         total = ZERO
         notes.append(_("no indicator applies"))

@@ -35,6 +35,7 @@ from decimal import Decimal
 from ..engine.formula import NO, YES, Unexpressible
 from ..exact import ZERO
 from ..fsutil import atomic_path
+from ..i18n import _
 from ..problems import Problem, ProblemsError
 from ..rules.model import UNIT_OWNER, applies_to
 from ..rules.resolve import applies_conditions, item_max, item_start
@@ -201,7 +202,7 @@ def _build(run, wb) -> None:
         from ..yamlio import position_of
 
         line, c = position_of(ctx.lr.positions or {}, ctx.rs.yaml_path(path)) if getattr(ctx.lr, "positions", None) else (None, None)
-        problems.append(Problem(file=ctx.lr.path, code="formula-unexpressible", line=line, col=c, message=f"cannot express {what} as a formula: {exc}"))
+        problems.append(Problem(file=ctx.lr.path, code="formula-unexpressible", line=line, col=c, message=_("cannot express {what} as a formula: {why}").format(what=what, why=exc)))
 
     row, obs_row = 2, 2
     for i, r in enumerate(run.results):

@@ -128,7 +128,7 @@ def _summary(book: Book, w, run, heading: str, title: str) -> list[dict]:
         if bi < len(all_blocks) - 1:
             rows.blank()
     if rows.count > ROW_LIMIT:
-        raise ProblemsError([Problem(file="-", code="too-many-units", message=f"{len(results)} units do not fit in one {title} sheet (Excel shows {ROW_LIMIT} rows); write csv or json instead")], exit_code=2)
+        raise ProblemsError([Problem(file="-", code="too-many-units", message=_("{n} units do not fit in one {sheet} sheet (Excel shows {rows} rows); write csv or json instead").format(n=len(results), sheet=title, rows=ROW_LIMIT))], exit_code=2)
     last_col = get_column_letter(len(head))
     layout = Layout(freeze=f"C{hrow + 1}", print_rows=f"{hrow}:{hrow}", orientation="landscape", fit_width=True, merged=(f"A1:{last_col}1",))
     book.add_sheet(title, rows, layout)
