@@ -478,6 +478,8 @@ NO_MAX_REFUSED = [
      "              - {kind: award, each: promoted, points: 1}\n              - {kind: deduct, when: {field: late}, share: 0.5}", "no-max"),
     ("            text: 工作经验被上级推广的,每项加1分。\n", "            text: 工作经验被上级推广的,每项加1分。\n            start: max\n", "no-max"),
     ("        name: 推广\n", "        name: 推广\n        max_lost: 2\n", "no-max"),
+    # deductions only start from the 分值 by default: there is none to start from
+    ("              - {kind: award, each: promoted, points: 1}", "              - {kind: deduct, each: promoted, points: 1}", "no-max"),
 ]
 
 
@@ -488,3 +490,18 @@ def test_what_leans_on_a_missing_max_is_refused(tmp_path, old, new, code):
     late = "              - {id: promoted, type: count, prompt: 工作经验被上级推广多少项？}"
     text = text.replace(old, new, 1).replace(late, late + "\n              - {id: late, type: bool, prompt: 是否迟报？}")
     assert code in [code for _line, _col, code in problems(tmp_path, text)]
+
+
+def test_an_item_without_a_max_floors_at_zero_and_says_so(tmp_path, zh):
+    """A bonus item without a 分值 that credits and deducts, counted from 0:
+    1 × 1 - 2 × 2 = -3 is kept at 0, and the reason names no 分值 it lacks."""
+    late = "              - {id: promoted, type: count, prompt: 工作经验被上级推广多少项？}"
+    text = DOCS["bonus-penalty-no-max"].replace(late, late + "\n              - {id: late, type: count, prompt: 迟报多少次？}").replace(
+        "              - {kind: award, each: promoted, points: 1}",
+        "              - {kind: award, each: promoted, points: 1}\n              - {kind: deduct, each: late, points: 2}",
+    ).replace("            text: 工作经验被上级推广的,每项加1分。\n", "            text: 工作经验被上级推广的,每项加1分。\n            start: zero\n")
+    rs = load(tmp_path, text).ruleset
+    r = score(rs, "A", {("base.1", "s"): D(80), ("jfx.1", "promoted"): 1, ("jfx.1", "late"): 2, ("kfx.1", "times"): 0})
+    it = item(r, "jfx.1")
+    assert (it.score, it.max, r.bonus, r.total) == (D(0), None, D(0), D(80))
+    assert it.reasons[-1] == "扣分合计超过所得分,该项计 0 分"

@@ -142,7 +142,8 @@ class Describer:
             if text:
                 parts.append(text)
         if scored.raw < 0 and scored.section_kind != "penalty":
-            parts.append(f"扣分合计超过分值 {fmt(scored.max, None)} 分，扣完为止")
+            # an item without a 分值 of its own floors at 0 all the same
+            parts.append("扣分合计超过得分，计 0 分" if scored.max is None else f"扣分合计超过分值 {fmt(scored.max, None)} 分，扣完为止")
         return SEP.join(parts) or SEP.join(scored.reasons)
 
 

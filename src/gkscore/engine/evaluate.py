@@ -150,6 +150,8 @@ def _reasons(ip: ItemPlan, steps: list[Step], raw: Decimal) -> list[str]:
 
 def floor_reason(m: Decimal) -> str:
     """The reason an item's deductions stopped at 0 (扣完为止)."""
+    if m.is_infinite():  # an item without a 分值 of its own, counted from 0
+        return _("the deductions add up to more than the credits; the item scores 0")
     return _("the deductions add up to more than the points {points}; the item scores 0").format(points=fmt(m, None))
 
 

@@ -235,8 +235,10 @@ def _without_max(item, ip, section_kind) -> Iterator[Finding]:
         message = _("an item of a base section has a 分值 that counts in the class total; add max: (the item's points)")
         yield Finding(ip, "max-required", message)
         return
-    if item.start == "max":
-        yield Finding(ip + ("start",), "no-max", _("the item has no 分值 of its own to start from; delete start: max, or give the item max:"))
+    # an item of deductions only starts from its 分值 unless told otherwise
+    if item_start(item, section_kind) == "max":
+        message = _("the item has no 分值 of its own to deduct from; give the item max:, or add start: zero (count from 0)")
+        yield Finding(ip + (("start",) if item.start == "max" else ("clauses",)), "no-max", message)
     for ci, clause in enumerate(item.clauses):
         if getattr(clause, "share", None) is not None:
             message = _("share: is a share of the item's 分值, and the item has none; give the item max:, or write points: instead")
