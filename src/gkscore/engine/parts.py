@@ -27,7 +27,7 @@ from ..i18n import _
 from . import na_policy
 from .compiled import ClassPlan
 from .results import UnitFigures
-from .totals import Tally, apply_vetoes, capped_and_gated, grade_for
+from .totals import Tally, apply_vetoes, capped_and_gated, grade_for, table_veto
 
 
 def stopped_parts(plan: ClassPlan, outcome) -> frozenset:
@@ -96,14 +96,7 @@ def part_figures(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_se
     else:
         total = ZERO
         notes.append(_("no indicator applies"))
-    veto_text = None
-    vetoed = apply_vetoes([vp for vp in plan.vetoes if vp.veto.part is None], veto_outcome, tally, notes)
-    if vetoed is not None:
-        veto_text = vetoed.text
-        if vetoed.total is not None:
-            total = vetoed.total
-        if vetoed.grade is not None:
-            forced_grade = vetoed.grade
+    total, forced_grade, veto_text = table_veto(plan, veto_outcome, tally, total, forced_grade)
     return UnitFigures(
         unit=unit,
         cls=plan.cls,

@@ -49,16 +49,7 @@ def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections
     if base is None:
         base = sum(sections.values(), ZERO)
     bonus_raw, bonus, penalty_raw, penalty, forced_grade = capped_and_gated(base, section_totals, plan.bonus_caps, plan.penalty_caps, plan.gates, notes)
-    total = base + bonus - penalty
-    vetoed = apply_vetoes([vp for vp in plan.vetoes if vp.veto.part is None], veto_outcome, tally, notes)
-    veto_text = None
-    if vetoed is not None:
-        veto_text = vetoed.text
-        if vetoed.total is not None:
-            total = vetoed.total
-        if vetoed.grade is not None:
-            forced_grade = vetoed.grade
-
+    total, forced_grade, veto_text = table_veto(plan, veto_outcome, tally, base + bonus - penalty, forced_grade)
     grade = forced_grade if forced_grade is not None else grade_for(rs, total)
     return UnitFigures(
         unit=unit,
@@ -77,6 +68,20 @@ def finish(plan: ClassPlan, unit: str, tally: Tally, veto_outcome, base_sections
         notes=notes,
         veto=veto_text,
         base_sections=base_sections,
+    )
+
+
+def table_veto(plan: ClassPlan, veto_outcome, tally: Tally, total: Decimal, forced_grade):
+    """(total, forced grade, veto text) once the vetoes of the whole table
+    (not of a part) are tried: the first that holds replaces the total and
+    the grade where it gives them."""
+    vetoed = apply_vetoes([vp for vp in plan.vetoes if vp.veto.part is None], veto_outcome, tally, tally.notes)
+    if vetoed is None:
+        return total, forced_grade, None
+    return (
+        vetoed.total if vetoed.total is not None else total,
+        vetoed.grade if vetoed.grade is not None else forced_grade,
+        vetoed.text,
     )
 
 
