@@ -721,3 +721,28 @@ def test_examples_figures_and_details_agree(adjust):
         d = result.detail(r)
         assert (d.rank_group, d.rank) == (r.rank_group, r.rank) and d.items
         assert folded(rules[r.rules_id], obs, d) == figures_shown(r), r.unit
+
+
+def test_units_with_the_same_values_share_an_items_explanation_not_the_item():
+    """Every unit's item is its own object with every field of an ItemResult;
+    what the explanation gives (lists included) is shared by the units with
+    the same values, so changing one unit's item leaves the others as they were."""
+    from dataclasses import fields
+
+    from gkscore.engine.results import ItemResult
+    from gkscore.pipeline import Options, run
+
+    result = run(Options(observations=EXAMPLES, keep_items=False))
+    details = [result.detail(r) for r in result.results]
+    names = {f.name for f in fields(ItemResult)}
+    by_item: dict = {}
+    for d in details:
+        for it in d.items:
+            assert set(vars(it)) == names, it.id
+            by_item.setdefault((d.rules_id, it.id, it.score, tuple(it.reasons)), []).append(it)
+    twins = next(items for items in by_item.values() if len(items) > 1 and items[0].reasons)
+    a, b = twins[:2]
+    assert a is not b and a.reasons is b.reasons  # one explanation, two items
+    before = (b.score, list(b.reasons))
+    a.score, a.reasons = a.score + 1, a.reasons + ["复核"]
+    assert (b.score, b.reasons) == before

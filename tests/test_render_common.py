@@ -333,7 +333,8 @@ def test_clean_xml_text_replaces_illegal_characters():
     "text, expected",
     [("=1+1", "'=1+1"), ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
      ("＝1", "'＝1"), ("黄州区", "黄州区"), ("1-2", "1-2"), ("", ""), (None, ""), ("a\x00b", "a\ufffdb"),
-     ("\x07=1", "\ufffd=1")],
+     ("\x07=1", "\ufffd=1"), ("a\nb", "a\nb"), ("a\n=b", "a\n'=b"), ("a\r\n－1", "a\r\n'－1"), ("a\tb", "a\tb"),
+     ("＠x", "'＠x"), ("x\ud800", "x\ufffd"), ("x\uffff=", "x\ufffd="), ("a=b", "a=b")],
 )
 def test_inert_csv(text, expected):
     assert inert_csv(text) == expected

@@ -198,3 +198,52 @@ def test_markdown_without_detail_has_no_lists(county):
     md = report_text("md", county)
     assert "失分明细" not in md and "复核调整" not in md
     assert md.endswith("|\n")
+
+
+# ------------------------------------------------- the detail's own csv text
+# The detail is written as text, each repeated piece quoted once, not
+# through csv.writer: its bytes must be those csv.writer writes.
+
+QUOTING_CASES = ["", "plain", "黄州区", "a,b", 'say "yes"', '"', "line\nbreak", "cr\ronly", "crlf\r\n", " lead", "trail ", "'=1", "\ufeffbom", "a\tb", ",", '""']
+
+
+def test_csv_field_quotes_as_the_csv_module():
+    from gkscore.render.csv_report import EOL, csv_field
+
+    for left in QUOTING_CASES:
+        for right in QUOTING_CASES:
+            row = [left, "x", right]
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(row)
+            assert ",".join(map(csv_field, row)) + EOL == out.getvalue(), row
+
+
+def _as_csv_module_writes(text: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def test_detail_text_is_what_the_csv_module_writes(tmp_path):
+    from test_render_common import COUNTY, as_run, county_units, load, observe, rank, score_all
+
+    from gkscore.pipeline import MissingUnit
+    from gkscore.render.reporters import ReportOptions, reporter
+
+    rs = load(tmp_path, COUNTY, "county.yaml")
+    units = county_units(evidence='他说"好",\r\n=再看,\n+1')
+    results = rank(score_all(rs, observe(rs, units)))
+    for adjustments in (None, ADJUSTMENTS):
+        run = as_run(results, adjustments)
+        run.missing = [MissingUnit('未报",单位', "county", rs.id, rs.title, "county")]
+        out = io.StringIO()
+        with using("zh"):
+            reporter("csv").stream(run, out, ReportOptions(decimals=2, detail=True))
+        text = out.getvalue()
+        assert text == _as_csv_module_writes(text)
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        assert len({len(r) for r in rows}) == 1  # every line has every column
+        assert any(r[1] == '未报",单位' for r in rows)
+        assert any(r[10] == '他说"好",\r\n\'=再看,\n\'+1' for r in rows)

@@ -124,7 +124,8 @@ class Memos:
     for the first but whose items' outcomes repeat; voids: void key ->
     (voided, note); items: per voided flag, item key -> ItemOut; outs: per
     item, the interned ItemOuts; vetoes: veto key -> outcome; explained: per
-    voided flag, item key -> Explained (or NOT_APPLICABLE), for the detail.
+    voided flag, item key -> (the fields every unit with these values shares,
+    the keys of its observations) or NOT_APPLICABLE, for the detail.
     """
 
     def __init__(self, plan: ClassPlan, obs_missing: bool) -> None:

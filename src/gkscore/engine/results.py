@@ -37,14 +37,16 @@ class Observations(Sequence):
     first looked at (most reports show only their evidence and scorers,
     which ``texts`` gives without building them)."""
 
-    __slots__ = ("_obs", "_unit", "_keys", "_built", "_texts")
+    __slots__ = ("_obs", "_unit", "_keys", "_built", "_texts", "_unit_texts")
 
-    def __init__(self, obs, unit: str, keys: tuple[tuple[str, str], ...]) -> None:
+    def __init__(self, obs, unit: str, keys: tuple[tuple[str, str], ...], unit_texts=None) -> None:
         """``keys``: the (owner, field) pairs read: the item's own fields
-        and the unit fields it tests."""
+        and the unit fields it tests; ``unit_texts``: the set's
+        ``unit_texts(unit)``, when the caller has it for all the unit's items."""
         self._obs, self._unit, self._keys = obs, unit, keys
         self._built: list | None = None
         self._texts: list | None = None
+        self._unit_texts = unit_texts
 
     def _list(self) -> list[Observation]:
         if self._built is None:
@@ -72,6 +74,8 @@ class Observations(Sequence):
         if self._texts is None:
             if self._built is not None:
                 self._texts = [(o.evidence, o.scorer) for o in self._built]
+            elif self._unit_texts is not None:
+                self._texts = self._unit_texts(self._keys)
             else:
                 self._texts = self._obs.texts_of_unit(self._unit, self._keys)
         return self._texts
@@ -107,9 +111,26 @@ class ItemResult:
     # every unit with the same explanation (``Explained.shown``)
     shown: dict | None = field(default=None, repr=False, compare=False)
 
+    @classmethod
+    def of_explanation(cls, fields: dict, observations: Sequence[Observation]) -> ItemResult:
+        """One unit's item from ``fields`` (every field but the observations:
+        the figures and explanation shared by every unit with the same
+        values, ``item_fields``) and the unit's own ``observations``.  The
+        detail of 100,000 units makes one of these per unit and item, so
+        nothing is copied: the lists are shared, and a caller that changes
+        an item assigns a new list (``na_policy``), never edits one."""
+        item = cls.__new__(cls)
+        d = item.__dict__
+        d.update(fields)
+        d["observations"] = observations
+        return item
+
     def texts(self) -> list[tuple[str, str]]:
         """(evidence, scorer) of each observation the item read."""
-        return _texts(self.observations)
+        observations = self.observations
+        if observations.__class__ is Observations:
+            return observations.texts()
+        return _texts(observations)
 
     @property
     def evidence(self) -> list[str]:

@@ -210,6 +210,8 @@ class ClassScorer:
         krow = self._read(unit)
         memos = self._memos_for(bool(obs.missing))
         items: list[ItemResult] = []
+        of_explanation = ItemResult.of_explanation
+        unit_texts = obs.unit_texts(unit)
         na_max = ZERO
         na_by_section: dict[str, Decimal] = {}
         skip = stopped_parts(plan, self._vetoes(krow, memos)) if plan.parts is not None and plan.stops else frozenset()
@@ -222,30 +224,37 @@ class ClassScorer:
                 for ip in gp.items:
                     memo = memos.explained[ip.i][voided]
                     key = ip.key(krow)
-                    ex = memo.get(key, _NOT_YET)
-                    if ex is _NOT_YET:
+                    entry = memo.get(key, _NOT_YET)
+                    if entry is _NOT_YET:
                         get = FieldReader(self._values(ip.reads), ip.pos, [])
                         out = item_outcome(ip, get, voided_by, memos.obs_missing, True)
-                        ex = NOT_APPLICABLE if out is NOT_APPLICABLE else out[0]
-                        memos.remember_detail(memo, key, ex)
-                    if ex is NOT_APPLICABLE:
+                        entry = NOT_APPLICABLE if out is NOT_APPLICABLE else _item_fields(sp, gp, ip, out[0], voided)
+                        memos.remember_detail(memo, key, entry)
+                    if entry is NOT_APPLICABLE:
                         if sp.base:
                             na_max += ip.max
                             na_by_section[sp.id] = na_by_section.get(sp.id, ZERO) + ip.max
                         continue
-                    owner = ip.item.id
-                    items.append(
-                        ItemResult(
-                            owner, sp.id, sp.name, sp.kind, gp.name, list(ip.path), ip.item.text, shown_max(ip.max), ex.score,
-                            None if ip.max.is_infinite() else ip.max - ex.score, ip.start, ex.raw, list(ex.steps), list(ex.reasons),
-                            Observations(obs, unit, ex.keys), ex.complete, voided, False, ex.shown,
-                        )
-                    )
+                    fields, keys = entry
+                    items.append(of_explanation(fields, Observations(obs, unit, keys, unit_texts)))
         if plan.keeps_items and na_max > 0:
             detail_items(plan, items, na_max, na_by_section)
             for it in items:  # figures of this unit's own: nothing shown to share
                 it.shown = None
         return detail_of(figures, items)
+
+
+def _item_fields(sp, gp: GroupPlan, ip, ex, voided: bool) -> tuple[dict, tuple]:
+    """(the fields of the item's ``ItemResult`` but its observations, the
+    keys of the observations it read) for explanation ``ex``: what every
+    unit with the same values shares (``ItemResult.of_explanation``)."""
+    fields = {
+        "id": ip.item.id, "section_id": sp.id, "section": sp.name, "section_kind": sp.kind, "group": gp.name, "path": list(ip.path),
+        "text": ip.item.text, "max": shown_max(ip.max), "score": ex.score, "lost": None if ip.max.is_infinite() else ip.max - ex.score,
+        "start": ip.start, "raw": ex.raw, "steps": list(ex.steps), "reasons": list(ex.reasons), "complete": ex.complete,
+        "voided": voided, "not_applicable": False, "shown": ex.shown,
+    }
+    return fields, ex.keys
 
 
 def _fold(plan: ClassPlan, odd: list, tally: Tally) -> frozenset:

@@ -149,19 +149,30 @@ class CompactValues(MutableMapping):
 
     def texts_of_unit(self, unit: str, keys) -> list[tuple[str, str] | None]:
         """``texts_of`` of the unit's (owner, field) ``keys``: the unit found once."""
+        return self.unit_texts(unit)(keys)
+
+    def unit_texts(self, unit: str):
+        """``texts_of_unit`` for one unit: a function of the (owner, field)
+        keys, with the unit found once for all its items (a report of every
+        unit's items asks item after item)."""
         c = self._c
         u = c.unit_slot.get(unit)
         if u is None:
-            return [self.texts_of((unit, owner, field)) for owner, field in keys]
+            return lambda keys: [self.texts_of((unit, owner, field)) for owner, field in keys]
         base, spec_idx, status, texts_of = u * c.ns, c.spec_idx, self._status, c.texts_of
-        out = []
-        for key in keys:
-            i = spec_idx.get(key)
-            if i is not None and status[base + i] == 1:
-                out.append(texts_of(base + i))
-            else:
-                out.append(self.texts_of((unit, *key)))
-        return out
+        slow = self.texts_of
+
+        def texts(keys) -> list[tuple[str, str] | None]:
+            out = []
+            for key in keys:
+                i = spec_idx.get(key)
+                if i is not None and status[base + i] == 1:
+                    out.append(texts_of(base + i))
+                else:
+                    out.append(slow((unit, *key)))
+            return out
+
+        return texts
 
     def texts_of(self, key) -> tuple[str, str] | None:
         """(evidence, scorer) for ``key`` without building its Observation

@@ -96,10 +96,15 @@ class ObservationSet:
 
     def texts_of_unit(self, unit: str, keys) -> list[tuple[str, str] | None]:
         """``texts`` of each (owner, field) of ``keys`` for one unit."""
-        many = getattr(self.values, "texts_of_unit", None)
+        return self.unit_texts(unit)(keys)
+
+    def unit_texts(self, unit: str):
+        """``texts_of_unit`` for one unit, as a function of the keys: the
+        store finds the unit once for all its items."""
+        many = getattr(self.values, "unit_texts", None)
         if many is not None:
-            return many(unit, keys)
-        return [self.texts(unit, owner, field) for owner, field in keys]
+            return many(unit)
+        return lambda keys: [self.texts(unit, owner, field) for owner, field in keys]
 
     def code_rows(self, keys: list[tuple[str, str]]):
         """The values of these (owner, field) positions unit by unit as codes

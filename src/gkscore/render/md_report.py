@@ -78,13 +78,14 @@ def _unit_detail(w, u, precision: int, adjustments: dict, item_names: dict) -> l
     what = ("md detail", precision)
     listed_any = False
     for it in u.items:
-        line = it.shared(what, _item_line, precision, item_names.get((u.rules_id, it.id)))
+        line = it.shared(what, _item_line, precision, item_names, u.rules_id)
         if line is None:  # no point lost, filled in: not on the list
             continue
         listed_any = True
         lines.append(line)
-        for adj in adjustments.get((u.unit, it.id), ()):
-            lines.append(f"    - {md_cell(adjustment_note(adj))}")
+        if adjustments:
+            for adj in adjustments.get((u.unit, it.id), ()):
+                lines.append(f"    - {md_cell(adjustment_note(adj))}")
     if not listed_any:
         lines.insert(1, "  - " + _("no points lost"))
     for note in u.notes:
@@ -92,12 +93,13 @@ def _unit_detail(w, u, precision: int, adjustments: dict, item_names: dict) -> l
     return lines
 
 
-def _item_line(it, precision: int, name: str | None) -> str | None:
+def _item_line(it, precision: int, item_names: dict, rules_id: str) -> str | None:
     """The item's line on the unit's list of lost points, or None when it is
-    not listed (``view.listed``); ``name``: the indicator as a person names it."""
+    not listed (``view.listed``); ``item_names``: as in ``_unit_detail``."""
     _m, _s, pts = item_figures(it)
     if not ((pts or 0) > 0 or not it.complete):
         return None
+    name = item_names.get((rules_id, it.id))
     mark = _(" (incomplete)") if not it.complete else ""
     return "  - " + _("{path}: {points} points lost{mark}. {reasons}").format(
         path=md_cell(path_text(it, name)), points=fmt(pts or 0, precision), mark=mark, reasons=md_cell(reasons_text(it)))
@@ -139,7 +141,9 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
             yield "### " + _("Points lost by unit")
             yield ""
             for u in with_items(b.units, run.detail):
-                yield from _unit_detail(w, u, precision, index, names_of_items)
+                # a unit's lines as one piece: 100,000 units' lists are
+                # millions of lines, each handed on would cost more than its making
+                yield "\n".join(_unit_detail(w, u, precision, index, names_of_items))
             for m in b.missing:
                 yield f"- **{md_cell(m.unit)}**" + _(" (incomplete: no observations, not scored)")
         yield ""
