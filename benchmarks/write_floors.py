@@ -182,7 +182,7 @@ def _template_content(rules: str, units: str):
     """(units file loaded, [(unit, [(row values, field type, validation key, per cell)])])
     from gkscore's own template rows and validation rules."""
     from gkscore.observations.layout import INPUT_COLUMNS, LONG_COLUMNS, SHEET_COLUMNS, rules_tag
-    from gkscore.observations.template_rows import long_record, select_units, unit_specs
+    from gkscore.observations.template_rows import class_label, long_record, select_units, unit_specs
     from gkscore.observations.validation import ListStore, rule_for
     from gkscore.rules.load import load_rules, load_units
 
@@ -192,8 +192,9 @@ def _template_content(rules: str, units: str):
     chosen = select_units(lr, lu)
     for unit, specs in unit_specs(lr, chosen):
         rows = []
+        cls = class_label(lr.ruleset, unit.cls)
         for spec in specs:
-            rec = long_record(tag, unit, spec)
+            rec = long_record(tag, unit, spec, cls)
             key, per_cell = rule_for(spec.field, unit.cls, "{cell}", store)
             rows.append((rec, spec.field.type, key, per_cell))
         yield unit, rows, (LONG_COLUMNS, SHEET_COLUMNS, INPUT_COLUMNS)
