@@ -218,6 +218,14 @@ def test_csv_field_quotes_as_the_csv_module():
             assert ",".join(map(csv_field, row)) + EOL == out.getvalue(), row
 
 
+def test_csv_text_is_inert_csv_quoted():
+    from gkscore.render.csv_report import csv_field, csv_text
+    from gkscore.render.textsafe import inert_csv
+
+    for text in [*QUOTING_CASES, "=1", "-1", "＋1", "a\n@b", "x\x07y", "a\ud800", "\t", "ok-1", None, 3]:
+        assert csv_text(text) == csv_field(inert_csv(text)), text
+
+
 def _as_csv_module_writes(text: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)

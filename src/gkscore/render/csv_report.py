@@ -22,7 +22,7 @@ import re
 from typing import IO, Iterator
 
 from ..i18n import NP_, Labels, _
-from .textsafe import inert_csv
+from .textsafe import CSV_FORMULA_STARTS, inert_csv
 from .view import (
     adjustments_index,
     adjustments_text,
@@ -145,6 +145,19 @@ def csv_field(text: str) -> str:
 _NEEDS_QUOTES = re.compile('[",\r\n]')
 
 
+def csv_text(text: str) -> str:
+    """``csv_field(inert_csv(text))``: a text from an input as a csv field.
+    Most need nothing done (one search says so); a report of 100,000 units
+    has millions."""
+    if text.__class__ is str and _NOTHING_TO_DO.search(text) is None and not text.startswith(CSV_FORMULA_STARTS):
+        return text
+    return csv_field(inert_csv(text))
+
+
+# a text without these needs neither quoting nor inert_csv's replacements
+_NOTHING_TO_DO = re.compile('[",\x00-\x1f\ud800-\udfff\ufffe\uffff]')
+
+
 def detail_lines(run, precision: int) -> Iterator[str]:
     """The detail as csv text, a unit's lines at a time: one line per unit
     and item, with an ``adjusted`` column (the 复核 notes of the item) when
@@ -168,26 +181,30 @@ def detail_lines(run, precision: int) -> Iterator[str]:
     def item_cells(it) -> tuple[str, str]:
         mx, score, lost = item_figures(it)
         cells = [
-            inert_csv(it.id), inert_csv(" / ".join(it.path)), num(mx, precision), num(score, precision), num(lost, precision),
-            inert_csv(reasons_text(it)), inert_csv(it.arithmetic()),
+            csv_text(it.id), csv_text(" / ".join(it.path)), num(mx, precision), num(score, precision), num(lost, precision),
+            csv_text(reasons_text(it)), csv_text(it.arithmetic()),
         ]
-        return ",".join(map(csv_field, cells)) + ",", "," + _yes(it.complete)
+        return ",".join(cells) + ",", "," + _yes(it.complete)
 
-    texts = _Inert()
-    known = texts.made.get
+    scorers_of = _Known()
+    known = scorers_of.made.get
     for _group, class_name, unit in _grouped(run):
         u = next(with_items((unit,), run.detail))
-        lead = ",".join([csv_field(inert_csv(u.rules_title)), csv_field(inert_csv(u.unit)), csv_field(inert_csv(class_name))]) + ","
+        lead = ",".join([csv_text(u.rules_title), csv_text(u.unit), csv_text(class_name)]) + ","
         if is_missing(u):
-            yield lead + ",,,,," + csv_field(inert_csv(not_scored)) + ",,,," + _yes(False) + ("," if with_adj else "") + EOL
+            yield lead + ",,,,," + csv_text(not_scored) + ",,,," + _yes(False) + ("," if with_adj else "") + EOL
             continue
         lines = []
         for it in u.items:
-            cells, complete = it.shared(what, item_cells)
+            shown = it.shown
+            made = shown.get(what) if shown is not None else None
+            if made is None:
+                made = it.shared(what, item_cells)
+            cells, complete = made
             evidence, scorers = evidence_and_scorers(it)
-            evidence = known(evidence) or texts(evidence)
-            scorers = known(scorers) or texts(scorers)
-            adjusted = "," + csv_field(inert_csv(adjustments_text(index, u.unit, it.id))) if with_adj else ""
+            evidence = csv_text(evidence) if evidence else ""
+            scorers = known(scorers) or scorers_of(scorers)
+            adjusted = "," + csv_text(adjustments_text(index, u.unit, it.id)) if with_adj else ""
             lines.append(f"{lead}{cells}{evidence},{scorers}{complete}{adjusted}{EOL}")
         yield "".join(lines)
 
@@ -195,11 +212,10 @@ def detail_lines(run, precision: int) -> Iterator[str]:
 EOL = "\r\n"  # RFC 4180
 
 
-class _Inert:
-    """``csv_field(inert_csv(text))`` of the texts of the observations,
-    remembered: the same scorers' names (and often the same evidence) come
-    back item after item.  A bounded memory: past ``CAP`` texts the rest are
-    made afresh."""
+class _Known:
+    """``csv_text`` of the scorers' names, remembered: the same names come
+    back item after item (the evidence mostly differs, and is made afresh).
+    A bounded memory: past ``CAP`` texts the rest are made afresh."""
 
     CAP = 1 << 14
 
@@ -209,7 +225,7 @@ class _Inert:
     def __call__(self, text: str) -> str:
         made = self.made.get(text)
         if made is None:
-            made = csv_field(inert_csv(text))
+            made = csv_text(text)
             if len(self.made) < self.CAP:
                 self.made[text] = made
         return made
