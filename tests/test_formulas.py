@@ -28,6 +28,7 @@ import copy
 import dataclasses
 import datetime as dt
 import random
+import re
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +37,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, run_cli
+from scenarios import doc_example, filled, units_file, write
 from gkscore.observations.types import Observation, ObservationSet, Source
 from gkscore.pipeline import Run
 from gkscore.problems import ProblemsError
@@ -1135,3 +1137,31 @@ def test_cli_refusal_exit_code(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "cannot express item" in result.stderr and "formula-unexpressible" in result.stderr
     assert not out.exists()
+
+
+def test_a_refusal_reads_in_chinese(tmp_path):
+    """A Chinese user reads which rule has no formula, and why, in Chinese;
+    the YAML key stays as written, so the rule can be found in the file."""
+    text = doc_example("void-if").replace(
+        "- {id: mismatch, type: bool, prompt: 文件公开数量是否明显与实际制发数量存在较大出入？}",
+        "- {id: gap, type: number, prompt: 公开数量与实际制发数量相差的比例}",
+    ).replace("void_if: {field: mismatch}", "void_if: {field: gap, gt: 0.1234567890123456789}")
+    rules = write(tmp_path, "void.yaml", text)
+    units = units_file(tmp_path, [("某县", "county")])
+    answers = {("某县", "zdgk.zcjd", "gap"): "0.5", ("某县", "zdgk.zcjd.1", "timely"): "是", ("某县", "zdgk.zcjd.2", "varied"): "否"}
+    obs = filled(tmp_path, rules, units, answers)
+    out = tmp_path / "audit.xlsx"
+    r = run_cli("--lang", "zh", "score", str(obs), "--rules", str(rules), "--units", str(units), "--format", "xlsx", "--formulas", "-o", str(out))
+    assert r.exit_code == 1 and not out.exists()
+    (line,) = [x for x in r.stderr.splitlines() if "formula-unexpressible" in x]
+    row = next(i for i, x in enumerate(text.splitlines(), start=1) if "void_if:" in x)
+    where = f"{rules}:{row}:{text.splitlines()[row - 1].index('{') + 1}: "
+    assert line.startswith(where)
+    message = line[len(where):]
+    assert message == (
+        '无法把二级指标 "zdgk.zcjd" 的 void_if（整组不得分条件）写成公式：'
+        "数值 0.1234567890123456789 的有效数字超过 15 位，电子表格无法精确保存；"
+        "请简化这条规则，或不加 --formulas 输出报告 (formula-unexpressible)"
+    )
+    # no English left but the YAML key, the ids, the option and the code
+    assert set(re.findall(r"[A-Za-z]+", message)) == {"void", "if", "zdgk", "zcjd", "formulas", "formula", "unexpressible"}

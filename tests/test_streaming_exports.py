@@ -26,7 +26,7 @@ from gkscore import i18n
 from gkscore.fsutil import atomic_text_writer, text_output
 from gkscore.jsonout import dumps
 from gkscore.pipeline import Options, Run, run
-from gkscore.render import xlsx_report
+from gkscore.render import xlsx_report, xlsx_summary
 from gkscore.render.json_report import results_dict
 from gkscore.render.reporters import ReportOptions, reporter
 
@@ -302,7 +302,7 @@ def test_sheets_continue_past_the_row_limit(county):
 
 
 def test_a_very_large_rank_group_gets_a_note_not_a_chart(mixed, monkeypatch):
-    monkeypatch.setattr(xlsx_report, "CHART_MAX_UNITS", 2)
+    monkeypatch.setattr(xlsx_summary, "CHART_MAX_UNITS", 2)
     wb = workbook(mixed)
     charts = wb["图表"]._charts
     assert len(charts) == 2  # A and B (two units each) keep theirs; the three counties do not
@@ -357,7 +357,7 @@ def test_item_reports_take_little_more_memory_than_the_summary(thousand_units):
 def test_too_many_units_for_one_summary_sheet_is_refused(county, monkeypatch):
     from gkscore.problems import ProblemsError
 
-    monkeypatch.setattr(xlsx_report, "ROW_LIMIT", 4)  # title, header and 3 units make 5 rows
+    monkeypatch.setattr(xlsx_summary, "ROW_LIMIT", 4)  # title, header and 3 units make 5 rows
     with pytest.raises(ProblemsError) as exc:
         workbook(county)
     assert exc.value.problems[0].code == "too-many-units"

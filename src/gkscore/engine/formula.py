@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Callable
 
 from ..exact import fmt
+from ..i18n import _
 
 # A spreadsheet number holds 15 significant decimal digits faithfully.
 MAX_DIGITS = 15
@@ -31,16 +32,16 @@ def num(value: Decimal | int) -> str:
     """A numeric literal, exactly as the rule file wrote it."""
     d = Decimal(value)
     if not d.is_finite():
-        raise Unexpressible(f"number {value} is not finite")
+        raise Unexpressible(_("the number {value} is not finite").format(value=value))
     if len(d.normalize().as_tuple().digits) > MAX_DIGITS:
-        raise Unexpressible(f"the number {fmt(d, None)} has more than {MAX_DIGITS} significant digits, which a spreadsheet cannot hold exactly")
+        raise Unexpressible(_("the number {value} has more than {n} significant digits, which a spreadsheet cannot hold exactly").format(value=fmt(d, None), n=MAX_DIGITS))
     return fmt(d, None)
 
 
 def text(value: str) -> str:
     """A string literal."""
     if len(value) > 255:
-        raise Unexpressible("a text constant longer than 255 characters")
+        raise Unexpressible(_("a text longer than 255 characters, which a spreadsheet formula cannot hold"))
     return '"' + value.replace('"', '""') + '"'
 
 

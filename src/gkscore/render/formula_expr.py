@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from ..engine.formula import NO, YES, Cell, Unexpressible, blank_test, num
 from ..engine.kinds.registry import is_deduction
+from ..i18n import _
 
 # Excel's limits: 8192 characters per formula, 64 nested function levels.
 MAX_FORMULA_CHARS = 8000
@@ -141,7 +142,7 @@ def unfilled_formula(item, cls: str, applies: list, cell: Cell) -> str | None:
 def check_formula(formula: str) -> None:
     """Refuse a formula a spreadsheet would reject or truncate."""
     if len(formula) > MAX_FORMULA_CHARS:
-        raise Unexpressible(f"the formula would be {len(formula)} characters long (the limit is {MAX_FORMULA_CHARS})")
+        raise Unexpressible(_("the formula would be {n} characters long (a spreadsheet allows {limit})").format(n=len(formula), limit=MAX_FORMULA_CHARS))
     depth = deepest = 0
     quoted = False
     for ch in formula:
@@ -153,7 +154,7 @@ def check_formula(formula: str) -> None:
         elif not quoted and ch == ")":
             depth -= 1
     if deepest > MAX_NESTING:
-        raise Unexpressible(f"the formula nests {deepest} levels deep (the limit is {MAX_NESTING})")
+        raise Unexpressible(_("the formula nests {n} levels deep (a spreadsheet allows {limit})").format(n=deepest, limit=MAX_NESTING))
 
 
 def functions_used(formula: str) -> set[str]:

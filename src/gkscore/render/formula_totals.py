@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from ..engine.formula import NO, YES, Unexpressible, blank_test, num, text
 from ..exact import ZERO
+from ..i18n import _
+from ..problems import quote
 from ..rules.base import per_class
 from ..rules.model import applies_to, na_kind
 from ..rules.part_checks import part_base_max
@@ -158,7 +160,7 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
             try:
                 return guarded_condition(v.when, cell_for(v.id, v.fields), guard)
             except Unexpressible as exc:
-                refuse(ctx, f"veto {v.id!r}", ("vetoes", rs.vetoes.index(v), "when"), exc)
+                refuse(ctx, _("the when of veto {veto}").format(veto=quote(v.id)), ("vetoes", rs.vetoes.index(v), "when"), exc)
                 return "FALSE"
 
         if rs.parts:
@@ -241,7 +243,7 @@ def summary_row(u: UnitRows, ctx: RulesContext, cols: Columns, cell_for, guard: 
             rank = f"1+SUMPRODUCT({same}*(${T}$2:${T}${last_sum_row}>{T}{R}))"
         out.append((f"{S['排名']}{R}", rank, True))
     except Unexpressible as exc:
-        refuse(ctx, f"the totals of unit {r.unit!r}", (), exc)
+        refuse(ctx, _("the totals of unit {unit}").format(unit=quote(r.unit)), (), exc)
     return out
 
 

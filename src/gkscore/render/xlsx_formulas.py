@@ -36,7 +36,7 @@ from ..engine.formula import NO, YES, Unexpressible
 from ..exact import ZERO
 from ..fsutil import atomic_path
 from ..i18n import _
-from ..problems import Problem, ProblemsError
+from ..problems import Problem, ProblemsError, quote
 from ..rules.model import UNIT_OWNER, applies_to
 from ..rules.resolve import applies_conditions, item_max, item_start
 from . import formula_expr as fx
@@ -202,7 +202,8 @@ def _build(run, wb) -> None:
         from ..yamlio import position_of
 
         line, c = position_of(ctx.lr.positions or {}, ctx.rs.yaml_path(path)) if getattr(ctx.lr, "positions", None) else (None, None)
-        problems.append(Problem(file=ctx.lr.path, code="formula-unexpressible", line=line, col=c, message=_("cannot express {what} as a formula: {why}").format(what=what, why=exc)))
+        message = _("cannot express {what} as a formula: {why}; simplify this rule, or write the report without --formulas")
+        problems.append(Problem(file=ctx.lr.path, code="formula-unexpressible", line=line, col=c, message=message.format(what=what, why=exc)))
 
     row, obs_row = 2, 2
     for i, r in enumerate(run.results):
@@ -237,7 +238,9 @@ def _build(run, wb) -> None:
                 who = UNIT_OWNER if field_id in unit_fields and field_id not in own else owner
                 key = (who, field_id)
                 if key not in obs_cell:
-                    raise Unexpressible(f"field {field_id!r} of {who!r} is not observed")
+                    if who == UNIT_OWNER:
+                        raise Unexpressible(_("the unit field {field} has no cell on the observations sheet").format(field=quote(field_id)))
+                    raise Unexpressible(_("the field {field} of {owner} has no cell on the observations sheet").format(field=quote(field_id), owner=quote(who)))
                 return obs_cell[key]
 
             return cell
@@ -255,7 +258,7 @@ def _build(run, wb) -> None:
                     try:
                         void = guarded_condition(group.void_if, cell_for(group.id, group.fields), guard)
                     except Unexpressible as exc:
-                        refuse(ctx, f"the void_if of group {group.id!r}", ("sections", si, "groups", gi, "void_if"), exc)
+                        refuse(ctx, _("the void_if of group {group}").format(group=quote(group.id)), ("sections", si, "groups", gi, "void_if"), exc)
                 first_in_group = row
                 for ii, it in items:
                     m = item_max(it, cls)
@@ -314,7 +317,7 @@ def _build(run, wb) -> None:
                         if not ctx.spread and not unlimited:
                             put_scored(f"{D['失分']}{row}", lost)
                     except Unexpressible as exc:
-                        refuse(ctx, f"item {it.id!r} (class {cls})", path, exc)
+                        refuse(ctx, _("item {item} (class {cls})").format(item=quote(it.id), cls=quote(cls)), path, exc)
                     row += 1
                 u.group_rows[group.id] = (first_in_group, row - 1, void)
             if row > first_in_section:

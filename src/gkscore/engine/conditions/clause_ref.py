@@ -28,7 +28,7 @@ class ClauseHolds(ConditionNode):
 
     def formula(self, cell: Cell, held: dict[str, str] | None = None) -> str:
         if held is None:
-            raise Unexpressible("a clause reference outside an item")
+            raise Unexpressible(_("a clause reference outside an item"))
         # An unknown or later clause never held, as in ``holds``.
         return held.get(self.clause, "FALSE")
 

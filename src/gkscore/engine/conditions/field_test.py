@@ -116,7 +116,7 @@ class FieldTest(ConditionNode):
         op, want = self._test
         if isinstance(want, bool):
             if op not in ("eq", "ne"):
-                raise Unexpressible(f"a yes/no value compared with {op}")
+                raise Unexpressible(_("a yes/no field compared with {op} (only eq and ne have a formula)").format(op=op))
             is_yes = want if op == "eq" else not want
             return f'{ref}="{YES if is_yes else NO}"'
         if op == "in":
@@ -127,12 +127,12 @@ class FieldTest(ConditionNode):
                 return f"EXACT({ref},{text(want)})"
             if op == "ne":
                 return f"NOT(EXACT({ref},{text(want)}))"
-            raise Unexpressible(f"a choice compared with {op}")
+            raise Unexpressible(_("a text value compared with {op} (only eq, ne and in have a formula)").format(op=op))
         if isinstance(want, dt.date):
             return f"{ref}{_OP_FORMULA[op]}{date(want)}"
         if isinstance(want, (Decimal, int)):
             return f"{ref}{_OP_FORMULA[op]}{num(want)}"
-        raise Unexpressible(f"cannot compare with {want!r}")
+        raise Unexpressible(_("a comparison with {value}, which has no formula").format(value=quote(want)))
 
     def check(self, fields: dict, path: tuple, clause_ids_before: set[str] | None) -> Iterator[Finding]:
         field = fields.get(self.field)

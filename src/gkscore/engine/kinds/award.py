@@ -117,7 +117,7 @@ class Award(ClauseKind):
         if self.each is not None:
             return per_occurrence_formula(p, cell(self.each), per_class(self.cap, cls)), None
         if self.when is None:  # pragma: no cover - refused by the checks
-            raise Unexpressible("an award with neither when nor each")
+            raise Unexpressible(_("an award with neither when nor each"))
         ok = self.when.formula(cell, held)
         return f"IF({ok},{p},0)", ok
 

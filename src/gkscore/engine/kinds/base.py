@@ -56,7 +56,7 @@ def points(value, cls: str) -> Decimal:
 def formula_points(value, cls: str) -> Decimal:
     p = per_class(value, cls)
     if p is None:
-        raise Unexpressible(f"no points for class {cls}")
+        raise Unexpressible(_("no points for class {cls}").format(cls=quote(cls)))
     return p
 
 
@@ -152,7 +152,7 @@ class ClauseKind(Strict):
         """(magnitude, holds): the spreadsheet form of the clause's effect
         before its sign, only_if and blank guard (``render/formula_expr``);
         ``holds`` is what ``{clause: id}`` sees, None for ``magnitude > 0``."""
-        raise Unexpressible(f"no formula for clause kind {self.kind!r}")
+        raise Unexpressible(_("the clause kind {kind} has no formula").format(kind=quote(self.kind)))
 
     # ------------------------------------------------------------- checks
 
