@@ -1,4 +1,4 @@
-"""The fast lane of the long layout -- RowChecker.add_plain, fed by the one
+"""The fast lane of the long layout -- RowChecker.taker, fed by the one
 row loop of rows.long_rows -- decides exactly what the full path
 (a RawRow through RowChecker.add) decides: the same observations, sources,
 texts, missing keys and problems, on filled templates mutated at random
@@ -42,7 +42,7 @@ def _dump(paths, *, partial=False, keep_text=True):
 def _both(monkeypatch, paths, **kw):
     fast = _dump(paths, **kw)
     with monkeypatch.context() as m:
-        m.setattr(api._Lane, "for_tag", lambda self, tag: None)  # every row the full way
+        m.setattr(api._Lane, "for_tag", lambda self, tag, layout: None)  # every row the full way
         full = _dump(paths, **kw)
     return fast, full
 

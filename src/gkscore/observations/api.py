@@ -128,15 +128,16 @@ class _RulesFinder:
 
 class _Lane:
     """The fast lane from the readers to the checkers: a tag already resolved
-    gives its checker's ``add_plain``; ``rows`` counts the rows taken."""
+    gives its checker's ``take`` for the records of a layout; ``rows``
+    counts the rows taken."""
 
     def __init__(self, by_tag: dict) -> None:
         self.by_tag = by_tag
         self.rows = 0
 
-    def for_tag(self, tag):
+    def for_tag(self, tag, layout: tuple):
         checker = self.by_tag.get(tag)
-        return None if checker is None else checker.add_plain
+        return None if checker is None else checker.taker(layout)
 
 
 def load_observations(paths: Iterable[str], *, rules=None, units, partial: bool = False, subset: Subset | None = None, keep_text: bool = True) -> list[ObservationSet]:

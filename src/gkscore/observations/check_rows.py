@@ -74,14 +74,16 @@ class RowChecker(RowIssues, SlotStore):
         # fresh call would give.
         self._value_cache: dict[tuple, tuple] = {}
         self._unit_by_text: dict = {}  # unit cell text -> the unit it names (or None)
-        # add_plain's state: (Positions, raw unit text, raw class text, unit,
-        # slot base, the class's lane) of the last row whose unit part
+        # take's state (``taker``): (Positions, raw unit text, raw class
+        # text, unit, slot base, the class's lane) of the last row whose unit part
         # ``add`` found clean.  A class's lane: item -> field -> (slot index,
         # spec id, {value text: value index}) for the fields that apply to
         # the class; the value texts are those ``_parse`` accepted.
         self._fast: tuple | None = None
         self._lanes: dict[str, dict] = {}
         self._lane_vals: dict[tuple, dict] = {}  # (spec id, class) -> {text: value index}
+        self._scorer_at: dict = {}  # a scorer cell's text as read -> its index in ``texts``
+        self._takers: dict[tuple, object] = {}  # layout -> take (``taker``)
 
     def _unit_problem(self, key: tuple, src: Source, unit_text: str, issue) -> None:
         """``issue``: a callable giving the Issue, called for a new key only."""
@@ -184,7 +186,8 @@ class RowChecker(RowIssues, SlotStore):
             lane = self._lanes.get(unit.cls)
             if lane is None:
                 lane = self._lanes[unit.cls] = self._lane_for(unit.cls)
-            self._fast = (pos, ru, rc, unit, self.unit_slot[name] * self.ns, lane)
+            # the class as its cell reads: "" for none
+            self._fast = (pos, ru, "" if rc is None else rc, unit, self.unit_slot[name] * self.ns, lane)
         spec, err = self.field_error(row.item, row.field)
         if err is not None:
             self._problem(name, row.item_src if err.code == "unknown-item" else row.field_src, err, row)
@@ -251,51 +254,92 @@ class RowChecker(RowIssues, SlotStore):
                     continue
                 self._store(unit.name, UNIT_OWNER, field, vidx, row, self._spec_slot[id(spec)])
 
-    def add_plain(self, pos, r: int, ru, rc, item: str, field: str, v, evidence: str, scorer: str) -> bool:
-        """The common row, decided with a few lookups: the same unit (raw
-        text), class text and sheet as the row ``add`` saw last, a known item
-        and field that apply to the class, a blank value or one already parsed
-        without error, a slot not yet filled, and no formula or error value in
-        the sheet (the caller's side).  Stores it exactly as ``add`` would and
-        returns True; returns False, touching nothing, for anything else --
-        the caller then builds a RawRow and calls ``add``, which decides (and
-        reports) in full.  Arguments are what a RawRow would hold."""
-        st = self._fast
-        if st is None or st[0] is not pos or st[1] != ru or st[2] != rc or pos is not self._pl_pos:
-            return False
-        fields = st[5].get(item)
-        if fields is None:
-            return False  # unknown, or not for this class: add() says which
-        hit = fields.get(field)
-        if hit is None:
-            return False
-        si, sid, texts = hit
-        slot = st[4] + si
-        if self.cnt[slot]:
-            return False  # given before: merge needs the full entries
-        if v is None:
-            vidx = -1
-            self.careful_units.add(st[4] // self.ns)
-        elif v.__class__ is str:
-            vidx = texts.get(v, -1)
-            if vidx < 0:
-                return False  # not parsed yet, blank-looking, or an error
-        else:
-            t = v.__class__
-            # only ``_parse`` fills the cache, and only for non-blank values
-            got = self._value_cache.get((sid, st[3].cls, t, v if t is not Decimal else str(v)))
-            if got is None or got[1] is not None:
+    def taker(self, layout: tuple):
+        """``take(pos, r, rec) -> bool`` for records whose cells are where
+        ``layout`` says: (unit, class, item, field, value, evidence, scorer)
+        indexes, class, evidence and scorer None when the sheet has no such
+        column.  Made once per layout: it runs once per row (a million rows
+        at 10,000 units, where building a RawRow cost more than checking
+        it), so what it reads is bound once (the arrays grow in place)."""
+        take = self._takers.get(layout)
+        if take is None:
+            take = self._takers[layout] = self._make_taker(*layout)
+        return take
+
+    def _make_taker(self, i_unit, i_class, i_item, i_field, i_value, i_evidence, i_scorer):
+        cnt, val, place, rows, ev, sc = self.cnt, self.val, self.place, self.row, self.ev, self.sc
+        careful, value_cache, ns = self.careful_units, self._value_cache, self.ns
+        scorer_at, evidence_index, text_index = self._scorer_at, self._evidence, self._text
+        keep_evidence, keep_scorer = self.keep_evidence, self.keep_scorer
+
+        def take(pos, r, rec) -> bool:
+            """The common row, decided with a few lookups: the same unit and
+            class cells and sheet as the row ``add`` saw last, a known item
+            and field that apply to the class, a blank value or one already
+            parsed without error, a slot not yet filled, and no formula or
+            error value in the row (the caller's side).  Stores it exactly
+            as ``add`` would the row's RawRow and returns True; returns
+            False, touching nothing, for anything else -- the caller then
+            builds the RawRow and calls ``add``, which decides (and reports)
+            in full.  The cells are as read: the lane holds only ids that
+            stripping leaves as they are, so an item or field found there is
+            what the RawRow would hold; evidence and scorer are stripped
+            here, and a cell that is not text is left to ``add``."""
+            st = self._fast
+            if st is None or st[0] is not pos or pos is not self._pl_pos or st[1] != rec[i_unit] \
+                    or st[2] != (rec[i_class] if i_class is not None else ""):
                 return False
-            vidx = got[3]
-        self.cnt[slot] = 1
-        self.val[slot] = vidx
-        self.place[slot] = self._pl_i
-        self.row[slot] = r
-        if self.keep_evidence:
-            self.ev[slot] = self._evidence(evidence)
-        if self.keep_scorer:
-            self.sc[slot] = self._text(scorer)
-        return True
+            try:
+                si, sid, texts = st[5][rec[i_item]][rec[i_field]]
+            except KeyError:
+                return False  # unknown, or not for this class: add() says which
+            slot = st[4] + si
+            if cnt[slot]:
+                return False  # given before: merge needs the full entries
+            v = rec[i_value]
+            t = v.__class__
+            if t is str:
+                if v:
+                    try:
+                        vidx = texts[v]
+                    except KeyError:
+                        return False  # not parsed yet, blank-looking, or an error
+                else:
+                    vidx = -1
+            elif v is None:
+                vidx = -1
+            else:
+                # only ``_parse`` fills the cache, and only for non-blank values
+                got = value_cache.get((sid, st[3].cls, t, v if t is not Decimal else str(v)))
+                if got is None or got[1] is not None:
+                    return False
+                vidx = got[3]
+            if keep_evidence:
+                evidence = rec[i_evidence] if i_evidence is not None else ""
+                if evidence.__class__ is not str:
+                    return False
+            if keep_scorer:
+                scorer = rec[i_scorer] if i_scorer is not None else ""
+                sci = scorer_at.get(scorer)  # a scorer's name repeats on most rows
+                if sci is None and scorer.__class__ is not str:
+                    return False
+            if vidx < 0:
+                careful.add(st[4] // ns)
+            cnt[slot] = 1
+            val[slot] = vidx
+            place[slot] = self._pl_i
+            rows[slot] = r
+            if keep_evidence:
+                ev[slot] = evidence_index(evidence.strip()) if evidence else 0
+            if keep_scorer:
+                if sci is None:
+                    sci = text_index(scorer.strip())
+                    if len(scorer_at) < 4096:
+                        scorer_at[scorer] = sci
+                sc[slot] = sci
+            return True
+
+        return take
 
     def drop_file(self, file: str) -> None:
         """Take back every value read from ``file`` (a file that failed
@@ -316,6 +360,8 @@ class RowChecker(RowIssues, SlotStore):
         for o, owner in self.owners.items():
             if cls not in owner.classes:
                 continue
-            lane[o] = {f: (self._spec_slot[id(spec)], id(spec), self._lane_vals.setdefault((id(spec), cls), {})) for f, spec in owner.specs.items()}
+            if o != o.strip():
+                continue  # never the case for a valid id; take relies on it
+            lane[o] = {f: (self._spec_slot[id(spec)], id(spec), self._lane_vals.setdefault((id(spec), cls), {})) for f, spec in owner.specs.items() if f == f.strip()}
         return lane
 

@@ -57,9 +57,14 @@ class CsvTable:
     flagged: dict = {}  # a csv cell holds no formula: text is text
     merged: list = []
 
-    def __init__(self, path: str, encoding: str, delimiter: str) -> None:
+    def __init__(self, path: str, encoding: str, delimiter: str, quoted: bool = True) -> None:
         self.file, self.title = path, None
         self.encoding, self.delimiter = encoding, delimiter
+        # False: ``_sniff`` found no byte 0x27 in the file, so no cell starts
+        # with the quote ``inert_csv`` adds and no record needs looking at
+        # for one (in UTF-8, GBK/GB18030 and UTF-16 alike an apostrophe holds
+        # that byte, and in the first two nothing else does)
+        self.quoted = quoted
 
     def records(self):
         """(line, cells) per record with at least one non-empty cell; the
@@ -72,6 +77,14 @@ class CsvTable:
             reader = csv.reader(text, delimiter=self.delimiter)
             prev = 0
             try:
+                if not self.quoted:
+                    for record in reader:
+                        start = prev + 1
+                        prev = reader.line_num
+                        # the unit's cell first: usually filled, so any() is rarely needed
+                        if record and (record[0] or any(record)):
+                            yield start, record
+                    return
                 for record in reader:
                     start = prev + 1
                     prev = reader.line_num
@@ -89,9 +102,9 @@ class CsvTable:
         pass
 
 
-def _sniff(path: str) -> tuple[str, str]:
-    """(encoding, delimiter), reading the file once in chunks: the whole file
-    must decode, and hold no NUL."""
+def _sniff(path: str) -> tuple[str, str, bool]:
+    """(encoding, delimiter, whether any byte is an apostrophe), reading the
+    file once in chunks: the whole file must decode, and hold no NUL."""
     try:
         size = os.path.getsize(path)
         fh = open(path, "rb")
@@ -110,18 +123,21 @@ def _sniff(path: str) -> tuple[str, str]:
         for enc in candidates:
             fh.seek(0)
             dec = codecs.getincrementaldecoder(enc)()
-            offset = 0
             first_text = ""
             first = None
-            nul = False
+            nul = quoted = False
+            # in UTF-8 and GB18030 a zero byte is NUL and nothing else: the
+            # bytes are searched, faster than the text
+            nul_in_text = enc == "utf-16"
             try:
                 while True:
                     chunk = fh.read(CHUNK)
                     final = not chunk
                     text = dec.decode(chunk, final)
-                    offset += len(chunk)
-                    if "\x00" in text:
+                    if ("\x00" in text) if nul_in_text else (b"\x00" in chunk):
                         nul = True
+                    if not quoted and b"'" in chunk:
+                        quoted = True
                     if first is None:
                         first_text += text
                         lines = first_text.splitlines(keepends=True)
@@ -146,10 +162,10 @@ def _sniff(path: str) -> tuple[str, str]:
             if nul:
                 raise fail(path, _("contains NUL bytes: not a text csv file (an .xlsx renamed to .csv?)"), "unreadable")
             first = first or ""
-            return enc, ("\t" if first.count("\t") > first.count(",") else ",")
+            return enc, ("\t" if first.count("\t") > first.count(",") else ","), quoted
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def read_csv(path: str) -> CsvTable:
-    enc, delimiter = _sniff(path)
-    return CsvTable(path, enc, delimiter)
+    enc, delimiter, quoted = _sniff(path)
+    return CsvTable(path, enc, delimiter, quoted)

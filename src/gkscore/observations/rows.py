@@ -153,6 +153,9 @@ def _no_item(pos: Positions, r: int, cols: dict) -> Problem:
     return problem_at(pos.at(r, cols["item"]), "unknown-item", message, fill=_("the item and field, as in the template"))
 
 
+_NONE = object()  # no rules cell met yet
+
+
 def _text(v) -> str:
     return v.strip() if v.__class__ is str else cell_text(v).strip()
 
@@ -163,10 +166,10 @@ def _is_total(rec) -> bool:
 
 def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lane=None, notes: list[Problem] | None = None, shared=()):
     """The rows of the long layout (csv, or the xlsx sheet 观测).  With a
-    ``lane`` (see ``file_rows``), a row its checker can take whole is
-    offered to it first and never becomes a RawRow.  ``shared``: merged
-    evidence and scorer ranges (``_check_merged``); text in a column the
-    template does not use is added to ``notes``."""
+    ``lane`` (see ``file_rows``), each record is offered first, its cells as
+    read, to its checker's ``take``; a record taken never becomes a RawRow.
+    ``shared``: merged evidence and scorer ranges (``_check_merged``); text
+    in a column the template does not use is added to ``notes``."""
     cols, hr = p.cols, p.header_row
     c0 = table.first_col
     at = {k: c - c0 for k, c in cols.items()}
@@ -174,27 +177,37 @@ def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lan
     pad = [""] * width
     i_unit, i_value, i_item, i_field = at["unit"], at["value"], at["item"], at["field"]
     i_class, i_rules, i_evidence, i_scorer = at.get("class"), at.get("rules"), at.get("evidence"), at.get("scorer")
+    layout = (i_unit, i_class, i_item, i_field, i_value, i_evidence, i_scorer)
     rest = [at[k] for k in ("value", "evidence", "scorer") if k in at]
     flagged_rows = {r for r, _c in table.flagged} if table.flagged else None
     meta_t, meta_src = meta.tag, meta.tag_src
-    lane_tag, add_plain = LAZY, None
+    # the checker's ``take`` for the rules cell last met (as read): rows repeat it
+    take_raw, take = _NONE, None
     fast = 0
     file = table.file
     stray = StrayNotes(table, pos, cols)
     look = stray.look
+    plain_width = -1  # a record of this length needs no padding and has no stray column
     records = table.records() if not shared else _merged_filled(table.records(), shared, c0)
     try:
         for r, rec in records:
             if r <= hr:
                 continue
-            if len(rec) < width:
-                rec = rec + pad[len(rec):]
-            if stray.extra or len(rec) != stray.width:
+            n = len(rec)
+            if n != plain_width:
+                if n < width:
+                    rec = rec + pad[n:]
                 look(r, rec)
-            v = rec[i_item]
-            item = v.strip() if v.__class__ is str else _text(v)
-            v = rec[i_field]
-            field = v.strip() if v.__class__ is str else _text(v)
+                plain_width = -1 if stray.extra or n < width else n
+            raw_tag = rec[i_rules] if i_rules is not None else None
+            if lane is not None and (flagged_rows is None or r not in flagged_rows):
+                if raw_tag != take_raw or take is None:
+                    tag = (_text(raw_tag) or None) if raw_tag is not None else None
+                    take_raw, take = raw_tag, lane.for_tag(tag or meta_t, layout)
+                if take is not None and take(pos, r, rec):
+                    fast += 1
+                    continue
+            item, field = _text(rec[i_item]), _text(rec[i_field])
             if not field and _is_total(rec):
                 continue  # a total row: never data (data rows name a field)
             if not item and not field:
@@ -202,21 +215,7 @@ def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lan
                     continue
                 problems.append(_no_item(pos, r, cols))
                 continue
-            if i_rules is not None:
-                v = rec[i_rules]
-                tag = (v.strip() if v.__class__ is str else _text(v)) or None
-            else:
-                tag = None
-            if i_evidence is not None:
-                v = rec[i_evidence]
-                evidence = v.strip() if v.__class__ is str else _text(v)
-            else:
-                evidence = ""
-            if i_scorer is not None:
-                v = rec[i_scorer]
-                scorer = v.strip() if v.__class__ is str else _text(v)
-            else:
-                scorer = ""
+            tag = (_text(raw_tag) or None) if raw_tag is not None else None
             v = rec[i_unit]
             unit = (v or None) if v.__class__ is str else cell_text(v)
             if i_class is not None:
@@ -225,19 +224,11 @@ def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lan
             else:
                 cls = None
             value = rec[i_value]
-            if value == "":
-                value = None
             bad = flagged_rows is not None and r in flagged_rows and _report_flagged(table, pos, r, cols, problems)
-            if lane is not None and not bad:
-                t = tag or meta_t
-                if add_plain is None or t != lane_tag:
-                    lane_tag, add_plain = t, lane.for_tag(t)
-                if add_plain is not None and add_plain(pos, r, unit, cls, item, field, value, evidence, scorer):
-                    fast += 1
-                    continue
             yield RawRow(
-                file=file, unit=unit, cls=cls, item=item, field=field, value=value,
-                evidence=evidence, scorer=scorer,
+                file=file, unit=unit, cls=cls, item=item, field=field, value=None if value == "" else value,
+                evidence=_text(rec[i_evidence]) if i_evidence is not None else "",
+                scorer=_text(rec[i_scorer]) if i_scorer is not None else "",
                 tag=tag or meta_t, tag_src=LAZY if tag else meta_src,
                 pos=pos, r=r, cols=cols, flagged=bad,
             )
@@ -321,8 +312,8 @@ class FileReading:
 
 def file_rows(reading: FileReading, units, problems: list[Problem], notes: list[Problem], lane=None):
     """The raw rows of one file, one at a time (a csv is never held whole).
-    With a ``lane`` -- an object with ``for_tag(tag)`` giving a checker's
-    ``add_plain`` (or None) and a counter ``rows`` -- rows of the long
+    With a ``lane`` -- an object with ``for_tag(tag, layout)`` giving a
+    checker's ``take`` (or None) and a counter ``rows`` -- rows of the long
     layout that a checker takes whole are counted there instead of being
     yielded: a million rows at 10k units, where building a RawRow for each
     cost more than checking it."""
