@@ -194,7 +194,12 @@ def _set_text(node, text: str) -> None:
 
 
 def _texts(tr) -> list:
-    return [tc.find(f"{qn('w:p')}/{qn('w:r')}/{qn('w:t')}") for tc in tr.iterchildren(qn("w:tc"))]
+    """The text node of each cell of a copy of the model row, in order: each
+    of its cells holds one paragraph with one run ("0")."""
+    return list(tr.iter(_W_T))
+
+
+_W_T = qn("w:t")
 
 
 def _cell_text(cell, text: str, *, role: str = "body", align=WD_ALIGN_PARAGRAPH.CENTER, size: float = st.TABLE_PT) -> None:
