@@ -60,32 +60,34 @@ class PlainLane:
         scorer_at, evidence_index, text_index = self._scorer_at, self._evidence, self._text
         keep_evidence, keep_scorer = self.keep_evidence, self.keep_scorer
 
-        def take(pos, r, rec, rest=None, width=-1, tag_at=None, tag=None):
+        def take(pos, r, rec, rest=None, tag_at=None, tag=None):
             """Store record ``rec`` (line or row ``r`` of the sheet ``pos``)
             if it is plain, then, with ``rest`` (the records after it), each
-            record that follows while it is plain too, as long as ``width``
-            and with ``tag`` in its rules cell (``tag_at``; None: no such
-            column).  Returns (records taken, the first record not taken or
-            None): one loop for a unit's rows, not a call per row.
+            record that follows while it is plain too, as long as ``rec``
+            and with the same rules cell text ``tag`` (at ``tag_at``; None:
+            no such column).  Returns (records taken, the first record not
+            taken or None): one loop for a unit's rows, not a call per row.
 
             Plain: the same unit and class cells and sheet as the row ``add``
             saw last, a known item and field that apply to the class, a
             blank value or one already parsed without error, a slot not yet
-            filled (the caller sees to the rest: no formula or error value
-            in the row, no padding).  Stored exactly as ``add`` would store
-            the row's RawRow.  The cells are as read: the lane holds only ids
-            that stripping leaves as they are, so an item or field found
-            there is what the RawRow would hold; evidence and scorer are
-            stripped here, and a cell that is not text is left to ``add``."""
+            filled.  The caller sees to the rest: no formula or error value
+            in the row, and ``rest`` only when a record as long as ``rec``
+            needs no padding and has no text in a column not read.  Stored
+            exactly as ``add`` would store the row's RawRow.  The cells are
+            as read: the lane holds only ids that stripping leaves as they
+            are, so an item or field found there is what the RawRow would
+            hold; evidence and scorer are stripped here, and a cell that is
+            not text is left to ``add``."""
             st = self._fast
             if st is None or st[0] is not pos or pos is not self._pl_pos:
                 return 0, (r, rec)
             _pos, unit, cls, the_unit, base, lane = st
             pl = self._pl_i
             n = 0
-            # the first record is as long as ``width`` and holds ``tag`` when there is a ``rest``
+            width = len(rec)
             for r, rec in (((r, rec),) if rest is None else chain(((r, rec),), rest)):
-                if rest is not None and (len(rec) != width or (tag_at is not None and rec[tag_at] != tag)):
+                if len(rec) != width or (tag_at is not None and rec[tag_at] != tag):
                     break
                 if rec[i_unit] != unit or (rec[i_class] if i_class is not None else "") != cls:
                     break

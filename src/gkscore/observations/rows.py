@@ -217,7 +217,7 @@ def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lan
                     tag = (_text(raw_tag) or None) if raw_tag is not None else None
                     take_raw, take = raw_tag, lane.for_tag(tag or meta_t, layout)
                 if take is not None:
-                    taken, pending = take(pos, r, rec, onward if plain_width >= 0 else None, plain_width, i_rules, take_raw)
+                    taken, pending = take(pos, r, rec, onward if plain_width >= 0 else None, i_rules, take_raw)
                     if taken:
                         fast += taken
                         continue
