@@ -19,6 +19,7 @@ from ..normalize import norm_name
 from ..problems import Problem
 from ..rules.model import UNIT_OWNER
 from ..yamlio import position_of
+from .lane import PlainLane
 from .raw import Positions, RawRow, problem_at, src_key
 from .row_issues import RowIssues
 from .slots import SlotStore
@@ -46,8 +47,9 @@ class _UnitsFilePositions(Positions):
         return Source(self.file, line=line)
 
 
-class RowChecker(RowIssues, SlotStore):
-    """Checks rows and keeps what they give in the compact store (``slots``)."""
+class RowChecker(RowIssues, SlotStore, PlainLane):
+    """Checks rows and keeps what they give in the compact store (``slots``);
+    the rows like the one before through the fast lane (``lane``)."""
 
     def __init__(self, loaded_rules, owners: dict[str, Owner], units: UnitsIndex, keep_evidence: bool = True, keep_scorer: bool = True) -> None:
         super().__init__(owners, keep_evidence, keep_scorer)
@@ -74,16 +76,7 @@ class RowChecker(RowIssues, SlotStore):
         # fresh call would give.
         self._value_cache: dict[tuple, tuple] = {}
         self._unit_by_text: dict = {}  # unit cell text -> the unit it names (or None)
-        # take's state (``taker``): (Positions, raw unit text, raw class
-        # text, unit, slot base, the class's lane) of the last row whose unit part
-        # ``add`` found clean.  A class's lane: item -> field -> (slot index,
-        # spec id, {value text: value index}) for the fields that apply to
-        # the class; the value texts are those ``_parse`` accepted.
-        self._fast: tuple | None = None
-        self._lanes: dict[str, dict] = {}
-        self._lane_vals: dict[tuple, dict] = {}  # (spec id, class) -> {text: value index}
-        self._scorer_at: dict = {}  # a scorer cell's text as read -> its index in ``texts``
-        self._takers: dict[tuple, object] = {}  # layout -> take (``taker``)
+        self._init_lane()
 
     def _unit_problem(self, key: tuple, src: Source, unit_text: str, issue) -> None:
         """``issue``: a callable giving the Issue, called for a new key only."""
@@ -254,93 +247,6 @@ class RowChecker(RowIssues, SlotStore):
                     continue
                 self._store(unit.name, UNIT_OWNER, field, vidx, row, self._spec_slot[id(spec)])
 
-    def taker(self, layout: tuple):
-        """``take(pos, r, rec) -> bool`` for records whose cells are where
-        ``layout`` says: (unit, class, item, field, value, evidence, scorer)
-        indexes, class, evidence and scorer None when the sheet has no such
-        column.  Made once per layout: it runs once per row (a million rows
-        at 10,000 units, where building a RawRow cost more than checking
-        it), so what it reads is bound once (the arrays grow in place)."""
-        take = self._takers.get(layout)
-        if take is None:
-            take = self._takers[layout] = self._make_taker(*layout)
-        return take
-
-    def _make_taker(self, i_unit, i_class, i_item, i_field, i_value, i_evidence, i_scorer):
-        cnt, val, place, rows, ev, sc = self.cnt, self.val, self.place, self.row, self.ev, self.sc
-        careful, value_cache, ns = self.careful_units, self._value_cache, self.ns
-        scorer_at, evidence_index, text_index = self._scorer_at, self._evidence, self._text
-        keep_evidence, keep_scorer = self.keep_evidence, self.keep_scorer
-
-        def take(pos, r, rec) -> bool:
-            """The common row, decided with a few lookups: the same unit and
-            class cells and sheet as the row ``add`` saw last, a known item
-            and field that apply to the class, a blank value or one already
-            parsed without error, a slot not yet filled, and no formula or
-            error value in the row (the caller's side).  Stores it exactly
-            as ``add`` would the row's RawRow and returns True; returns
-            False, touching nothing, for anything else -- the caller then
-            builds the RawRow and calls ``add``, which decides (and reports)
-            in full.  The cells are as read: the lane holds only ids that
-            stripping leaves as they are, so an item or field found there is
-            what the RawRow would hold; evidence and scorer are stripped
-            here, and a cell that is not text is left to ``add``."""
-            st = self._fast
-            if st is None or st[0] is not pos or pos is not self._pl_pos or st[1] != rec[i_unit] \
-                    or st[2] != (rec[i_class] if i_class is not None else ""):
-                return False
-            try:
-                si, sid, texts = st[5][rec[i_item]][rec[i_field]]
-            except KeyError:
-                return False  # unknown, or not for this class: add() says which
-            slot = st[4] + si
-            if cnt[slot]:
-                return False  # given before: merge needs the full entries
-            v = rec[i_value]
-            t = v.__class__
-            if t is str:
-                if v:
-                    try:
-                        vidx = texts[v]
-                    except KeyError:
-                        return False  # not parsed yet, blank-looking, or an error
-                else:
-                    vidx = -1
-            elif v is None:
-                vidx = -1
-            else:
-                # only ``_parse`` fills the cache, and only for non-blank values
-                got = value_cache.get((sid, st[3].cls, t, v if t is not Decimal else str(v)))
-                if got is None or got[1] is not None:
-                    return False
-                vidx = got[3]
-            if keep_evidence:
-                evidence = rec[i_evidence] if i_evidence is not None else ""
-                if evidence.__class__ is not str:
-                    return False
-            if keep_scorer:
-                scorer = rec[i_scorer] if i_scorer is not None else ""
-                sci = scorer_at.get(scorer)  # a scorer's name repeats on most rows
-                if sci is None and scorer.__class__ is not str:
-                    return False
-            if vidx < 0:
-                careful.add(st[4] // ns)
-            cnt[slot] = 1
-            val[slot] = vidx
-            place[slot] = self._pl_i
-            rows[slot] = r
-            if keep_evidence:
-                ev[slot] = evidence_index(evidence.strip()) if evidence else 0
-            if keep_scorer:
-                if sci is None:
-                    sci = text_index(scorer.strip())
-                    if len(scorer_at) < 4096:
-                        scorer_at[scorer] = sci
-                sc[slot] = sci
-            return True
-
-        return take
-
     def drop_file(self, file: str) -> None:
         """Take back every value read from ``file`` (a file that failed
         part-way contributes its problems and nothing else)."""
@@ -354,14 +260,3 @@ class RowChecker(RowIssues, SlotStore):
         self._last_place.clear()
         self._lp_name = self._lp_pos = None
         self._fast = None
-
-    def _lane_for(self, cls: str) -> dict:
-        lane: dict[str, dict] = {}
-        for o, owner in self.owners.items():
-            if cls not in owner.classes:
-                continue
-            if o != o.strip():
-                continue  # never the case for a valid id; take relies on it
-            lane[o] = {f: (self._spec_slot[id(spec)], id(spec), self._lane_vals.setdefault((id(spec), cls), {})) for f, spec in owner.specs.items() if f == f.strip()}
-        return lane
-

@@ -167,7 +167,8 @@ def _is_total(rec) -> bool:
 def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lane=None, notes: list[Problem] | None = None, shared=()):
     """The rows of the long layout (csv, or the xlsx sheet 观测).  With a
     ``lane`` (see ``file_rows``), each record is offered first, its cells as
-    read, to its checker's ``take``; a record taken never becomes a RawRow.
+    read, to its checker's ``take`` (``lane.py``); a record taken never
+    becomes a RawRow.
     ``shared``: merged evidence and scorer ranges (``_check_merged``); text
     in a column the template does not use is added to ``notes``."""
     cols, hr = p.cols, p.header_row
@@ -188,9 +189,20 @@ def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lan
     stray = StrayNotes(table, pos, cols)
     look = stray.look
     plain_width = -1  # a record of this length needs no padding and has no stray column
-    records = table.records() if not shared else _merged_filled(table.records(), shared, c0)
+    records = iter(table.records() if not shared else _merged_filled(table.records(), shared, c0))
+    # ``take`` goes on through the records after the one it is given while
+    # it can take them (``onward``), and hands back the first it cannot:
+    # that record is ``pending``, read next
+    onward = records if flagged_rows is None else None
+    pending = None
     try:
-        for r, rec in records:
+        while True:
+            if pending is None:
+                pending = next(records, None)
+                if pending is None:
+                    break
+            r, rec = pending
+            pending = None
             if r <= hr:
                 continue
             n = len(rec)
@@ -204,9 +216,12 @@ def long_rows(table, pos: Positions, p, meta: Meta, problems: list[Problem], lan
                 if raw_tag != take_raw or take is None:
                     tag = (_text(raw_tag) or None) if raw_tag is not None else None
                     take_raw, take = raw_tag, lane.for_tag(tag or meta_t, layout)
-                if take is not None and take(pos, r, rec):
-                    fast += 1
-                    continue
+                if take is not None:
+                    taken, pending = take(pos, r, rec, onward if plain_width >= 0 else None, i_rules, take_raw)
+                    if taken:
+                        fast += taken
+                        continue
+                    pending = None  # this record, which goes the full way
             item, field = _text(rec[i_item]), _text(rec[i_field])
             if not field and _is_total(rec):
                 continue  # a total row: never data (data rows name a field)
