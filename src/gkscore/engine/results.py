@@ -74,10 +74,9 @@ class Observations(Sequence):
         if self._texts is None:
             if self._built is not None:
                 self._texts = [(o.evidence, o.scorer) for o in self._built]
-            elif self._unit_texts is not None:
-                self._texts = self._unit_texts(self._keys)
             else:
-                self._texts = self._obs.texts_of_unit(self._unit, self._keys)
+                read = self._unit_texts if self._unit_texts is not None else self._obs.unit_texts(self._unit)
+                self._texts = read(self._keys)
         return self._texts
 
 

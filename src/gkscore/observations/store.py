@@ -147,13 +147,9 @@ class CompactValues(MutableMapping):
             return self._over[slot].value
         return None
 
-    def texts_of_unit(self, unit: str, keys) -> list[tuple[str, str] | None]:
-        """``texts_of`` of the unit's (owner, field) ``keys``: the unit found once."""
-        return self.unit_texts(unit)(keys)
-
     def unit_texts(self, unit: str):
-        """``texts_of_unit`` for one unit: a function of the (owner, field)
-        keys, with the unit found once for all its items (a report of every
+        """``texts_of`` of ``unit``'s (owner, field) keys, as a function of
+        the keys, with the unit found once for all its items (a report of every
         unit's items asks item after item)."""
         c = self._c
         u = c.unit_slot.get(unit)

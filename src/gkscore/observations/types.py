@@ -94,13 +94,9 @@ class ObservationSet:
         o = v.get((unit, owner, field_id))
         return None if o is None else (o.evidence, o.scorer)
 
-    def texts_of_unit(self, unit: str, keys) -> list[tuple[str, str] | None]:
-        """``texts`` of each (owner, field) of ``keys`` for one unit."""
-        return self.unit_texts(unit)(keys)
-
     def unit_texts(self, unit: str):
-        """``texts_of_unit`` for one unit, as a function of the keys: the
-        store finds the unit once for all its items."""
+        """``texts`` of each (owner, field) of the keys for ``unit``, as a
+        function of the keys: the store finds the unit once for all its items."""
         many = getattr(self.values, "unit_texts", None)
         if many is not None:
             return many(unit)

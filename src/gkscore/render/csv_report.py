@@ -22,7 +22,7 @@ import re
 from typing import IO, Iterator
 
 from ..i18n import NP_, Labels, _
-from .textsafe import CSV_FORMULA_STARTS, inert_csv
+from .textsafe import inert_csv
 from .view import (
     adjustments_index,
     adjustments_text,
@@ -145,17 +145,10 @@ def csv_field(text: str) -> str:
 _NEEDS_QUOTES = re.compile('[",\r\n]')
 
 
-def csv_text(text: str) -> str:
-    """``csv_field(inert_csv(text))``: a text from an input as a csv field.
-    Most need nothing done (one search says so); a report of 100,000 units
-    has millions."""
-    if text.__class__ is str and _NOTHING_TO_DO.search(text) is None and not text.startswith(CSV_FORMULA_STARTS):
-        return text
+def csv_text(text) -> str:
+    """A text from an input as a csv field: made inert (``inert_csv``) and
+    quoted (``csv_field``); both return most texts as they are after one search."""
     return csv_field(inert_csv(text))
-
-
-# a text without these needs neither quoting nor inert_csv's replacements
-_NOTHING_TO_DO = re.compile('[",\x00-\x1f\ud800-\udfff\ufffe\uffff]')
 
 
 def detail_lines(run, precision: int) -> Iterator[str]:
@@ -192,7 +185,8 @@ def detail_lines(run, precision: int) -> Iterator[str]:
         u = next(with_items((unit,), run.detail))
         lead = ",".join([csv_text(u.rules_title), csv_text(u.unit), csv_text(class_name)]) + ","
         if is_missing(u):
-            yield lead + ",,,,," + csv_text(not_scored) + ",,,," + _yes(False) + ("," if with_adj else "") + EOL
+            row = ["", "", "", "", "", not_scored, "", "", "", _yes(False)] + ([""] if with_adj else [])
+            yield lead + ",".join(map(csv_text, row)) + EOL
             continue
         lines = []
         for it in u.items:
