@@ -28,6 +28,7 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,6 +36,7 @@ from hypothesis import strategies as st
 
 import test_rule_kinds as kinds
 from gkscore.engine import memo as engine_memo
+from gkscore.engine.results import ItemResult, Observations
 from gkscore.exact import ZERO, clamp, div, mul, q
 from gkscore.observations.types import Observation, ObservationSet, Source
 from gkscore.rules.load import load_rules
@@ -419,7 +421,25 @@ def compare(rs, obs, shared: Scorer | None = None) -> Scorer:
         assert summary(d) == summary(r)
         assert items_of(d) == alone[r.unit][1]
         assert folded(rs, obs, d) == figures_shown(r), r.unit
+        assert explained_items(shared, obs, r) == items_of(d), r.unit
     return shared
+
+
+def explained_items(scorer: Scorer, obs, figures) -> list[tuple]:
+    """The items a report of every unit's items builds from
+    ``Scorer.explained`` (the shared fields and the keys of each item), as
+    ``items_of`` shows them; a unit whose N/A points an N/A policy gave to
+    its other items has figures of its own, so ``explained`` sends the
+    report to ``detail`` for it."""
+    entries = scorer.explained(figures)
+    d = scorer.detail(figures)
+    if entries is None:
+        assert d.items and all(it.shown is None for it in d.items)
+        return items_of(d)
+    unit_texts = obs.unit_texts(figures.unit)
+    built = [ItemResult.of_explanation(fields, Observations(obs, figures.unit, keys, unit_texts)) for fields, keys in entries]
+    assert [(it.shown, it.texts()) for it in built] == [(it.shown, it.texts()) for it in d.items]
+    return items_of(SimpleNamespace(items=built))
 
 
 # ------------------------------------------- the figures from the items

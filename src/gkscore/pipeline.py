@@ -105,6 +105,33 @@ class Run:
             return unit
         return self.scorer(unit.rules_id, unit.unit).detail(unit)
 
+    def explained(self, unit):
+        """``unit``'s items without an ItemResult each: ((fields, keys) per
+        item, ``texts(keys)``, ``item(fields, keys)``), where ``fields`` are
+        what every unit with the same explanation shares
+        (``Scorer.explained``), ``texts`` gives the unit's own (evidence,
+        scorer) of the observations at ``keys``, and ``item`` makes the
+        ItemResult ``detail`` would.  None when the unit's items are to be
+        had from ``detail`` only (a detail given, an N/A policy's own
+        figures); it counts as ``detail`` does."""
+        from .engine.results import ItemResult, Observations, UnitDetail
+
+        if isinstance(unit, UnitDetail):
+            return None
+        scorer = self.scorer(unit.rules_id, unit.unit)
+        entries = scorer.explained(unit)
+        if entries is None:
+            return None
+        if self._on_detail is not None:
+            self._on_detail()
+        obs, name = scorer.obs, unit.unit
+        texts = obs.unit_texts(name)
+
+        def item(fields: dict, keys: tuple):
+            return ItemResult.of_explanation(fields, Observations(obs, name, keys, texts))
+
+        return entries, texts, item
+
     @contextlib.contextmanager
     def counting(self, advance: Callable[[], object]):
         """Call ``advance()`` for each unit's detail given out while inside: a

@@ -133,6 +133,13 @@ class SlotStore:
         value, raw = (None, "") if v < 0 else self.vals[v]
         return Entry(self.unit_names[slot // self.ns], owner, field, value, raw, self.source(slot), *self.texts_of(slot))
 
+    def text_arrays(self) -> tuple:
+        """(evidence index per slot, scorer index per slot, evidence bytes,
+        evidence ends, scorer names) for readers that decode many slots in a
+        loop (``CompactValues.unit_texts``); an array not kept is None."""
+        return (self.ev if self.keep_evidence else None, self.sc if self.keep_scorer else None,
+                self._ev_buf, self._ev_end, self.texts)
+
     def texts_of(self, slot: int) -> tuple[str, str]:
         """(evidence, scorer) kept for ``slot``; empty when not kept."""
         return (self.evidence_at(self.ev[slot]) if self.keep_evidence else "",

@@ -150,20 +150,28 @@ class CompactValues(MutableMapping):
     def unit_texts(self, unit: str):
         """``texts_of`` of ``unit``'s (owner, field) keys, as a function of
         the keys, with the unit found once for all its items (a report of every
-        unit's items asks item after item)."""
+        unit's items asks item after item, 600,000 times for 10,000 units:
+        the texts are read from the checker's arrays here, not through a
+        call per key)."""
         c = self._c
         u = c.unit_slot.get(unit)
         if u is None:
             return lambda keys: [self.texts_of((unit, owner, field)) for owner, field in keys]
-        base, spec_idx, status, texts_of = u * c.ns, c.spec_idx, self._status, c.texts_of
+        base, spec_idx, status = u * c.ns, c.spec_idx, self._status
         slow = self.texts_of
+        ev, sc, buf, ends, names = c.text_arrays()
+
+        if ev is None or sc is None:  # texts not kept (a summary): nothing to gain
+            return lambda keys: [slow((unit, *key)) for key in keys]
 
         def texts(keys) -> list[tuple[str, str] | None]:
             out = []
             for key in keys:
                 i = spec_idx.get(key)
                 if i is not None and status[base + i] == 1:
-                    out.append(texts_of(base + i))
+                    s = base + i
+                    e = ev[s]
+                    out.append((buf[ends[e - 1] : ends[e]].decode("utf-8", "surrogatepass") if e else "", names[sc[s]]))
                 else:
                     out.append(slow((unit, *key)))
             return out

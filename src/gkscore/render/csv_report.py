@@ -28,15 +28,15 @@ from .view import (
     adjustments_text,
     blocks,
     class_names,
-    evidence_and_scorers,
     group_name,
     item_figures,
     is_missing,
+    joined_texts,
     num,
     reasons_text,
     section_union,
     section_value,
-    with_items,
+    unit_items,
 )
 
 # The English of each column is its documented name; "csv column" tells
@@ -182,23 +182,23 @@ def detail_lines(run, precision: int) -> Iterator[str]:
     scorers_of = _Known()
     known = scorers_of.made.get
     for _group, class_name, unit in _grouped(run):
-        u = next(with_items((unit,), run.detail))
-        lead = ",".join([csv_text(u.rules_title), csv_text(u.unit), csv_text(class_name)]) + ","
-        if is_missing(u):
+        lead = ",".join([csv_text(unit.rules_title), csv_text(unit.unit), csv_text(class_name)]) + ","
+        if is_missing(unit):
             row = ["", "", "", "", "", not_scored, "", "", "", _yes(False)] + ([""] if with_adj else [])
             yield lead + ",".join(map(csv_text, row)) + EOL
             continue
         lines = []
-        for it in u.items:
-            shown = it.shown
+        rows, item = unit_items(run, unit)
+        for shown, texts, ref in rows:
             made = shown.get(what) if shown is not None else None
             if made is None:
-                made = it.shared(what, item_cells)
+                made = item(ref).shared(what, item_cells)
             cells, complete = made
-            evidence, scorers = evidence_and_scorers(it)
+            # most items read one observation: its texts as they are
+            evidence, scorers = texts[0] if len(texts) == 1 else joined_texts(texts)
             evidence = csv_text(evidence) if evidence else ""
             scorers = known(scorers) or scorers_of(scorers)
-            adjusted = "," + csv_text(adjustments_text(index, u.unit, it.id)) if with_adj else ""
+            adjusted = "," + csv_text(adjustments_text(index, unit.unit, item(ref).id)) if with_adj else ""
             lines.append(f"{lead}{cells}{evidence},{scorers}{complete}{adjusted}{EOL}")
         yield "".join(lines)
 
