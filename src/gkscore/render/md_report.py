@@ -30,7 +30,7 @@ from .view import (
     section_value,
     summary_header,
     total_text,
-    with_items,
+    unit_items,
     words,
 )
 
@@ -69,22 +69,28 @@ def _table(w, block: Block, precision: int, names: dict) -> Iterator[str]:
         yield _row([str(i), md_cell(m.unit), md_cell(names.get((m.rules_id, m.cls), m.cls)), *[""] * (len(block.sections) + 5), w.incomplete])
 
 
-def _unit_detail(w, u, precision: int, adjustments: dict, item_names: dict) -> list[str]:
-    """``item_names``: (rules id, item id) -> the indicator as a person names
+_NOT_MADE = object()
+
+
+def _unit_detail(w, u, rows: list, item, precision: int, adjustments: dict, item_names: dict) -> list[str]:
+    """``u``: the unit's figures; ``rows``, ``item``: its items
+    (``view.unit_items``); ``item_names``: (rules id, item id) -> the indicator as a person names
     it (组织推进第2项), which the list shows instead of the item's id."""
     lines = [f"- **{md_cell(u.unit)}**" + _(" (total {total}, rank {rank})").format(total=total_text(w, u, precision), rank=u.rank)]
     # an item's line is the same for every unit with the same explanation:
     # made once (``ItemResult.shared``)
     what = ("md detail", precision)
     listed_any = False
-    for it in u.items:
-        line = it.shared(what, _item_line, precision, item_names, u.rules_id)
+    for shown, _texts, ref in rows:
+        line = shown.get(what, _NOT_MADE) if shown is not None else _NOT_MADE
+        if line is _NOT_MADE:
+            line = item(ref).shared(what, _item_line, precision, item_names, u.rules_id)
         if line is None:  # no point lost, filled in: not on the list
             continue
         listed_any = True
         lines.append(line)
         if adjustments:
-            for adj in adjustments.get((u.unit, it.id), ()):
+            for adj in adjustments.get((u.unit, item(ref).id), ()):
                 lines.append(f"    - {md_cell(adjustment_note(adj))}")
     if not listed_any:
         lines.insert(1, "  - " + _("no points lost"))
@@ -140,10 +146,11 @@ def _document(run, precision: int, detail: bool) -> Iterator[str]:
             yield ""
             yield "### " + _("Points lost by unit")
             yield ""
-            for u in with_items(b.units, run.detail):
+            for u in b.units:
+                rows, item = unit_items(run, u, texts=False)
                 # a unit's lines as one piece: 100,000 units' lists are
                 # millions of lines, each handed on would cost more than its making
-                yield "\n".join(_unit_detail(w, u, precision, index, names_of_items))
+                yield "\n".join(_unit_detail(w, u, rows, item, precision, index, names_of_items))
             for m in b.missing:
                 yield f"- **{md_cell(m.unit)}**" + _(" (incomplete: no observations, not scored)")
         yield ""

@@ -245,19 +245,21 @@ def section_value(unit, name: str) -> Decimal | None:
 Detail = Callable[[Any], Any] | None
 
 
-def unit_items(run, unit) -> tuple[list[tuple[dict | None, list, object]], Callable[[object], object]]:
+def unit_items(run, unit, *, texts: bool = True) -> tuple[list[tuple[dict | None, list | None, object]], Callable[[object], object]]:
     """``unit``'s items as (rows, item): a row per item (what it shows that
     every unit with the same explanation shows too: ``ItemResult.shown``,
-    None when nothing is shared; the unit's own (evidence, scorer) pairs; a
-    reference), and ``item(reference)`` the ItemResult.  A report of every
-    unit's items takes its cells from the first and the unit's texts from
-    the second, and builds an item only for an explanation it has not shown
-    yet: at 100,000 units that is 6,000,000 ItemResults it does not make
-    (``Run.explained``)."""
+    None when nothing is shared; the unit's own (evidence, scorer) pairs,
+    None unless ``texts``; a reference), and ``item(reference)`` the
+    ItemResult.  A report of every unit's items takes its cells from the
+    first and the unit's texts from the second, and builds an item only for
+    an explanation it has not shown yet: at 100,000 units that is 6,000,000
+    ItemResults it does not make (``Run.explained``)."""
     explained = run.explained(unit)
     if explained is None:
-        return [(it.shown, it.texts(), it) for it in run.detail(unit).items], _itself
+        return [(it.shown, it.texts() if texts else None, it) for it in run.detail(unit).items], _itself
     entries, texts_of, make = explained
+    if not texts:
+        return [(fields["shown"], None, (fields, keys)) for fields, keys in entries], lambda ref: make(*ref)
     return [(fields["shown"], texts_of(keys), (fields, keys)) for fields, keys in entries], lambda ref: make(*ref)
 
 
