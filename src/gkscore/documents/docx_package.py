@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -133,6 +134,75 @@ class Template:
         return package(
             [Record(name, self.head + body + self.tail) if name == DOCUMENT else self.records[name] for name, _data in self.parts]
         )
+
+
+class Splices:
+    """Body XML kept as text until the document is saved: the rows of a long
+    table made as one string are far cheaper than as elements, which lxml
+    would copy one by one and serialise again.  Each stands in the tree as a
+    comment (user text is escaped there, so no text can pose as one) and is
+    put in its place when the document part is written."""
+
+    _MARK = re.compile(rb"<!--gkscore-splice-(\d+)-->")
+
+    def __init__(self) -> None:
+        self.xml: list[bytes] = []
+
+    def add(self, parent, xml: str) -> None:
+        """``xml`` (well-formed, its texts escaped) as ``parent``'s last children."""
+        parent.append(etree.Comment(f"gkscore-splice-{len(self.xml)}"))
+        self.xml.append(xml.encode("utf-8"))
+
+    def save(self, doc) -> bytes:
+        """The package of ``doc`` (python-docx's writer) with the document part's spliced XML."""
+        from docx.opc.oxml import serialize_part_xml
+        from docx.opc.pkgwriter import PackageWriter
+
+        main = doc.part
+        package = main.package
+        for part in package.parts:
+            part.before_marshal()
+        pieces = self._MARK.split(serialize_part_xml(main.element))
+        # split gives text, index, text, index, ...: each index is the splice's
+        pieces[1::2] = [self.xml[int(i)] for i in pieces[1::2]]
+        blob = b"".join(pieces)
+        out = io.BytesIO()
+        PackageWriter.write(out, package.rels, [_WithBlob(p, blob) if p is main else p for p in package.parts])
+        return out.getvalue()
+
+
+class _WithBlob:
+    """A part as the package writer sees it, with other bytes."""
+
+    def __init__(self, part, blob: bytes) -> None:
+        self._part, self.blob = part, blob
+
+    def __getattr__(self, name):
+        return getattr(self._part, name)
+
+
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"), ("\n", "</w:t><w:br/><w:t>"))
+_SEPARATOR = "\ufdd0"  # a noncharacter: a text holding it takes the slow way
+
+
+def run_texts(texts: list[str]) -> list[str]:
+    """Each text cleaned (``clean``) and escaped for a ``w:t``, a line break
+    closing the ``w:t`` for a ``w:br`` and opening the next: what ``set_text``
+    makes, as XML text.  Done on all the texts at once, joined."""
+    if not texts:
+        return []
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator
+        return [_run_text(t) for t in texts]
+    return _run_text(joined).split(_SEPARATOR)
+
+
+def _run_text(text: str) -> str:
+    text = clean(text)
+    for char, escaped in _ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
 
 
 class Record:
