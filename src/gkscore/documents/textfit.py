@@ -31,7 +31,9 @@ def column_widths(head: list[str], rows: list[list[str]], *, total_mm: float, te
     wide_cols = [wide] if isinstance(wide, int) else list(wide)
     others = [i for i in range(len(head)) if i not in wide_cols]
     least_char = 2 * text_pt * PT_MM
-    cells = [max((text_mm(r[i], text_pt) for r in rows[:sample]), default=0.0) for i in range(len(head))]
+    measured = rows[:sample]
+    # each distinct text once: a column of figures holds few of them
+    cells = [max(map(display_width, {str(r[i]) for r in measured}), default=0) * text_pt / 2 * PT_MM for i in range(len(head))]
     def heading(i: int, lines: int) -> float:
         # a heading's own line breaks first, then each of its lines wraps
         return max(text_mm(part, text_pt) / max(1, lines - head[i].count("\n")) for part in head[i].split("\n"))
