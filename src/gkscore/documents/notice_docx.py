@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from . import docx_style as st
-from .docx_package import Splices, run_texts
+from .docx_package import Splices, rows_xml
 from .notice import Notice
 from .textfit import CELL_MARGIN_MM, PADDING_MM, column_widths, text_mm
 from .view import GroupTable
@@ -173,17 +173,10 @@ def ranking_table(doc, table: GroupTable, splices: Splices) -> None:
 
 
 def body_rows(cells: list[list[str]]) -> str:
-    """The rows of a ranking table as WordprocessingML: each row kept whole
-    on a page, each cell a paragraph of its style (the unit's name left, the
-    rest centred; fonts and spacing are the styles') holding its text.  The
-    cells carry no width: in a fixed layout the columns are the table grid's
-    and the first row's (the header's), and a cell without a width of its own
-    asks for none."""
-    k = len(cells[0])
-    cell = '<w:tc><w:p><w:pPr><w:pStyle w:val="{}"/></w:pPr><w:r><w:t>{{}}</w:t></w:r></w:p></w:tc>'
-    row = "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cell.format(st.TABLE_NAME if i == 1 else st.TABLE_BODY) for i in range(k)) + "</w:tr>"
-    texts = run_texts([text for c in cells for text in c])
-    return "".join(map(row.format, *(texts[i::k] for i in range(k))))
+    """The rows of a ranking table as XML: the unit's name left, the rest
+    centred (``docx_package.rows_xml``)."""
+    k = len(cells[0]) if cells else 0
+    return rows_xml(cells, [st.TABLE_LEFT if i == 1 else st.TABLE_BODY for i in range(k)])
 
 
 def _picture(doc, png: bytes, caption: str) -> None:
