@@ -3,6 +3,7 @@ and the charts, against the same content written without layout, and the two
 PDF routes (LibreOffice converting the docx; fpdf2 drawing the tables).
 
     python benchmarks/documents.py --units 500 [--out DIR]
+    python benchmarks/documents.py --units 10000 --notice-only --runs 3
 
 fpdf2 is not a gkscore dependency: install it to time the second route
 (``pip install fpdf2``); without it that line is left out.  Prints one line
@@ -12,10 +13,12 @@ per measurement (seconds, best of ``--runs``); docs/documents.md quotes them.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import io
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -101,6 +104,7 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--packs-only", action="store_true", help="time the per-unit packs only (CPU seconds beside wall seconds)")
+    ap.add_argument("--notice-only", action="store_true", help="time the tables-only 通报 docx only (CPU seconds, medians of --runs)")
     a = ap.parse_args(argv)
     work = a.out or Path(tempfile.mkdtemp(prefix="gkscore-docs-bench-"))
     made = _gen().generate(a.units, work / "in", tables=("citydept",), formats=("csv",))["citydept"]
@@ -113,7 +117,7 @@ def main(argv=None) -> int:
     from gkscore.pipeline import Options, run
 
     t = time.perf_counter()
-    result = run(Options(observations=[str(made["csv"][0])], units=str(made["units"]), keep_items=False, keep_text=True))
+    result = run(Options(observations=[str(p) for p in made["csv"]], units=str(made["units"]), keep_items=False, keep_text=True))
     print(f"score {a.units} units (for reference): {time.perf_counter() - t:.2f} s")
     opts = api.DocumentOptions(charts_in_notice=False)
     tables = ranking_tables(result, 2)
@@ -129,6 +133,8 @@ def main(argv=None) -> int:
 
     if a.packs_only:
         return _packs(result, tables, default_parts, a.runs)
+    if a.notice_only:
+        return _notice_only(result, tables, default_parts, a.runs)
     docx_plain = best(lambda: plain_docx(default_parts, [[table_head(t)] + [table_cells(r) for r in t.rows] for t in tables], ["标题", "开头", "结尾"]), a.runs)
     docx_laid = best(lambda: api.notice_docx_bytes(result, opts), a.runs)
     print(f"通报 docx, tables only: laid out {docx_laid:.2f} s, without layout {docx_plain:.2f} s, ratio {docx_laid / docx_plain:.1f}")
@@ -158,6 +164,40 @@ def main(argv=None) -> int:
     charts = best(lambda: [chart_files(t) for t in tables], 1)
     print(f"chart files (PNG + SVG per group, {len(tables)} groups): {charts:.2f} s")
     del pictures
+    return 0
+
+
+def cpu_median(fn, runs: int) -> float:
+    """CPU seconds of ``fn()``, the median of ``runs`` (the machine is
+    shared: its other jobs' turns count in wall time, not in CPU time)."""
+    out = []
+    for _ in range(runs):
+        c = time.process_time()
+        fn()
+        out.append(time.process_time() - c)
+    return statistics.median(out)
+
+
+def _notice_only(result, tables, default_parts, runs: int) -> int:
+    """The tables-only 通报 beside its texts without layout: the whole of
+    ``notice_docx_bytes`` (its ranking tables and texts made from the run,
+    then written) and the writing alone, from the same tables."""
+    from gkscore.documents import api
+    from gkscore.documents.notice_docx import notice_docx, table_cells, table_head
+
+    opts = api.DocumentOptions(charts_in_notice=False)
+    notice = api._notice(result, opts)
+    # as ``gkscore score`` writes its reports and documents: the run's
+    # objects out of the cycle collector's sight (gc.freeze), or each full
+    # collection would walk 100,000 units' results again
+    gc.collect()
+    gc.freeze()
+    plain = cpu_median(lambda: plain_docx(default_parts, [[table_head(t)] + [table_cells(r) for r in t.rows] for t in tables], ["标题", "开头", "结尾"]), runs)
+    written = cpu_median(lambda: notice_docx(notice, tables, None), runs)
+    whole = cpu_median(lambda: api.notice_docx_bytes(result, opts), runs)
+    print(f"通报 docx, tables only ({sum(len(t.rows) for t in tables)} units, CPU, median of {runs}): written from its tables {written:.3f} s, "
+          f"without layout {plain:.3f} s, ratio {written / plain:.2f}; with its tables made from the run {whole:.3f} s, ratio {whole / plain:.2f}")
+    gc.unfreeze()
     return 0
 
 

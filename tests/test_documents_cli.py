@@ -189,6 +189,65 @@ def test_docx_layout_follows_gbt_9704(examples):
     assert not re.search(r"huanggang|county|citydept|\brank\b", text + " ".join(c.text for t in doc.tables for r in t.rows for c in r.cells)), "no internal ids or English words"
 
 
+def test_ranking_cells_take_their_layout_from_styles(examples):
+    """Every cell's fonts (Latin and East Asian), size, alignment and spacing
+    come from its paragraph style: the header 黑体, the unit's name left, the
+    rest centred, all 五号 off the body's grid; every row kept whole."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    out, _ = examples
+    doc = Document(str(out / "通报.docx"))
+    expected = {"gkTableHead": ("黑体", WD_ALIGN_PARAGRAPH.CENTER), "gkTableLeft": ("仿宋", WD_ALIGN_PARAGRAPH.LEFT), "gkTableBody": ("仿宋", WD_ALIGN_PARAGRAPH.CENTER)}
+    for style_id, (font, align) in expected.items():
+        style = next(s for s in doc.styles if s.style_id == style_id)
+        assert style.base_style.name == "Normal"
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        assert {a: fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "eastAsia")} == dict.fromkeys(("ascii", "hAnsi", "eastAsia"), font)
+        assert style.font.size == Pt(10.5)
+        pf = style.paragraph_format
+        assert (pf.alignment, pf.line_spacing, pf.space_before, pf.space_after) == (align, 1.0, Pt(1.5), Pt(1.5))
+        assert style.element.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
+    assert len(doc.tables) == 3
+    for table in doc.tables:
+        for n, row in enumerate(table.rows):
+            tr_pr = row._tr.trPr
+            assert tr_pr is not None and tr_pr.find(qn("w:cantSplit")) is not None, "a row never splits across pages"
+            assert (tr_pr.find(qn("w:tblHeader")) is not None) == (n == 0), "the header row repeats on every page"
+            for i, cell in enumerate(row.cells):
+                want = "gkTableHead" if n == 0 else "gkTableLeft" if i == 1 else "gkTableBody"
+                for p in cell.paragraphs:
+                    assert p.style.style_id == want, (n, i, cell.text)
+                    # nothing in the cell overrides its style
+                    assert p._p.pPr.find(qn("w:jc")) is None and all(r._r.rPr is None for r in p.runs)
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        assert [int(c._tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for c in table.rows[0].cells] == grid, "the header's cells give the grid's widths"
+
+
+def test_pack_tables_take_their_layout_from_styles(examples):
+    """A unit's form: the same styles (1 pt above and below), figures
+    centred, texts left, the header repeated, rows kept whole."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    out, _ = examples
+    doc = Document(str(out / "各单位" / "县(市、区)政府" / "黄州区.docx"))
+    styles = {s.style_id: s for s in doc.styles if s.style_id.startswith("gkTable")}
+    for style_id, font, align in (("gkTableHead", "黑体", WD_ALIGN_PARAGRAPH.CENTER), ("gkTableBody", "仿宋", WD_ALIGN_PARAGRAPH.CENTER), ("gkTableLeft", "仿宋", WD_ALIGN_PARAGRAPH.LEFT)):
+        style = styles[style_id]
+        assert style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == font and style.font.size == Pt(10.5)
+        assert (style.paragraph_format.alignment, style.paragraph_format.space_before) == (align, Pt(1))
+    lost = doc.tables[1]
+    assert [c.text for c in lost.rows[0].cells][:3] == ["序号", "指标", "评分细则"]
+    assert lost.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    for row in lost.rows[1:]:
+        assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+        assert [c.paragraphs[0].style.style_id for c in row.cells] == ["gkTableBody", "gkTableLeft", "gkTableLeft", "gkTableBody", "gkTableBody", "gkTableBody", "gkTableLeft", "gkTableLeft", "gkTableLeft", "gkTableLeft"]
+
+
 def test_pdf_embeds_chinese_fonts_and_holds_every_unit(examples):
     out, units = examples
     fonts = subprocess.run([_tool("pdffonts"), str(out / "通报.pdf")], capture_output=True, text=True, check=True).stdout

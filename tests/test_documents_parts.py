@@ -210,3 +210,20 @@ def test_a_package_of_members_deflated_beforehand_is_byte_for_byte_what_zipfile_
     with zipfile.ZipFile(io.BytesIO(made)) as z:
         assert z.testzip() is None
         assert [(i.filename, z.read(i)) for i in z.infolist()] == parts
+
+
+def test_ranking_rows_escape_and_clean_their_texts():
+    """The rows written as XML text: markup characters escaped, characters
+    XML cannot hold replaced, a line break a ``w:br``; the texts read back
+    as they went in, whatever they hold (the joining separator included)."""
+    from lxml import etree
+
+    from gkscore.documents.notice_docx import body_rows
+
+    rows = [["1", "A&B<C>\"'", "x"], ["2\n（并列）", "\ufdd0分隔\x01", "\r"], ["3", "", "  空 格 "]]
+    xml = body_rows(rows)
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    tbl = etree.fromstring(f'<w:tbl xmlns:w="{ns}">{xml}</w:tbl>')
+    got = [["\n".join(t.text or "" for t in tc.iter(f"{{{ns}}}t")) for tc in tr.iter(f"{{{ns}}}tc")] for tr in tbl]
+    assert got == [["1", "A&B<C>\"'", "x"], ["2\n（并列）", "\ufdd0分隔\ufffd", "\r"], ["3", "", "  空 格 "]]
+    assert len(list(tbl.iter(f"{{{ns}}}br"))) == 1

@@ -10,7 +10,6 @@ files already in them that this run does not write are left alone.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 from dataclasses import dataclass
 
@@ -57,16 +56,13 @@ def _notice(run, options: DocumentOptions):
 
 def notice_docx_bytes(run, options: DocumentOptions) -> bytes:
     from .charts import pictures
-    from .notice_docx import build_notice
+    from .notice_docx import notice_docx
     from .view import ranking_tables
 
     notice = _notice(run, options)
     tables = ranking_tables(run, options.decimals)
     charts = (lambda t: pictures(t, style=options.chart_style)) if options.charts_in_notice else None
-    doc = build_notice(notice, tables, charts)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return notice_docx(notice, tables, charts)
 
 
 def write_notice_docx(run, out: str, options: DocumentOptions) -> None:

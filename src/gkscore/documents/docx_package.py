@@ -4,16 +4,21 @@ python-docx builds a document cell by cell through its object model (a
 ranking row or a lost-point row costs milliseconds) and opens its template
 package for every new document.  A pack of hundreds of units would spend
 minutes there.  Instead the layout is made once with python-docx: a template
-document (page setup, styles, footers, font table) and prototype paragraphs
-and table rows carrying every font and border.  Each unit's document is then
-those prototypes copied with new texts, placed into the template's body, and
-the package written with the template's other parts unchanged.
+document (page setup, styles, footers, font table, the table cells' paragraph
+styles), prototype paragraphs carrying their fonts, and tables with their
+borders, widths and header row.  Each unit's document is then those
+paragraphs copied with new texts and those tables with rows written as XML
+text (a style id and a text per cell: ``rows_xml``), placed into the
+template's body, and the package written with the template's other parts
+unchanged.  ``Splices`` puts such rows into a document python-docx saves (the
+通报).
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -24,7 +29,7 @@ from lxml import etree
 
 from ..render.textsafe import clean_xml_text
 
-W_P, W_R, W_T, W_TR, W_TC, W_BR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tr"), qn("w:tc"), qn("w:br")
+W_R, W_T, W_BR = qn("w:r"), qn("w:t"), qn("w:br")
 DOCUMENT = "word/document.xml"
 FIXED_DATE = (2000, 1, 1, 0, 0, 0)  # zip member times: the same content gives the same file
 MARK = "\ue000gkscore-body\ue000"
@@ -59,21 +64,21 @@ class Prototypes:
 
     def __init__(self) -> None:
         self.paragraphs: dict[str, object] = {}
-        self.tables: dict[str, tuple] = {}  # name -> (table element without rows, header tr, model tr)
+        self.tables: dict[str, tuple] = {}  # name -> (XML up to the end of the header row, the rest, column styles)
 
     def keep_paragraph(self, name: str, paragraph) -> None:
         p = paragraph._p
         p.getparent().remove(p)
         self.paragraphs[name] = p
 
-    def keep_table(self, name: str, table) -> None:
-        """``table``: header row first, model row second (one run per cell)."""
+    def keep_table(self, name: str, table, styles: list[str]) -> None:
+        """``table``: its properties, grid and header row; ``styles``: the
+        paragraph style of each column's cells (``rows_xml``)."""
         tbl = table._tbl
         tbl.getparent().remove(tbl)
-        rows = list(tbl.iterchildren(W_TR))
-        for tr in rows:
-            tbl.remove(tr)
-        self.tables[name] = (tbl, rows[0], rows[1])
+        xml = etree.tostring(tbl, encoding="utf-8")
+        end = xml.rindex(b"</w:tbl>")
+        self.tables[name] = (xml[:end], xml[end:], styles)
 
     def paragraph(self, name: str, text: str = ""):
         p = copy.deepcopy(self.paragraphs[name])
@@ -82,17 +87,10 @@ class Prototypes:
             set_text(runs[0], clean(text))
         return p
 
-    def table(self, name: str, rows: list[list[str]]):
-        tbl, header, model = self.tables[name]
-        out = copy.deepcopy(tbl)
-        out.append(copy.deepcopy(header))
-        for texts in rows:
-            tr = copy.deepcopy(model)
-            for tc, text in zip(tr.iterchildren(W_TC), texts):
-                run = tc.find(f"{W_P}/{W_R}")
-                set_text(run, clean(text))
-            out.append(tr)
-        return out
+    def table(self, name: str, rows: list[list[str]]) -> bytes:
+        """The table with ``rows`` after its header, as XML (``Template.render`` takes it)."""
+        head, tail, styles = self.tables[name]
+        return head + rows_xml(rows, styles, preserve=True).encode("utf-8") + tail
 
 
 class Template:
@@ -129,10 +127,100 @@ class Template:
         self.records = {name: Record(name, data) for name, data in self.parts if name != DOCUMENT}
 
     def render(self, elements) -> bytes:
-        body = b"".join(etree.tostring(e, encoding="utf-8") for e in elements)
+        """``elements``: body elements, or body XML as bytes."""
+        body = b"".join(e if isinstance(e, bytes) else etree.tostring(e, encoding="utf-8") for e in elements)
         return package(
             [Record(name, self.head + body + self.tail) if name == DOCUMENT else self.records[name] for name, _data in self.parts]
         )
+
+
+class Splices:
+    """Body XML kept as text until the document is saved: the rows of a long
+    table made as one string are far cheaper than as elements, which lxml
+    would copy one by one and serialise again.  Each stands in the tree as a
+    comment (user text is escaped there, so no text can pose as one) and is
+    put in its place when the document part is written."""
+
+    _MARK = re.compile(rb"<!--gkscore-splice-(\d+)-->")
+
+    def __init__(self) -> None:
+        self.xml: list[bytes] = []
+
+    def add(self, parent, xml: str) -> None:
+        """``xml`` (well-formed, its texts escaped) as ``parent``'s last children."""
+        parent.append(etree.Comment(f"gkscore-splice-{len(self.xml)}"))
+        self.xml.append(xml.encode("utf-8"))
+
+    def save(self, doc) -> bytes:
+        """The package of ``doc`` (python-docx's writer) with the document part's spliced XML."""
+        from docx.opc.oxml import serialize_part_xml
+        from docx.opc.pkgwriter import PackageWriter
+
+        main = doc.part
+        package = main.package
+        for part in package.parts:
+            part.before_marshal()
+        pieces = self._MARK.split(serialize_part_xml(main.element))
+        # split gives text, index, text, index, ...: each index is the splice's
+        pieces[1::2] = [self.xml[int(i)] for i in pieces[1::2]]
+        blob = b"".join(pieces)
+        out = io.BytesIO()
+        PackageWriter.write(out, package.rels, [_WithBlob(p, blob) if p is main else p for p in package.parts])
+        return out.getvalue()
+
+
+class _WithBlob:
+    """A part as the package writer sees it, with other bytes."""
+
+    def __init__(self, part, blob: bytes) -> None:
+        self._part, self.blob = part, blob
+
+    def __getattr__(self, name):
+        return getattr(self._part, name)
+
+
+def rows_xml(rows: list[list[str]], styles: list[str], *, preserve: bool = False) -> str:
+    """Table rows as WordprocessingML: each row kept whole on a page, each
+    cell one paragraph of its column's style (the style carries the fonts,
+    size, alignment and spacing) holding the cell's text.  The cells name no
+    width: in a fixed layout the columns are the table grid's and the first
+    row's (the header's), and a cell that names no width asks for none.
+    ``preserve``: keep the texts' leading and trailing spaces."""
+    k = len(styles)
+    if any(len(r) != k for r in rows):
+        raise ValueError(f"every row needs {k} cells")
+    t_open = '<w:t xml:space="preserve">' if preserve else "<w:t>"
+    cell = '<w:tc><w:p><w:pPr><w:pStyle w:val="{}"/></w:pPr><w:r>' + t_open + "{{}}</w:t></w:r></w:p></w:tc>"
+    row = "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cell.format(style) for style in styles) + "</w:tr>"
+    texts = run_texts([text for r in rows for text in r], t_open=t_open)
+    return "".join(map(row.format, *(texts[i::k] for i in range(k))))
+
+
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+_SEPARATOR = "\ufdd0"  # a noncharacter: a text holding it takes the slow way
+
+
+def run_texts(texts: list[str], *, t_open: str = "<w:t>") -> list[str]:
+    """Each text cleaned (``clean``) and escaped for a ``w:t``, a line break
+    closing the ``w:t`` for a ``w:br`` and opening the next (``t_open``):
+    what ``set_text`` makes, as XML text.  Done on all the texts at once,
+    joined."""
+    if not texts:
+        return []
+    joined = _SEPARATOR.join(map(str, texts))
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator
+        return [_run_text(str(t), t_open) for t in texts]
+    return _run_text(joined, t_open).split(_SEPARATOR)
+
+
+def _run_text(text: str, t_open: str) -> str:
+    text = clean(text)
+    for char, escaped in _ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    if "\n" in text:
+        text = text.replace("\n", "</w:t><w:br/>" + t_open)
+    return text
 
 
 class Record:

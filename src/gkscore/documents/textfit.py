@@ -7,7 +7,7 @@ it.  Numbers must never wrap; headings may take two lines; one "wide" column
 
 from __future__ import annotations
 
-from ..render.textsafe import char_width
+from ..render.textsafe import display_width
 
 PT_MM = 25.4 / 72
 CELL_MARGIN_MM = 1.0  # each side; the tables set it (Word's default is 1.9 mm)
@@ -15,9 +15,10 @@ PADDING_MM = 2 * CELL_MARGIN_MM + 0.8  # margins and a little air against roundi
 
 
 def text_mm(text: str, pt: float) -> float:
-    """Width of the widest line of ``text`` at ``pt`` points."""
-    widest = max((sum(char_width(c) for c in line) for line in str(text).split("\n")), default=0)
-    return widest * pt / 2 * PT_MM
+    """Width of the widest line of ``text`` at ``pt`` points (a ranking
+    measures the same figures thousands of times: ``display_width`` keeps
+    each text's width)."""
+    return display_width(str(text)) * pt / 2 * PT_MM
 
 
 def column_widths(head: list[str], rows: list[list[str]], *, total_mm: float, text_pt: float, wide: int | list[int], sample: int = 2000) -> list[float]:
@@ -30,7 +31,9 @@ def column_widths(head: list[str], rows: list[list[str]], *, total_mm: float, te
     wide_cols = [wide] if isinstance(wide, int) else list(wide)
     others = [i for i in range(len(head)) if i not in wide_cols]
     least_char = 2 * text_pt * PT_MM
-    cells = [max((text_mm(r[i], text_pt) for r in rows[:sample]), default=0.0) for i in range(len(head))]
+    measured = rows[:sample]
+    # each distinct text once: a column of figures holds few of them
+    cells = [max(map(display_width, {str(r[i]) for r in measured}), default=0) * text_pt / 2 * PT_MM for i in range(len(head))]
     def heading(i: int, lines: int) -> float:
         # a heading's own line breaks first, then each of its lines wraps
         return max(text_mm(part, text_pt) / max(1, lines - head[i].count("\n")) for part in head[i].split("\n"))

@@ -16,7 +16,6 @@ from copy import copy
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
 from . import docx_style as st
 from .notice import Notice
@@ -95,8 +94,9 @@ class UnitDocx:
         caption.paragraph_format.keep_with_next = True
         keep.keep_paragraph("caption", caption)
         keep.keep_paragraph("empty", st.paragraph(doc))
-        keep.keep_table("sections", _table(doc, SECTION_HEAD, [60, 30, 30], centre=(1, 2)))
-        keep.keep_table("lost", _table(doc, LOST_HEAD, LOST_WIDTHS, centre=(0, 3, 4, 5)))
+        st.table_styles(doc, PACK_PT, space_pt=1)
+        keep.keep_table("sections", _table(doc, SECTION_HEAD, [60, 30, 30]), _column_styles(len(SECTION_HEAD), centre=(1, 2)))
+        keep.keep_table("lost", _table(doc, LOST_HEAD, LOST_WIDTHS), _column_styles(len(LOST_HEAD), centre=(0, 3, 4, 5)))
         self.template = Template(doc)
 
     def __call__(self, sheet: UnitSheet, notice: Notice) -> bytes:
@@ -117,32 +117,27 @@ class UnitDocx:
         return self.template.render(body)
 
 
-def _table(doc, head: list[str], widths: list[float], centre) -> object:
-    """A bordered table of a header row (repeated on every page) and one model row."""
-    t = doc.add_table(rows=2, cols=len(head))
+def _table(doc, head: list[str], widths: list[float]) -> object:
+    """A bordered table of fixed widths and a header row repeated on every
+    page; its cells' layout is the table styles' (``docx_style.table_styles``)."""
+    t = doc.add_table(rows=1, cols=len(head))
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     st.table_borders(t)
     st.cell_margins(t, CELL_MARGIN_MM)
     st.fixed_widths(t, widths)
-    for r, row in enumerate(t.rows):
-        st.cell_widths(row, widths)
-        st.keep_row_together(row)
-        if r == 0:
-            st.repeat_header(row)
-        for c, cell in enumerate(row.cells):
-            align = WD_ALIGN_PARAGRAPH.CENTER if r == 0 or c in centre else WD_ALIGN_PARAGRAPH.LEFT
-            _cell(cell, head[c] if r == 0 else "0", "heading" if r == 0 else "body", align)
+    header = t.rows[0]
+    st.cell_widths(header, widths)
+    st.keep_row_together(header)
+    st.repeat_header(header)
+    for cell, text in zip(header.cells, head):
+        p = cell.paragraphs[0]
+        p._p.style = st.TABLE_HEAD
+        p.add_run(text)
     return t
 
 
-def _cell(cell, text: str, role: str, align) -> None:
-    p = cell.paragraphs[0]
-    p.alignment = align
-    st.off_grid(p)
-    pf = p.paragraph_format
-    pf.line_spacing = 1.0
-    pf.space_before = pf.space_after = Pt(1)
-    st.set_run_font(p.add_run(text), role, PACK_PT)
+def _column_styles(n: int, centre) -> list[str]:
+    return [st.TABLE_BODY if c in centre else st.TABLE_LEFT for c in range(n)]
 
 
 # ------------------------------------------------------------ xlsx

@@ -20,6 +20,7 @@ roster order, marked 未完成 and not ranked.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import Iterator
 
@@ -35,7 +36,19 @@ TIED = "并列"
 def fixed(value: Decimal | None, places: int) -> str:
     """``value`` with exactly ``places`` decimals (``exact.fixed``), or "—"
     where there is none."""
-    return NOT_APPLICABLE if value is None else exact_fixed(value, places)
+    if value is None:
+        return NOT_APPLICABLE
+    if type(value) is Decimal:
+        return _fixed_decimal(value, places)
+    return exact_fixed(value, places)
+
+
+@lru_cache(maxsize=1 << 14)
+def _fixed_decimal(value: Decimal, places: int) -> str:
+    # the text depends only on the numeric value (equal Decimals such as 1
+    # and 1.0 give the same text), and a ranking of thousands of units shows
+    # the same few hundred figures again and again
+    return exact_fixed(value, places)
 
 
 @dataclass
