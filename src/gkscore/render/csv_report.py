@@ -36,6 +36,7 @@ from .view import (
     reasons_text,
     section_union,
     section_value,
+    shared_made,
     unit_items,
 )
 
@@ -190,12 +191,8 @@ def detail_lines(run, precision: int) -> Iterator[str]:
         lines = []
         rows, item = unit_items(run, unit)
         for shown, texts, ref in rows:
-            made = shown.get(what) if shown is not None else None
-            if made is None:
-                made = item(ref).shared(what, item_cells)
-            cells, complete = made
-            # most items read one observation: its texts as they are
-            evidence, scorers = texts[0] if len(texts) == 1 else joined_texts(texts)
+            cells, complete = shared_made(shown, what, item, ref, item_cells)
+            evidence, scorers = joined_texts(texts)
             evidence = csv_text(evidence) if evidence else ""
             scorers = known(scorers) or scorers_of(scorers)
             adjusted = "," + csv_text(adjustments_text(index, unit.unit, item(ref).id)) if with_adj else ""

@@ -28,6 +28,7 @@ from .view import (
     path_text,
     reasons_text,
     section_value,
+    shared_made,
     summary_header,
     total_text,
     unit_items,
@@ -69,9 +70,6 @@ def _table(w, block: Block, precision: int, names: dict) -> Iterator[str]:
         yield _row([str(i), md_cell(m.unit), md_cell(names.get((m.rules_id, m.cls), m.cls)), *[""] * (len(block.sections) + 5), w.incomplete])
 
 
-_NOT_MADE = object()
-
-
 def _unit_detail(w, u, rows: list, item, precision: int, adjustments: dict, item_names: dict) -> list[str]:
     """``u``: the unit's figures; ``rows``, ``item``: its items
     (``view.unit_items``); ``item_names``: (rules id, item id) -> the indicator as a person names
@@ -82,9 +80,7 @@ def _unit_detail(w, u, rows: list, item, precision: int, adjustments: dict, item
     what = ("md detail", precision)
     listed_any = False
     for shown, _texts, ref in rows:
-        line = shown.get(what, _NOT_MADE) if shown is not None else _NOT_MADE
-        if line is _NOT_MADE:
-            line = item(ref).shared(what, _item_line, precision, item_names, u.rules_id)
+        line = shared_made(shown, what, item, ref, _item_line, precision, item_names, u.rules_id)
         if line is None:  # no point lost, filled in: not on the list
             continue
         listed_any = True

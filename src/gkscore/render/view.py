@@ -258,13 +258,25 @@ def unit_items(run, unit, *, texts: bool = True) -> tuple[list[tuple[dict | None
     if explained is None:
         return [(it.shown, it.texts() if texts else None, it) for it in run.detail(unit).items], _itself
     entries, texts_of, make = explained
-    if not texts:
-        return [(fields["shown"], None, (fields, keys)) for fields, keys in entries], lambda ref: make(*ref)
-    return [(fields["shown"], texts_of(keys), (fields, keys)) for fields, keys in entries], lambda ref: make(*ref)
+    return [(fields["shown"], texts_of(keys) if texts else None, (fields, keys)) for fields, keys in entries], lambda ref: make(*ref)
 
 
 def _itself(item):
     return item
+
+
+def shared_made(shown: dict | None, what, item, ref, make, *args):
+    """``item(ref).shared(what, make, *args)`` for a row of ``unit_items``,
+    without building the item when a unit with the same explanation had it
+    made already (``shown``)."""
+    if shown is not None:
+        made = shown.get(what, _NOT_MADE)
+        if made is not _NOT_MADE:
+            return made
+    return item(ref).shared(what, make, *args)
+
+
+_NOT_MADE = object()
 
 
 def with_items(units: Iterable, detail: Detail) -> Iterator:
