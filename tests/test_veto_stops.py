@@ -120,3 +120,19 @@ def test_rules_json_lists_the_vetoes(case):
         {"id": "veto.leak", "text": LEAK, "total": None, "grade": "不合格", "stops": True, "classes": ["A"]},
         {"id": "veto.late", "text": LATE, "total": 59, "grade": None, "stops": True, "classes": ["A"]},
     ]
+
+
+def test_csv_detail_keeps_a_unit_whose_scoring_a_veto_stopped(case):
+    """A unit with no item scored still has its line in the detail, saying
+    which veto stopped it: no unit vanishes from the list units rectify by."""
+    rows = list(csv.DictReader(io.StringIO(_score(case, "--format", "csv", "--detail").stdout)))
+    by = {}
+    for r in rows:
+        by.setdefault(r["单位"], []).append(r)
+    assert set(by) == {"甲", "乙", "丙", "丁"}
+    (leak,) = by["乙"]
+    assert leak["指标编号"] == "" and leak["得分"] == "" and leak["是否完整"] == "是"
+    assert leak["失分原因"] == f"单项否决: {LEAK}；不再对其他指标进行评分,不计总分"
+    (late,) = by["丙"]
+    assert late["失分原因"] == f"单项否决: {LATE}；不再对其他指标进行评分,总分计 59 分"
+    assert len(by["甲"]) == 2

@@ -24,6 +24,7 @@ from typing import IO, Iterator
 from ..i18n import NP_, Labels, _
 from .textsafe import inert_csv
 from .view import (
+    REASON_SEP,
     adjustments_index,
     adjustments_text,
     blocks,
@@ -197,6 +198,12 @@ def detail_lines(run, precision: int) -> Iterator[str]:
             scorers = known(scorers) or scorers_of(scorers)
             adjusted = "," + csv_text(adjustments_text(index, unit.unit, item(ref).id)) if with_adj else ""
             lines.append(f"{lead}{cells}{evidence},{scorers}{complete}{adjusted}{EOL}")
+        if not rows:
+            # no item scored (a veto that stops scoring): the unit still has
+            # its line, saying why, never vanishes from the detail
+            why = REASON_SEP.join(unit.notes) or _("no item of the unit was scored")
+            row = ["", "", "", "", "", why, "", "", "", _yes(unit.complete)] + ([""] if with_adj else [])
+            lines.append(lead + ",".join(map(csv_text, row)) + EOL)
         yield "".join(lines)
 
 
