@@ -136,3 +136,15 @@ def test_csv_detail_keeps_a_unit_whose_scoring_a_veto_stopped(case):
     (late,) = by["丙"]
     assert late["失分原因"] == f"单项否决: {LATE}；不再对其他指标进行评分,总分计 59 分"
     assert len(by["甲"]) == 2
+
+
+def test_md_detail_does_not_say_nothing_was_lost_where_a_veto_stopped_scoring(case):
+    """The md list of lost points says that no item was scored for a unit a
+    veto stopped, and why, never "未失分" (no points lost)."""
+    md = _score(case, "--format", "md", "--detail").stdout
+    blocks = {b.split("**")[0]: b for b in md.split("\n- **")[1:]}
+    for unit, veto in (("乙", LEAK), ("丙", LATE)):
+        block = blocks[unit]
+        assert "本单位没有评分的指标" in block and "未失分" not in block
+        assert veto in block
+    assert "未失分" not in blocks["甲"] and "本单位没有评分的指标" not in blocks["甲"]

@@ -88,7 +88,11 @@ def _unit_detail(w, u, rows: list, item, precision: int, adjustments: dict, item
         if adjustments:
             for adj in adjustments.get((u.unit, item(ref).id), ()):
                 lines.append(f"    - {md_cell(adjustment_note(adj))}")
-    if not listed_any:
+    if not rows:
+        # a veto stopped the scoring (its note follows): "no points lost"
+        # would say the opposite of what happened
+        lines.insert(1, "  - " + _("no item of the unit was scored"))
+    elif not listed_any:
         lines.insert(1, "  - " + _("no points lost"))
     for note in u.notes:
         lines.append("  - " + _("Note: {note}").format(note=md_cell(note)))
