@@ -245,20 +245,32 @@ def section_value(unit, name: str) -> Decimal | None:
 Detail = Callable[[Any], Any] | None
 
 
-def unit_items(run, unit, *, texts: bool = True) -> tuple[list[tuple[dict | None, list | None, object]], Callable[[object], object]]:
+def unit_items(run, unit, *, texts: bool = True) -> tuple[list[tuple[dict | None, tuple[str, str] | None, object]], Callable[[object], object]]:
     """``unit``'s items as (rows, item): a row per item (what it shows that
     every unit with the same explanation shows too: ``ItemResult.shown``,
-    None when nothing is shared; the unit's own (evidence, scorer) pairs,
-    None unless ``texts``; a reference), and ``item(reference)`` the
-    ItemResult.  A report of every unit's items takes its cells from the
-    first and the unit's texts from the second, and builds an item only for
-    an explanation it has not shown yet: at 100,000 units that is 6,000,000
-    ItemResults it does not make (``Run.explained``)."""
+    None when nothing is shared; the unit's own evidence and scorers of the
+    item (``joined_texts``), None unless ``texts``; a reference), and
+    ``item(reference)`` the ItemResult.  A report of every unit's items
+    takes its cells from the first and the unit's texts from the second,
+    and builds an item only for an explanation it has not shown yet: at
+    100,000 units that is 6,000,000 ItemResults it does not make
+    (``Run.explained``)."""
     explained = run.explained(unit)
     if explained is None:
-        return [(it.shown, it.texts() if texts else None, it) for it in run.detail(unit).items], _itself
+        return [(it.shown, evidence_and_scorers(it) if texts else None, it) for it in run.detail(unit).items], _itself
     entries, texts_of, make = explained
-    return [(fields["shown"], texts_of(keys) if texts else None, (fields, keys)) for fields, keys in entries], lambda ref: make(*ref)
+    if not texts:
+        return [(fields["shown"], None, (fields, keys)) for fields, keys in entries], lambda ref: make(*ref)
+    # the texts of all the unit's items in one call, then each item's share:
+    # most items read one observation, whose pair is the item's texts
+    pairs = texts_of([key for _fields, keys in entries for key in keys])
+    rows = []
+    at = 0
+    for fields, keys in entries:
+        n = len(keys)
+        rows.append((fields["shown"], pairs[at] if n == 1 else joined_texts(pairs[at : at + n]), (fields, keys)))
+        at += n
+    return rows, lambda ref: make(*ref)
 
 
 def _itself(item):
