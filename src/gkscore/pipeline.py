@@ -114,7 +114,8 @@ class Run:
         ItemResult ``detail`` would.  None when the unit's items are to be
         had from ``detail`` only (a detail given, an N/A policy's own
         figures); it counts as ``detail`` does."""
-        from .engine.results import ItemResult, Observations, UnitDetail
+        from .engine.results import UnitDetail
+        from .engine.scorer import item_maker
 
         if isinstance(unit, UnitDetail):
             return None
@@ -124,13 +125,7 @@ class Run:
             return None
         if self._on_detail is not None:
             self._on_detail()
-        obs, name = scorer.obs, unit.unit
-        texts = obs.unit_texts(name)
-
-        def item(fields: dict, keys: tuple):
-            return ItemResult.of_explanation(fields, Observations(obs, name, keys, texts))
-
-        return entries, texts, item
+        return (entries, *item_maker(scorer.obs, unit.unit))
 
     @contextlib.contextmanager
     def counting(self, advance: Callable[[], object]):

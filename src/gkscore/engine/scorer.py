@@ -206,11 +206,9 @@ class ClassScorer:
     def detail(self, figures: UnitFigures) -> UnitDetail:
         """``figures`` with the unit's items: each item's explanation from
         the memo (evaluated on a miss), its observations added."""
-        obs, unit = self.obs, figures.unit
-        entries, na_max, na_by_section = self._explained(unit)
-        of_explanation = ItemResult.of_explanation
-        unit_texts = obs.unit_texts(unit)
-        items = [of_explanation(fields, Observations(obs, unit, keys, unit_texts)) for fields, keys in entries]
+        entries, na_max, na_by_section = self._explained(figures.unit)
+        _texts, item = item_maker(self.obs, figures.unit)
+        items = [item(fields, keys) for fields, keys in entries]
         if self.plan.keeps_items and na_max > 0:
             detail_items(self.plan, items, na_max, na_by_section)
             for it in items:  # figures of this unit's own: nothing shown to share
@@ -263,6 +261,19 @@ class ClassScorer:
                         continue
                     entries.append(entry)
         return entries, na_max, na_by_section
+
+
+def item_maker(obs, unit: str):
+    """(``texts(keys)``, ``item(fields, keys)``) for ``unit``: the
+    unit's (evidence, scorer) of the observations at ``keys``, and the
+    ItemResult of an explained item (``ClassScorer._explained``) with those
+    observations, read when asked for."""
+    texts = obs.unit_texts(unit)
+
+    def item(fields: dict, keys: tuple) -> ItemResult:
+        return ItemResult.of_explanation(fields, Observations(obs, unit, keys, texts))
+
+    return texts, item
 
 
 def _item_fields(sp, gp: GroupPlan, ip, ex, voided: bool) -> tuple[dict, tuple]:
