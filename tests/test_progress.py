@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -73,7 +74,9 @@ def test_on_a_terminal_the_steps_are_shown(tmp_path):
     rc, shown = _on_a_terminal(["score", EXAMPLE, "--format", "json", "-o", str(tmp_path / "r.json")], env)
     assert rc == 0
     assert "scoring" in shown and "writing json" in shown
-    assert "━" in shown  # the bar
+    # the bar's line: its spinner and the work done of the total (the bar
+    # itself is drawn in colour, which this pseudo-terminal does not get)
+    assert re.search(r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] scoring +.*\d+/10 ", shown)
     # under CI nothing is shown even on a terminal
     rc, shown = _on_a_terminal(["score", EXAMPLE, "--format", "json", "-o", str(tmp_path / "r2.json")], {**env, "CI": "1"})
     assert rc == 0 and "scoring" not in shown and "━" not in shown
@@ -84,3 +87,54 @@ def test_a_step_is_shown_only_after_it_has_run_a_while(tmp_path):
     env.update(GKSCORE_PROGRESS_AFTER="60", GKSCORE_LANG="en")
     rc, shown = _on_a_terminal(["score", EXAMPLE, "--format", "json", "-o", str(tmp_path / "r.json")], env)
     assert rc == 0 and "scoring" not in shown and "━" not in shown
+
+
+class _Recording:
+    """A display that records each step's label, total and advances."""
+
+    def __init__(self) -> None:
+        self.steps: list[dict] = []
+
+    def step(self, label, total, size=False):
+        import contextlib
+
+        rec = {"label": label, "total": total, "size": size, "advances": []}
+        self.steps.append(rec)
+
+        @contextlib.contextmanager
+        def cm():
+            yield lambda n=1: rec["advances"].append(n)
+
+        return cm()
+
+
+def test_reading_counts_the_bytes_of_every_file_once(tmp_path):
+    """The reading step's total is the files' bytes; a csv advances it chunk
+    by chunk as it is read (one large file moves the bar), an xlsx by its
+    size once read; together they come to the total exactly."""
+    from gkscore.pipeline import Options, run
+
+    big = tmp_path / "big.csv"
+    write_obs = run_cli("template", "county_2020", "--format", "csv", "-o", str(big))
+    assert write_obs.exit_code == 0
+    display = _Recording()
+    token = progress._display.set(display)
+    try:
+        run(Options(observations=[str(big), EXAMPLE], units=None, partial=True))
+    finally:
+        progress._display.reset(token)
+    (reading,) = [s for s in display.steps if s["size"]]
+    total = big.stat().st_size + Path(EXAMPLE).stat().st_size
+    assert reading["total"] == total
+    assert sum(reading["advances"]) == total
+    # the csv in several pieces before the xlsx's one
+    assert len(reading["advances"]) > 2 and reading["advances"][-1] == Path(EXAMPLE).stat().st_size
+
+
+def test_on_a_terminal_reading_shows_megabytes(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GKSCORE_TIMINGS")}
+    env.update(GKSCORE_PROGRESS_AFTER="0", GKSCORE_LANG="zh", COLUMNS="100")
+    rc, shown = _on_a_terminal(["score", EXAMPLE, "--format", "json", "-o", str(tmp_path / "r.json")], env)
+    assert rc == 0
+    # the example is 141.4 kB: bytes read of the files' size, in kB or MB as it is large
+    assert "正在读取观测记录" in shown and re.search(r"\d/\d+(\.\d)? [kM]B", shown)

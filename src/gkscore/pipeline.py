@@ -198,7 +198,7 @@ def _run(opts: Options) -> Run:
     from .adjustments import load_adjustments
     from .i18n import _
     from .observations.api import load_observations
-    from .progress import step
+    from .progress import file_sizes, step
     from .observations.roster import Subset
     from .observations.units_index import UnitsIndex
     from .ranking import parse_rank_by, rank, rank_group
@@ -222,7 +222,7 @@ def _run(opts: Options) -> Run:
     if problems:
         raise ProblemsError(problems, exit_code=max(2 if p.code in ("not-found", "unreadable") else 1 for p in problems))
     mark("load rules and units")
-    with step(_("reading observations")):
+    with step(_("reading observations"), file_sizes(opts.observations), size=True):
         sets = load_observations(opts.observations, rules=explicit or None, units=units, partial=opts.partial, subset=Subset(opts.classes, opts.unit_names),
                                  keep_text=opts.keep_items if opts.keep_text is None else opts.keep_text)
     mark("check and merge")

@@ -125,9 +125,9 @@ def check(obs, rules_paths, units_path, classes, unit_names, partial, fmt, outpu
         refuse_overwriting_inputs(output, obs)
     rules = [load_rules(p) for p in rules_paths]
     lu = load_units(default_units(units_path))
-    from ..progress import shown_on_terminal, step
+    from ..progress import file_sizes, shown_on_terminal, step
 
-    with shown_on_terminal(), step(_("reading observations")):
+    with shown_on_terminal(), step(_("reading observations"), file_sizes(obs), size=True):
         reading = read_observations(list(obs), rules=rules or None, units=lu, partial=partial, subset=Subset(list(classes), list(unit_names)),
                                     keep_evidence=False, keep_scorer=True, status=True)
     print_problems(reading.notes)

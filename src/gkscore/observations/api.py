@@ -30,6 +30,7 @@ from typing import Iterable
 from ..bundled import shown_path
 from ..i18n import _
 from ..problems import Problem, ProblemsError, quote
+from ..progress import reading_file
 from .check_rows import RowChecker
 from .layout import column_name, parse_rules_tag, tag_scope
 from .merge import merge
@@ -176,34 +177,36 @@ def _read(paths, rules, units, partial, subset, keep_evidence, keep_scorer, stat
         file_problems: list[Problem] = []
         n_rows = 0
         lane = _Lane(by_tag)
-        try:
-            for row in file_rows(reading, index, file_problems, notes, lane):
-                n_rows += 1
-                tag = row.tag
-                checker = by_tag.get(tag)
-                if checker is not None:
-                    checker.add(row)  # the usual case: a tag already resolved to its checker
-                    continue
-                if tag not in resolved:
-                    resolved[tag] = finder.resolve(tag)
-                lr, err = resolved[tag]
-                if err is not None:
-                    tag_problems.setdefault((row.file, tag, err), []).append(row.tag_src or row.unit_src)
-                    continue
-                key = lr.path + "\0" + lr.sha256
-                checker = checkers.get(key)
-                if checker is None:
-                    checker = checkers[key] = RowChecker(lr, owners(lr.ruleset), index, keep_evidence, keep_scorer)
-                    checker.add_unit_attributes()
-                by_tag[tag] = checker
-                checker.add(row)
-        except ProblemsError as exc:
-            for checker in checkers.values():
-                checker.drop_file(path)
-            problems.extend(file_problems)
-            problems.extend(exc.problems)
-            exit_code = max(exit_code, exc.exit_code)
-            continue
+        # a shown progress bar counts the file's bytes as they are read
+        with reading_file(path):
+            try:
+                for row in file_rows(reading, index, file_problems, notes, lane):
+                    n_rows += 1
+                    tag = row.tag
+                    checker = by_tag.get(tag)
+                    if checker is not None:
+                        checker.add(row)  # the usual case: a tag already resolved to its checker
+                        continue
+                    if tag not in resolved:
+                        resolved[tag] = finder.resolve(tag)
+                    lr, err = resolved[tag]
+                    if err is not None:
+                        tag_problems.setdefault((row.file, tag, err), []).append(row.tag_src or row.unit_src)
+                        continue
+                    key = lr.path + "\0" + lr.sha256
+                    checker = checkers.get(key)
+                    if checker is None:
+                        checker = checkers[key] = RowChecker(lr, owners(lr.ruleset), index, keep_evidence, keep_scorer)
+                        checker.add_unit_attributes()
+                    by_tag[tag] = checker
+                    checker.add(row)
+            except ProblemsError as exc:
+                for checker in checkers.values():
+                    checker.drop_file(path)
+                problems.extend(file_problems)
+                problems.extend(exc.problems)
+                exit_code = max(exit_code, exc.exit_code)
+                continue
         problems.extend(file_problems)
         blocked |= reading.blocked
         any_rows = any_rows or n_rows + lane.rows > 0

@@ -16,6 +16,7 @@ import io
 import os
 
 from ..i18n import _
+from ..progress import open_counted
 from .files import fail
 from .layout import un_inert
 
@@ -72,7 +73,7 @@ class CsvTable:
         before a formula-like text removed."""
         path = self.file
         csv.field_size_limit(MAX_CSV_BYTES)  # one huge field is a value to report, not a broken file
-        with open(path, "rb") as raw:
+        with open_counted(path) as raw:  # a shown progress bar moves as the file is read
             text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
             reader = csv.reader(text, delimiter=self.delimiter)
             prev = 0
