@@ -148,3 +148,9 @@ def test_the_long_lost_points_sheet_prints_the_same_way(partial):
     for name in (w.unit, w.indicator, w.reasons, w.evidence):
         letter = openpyxl.utils.get_column_letter(head.index(name) + 1)
         assert ws.column_dimensions[letter].width <= caps_by_header(LOST_CAPS)[name]
+
+
+def test_page_numbers_follow_the_language(partial):
+    wb = openpyxl.load_workbook(io.BytesIO(workbook(partial, lang="en").bytes()))
+    assert {ws.oddFooter.center.text for ws in wb.worksheets} == {"Page &P of &N"}
+    assert {ws.oddHeader.center.text for ws in wb.worksheets} == {"&A"}

@@ -27,6 +27,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from ..i18n import N_, _
 from .textsafe import safe_sheet_title
 from .xlsx_cells import Cells, Styles
 from .xlsx_rows import Rows, SheetRows
@@ -37,7 +38,7 @@ WIDTH_CAP = 60  # widest column (in characters) where a sheet sets no narrower c
 # sheet a tenth of its print scale), the sheet's name above, page numbers below.
 PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.25, "footer": 0.25}  # inches
 PAGE_HEADER = "&A"  # the sheet's name
-PAGE_FOOTER = "第 &P 页，共 &N 页"
+PAGE_FOOTER = N_("Page &P of &N")  # this page's number and the number of pages
 ROW_LIMIT = 1_048_576  # rows in one Excel sheet
 # A sheet's rows go to zip64 from the start beyond this much row data on disk
 # (the xml is a few times larger; a member over 2 GiB needs zip64 up front).
@@ -76,7 +77,7 @@ def print_setup(ws, orientation: str, *, fit_width: bool = False, title_rows: st
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_margins = PageMargins(**PRINT_MARGINS)
     ws.HeaderFooter.oddHeader.center.text = PAGE_HEADER
-    ws.HeaderFooter.oddFooter.center.text = PAGE_FOOTER
+    ws.HeaderFooter.oddFooter.center.text = _(PAGE_FOOTER)
     if title_rows:
         ws.print_title_rows = title_rows
     if fit_width:
