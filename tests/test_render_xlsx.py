@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 
 from gkscore.render.textsafe import display_width
+from gkscore.render.xlsx_report import DETAIL_CAPS
 
 from test_render_common import (  # noqa: F401  (fixtures)
     ADJUSTMENTS,
@@ -299,12 +300,13 @@ def test_widths_fit_chinese_text(county, tmp_path):
     assert ws.column_dimensions["B"].width == display_width(HYPERLINK) + 2
     detail = wb["明细"]
     texts = [detail.cell(row=r, column=6).value for r in range(1, detail.max_row + 1)]
-    assert detail.column_dimensions["F"].width == min(60, max(display_width(t) for t in texts) + 2)
-    # reasons are long: capped at 60 and wrapped
-    assert detail.column_dimensions["J"].width == 60
-    long_row = next(r for r in range(2, detail.max_row + 1) if display_width(detail.cell(row=r, column=10).value or "") > 58)
+    assert detail.column_dimensions["F"].width == min(DETAIL_CAPS["rule_text"], max(display_width(t) for t in texts) + 2)
+    # reasons are long: capped and wrapped, the row as high as the wrapped text
+    cap = DETAIL_CAPS["reasons"]
+    assert detail.column_dimensions["J"].width == cap
+    long_row = next(r for r in range(2, detail.max_row + 1) if display_width(detail.cell(row=r, column=10).value or "") > 2 * cap)
     assert detail.cell(row=long_row, column=10).alignment.wrap_text
-    assert detail.row_dimensions[long_row].height and detail.row_dimensions[long_row].height > 16
+    assert detail.row_dimensions[long_row].height and detail.row_dimensions[long_row].height >= 3 * 16
 
 
 def test_deterministic_output(county, tmp_path):

@@ -22,16 +22,23 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from ..i18n import N_, _
 from .textsafe import safe_sheet_title
 from .xlsx_cells import Cells, Styles
 from .xlsx_rows import Rows, SheetRows
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-WIDTH_CAP = 60
+WIDTH_CAP = 60  # widest column (in characters) where a sheet sets no narrower cap
+# Printed pages: about 1 cm side margins (Excel's default 1.9 cm costs a wide
+# sheet a tenth of its print scale), the sheet's name above, page numbers below.
+PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.25, "footer": 0.25}  # inches
+PAGE_HEADER = "&A"  # the sheet's name
+PAGE_FOOTER = N_("Page &P of &N")  # this page's number and the number of pages
 ROW_LIMIT = 1_048_576  # rows in one Excel sheet
 # A sheet's rows go to zip64 from the start beyond this much row data on disk
 # (the xml is a few times larger; a member over 2 GiB needs zip64 up front).
@@ -49,13 +56,34 @@ class Layout:
     autofilter: int = 0  # columns under a filter on the header row (0: none)
     filter_rows: int | None = None  # last row under the filter (None: the last row)
     minimum: int = 6  # narrowest column
+    caps: dict[int, int] | None = None  # column -> widest it may be; longer text wraps (others: WIDTH_CAP)
     page_breaks: tuple[int, ...] = ()  # a new printed page after each of these rows
     merged: tuple[str, ...] = ()  # ranges shown as one cell (a title over the table)
 
 
-def column_widths(widths: dict[int, int], minimum: int) -> dict[int, int]:
-    """Longest text + 2 (CJK counts 2), at least ``minimum``, at most the cap."""
-    return {col: max(minimum, min(WIDTH_CAP, w + 2)) for col, w in widths.items()}
+def column_widths(widths: dict[int, int], minimum: int, caps: dict[int, int] | None = None) -> dict[int, int]:
+    """Longest text + 2 (CJK counts 2), at least ``minimum``, at most the
+    column's cap (``caps``, else ``WIDTH_CAP``)."""
+    caps = caps or {}
+    return {col: max(minimum, min(caps.get(col, WIDTH_CAP), w + 2)) for col, w in widths.items()}
+
+
+def print_setup(ws, orientation: str, *, fit_width: bool = False, title_rows: str | None = None) -> None:
+    """How a sheet prints: on A4 in ``orientation``, narrow side margins, its
+    name above and page numbers below every page; ``fit_width``: as wide as
+    one page (as long as it takes); ``title_rows`` ("2:2"): printed at the top
+    of every page."""
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_margins = PageMargins(**PRINT_MARGINS)
+    ws.HeaderFooter.oddHeader.center.text = PAGE_HEADER
+    ws.HeaderFooter.oddFooter.center.text = _(PAGE_FOOTER)
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
 
 
 class Book:
@@ -95,15 +123,10 @@ class Book:
             ws.column_dimensions[get_column_letter(col)].width = w
         if layout.freeze:
             ws.freeze_panes = layout.freeze
-        if layout.print_rows:
-            ws.print_title_rows = layout.print_rows
         if layout.orientation:
-            ws.page_setup.orientation = layout.orientation
-            ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-            if layout.fit_width:
-                ws.sheet_properties.pageSetUpPr.fitToPage = True
-                ws.page_setup.fitToWidth = 1
-                ws.page_setup.fitToHeight = 0
+            print_setup(ws, layout.orientation, fit_width=layout.fit_width, title_rows=layout.print_rows)
+        elif layout.print_rows:
+            ws.print_title_rows = layout.print_rows
         for row in layout.page_breaks:
             ws.row_breaks.append(Break(id=row))
         for cells in layout.merged:
@@ -118,7 +141,7 @@ class Book:
 
     def add_sheet(self, title: str, rows: Rows, layout: Layout):
         """A sheet of ``rows``, written when the workbook is saved."""
-        widths = column_widths(rows.widths, layout.minimum)
+        widths = column_widths(rows.widths, layout.minimum, layout.caps)
         ws = self._open_sheet(title, layout, widths)
         self._filter(ws, layout, rows.count)
         self._register(SheetRows(ws, [rows.read()], widths, layout.minimum, rows.max_col, rows.count, rows.disk_bytes > ZIP64_FROM), rows)
@@ -135,7 +158,7 @@ class Book:
         measured = dict(rows.widths)
         for col, w in header.widths.items():
             measured[col] = max(w, measured.get(col, w))
-        widths = column_widths(measured, layout.minimum)
+        widths = column_widths(measured, layout.minimum, layout.caps)
         max_col = max(header.max_col, rows.max_col)
         titles: list[str] = []
         start = 0

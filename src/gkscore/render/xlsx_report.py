@@ -30,6 +30,7 @@ from ..fsutil import atomic_path, writes_in_place
 from ..i18n import _
 from .textsafe import safe_sheet_title
 from .view import (
+    ADJUSTMENT_KEYS,
     adjustment_header,
     adjustment_values,
     adjustments_index,
@@ -59,14 +60,37 @@ from .xlsx_summary import chart_sheet, summary_sheet
 UNIT_SHEETS_MAX = 200  # above: one long 扣分明细 sheet instead of one per unit
 
 
+# The columns of the item sheets, by their words' names.
+DETAIL_COLUMNS = ("unit", "cls", "item_id", "section", "group", "rule_text", "max", "score", "lost", "reasons", "arithmetic", "observed", "evidence", "scorer", "completeness")
+UNIT_COLUMNS = ("indicator", "item_max", "score", "lost", "reasons", "evidence")
+
+# Widest each text column may be (characters, CJK counting 2); longer text
+# wraps in it.  Printed one page wide on A4 landscape, 明细's sixteen columns
+# fit at about 60% in LibreOffice (its stand-in for Calibri is wide; Excel
+# prints larger): a sheet to filter more than to read on paper, so its text
+# columns are narrow and its rows tall.  A unit's 扣分明细, which the unit
+# reads on paper, keeps wide reason and evidence columns and prints at 75% or
+# more.
+DETAIL_CAPS = {"unit": 12, "cls": 10, "item_id": 12, "section": 8, "group": 12, "rule_text": 24, "reasons": 20, "arithmetic": 14,
+               "observed": 12, "evidence": 14, "scorer": 8, "completeness": 8, "adjustments": 14}
+LOST_CAPS = {"unit": 14, "indicator": 30, "reasons": 40, "evidence": 24, "completeness": 8, "adjustments": 20}
+ADJUSTMENT_CAP = 24  # 复核调整: every text column (its adjustments and 复核前后 share them)
+ADJUSTMENT_CAPS = {"reason": 30}
+
+
+def column_caps(columns, caps: dict[str, int]) -> dict[int, int]:
+    """``caps`` by column number, for the columns named ``columns``."""
+    return {i: caps[name] for i, name in enumerate(columns, start=1) if name in caps}
+
+
 def detail_head(w) -> list[str]:
     """单位, 类别, 指标编号, 一级指标, 二级指标, 评分细则, 分值, 得分, 扣分, 失分原因, 计算, 观测值, 证据, 评分人, 完整性."""
-    return [w.unit, w.cls, w.item_id, w.section, w.group, w.rule_text, w.max, w.score, w.lost, w.reasons, w.arithmetic, w.observed, w.evidence, w.scorer, w.completeness]
+    return [getattr(w, name) for name in DETAIL_COLUMNS]
 
 
 def unit_head(w) -> list[str]:
     """测评指标, 指标分值, 得分, 扣分, 失分原因, 证据."""
-    return [w.indicator, w.item_max, w.score, w.lost, w.reasons, w.evidence]
+    return [getattr(w, name) for name in UNIT_COLUMNS]
 
 
 # ------------------------------------------------------- 明细, 扣分明细
@@ -160,14 +184,14 @@ def _unit_sheet_rows(u, w, group: tuple[str, int], cells: Cells, adj_index, with
     items = listed(u)
     extra_complete = not u.complete
     extra_adj = with_adj and any(adj_index.get((u.unit, it.id)) for it in items)
-    head = unit_head(w) + ([w.completeness] if extra_complete else []) + ([w.adjustments] if extra_adj else [])
-    rows.add(cells.header(head))
+    columns = UNIT_COLUMNS + (("completeness",) if extra_complete else ()) + (("adjustments",) if extra_adj else ())
+    rows.add(cells.header([getattr(w, name) for name in columns]))
     hrow = rows.count
     for it in items:
         rows.add(_lost_cells(cells, w, it, extra_complete, adjustments_text(adj_index, u.unit, it.id) if extra_adj else None, names.get((u.rules_id, it.id))))
     if not items:
         rows.add([cells.text(_("This unit lost no points on any item"), measure=False)])
-    return rows, Layout(freeze=f"A{hrow + 1}", print_rows=f"{hrow}:{hrow}", orientation="landscape", fit_width=True, minimum=8)
+    return rows, Layout(freeze=f"A{hrow + 1}", print_rows=f"{hrow}:{hrow}", orientation="landscape", fit_width=True, minimum=8, caps=column_caps(columns, LOST_CAPS))
 
 
 def _long_lost_rows(rows: Rows, w, u, cells: Cells, adj_index, extra_complete: bool, extra_adj: bool, names: dict) -> None:
@@ -206,7 +230,9 @@ def _adjustments(book: Book, w, adjustments: list, figures: dict, run=None) -> N
     if run is not None and run.adjustment_changes:
         _changes(rows, cells, run, cells.precision)
     # the filter covers the adjustments (the header alone when there are none)
-    book.add_sheet(w.adjustments, rows, Layout(freeze="A2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(head), filter_rows=1 + len(adjustments)))
+    caps = {i: ADJUSTMENT_CAPS.get(name, ADJUSTMENT_CAP) for i, name in enumerate(ADJUSTMENT_KEYS, start=1)}
+    layout = Layout(freeze="A2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(head), filter_rows=1 + len(adjustments), caps=caps)
+    book.add_sheet(w.adjustments, rows, layout)
 
 
 def _changes(rows: Rows, cells, run, precision: int) -> None:
@@ -259,8 +285,9 @@ def build_workbook(run, precision: int, *, heading: str | None = None, unit_shee
     detail = Rows(on_disk=True, chunk=row_limit - 1)
     unit_sheets: list[tuple[str, Rows, Layout]] = []
     lost = lost_head = None
+    lost_columns = ("unit", *UNIT_COLUMNS) + (("completeness",) if extra_complete else ()) + (("adjustments",) if extra_adj else ())
     if not per_unit:
-        lost_head = cells.header([w.unit, *unit_head(w)] + ([w.completeness] if extra_complete else []) + ([w.adjustments] if extra_adj else []))
+        lost_head = cells.header([getattr(w, name) for name in lost_columns])
         lost = Rows(on_disk=True, chunk=row_limit - 1)
     wanted = {(str(a.unit), str(a.item)) for a in adj_list}
     figures: dict[tuple[str, str], tuple] = {}  # item figures of the adjusted items (复核调整)
@@ -283,7 +310,8 @@ def build_workbook(run, precision: int, *, heading: str | None = None, unit_shee
 
     # titles of the sheets before the 扣分明细 ones, which are written below
     taken = {ws.title.casefold() for ws in book.worksheets} | {detail_title.casefold(), w.adjustments.casefold()}
-    detail_layout = Layout(freeze="D2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(detail_head(w)) + 1)
+    detail_columns = DETAIL_COLUMNS + ("adjustments",)
+    detail_layout = Layout(freeze="D2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(detail_columns), caps=column_caps(detail_columns, DETAIL_CAPS))
     book.add_split_sheets(detail_title, detail_head_cells, detail, detail_layout, taken, row_limit)
     _adjustments(book, w, adj_list, figures, run)
     lost_title = _("Lost points")
@@ -291,7 +319,7 @@ def build_workbook(run, precision: int, *, heading: str | None = None, unit_shee
         book.add_sheet(safe_sheet_title(f"{lost_title}-{name}", taken), rows, layout)
     if lost is not None:
         title = safe_sheet_title(lost_title, taken)
-        layout = Layout(freeze="B2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(unit_head(w)) + 1 + extra_complete + extra_adj, minimum=8)
+        layout = Layout(freeze="B2", print_rows="1:1", orientation="landscape", fit_width=True, autofilter=len(lost_columns), minimum=8, caps=column_caps(lost_columns, LOST_CAPS))
         book.add_split_sheets(title, lost_head, lost, layout, taken, row_limit)
     return book
 

@@ -7,8 +7,11 @@ of its column) and kept in memory or, for the long sheets, in a temporary
 file (``Rows``).  When the workbook is saved, ``SheetRows.xml`` writes them
 as the xml openpyxl's normal mode writes, at a sixth of openpyxl's per-cell
 cost: text wider than its column wraps, and the row is as high as its most
-wrapped cell.  Every text is an inline string, never a formula, whatever it
-starts with.
+wrapped cell.  The height is written because LibreOffice (7.4) fits no row
+of an xlsx to its wrapped text when it opens it: without one it shows and
+prints the first line of each wrapped cell.  It is not marked as set by hand
+(``customHeight``), so a spreadsheet refits the row when a cell is edited.
+Every text is an inline string, never a formula, whatever it starts with.
 """
 
 from __future__ import annotations
@@ -167,7 +170,7 @@ class RowXml:
             else:
                 out.append(f'<c r="{letters[col]}{idx}" s="{xf}" t="n"><v>{"%.16g" % value}</v></c>')
         if lines > 1:
-            return f'<row r="{idx}" ht="{min(409, LINE_HEIGHT * lines + 2)}" customHeight="1">{"".join(out)}</row>'
+            return f'<row r="{idx}" ht="{min(409, LINE_HEIGHT * lines + 2)}">{"".join(out)}</row>'
         return f'<row r="{idx}">{"".join(out)}</row>'
 
 
