@@ -283,7 +283,8 @@ def _templates(n: int, table: str, t: dict, a, g: str, units: str, work: Path, e
         print(f"      median {r['wall']:.2f} s, {r['cpu']:.2f} s CPU, {r['rss_mb']:.0f} MB{'  rc=' + str(r['rc']) + ' ' + r['error'] if r['rc'] else ''}", flush=True)
         t["template"][key] = r
         kind = {"csv": "template-csv", "xlsx-long": "template-long", "xlsx-sheets": "template-sheets"}[key]
-        f = repeat([sys.executable, str(HERE / "write_floors.py"), kind, rules_path, units, str(work / f"floor-{key}")], a.detail_runs, env=env)
+        writers = [a.template_floor_writers] if key != "csv" else []
+        f = repeat([sys.executable, str(HERE / "write_floors.py"), kind, rules_path, units, str(work / f"floor-{key}"), *writers], a.detail_runs, env=env)
         print(f"      floor {f.get('floor', {}).get('floor-seconds', 0):.2f} s CPU", flush=True)
         t["template_floors"][key] = f
 
@@ -621,6 +622,7 @@ def main(argv=None) -> int:
     ap.add_argument("--template-xlsx-max", type=int, default=10000)
     ap.add_argument("--formulas-max", type=int, default=1000, help="largest size for the formula workbook")
     ap.add_argument("--template-tables", default="", help="run the templates only for these tables (comma-separated; default all)")
+    ap.add_argument("--template-floor-writers", default="openpyxl,xlsxwriter", help="the xlsx template floors' writers (comma-separated): the floor is the faster")
     ap.add_argument("--openpyxl-max", type=int, default=1000, help="largest size for the openpyxl floor (slow)")
     ap.add_argument("--max-mem-gb", type=float, default=12.0)
     ap.add_argument("--skip-exports", default="", help="comma-separated: json,md,table,csv-detail,xlsx")
