@@ -125,7 +125,9 @@ class Memos:
     (voided, note); items: per voided flag, item key -> ItemOut; outs: per
     item, the interned ItemOuts; vetoes: veto key -> outcome; explained: per
     voided flag, item key -> (the fields every unit with these values shares,
-    the keys of its observations) or NOT_APPLICABLE, for the detail.
+    the keys of its observations) or NOT_APPLICABLE, for the detail;
+    explained_groups: group key -> (the explained entries of the group's
+    scored items, the points of its items not applicable or None).
     """
 
     def __init__(self, plan: ClassPlan, obs_missing: bool) -> None:
@@ -140,6 +142,7 @@ class Memos:
         self.outs: list[dict] = [{} for _ in plan.items]
         self.vetoes: list[dict] = [{} for _ in plan.vetoes]
         self.explained: list[tuple[dict, dict]] = [({}, {}) for _ in plan.items]
+        self.explained_groups: list[dict] = [{} for _ in plan.groups]
         # the scoring loop's view: [(section, [(group key, group memo, group)])]
         self.sections = [(sp, [(gp.key, self.groups[gp.i], gp) for gp in sp.groups]) for sp in plan.sections]
 

@@ -239,28 +239,51 @@ class ClassScorer:
         na_max = ZERO
         na_by_section: dict[str, Decimal] = {}
         skip = stopped_parts(plan, self._vetoes(krow, memos)) if plan.parts is not None and plan.stops else frozenset()
+        groups = memos.explained_groups
         for sp in plan.sections:
             if sp.id in skip:
                 continue  # a veto of the part stopped scoring it
             for gp in sp.groups:
-                _vkey, voided, _note = self._void(gp, krow, memos)
-                voided_by = gp.voided_by if voided else None
-                for ip in gp.items:
-                    memo = memos.explained[ip.i][voided]
-                    key = ip.key(krow)
-                    entry = memo.get(key, _NOT_YET)
-                    if entry is _NOT_YET:
-                        get = FieldReader(self._values(ip.reads), ip.pos, [])
-                        out = item_outcome(ip, get, voided_by, memos.obs_missing, True)
-                        entry = NOT_APPLICABLE if out is NOT_APPLICABLE else _item_fields(sp, gp, ip, out[0], voided)
-                        memos.remember_detail(memo, key, entry)
-                    if entry is NOT_APPLICABLE:
-                        if sp.base:
-                            na_max += ip.max
-                            na_by_section[sp.id] = na_by_section.get(sp.id, ZERO) + ip.max
-                        continue
-                    entries.append(entry)
+                # a group's items as a whole first: the group key holds every
+                # position its void condition and items read, and most units
+                # repeat another's values group by group (a lookup per group
+                # instead of one per item: the most of a detail's walk)
+                memo = groups[gp.i]
+                gkey = gp.key(krow)
+                got = memo.get(gkey)
+                if got is None:
+                    got = self._explained_group(sp, gp, krow, memos)
+                    memos.remember_detail(memo, gkey, got)
+                found, na = got
+                entries += found
+                if na is not None:
+                    na_max += na
+                    na_by_section[sp.id] = na_by_section.get(sp.id, ZERO) + na
         return entries, na_max, na_by_section
+
+    def _explained_group(self, sp, gp: GroupPlan, krow: tuple, memos: Memos) -> tuple[tuple, Decimal | None]:
+        """((fields, keys) of each of the group's scored items, the points of
+        its items not applicable in a base section or None when there are
+        none): each explanation from the item memo, evaluated on a miss."""
+        _vkey, voided, _note = self._void(gp, krow, memos)
+        voided_by = gp.voided_by if voided else None
+        found = []
+        na = None
+        for ip in gp.items:
+            memo = memos.explained[ip.i][voided]
+            key = ip.key(krow)
+            entry = memo.get(key, _NOT_YET)
+            if entry is _NOT_YET:
+                get = FieldReader(self._values(ip.reads), ip.pos, [])
+                out = item_outcome(ip, get, voided_by, memos.obs_missing, True)
+                entry = NOT_APPLICABLE if out is NOT_APPLICABLE else _item_fields(sp, gp, ip, out[0], voided)
+                memos.remember_detail(memo, key, entry)
+            if entry is NOT_APPLICABLE:
+                if sp.base:
+                    na = ip.max if na is None else na + ip.max
+                continue
+            found.append(entry)
+        return tuple(found), na
 
 
 def item_maker(obs, unit: str):
