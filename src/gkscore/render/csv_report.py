@@ -148,8 +148,17 @@ _NEEDS_QUOTES = re.compile('[",\r\n]')
 
 def csv_text(text) -> str:
     """A text from an input as a csv field: made inert (``inert_csv``) and
-    quoted (``csv_field``); both return most texts as they are after one search."""
+    quoted (``csv_field``).  Most texts need neither: one search says so
+    (a detail of 100,000 units asks for millions)."""
+    if text.__class__ is str and _PLAIN_FIELD.search(text) is None:
+        return text
     return csv_field(inert_csv(text))
+
+
+# what ``inert_csv`` or ``csv_field`` would change: a control character
+# (tab, CR and LF among them), a lone surrogate or non-character, a quote or
+# comma anywhere, a formula character first
+_PLAIN_FIELD = re.compile(r'[\x00-\x1f\ud800-\udfff\ufffe\uffff",]|^[=+\-@\uff1d\uff0b\uff0d\uff20]')
 
 
 def detail_lines(run, precision: int) -> Iterator[str]:
