@@ -4,8 +4,11 @@ Encodings: UTF-8 with or without BOM; UTF-16 with BOM (Excel's "Unicode
 text", tab-separated); GBK/GB18030 (what Excel on Chinese Windows writes as
 "CSV") is detected when the file is not valid UTF-8.  Line endings may be
 mixed.  Each record's row number is the line it starts on.  The whole file
-is decoded once before any record is read (``_sniff``), so a file that is
-not text is refused before it gives a row.
+is read once before any record is (``_sniff``): a file holding a NUL byte
+is refused before it gives a row, and so is one that is not text in its
+encoding, but for UTF-8 past the point where the encoding is certain
+(``SURE_UTF8``): there the reading decodes it anyway and refuses it at the
+first byte that is not UTF-8, with that byte's position.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
         try:
             return data.decode(enc), enc
         except UnicodeDecodeError as exc:
-            raise fail(path, _("not valid {encoding} text at byte {byte}; save it again as CSV UTF-8").format(encoding=enc, byte=exc.start), "bad-encoding")
+            raise fail(path, _("not valid {encoding} text at byte {byte}; save it again as CSV UTF-8").format(encoding=_SHOWN.get(enc, enc), byte=exc.start), "bad-encoding")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -47,6 +50,13 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
 
 
 CHUNK = 1024 * 1024
+# an encoding as a person knows it (the byte-order mark is not a different one)
+_SHOWN = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16"}
+# UTF-8 is certain once this many bytes of multi-byte characters decoded
+# (a byte-order mark makes it certain at once): GBK text that is also valid
+# UTF-8 that long does not occur, so the rest of the file is not decoded
+# twice (once here, once as it is read; a tenth of reading a large file)
+SURE_UTF8 = 4096
 
 
 class CsvTable:
@@ -96,7 +106,11 @@ class CsvTable:
                         yield start, record
             except csv.Error as exc:
                 raise fail(path, _("line {line}: not well-formed csv ({reason}); save it again as CSV UTF-8").format(line=reader.line_num, reason=exc), "unreadable")
-            except (OSError, UnicodeDecodeError) as exc:
+            except UnicodeDecodeError:
+                # past the point ``_sniff`` decoded to: where exactly (the
+                # text wrapper decodes ahead of the line being read)
+                raise _not_text(path, self.encoding) from None
+            except OSError as exc:
                 raise fail(path, _("cannot read line {line}: {reason}").format(line=reader.line_num + 1, reason=exc), "unreadable")
 
     def release(self) -> None:
@@ -130,11 +144,19 @@ def _sniff(path: str) -> tuple[str, str, bool]:
             # in UTF-8 and GB18030 a zero byte is NUL and nothing else: the
             # bytes are searched, faster than the text
             nul_in_text = enc == "utf-16"
+            # bytes of multi-byte characters still to decode before UTF-8 is
+            # certain (None: decode it all)
+            unsure = (0 if enc == "utf-8-sig" else SURE_UTF8) if enc.startswith("utf-8") else None
             try:
                 while True:
                     chunk = fh.read(CHUNK)
                     final = not chunk
-                    text = dec.decode(chunk, final)
+                    if unsure is not None and unsure <= 0 and first is not None:
+                        text = ""  # certain: the reading decodes the rest
+                    else:
+                        text = dec.decode(chunk, final)
+                        if unsure is not None:
+                            unsure -= len(chunk) - len(text)
                     if ("\x00" in text) if nul_in_text else (b"\x00" in chunk):
                         nul = True
                     if not quoted and b"'" in chunk:
@@ -165,6 +187,30 @@ def _sniff(path: str) -> tuple[str, str, bool]:
             first = first or ""
             return enc, ("\t" if first.count("\t") > first.count(",") else ","), quoted
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _not_text(path: str, encoding: str):
+    """The Problem of a file that stops being ``encoding`` text somewhere:
+    the first byte that is not, found by decoding the file again."""
+    with open(path, "rb") as fh:
+        # a byte-order mark is skipped by hand, so that the decoder's
+        # offsets count from a known byte
+        at = 3 if encoding == "utf-8-sig" and fh.read(3) == b"\xef\xbb\xbf" else 0
+        fh.seek(at)
+        dec = codecs.getincrementaldecoder("utf-8" if encoding == "utf-8-sig" else encoding)()
+        while True:
+            chunk = fh.read(CHUNK)
+            # the bytes of a character the chunk before cut in two, which
+            # the decoder's offsets count
+            held = len(dec.getstate()[0])
+            try:
+                dec.decode(chunk, not chunk)
+            except UnicodeDecodeError as exc:
+                return fail(path, _("not valid {encoding} text at byte {byte}; save it again as CSV UTF-8").format(encoding=_SHOWN.get(encoding, encoding), byte=at - held + exc.start), "bad-encoding")
+            if not chunk:
+                break
+            at += len(chunk)
+    return fail(path, _("cannot read the file: {reason}").format(reason="UnicodeDecodeError"), "unreadable")  # pragma: no cover
 
 
 def read_csv(path: str) -> CsvTable:
