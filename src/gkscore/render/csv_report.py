@@ -164,42 +164,46 @@ _CHANGED_ANYWHERE = re.compile(r'[\x00-\x1f\ud800-\udfff\ufffe\uffff",]')
 _FORMULA_FIRST = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-def detail_lines(run, precision: int) -> Iterator[str]:
-    """The detail as csv text, a unit's lines at a time: one line per unit
-    and item, with an ``adjusted`` column (the 复核 notes of the item) when
-    the run has adjustments.
+def detail_lines(run, precision: int) -> Iterator[bytes]:
+    """The detail as csv in UTF-8, a unit's lines at a time: one line per
+    unit and item, with an ``adjusted`` column (the 复核 notes of the item)
+    when the run has adjustments.
 
-    Written as text rather than through ``csv.writer`` because most of a
+    Written as bytes rather than through ``csv.writer`` because most of a
     line repeats: the unit's cells for each of its items, and an item's
     cells (path, figures, reasons, arithmetic) for every unit with the same
-    explanation.  Each is quoted once (``csv_field``), so a line costs a
-    join instead of quoting thirteen cells again: the bytes are those
-    ``csv.writer`` writes (tests compare them)."""
+    explanation.  Each is quoted (``csv_field``) and encoded once, so a line
+    costs one formatting of bytes instead of quoting thirteen cells and
+    encoding them again: the bytes are those ``csv.writer`` writes in UTF-8
+    (tests compare them)."""
     index = adjustments_index(run.adjustments)
     with_adj = bool(run.adjustments)
     head = [DETAIL_COLUMNS[k] for k in DETAIL_HEAD] + ([DETAIL_COLUMNS["adjusted"]] if with_adj else [])
-    yield ",".join(map(csv_field, head)) + EOL
+    yield (",".join(map(csv_field, head)) + EOL).encode()
     not_scored = _("no observations: not scored, not ranked")
     # an item's cells but the unit's own texts, made once per explanation
     # (every unit with the same values shows the same cells)
     what = ("csv detail", precision)
 
-    def item_cells(it) -> tuple[str, str]:
+    def item_cells(it) -> tuple[bytes, bytes]:
         mx, score, lost = item_figures(it)
         cells = [
             csv_text(it.id), csv_text(" / ".join(it.path)), num(mx, precision), num(score, precision), num(lost, precision),
             csv_text(reasons_text(it)), csv_text(it.arithmetic()),
         ]
-        return ",".join(cells) + ",", "," + _yes(it.complete)
+        return (",".join(cells) + ",").encode(), ("," + _yes(it.complete)).encode()
+
+    def line_of(lead: str, row: list[str]) -> bytes:
+        return (lead + ",".join(map(csv_text, row)) + EOL).encode()
 
     scorers_of = _Known()
     known = scorers_of.made.get
     for _group, class_name, unit in _grouped(run):
-        lead = ",".join([csv_text(unit.rules_title), csv_text(unit.unit), csv_text(class_name)]) + ","
+        lead_text = ",".join([csv_text(unit.rules_title), csv_text(unit.unit), csv_text(class_name)]) + ","
         if is_missing(unit):
-            row = ["", "", "", "", "", not_scored, "", "", "", _yes(False)] + ([""] if with_adj else [])
-            yield lead + ",".join(map(csv_text, row)) + EOL
+            yield line_of(lead_text, ["", "", "", "", "", not_scored, "", "", "", _yes(False)] + ([""] if with_adj else []))
             continue
+        lead = lead_text.encode()
         lines = []
         rows, item = unit_items(run, unit)
         for shown, (evidence, scorers), ref in rows:
@@ -207,49 +211,57 @@ def detail_lines(run, precision: int) -> Iterator[str]:
             # a call per line was 1% of the whole command
             made = shown.get(what) if shown is not None else None
             cells, complete = made if made is not None else item(ref).shared(what, item_cells)
-            evidence = csv_text(evidence) if evidence else ""
+            # csv_text leaves no lone surrogate: the text encodes
+            evidence = csv_text(evidence).encode() if evidence else b""
             scorers = known(scorers) or scorers_of(scorers)
-            adjusted = "," + csv_text(adjustments_text(index, unit.unit, item(ref).id)) if with_adj else ""
-            lines.append(f"{lead}{cells}{evidence},{scorers}{complete}{adjusted}{EOL}")
+            adjusted = ("," + csv_text(adjustments_text(index, unit.unit, item(ref).id))).encode() if with_adj else b""
+            lines.append(b"%s%s%s,%s%s%s\r\n" % (lead, cells, evidence, scorers, complete, adjusted))
         if not rows:
             # no item scored (a veto that stops scoring): the unit still has
             # its line, saying why, never vanishes from the detail
             why = REASON_SEP.join(unit.notes) or _("no item of the unit was scored")
-            row = ["", "", "", "", "", why, "", "", "", _yes(unit.complete)] + ([""] if with_adj else [])
-            lines.append(lead + ",".join(map(csv_text, row)) + EOL)
-        yield "".join(lines)
+            lines.append(line_of(lead_text, ["", "", "", "", "", why, "", "", "", _yes(unit.complete)] + ([""] if with_adj else [])))
+        yield b"".join(lines)
 
 
 EOL = "\r\n"  # RFC 4180
 
 
 class _Known:
-    """``csv_text`` of the scorers' names, remembered: the same names come
-    back item after item (the evidence mostly differs, and is made afresh).
-    A bounded memory: past ``CAP`` texts the rest are made afresh."""
+    """``csv_text`` of the scorers' names in UTF-8, remembered: the same
+    names come back item after item (the evidence mostly differs, and is
+    made afresh).  A bounded memory: past ``CAP`` texts the rest are made
+    afresh."""
 
     CAP = 1 << 14
 
     def __init__(self) -> None:
-        self.made: dict[str, str] = {"": ""}
+        self.made: dict[str, bytes] = {"": b""}
 
-    def __call__(self, text: str) -> str:
+    def __call__(self, text: str) -> bytes:
         made = self.made.get(text)
         if made is None:
-            made = csv_text(text)
+            made = csv_text(text).encode()
             if len(self.made) < self.CAP:
                 self.made[text] = made
         return made
 
 
-def write_csv(run, out: IO[str], options, *, bom: bool = False) -> None:
+def write_csv(run, out: IO[str], options, *, bom: bool = False, raw: IO[bytes] | None = None) -> None:
     """The summary or (``options.detail``) the detail, row by row; ``bom``
-    prefixes a UTF-8 byte-order mark so that Excel opens the file as UTF-8."""
+    prefixes a UTF-8 byte-order mark so that Excel opens the file as UTF-8.
+    ``raw``: the UTF-8 file under ``out``, which the detail is written to
+    as it is made (the text layer would decode and encode it again)."""
     if bom:
         out.write("\ufeff")
     if options.detail:
-        for text in detail_lines(run, options.decimals):
-            out.write(text)
+        if raw is not None:
+            out.flush()  # the mark, before the bytes
+            for chunk in detail_lines(run, options.decimals):
+                raw.write(chunk)
+        else:
+            for chunk in detail_lines(run, options.decimals):
+                out.write(chunk.decode())
         return
     # RFC 4180: CRLF line ends; a field holding CR or LF (both in the line
     # terminator) is quoted, so a bare CR never starts a new row

@@ -115,7 +115,10 @@ class CsvReporter(TextReporter):
     def stream(self, run, fh, options, *, to_file=False):
         from .csv_report import write_csv
 
-        write_csv(run, fh, options, bom=to_file if options.bom is None else options.bom)
+        # a file gkscore opened is UTF-8 without newline translation: its
+        # bytes can be written directly (stdout may be neither)
+        raw = getattr(fh, "buffer", None) if to_file and getattr(fh, "encoding", "").lower() == "utf-8" else None
+        write_csv(run, fh, options, bom=to_file if options.bom is None else options.bom, raw=raw)
 
 
 class MdReporter(TextReporter):
