@@ -89,3 +89,16 @@ def test_a_gbk_file_that_looks_like_utf8_at_first_is_still_gbk(tmp_path, monkeyp
     table = R.read_csv(str(path))
     assert table.encoding == "gb18030"
     assert [rec for _line, rec in table.records()] == [["unit", "v"], ["一一一", "1"], ["黄州区", "2"]]
+
+
+@pytest.mark.parametrize("data,at", [
+    (BOM + "单位,x\r\n".encode() + b"\xff,1\r\n", 13),  # within the part _sniff decodes
+    ("单位\tx\r\n".encode("utf-16") + b"\x00\xd8" + "a".encode("utf-16-le"), 14),  # a lone surrogate
+])
+def test_a_byte_order_mark_file_is_refused_at_the_byte_that_is_not_text(tmp_path, data, at):
+    path = tmp_path / "b.csv"
+    path.write_bytes(data)
+    res = _check(path)
+    assert res.exit_code == 2
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and "bad-encoding" in err[0] and f"byte {at};" in err[0], err

@@ -178,6 +178,8 @@ def _sniff(path: str) -> tuple[str, str, bool]:
             except UnicodeDecodeError:
                 if enc == "utf-8":
                     continue  # try GBK
+                if enc != "gb18030":  # a byte-order mark said which: the byte that is not
+                    raise _not_text(path, enc) from None
                 # rare: read it whole for the exact message (byte position)
                 fh.seek(0)
                 decode(path, fh.read())
