@@ -135,6 +135,9 @@ class Memos:
         self.keeps_raw = plan.keeps_raw
         self.room = BUDGET
         self.detail_room = BUDGET
+        # the group memo of the detail has its own: a group whose values
+        # rarely repeat must not use up the room of the item memos it sits on
+        self.group_detail_room = BUDGET
         self.groups: list[dict] = [{} for _ in plan.groups]
         self.by_items: list[dict] = [{} for _ in plan.groups]
         self.voids: list[dict] = [{} for _ in plan.groups]
@@ -155,6 +158,11 @@ class Memos:
         if self.detail_room > 0 and len(memo) < CAP:
             memo[key] = value
             self.detail_room -= 1
+
+    def remember_group_detail(self, memo: dict, key, value) -> None:
+        if self.group_detail_room > 0 and len(memo) < CAP:
+            memo[key] = value
+            self.group_detail_room -= 1
 
     def intern(self, ip, out: tuple | None) -> ItemOut:
         # by the score's text: 0 and 0.00 sum to different texts; by the raw

@@ -253,7 +253,7 @@ class ClassScorer:
                 got = memo.get(gkey)
                 if got is None:
                     got = self._explained_group(sp, gp, krow, memos)
-                    memos.remember_detail(memo, gkey, got)
+                    memos.remember_group_detail(memo, gkey, got)
                 found, na = got
                 entries += found
                 if na is not None:
