@@ -22,7 +22,7 @@ import re
 from typing import IO, Iterator
 
 from ..i18n import NP_, Labels, _
-from .textsafe import inert_csv
+from .textsafe import CSV_TRIGGERS, inert_csv
 from .view import (
     REASON_SEP,
     adjustments_index,
@@ -150,18 +150,17 @@ def csv_text(text) -> str:
     """A text from an input as a csv field: made inert (``inert_csv``) and
     quoted (``csv_field``).  Most texts need neither: one search says so
     (a detail of 100,000 units asks for millions)."""
-    if text.__class__ is str and _CHANGED_ANYWHERE.search(text) is None and not text.startswith(_FORMULA_FIRST):
+    if text.__class__ is str and _CHANGED_ANYWHERE.search(text) is None and not text.startswith(CSV_TRIGGERS):
         return text
     return csv_field(inert_csv(text))
 
 
-# what ``inert_csv`` or ``csv_field`` would change: a control character
-# (tab, CR and LF among them), a lone surrogate or non-character, a quote or
-# a comma anywhere (one character set: the regex engine's fast scan; an
-# alternation with "^" is slower than both searches were), a formula
-# character first
+# what ``inert_csv`` or ``csv_field`` would change anywhere: a control
+# character (tab, CR and LF among them), a lone surrogate or non-character,
+# a quote or a comma (one character set: the regex engine's fast scan; an
+# alternation with "^" is slower than both searches were); and first, one
+# of ``CSV_TRIGGERS``
 _CHANGED_ANYWHERE = re.compile(r'[\x00-\x1f\ud800-\udfff\ufffe\uffff",]')
-_FORMULA_FIRST = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def detail_lines(run, precision: int) -> Iterator[bytes]:

@@ -24,7 +24,8 @@ SHEET_MAX = 31
 
 # A CSV cell starting with one of these is run as a formula by spreadsheet
 # programs (OWASP "CSV injection").
-_CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# what starts a formula in a spreadsheet cell (inert_csv guards it)
+CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def clean_xml_text(text: object, limit: int | None = CELL_MAX) -> str:
@@ -118,10 +119,10 @@ def inert_csv(text: object) -> str:
     a leading apostrophe, and so does every line inside the cell that starts
     with one of them.  Control characters other than tab, CR and LF are
     replaced with U+FFFD, as in the workbook."""
-    if text.__class__ is str and _CSV_INERT.search(text) is None and not text.startswith(_CSV_TRIGGERS):
+    if text.__class__ is str and _CSV_INERT.search(text) is None and not text.startswith(CSV_TRIGGERS):
         return text  # most texts: nothing to replace, no line to guard (a report of 100,000 units asks for millions)
     s = clean_xml_text(text, None)
-    if s.startswith(_CSV_TRIGGERS):
+    if s.startswith(CSV_TRIGGERS):
         s = "'" + s
     if "\r" in s or "\n" in s:
         s = _CSV_LINE_TRIGGER.sub("\\1'", s)
