@@ -26,29 +26,6 @@ from .layout import un_inert
 MAX_CSV_BYTES = 256 * 1024 * 1024
 
 
-def decode(path: str, data: bytes) -> tuple[str, str]:
-    """(text, encoding name) or a one-line Problem (exit 2)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        enc = "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        enc = "utf-16"
-    else:
-        enc = None
-    if enc is not None:
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError as exc:
-            raise fail(path, _("not valid {encoding} text at byte {byte}; save it again as CSV UTF-8").format(encoding=_SHOWN.get(enc, enc), byte=exc.start), "bad-encoding")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gbk"
-    except UnicodeDecodeError as exc:
-        raise fail(path, _("neither UTF-8 nor GBK text (byte {byte}); save it as CSV UTF-8").format(byte=exc.start), "bad-encoding")
-
-
 CHUNK = 1024 * 1024
 # an encoding as a person knows it (the byte-order mark is not a different one)
 _SHOWN = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16"}
@@ -178,12 +155,7 @@ def _sniff(path: str) -> tuple[str, str, bool]:
             except UnicodeDecodeError:
                 if enc == "utf-8":
                     continue  # try GBK
-                if enc != "gb18030":  # a byte-order mark said which: the byte that is not
-                    raise _not_text(path, enc) from None
-                # rare: read it whole for the exact message (byte position)
-                fh.seek(0)
-                decode(path, fh.read())
-                raise AssertionError("unreachable")  # pragma: no cover
+                raise _not_text(path, enc) from None
             if nul:
                 raise fail(path, _("contains NUL bytes: not a text csv file (an .xlsx renamed to .csv?)"), "unreadable")
             first = first or ""
@@ -208,7 +180,10 @@ def _not_text(path: str, encoding: str):
             try:
                 dec.decode(chunk, not chunk)
             except UnicodeDecodeError as exc:
-                return fail(path, _("not valid {encoding} text at byte {byte}; save it again as CSV UTF-8").format(encoding=_SHOWN.get(encoding, encoding), byte=at - held + exc.start), "bad-encoding")
+                byte = at - held + exc.start
+                if encoding == "gb18030":  # tried after UTF-8 failed: the file is neither
+                    return fail(path, _("neither UTF-8 nor GBK text (byte {byte}); save it as CSV UTF-8").format(byte=byte), "bad-encoding")
+                return fail(path, _("not valid {encoding} text at byte {byte}; save it again as CSV UTF-8").format(encoding=_SHOWN.get(encoding, encoding), byte=byte), "bad-encoding")
             if not chunk:
                 break
             at += len(chunk)
